@@ -1,0 +1,12 @@
+# Shared part of the MinGW toolchain files; DDP_MINGW_TRIPLET is set by the caller.
+set(CMAKE_C_COMPILER ${DDP_MINGW_TRIPLET}-gcc)
+set(CMAKE_RC_COMPILER ${DDP_MINGW_TRIPLET}-windres)
+set(DDP_WIDL ${DDP_MINGW_TRIPLET}-widl)
+set(CMAKE_FIND_ROOT_PATH /usr/${DDP_MINGW_TRIPLET})
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+# No runtime DLLs beside our own: link libgcc statically.
+set(CMAKE_EXE_LINKER_FLAGS_INIT "-static-libgcc")
+set(CMAKE_SHARED_LINKER_FLAGS_INIT "-static-libgcc")

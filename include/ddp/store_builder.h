@@ -1,0 +1,72 @@
+/*
+ * store_builder.h - builds a chunk store from ordinary files, exactly as FORMAT.md lays
+ * it out (the engine behind ddp-mkstore, the test vectors and the benchmark corpora).
+ * Deterministic: the same files in the same order with the same options give the same bytes.
+ */
+#ifndef DDP_STORE_BUILDER_H
+#define DDP_STORE_BUILDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ddp/chunk_hash.h"
+#include "ddp/status.h"
+
+/* Where the builder writes container files. Paths are volume-root-relative with
+ * backslashes: "\System Volume Information\Dedup\ChunkStore\{GUID}.ddp\Data\00000001.00000001.ccc". */
+typedef struct ddp_store_sink {
+    void *ctx;
+    ddp_status (*open)(void *ctx, const char *path, void **handle);
+    ddp_status (*pwrite)(void *ctx, void *handle, uint64_t offset, const uint8_t *data, size_t len);
+    ddp_status (*close)(void *ctx, void *handle);
+} ddp_store_sink;
+
+typedef struct ddp_store_options {
+    uint8_t guid[16];             /* chunk store GUID */
+    uint16_t layout;              /* reparse layout of the stubs: 0x0201, 0x0102, 0x0103 */
+    ddp_hash_alg hash_alg;        /* SHA-256 or SHA-512 truncated */
+    uint32_t data_generation;     /* generation of Data containers (default 1) */
+    uint32_t stream_generation;   /* generation of Stream containers (default 1) */
+    uint64_t container_limit;     /* a container is sealed past this size (default 1 GiB) */
+    int compress;                 /* 1: Xpress when smaller (default), 0: always raw */
+    int stale_hints;              /* 1: offset hints point elsewhere; records found through Rrtl */
+    uint64_t filetime;            /* FILETIME written in reparse points (fixed for determinism) */
+    uint32_t min_chunk, avg_chunk, max_chunk;  /* content-defined chunking (32/64/128 KiB) */
+} ddp_store_options;
+
+void ddp_store_options_default(ddp_store_options *opt);
+
+typedef struct ddp_store_builder ddp_store_builder;
+
+ddp_status ddp_store_builder_new(const ddp_store_options *opt, const ddp_store_sink *sink,
+                                 ddp_store_builder **out);
+/* Streaming input of one file: begin, any number of data calls, end. end() gives the
+ * file's reparse buffer (8 + ReparseDataLength bytes, at most DDP_REPARSE_MAX_BUFFER). */
+ddp_status ddp_store_builder_file_begin(ddp_store_builder *b);
+ddp_status ddp_store_builder_file_data(ddp_store_builder *b, const uint8_t *data, size_t len);
+ddp_status ddp_store_builder_file_end(ddp_store_builder *b, uint8_t *reparse, size_t cap, size_t *reparse_len);
+/* Writes what is pending and closes every container. */
+ddp_status ddp_store_builder_finish(ddp_store_builder *b);
+void ddp_store_builder_free(ddp_store_builder *b);
+
+typedef struct ddp_store_builder_stats {
+    uint64_t files, logical_bytes, chunks, unique_chunks, stored_bytes;
+    uint32_t data_containers, stream_containers;
+} ddp_store_builder_stats;
+void ddp_store_builder_get_stats(const ddp_store_builder *b, ddp_store_builder_stats *st);
+
+/* A sink keeping every file in memory (tests, in-memory mock stores). */
+typedef struct ddp_mem_store ddp_mem_store;
+ddp_mem_store *ddp_mem_store_new(void);
+void ddp_mem_store_free(ddp_mem_store *m);
+void ddp_mem_store_sink(ddp_mem_store *m, ddp_store_sink *sink);
+/* The bytes of a file written to the sink (path compared case-insensitively), or NULL. */
+const uint8_t *ddp_mem_store_get(const ddp_mem_store *m, const char *path, size_t *len);
+/* Iteration over the stored files: returns the i-th path or NULL past the end. */
+const char *ddp_mem_store_path(const ddp_mem_store *m, size_t i);
+
+/* A sink writing under a directory root (backslashes become '/', folders created). */
+ddp_status ddp_dir_sink_init(ddp_store_sink *sink, const char *root);
+void ddp_dir_sink_cleanup(ddp_store_sink *sink);
+
+#endif

@@ -1,0 +1,25 @@
+/* status.c - names of the engine's result codes. */
+#include "ddp/status.h"
+
+const char *ddp_status_str(ddp_status s)
+{
+    switch (s) {
+    case DDP_OK: return "success";
+    case DDP_ERR_NOT_DEDUP: return "not a dedup reparse point";
+    case DDP_ERR_UNKNOWN_LAYOUT: return "unknown reparse layout";
+    case DDP_ERR_BAD_LENGTH: return "bad length";
+    case DDP_ERR_CRC: return "CRC mismatch";
+    case DDP_ERR_RANGE: return "field out of range";
+    case DDP_ERR_BAD_MAGIC: return "bad magic";
+    case DDP_ERR_TRUNCATED: return "truncated";
+    case DDP_ERR_CORRUPT_DATA: return "corrupt compressed data";
+    case DDP_ERR_HASH_MISMATCH: return "hash mismatch";
+    case DDP_ERR_NO_MEMORY: return "out of memory";
+    case DDP_ERR_IO: return "I/O error";
+    case DDP_ERR_NOT_FOUND: return "not found";
+    case DDP_ERR_UNSUPPORTED: return "unsupported";
+    case DDP_ERR_INVALID_ARG: return "invalid argument";
+    case DDP_ERR_NOT_REPARSE: return "no reparse point";
+    }
+    return "unknown status";
+}

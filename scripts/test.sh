@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test of ddpbackup on a Debian 12 machine (as root, or with sudo):
+# installs what is missing, builds natively and with MinGW-w64, then one CTest run
+# executes the native tests and the Windows tests under Wine (in a private prefix);
+# finally the native tests again under AddressSanitizer + UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/bootstrap.sh
+
+build=${DDP_BUILD_DIR:-build}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== build: native + MinGW (x86_64, i686) in $build"
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build"
+
+echo "== tests: native and Wine"
+(cd "$build" && ctest --output-on-failure -j "$jobs")
+
+echo "== tests: native under AddressSanitizer + UBSan"
+cmake -S . -B "$build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDDP_SANITIZE=ON -DDDP_BUILD_MINGW=OFF >/dev/null
+cmake --build "$build-asan"
+(cd "$build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j "$jobs")

@@ -1,0 +1,103 @@
+/*
+ * restore_files.c - IDedupBackupSupport::RestoreFiles (API.md §3).
+ *
+ * Checks the arguments (E_INVALIDARG leaves FileResults untouched), then runs the
+ * engine with the application's IDedupReadFileCallback as the store and the named files
+ * as the target. Every callback happens synchronously on this thread; no reference on
+ * the callback object is kept after return.
+ */
+#define COBJMACROS
+#include <windows.h>
+#include <objbase.h>
+#include <stdlib.h>
+
+#include "callback_store.h"
+#include "ddp/restore.h"
+#include "restore_files.h"
+#include "text.h"
+#include "trace.h"
+#include "win_target.h"
+
+static BOOL arguments_valid(ULONG n, BSTR *paths, IDedupReadFileCallback *store, DWORD flags)
+{
+    return n <= DEDUP_MAX_RESTORE_FILES && (n == 0 || paths) && store && flags == DEDUP_RECONSTRUCT_UNOPTIMIZED;
+}
+
+static void free_names(char **names, ULONG n)
+{
+    if (!names)
+        return;
+    for (ULONG i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* UTF-8 names of the files for the engine's messages (NULL entries where a path is NULL). */
+static char **utf8_names(BSTR *paths, ULONG n)
+{
+    char **names = calloc(n, sizeof *names);
+    if (!names)
+        return NULL;
+    for (ULONG i = 0; i < n; i++) {
+        if (paths[i] && !(names[i] = ddp_utf16_to_utf8(paths[i], (int)SysStringLen(paths[i])))) {
+            free_names(names, n);
+            return NULL;
+        }
+    }
+    return names;
+}
+
+static void trace_results(const ddp_file_result *results, char **names, ULONG n)
+{
+    for (ULONG i = 0; i < n; i++)
+        if (results[i].hr != S_OK)
+            TRACE("%s: %#lx %s", names[i] ? names[i] : "(null)", (unsigned long)results[i].hr, results[i].message);
+}
+
+static HRESULT run_engine(ULONG n, BSTR *paths, char **names, IDedupReadFileCallback *callback,
+                          ddp_file_result *results)
+{
+    callback_store cs;
+    ddp_store store;
+    win_target wt;
+    ddp_target target;
+    ddp_restore_options options;
+    HRESULT hr;
+
+    if (!win_target_init(&wt, n, paths, win_target_stub_files_requested(), &target))
+        return E_OUTOFMEMORY;
+    callback_store_init(&cs, callback, &store);
+    ddp_restore_options_default(&options);
+    hr = ddp_restore(&store, &target, n, (const char *const *)names, &options, results, NULL);
+    callback_store_cleanup(&cs);
+    win_target_cleanup(&wt);
+    return hr;
+}
+
+HRESULT ddp_restore_files(ULONG n, BSTR *paths, IDedupReadFileCallback *store, DWORD flags, HRESULT *file_results)
+{
+    ddp_file_result *results;
+    char **names;
+    HRESULT hr;
+
+    if (!arguments_valid(n, paths, store, flags))
+        return E_INVALIDARG;
+    if (n == 0)
+        return S_OK;
+    results = calloc(n, sizeof *results);
+    names = utf8_names(paths, n);
+    if (!results || !names) {
+        free(results);
+        free_names(names, n);
+        return E_OUTOFMEMORY;
+    }
+    hr = run_engine(n, paths, names, store, results);
+    trace_results(results, names, n);
+    if (file_results)
+        for (ULONG i = 0; i < n; i++)
+            file_results[i] = results[i].hr;
+    free(results);
+    free_names(names, n);
+    TRACE("-> %#lx", (unsigned long)hr);
+    return hr;
+}

@@ -1,0 +1,329 @@
+/*
+ * win_target.c - ddp_target over Windows files (see win_target.h for the two modes).
+ *
+ * No data is lost on failure: in reparse mode the reparse point is deleted only in
+ * finish(), after the engine verified every byte; abandon() turns the written range back
+ * into sparse zeros, which is what the stub's $DATA held. In stub-file mode the stub is
+ * never written: the temporary file replaces it in finish() or is deleted in abandon().
+ */
+#include <windows.h>
+#include <winioctl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ddp/reparse.h"
+#include "win_target.h"
+
+#ifndef IO_REPARSE_TAG_DEDUP
+#define IO_REPARSE_TAG_DEDUP 0x80000013L
+#endif
+
+#define LONG_PATH_PREFIX L"\\\\?\\"
+#define TEMP_SUFFIX L".ddprestore-tmp"
+
+static ddp_status status_from_win32(DWORD err)
+{
+    switch (err) {
+    case ERROR_FILE_NOT_FOUND:
+    case ERROR_PATH_NOT_FOUND:
+    case ERROR_INVALID_NAME:
+    case ERROR_BAD_NETPATH:
+        return DDP_ERR_NOT_FOUND;
+    case ERROR_NOT_A_REPARSE_POINT:
+        return DDP_ERR_NOT_REPARSE;
+    case ERROR_NOT_ENOUGH_MEMORY:
+    case ERROR_OUTOFMEMORY:
+        return DDP_ERR_NO_MEMORY;
+    default:
+        return DDP_ERR_IO;
+    }
+}
+
+/* "D:\x" longer than MAX_PATH gets the \\?\ prefix; other forms are used as given. */
+static WCHAR *usable_path(const WCHAR *path, const WCHAR *suffix)
+{
+    size_t len = wcslen(path), extra = suffix ? wcslen(suffix) : 0;
+    int prefix = len + extra >= MAX_PATH && len >= 3 && path[1] == L':' && path[2] == L'\\';
+    size_t total = (prefix ? 4 : 0) + len + extra + 1;
+    WCHAR *out = malloc(total * sizeof(WCHAR));
+    if (!out)
+        return NULL;
+    out[0] = 0;
+    if (prefix)
+        wcscat(out, LONG_PATH_PREFIX);
+    wcscat(out, path);
+    if (suffix)
+        wcscat(out, suffix);
+    return out;
+}
+
+static win_target_file *file_at(win_target *t, uint32_t i)
+{
+    return i < t->n ? &t->files[i] : NULL;
+}
+
+static void close_file(win_target *t, win_target_file *f)
+{
+    if (f->handle != INVALID_HANDLE_VALUE) {
+        CloseHandle(f->handle);
+        f->handle = INVALID_HANDLE_VALUE;
+        t->open_count--;
+    }
+}
+
+/* Closes the least recently used handle when the cache is full. */
+static void make_room(win_target *t)
+{
+    win_target_file *victim = NULL;
+    if (t->open_count < WIN_TARGET_OPEN_HANDLES)
+        return;
+    for (uint32_t i = 0; i < t->n; i++) {
+        win_target_file *f = &t->files[i];
+        if (f->handle != INVALID_HANDLE_VALUE && (!victim || f->last_use < victim->last_use))
+            victim = f;
+    }
+    if (victim)
+        close_file(t, victim);
+}
+
+static HANDLE open_for_read(const WCHAR *path, DWORD flags)
+{
+    return CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                       OPEN_EXISTING, flags, NULL);
+}
+
+/* The write handle of f, opened (or created, the first time in stub-file mode) on demand. */
+static ddp_status write_handle(win_target *t, win_target_file *f, DWORD disposition, HANDLE *out)
+{
+    if (f->handle == INVALID_HANDLE_VALUE) {
+        DWORD flags = FILE_FLAG_BACKUP_SEMANTICS | (t->stub_files ? 0 : FILE_FLAG_OPEN_REPARSE_POINT);
+        make_room(t);
+        f->handle = CreateFileW(f->write_path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ, NULL, disposition,
+                                flags, NULL);
+        if (f->handle == INVALID_HANDLE_VALUE)
+            return status_from_win32(GetLastError());
+        t->open_count++;
+    }
+    f->last_use = ++t->clock;
+    *out = f->handle;
+    return DDP_OK;
+}
+
+static ddp_status set_size(HANDLE h, uint64_t size)
+{
+    FILE_END_OF_FILE_INFO eof;
+    eof.EndOfFile.QuadPart = (LONGLONG)size;
+    return SetFileInformationByHandle(h, FileEndOfFileInfo, &eof, sizeof eof) ? DDP_OK
+                                                                              : status_from_win32(GetLastError());
+}
+
+static ddp_status read_reparse_point(win_target_file *f, uint8_t *buf, size_t cap, size_t *len)
+{
+    DWORD got = 0, attrs = GetFileAttributesW(f->write_path);
+    HANDLE h;
+    BOOL ok;
+
+    if (attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY))
+        return DDP_ERR_INVALID_ARG;
+    h = open_for_read(f->write_path, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS);
+    if (h == INVALID_HANDLE_VALUE)
+        return status_from_win32(GetLastError());
+    ok = DeviceIoControl(h, FSCTL_GET_REPARSE_POINT, NULL, 0, buf, (DWORD)cap, &got, NULL);
+    if (!ok) {
+        DWORD err = GetLastError();
+        CloseHandle(h);
+        return status_from_win32(err);
+    }
+    CloseHandle(h);
+    *len = got;
+    return DDP_OK;
+}
+
+/* Stub-file mode: the whole (small) file is the reparse buffer. */
+static ddp_status read_stub_file(win_target_file *f, uint8_t *buf, size_t cap, size_t *len)
+{
+    LARGE_INTEGER size;
+    DWORD got = 0, attrs = GetFileAttributesW(f->path);
+    HANDLE h;
+
+    if (attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY))
+        return DDP_ERR_INVALID_ARG;
+    h = open_for_read(f->path, 0);
+    if (h == INVALID_HANDLE_VALUE)
+        return status_from_win32(GetLastError());
+    if (!GetFileSizeEx(h, &size)) {
+        CloseHandle(h);
+        return DDP_ERR_IO;
+    }
+    if (size.QuadPart < (LONGLONG)DDP_REPARSE_HEADER_SIZE || (uint64_t)size.QuadPart > cap) {
+        CloseHandle(h);
+        return DDP_ERR_NOT_REPARSE;
+    }
+    if (!ReadFile(h, buf, (DWORD)size.QuadPart, &got, NULL) || got != (DWORD)size.QuadPart) {
+        CloseHandle(h);
+        return DDP_ERR_IO;
+    }
+    CloseHandle(h);
+    *len = got;
+    return DDP_OK;
+}
+
+static ddp_status target_read_reparse(void *ctx, uint32_t i, uint8_t *buf, size_t cap, size_t *len)
+{
+    win_target *t = ctx;
+    win_target_file *f = file_at(t, i);
+    if (!f || !f->write_path)
+        return DDP_ERR_INVALID_ARG;
+    return t->stub_files ? read_stub_file(f, buf, cap, len) : read_reparse_point(f, buf, cap, len);
+}
+
+static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
+{
+    win_target *t = ctx;
+    win_target_file *f = file_at(t, i);
+    HANDLE h;
+    ddp_status st;
+
+    if (!f || f->begun)
+        return DDP_ERR_INVALID_ARG;
+    st = write_handle(t, f, t->stub_files ? CREATE_ALWAYS : OPEN_EXISTING, &h);
+    if (st != DDP_OK)
+        return st;
+    f->begun = 1;
+    f->size = size;
+    return set_size(h, size);
+}
+
+static ddp_status target_write(void *ctx, uint32_t i, uint64_t offset, const uint8_t *data, size_t len)
+{
+    win_target *t = ctx;
+    win_target_file *f = file_at(t, i);
+    HANDLE h;
+    ddp_status st;
+
+    if (!f || !f->begun || offset > f->size || len > f->size - offset)
+        return DDP_ERR_INVALID_ARG;
+    st = write_handle(t, f, OPEN_EXISTING, &h);
+    while (st == DDP_OK && len > 0) {
+        OVERLAPPED ov;
+        DWORD chunk = len > (1u << 30) ? (1u << 30) : (DWORD)len, done = 0;
+        memset(&ov, 0, sizeof ov);
+        ov.Offset = (DWORD)offset;
+        ov.OffsetHigh = (DWORD)(offset >> 32);
+        if (!WriteFile(h, data, chunk, &done, &ov) || done != chunk)
+            return DDP_ERR_IO;
+        data += chunk;
+        offset += chunk;
+        len -= chunk;
+    }
+    return st;
+}
+
+static ddp_status delete_reparse_point(HANDLE h)
+{
+    REPARSE_GUID_DATA_BUFFER header;
+    DWORD got = 0;
+    memset(&header, 0, sizeof header);
+    header.ReparseTag = IO_REPARSE_TAG_DEDUP;
+    /* Microsoft tags take the 8-byte REPARSE_DATA_BUFFER header with no data. */
+    if (!DeviceIoControl(h, FSCTL_DELETE_REPARSE_POINT, &header, 8, NULL, 0, &got, NULL))
+        return status_from_win32(GetLastError());
+    return DDP_OK;
+}
+
+static ddp_status target_finish(void *ctx, uint32_t i)
+{
+    win_target *t = ctx;
+    win_target_file *f = file_at(t, i);
+    HANDLE h;
+    ddp_status st;
+
+    if (!f || !f->begun)
+        return DDP_ERR_INVALID_ARG;
+    st = write_handle(t, f, OPEN_EXISTING, &h);
+    if (st == DDP_OK)
+        st = set_size(h, f->size);
+    if (st == DDP_OK && !FlushFileBuffers(h))
+        st = DDP_ERR_IO;
+    if (st == DDP_OK && !t->stub_files)
+        st = delete_reparse_point(h);
+    close_file(t, f);
+    if (st == DDP_OK && t->stub_files &&
+        !MoveFileExW(f->write_path, f->path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+        st = status_from_win32(GetLastError());
+    f->begun = 0;
+    return st;
+}
+
+static void target_abandon(void *ctx, uint32_t i)
+{
+    win_target *t = ctx;
+    win_target_file *f = file_at(t, i);
+    HANDLE h;
+
+    if (!f || !f->begun)
+        return;
+    if (t->stub_files) {
+        close_file(t, f);
+        DeleteFileW(f->write_path);
+    } else if (write_handle(t, f, OPEN_EXISTING, &h) == DDP_OK) {
+        FILE_ZERO_DATA_INFORMATION zero;
+        DWORD got = 0;
+        zero.FileOffset.QuadPart = 0;
+        zero.BeyondFinalZero.QuadPart = (LONGLONG)f->size;
+        DeviceIoControl(h, FSCTL_SET_ZERO_DATA, &zero, sizeof zero, NULL, 0, &got, NULL);
+        close_file(t, f);
+    }
+    f->begun = 0;
+}
+
+BOOL win_target_stub_files_requested(void)
+{
+    WCHAR value[8];
+    DWORD n = GetEnvironmentVariableW(L"DDPBACKUP_STUB_FILES", value, 8);
+    return n == 1 && value[0] == L'1';
+}
+
+BOOL win_target_init(win_target *t, uint32_t n, BSTR *paths, int stub_files, ddp_target *target)
+{
+    memset(t, 0, sizeof *t);
+    t->stub_files = stub_files;
+    t->n = n;
+    t->files = calloc(n ? n : 1, sizeof *t->files);
+    if (!t->files)
+        return FALSE;
+    for (uint32_t i = 0; i < n; i++) {
+        win_target_file *f = &t->files[i];
+        f->handle = INVALID_HANDLE_VALUE;
+        f->path = paths[i];
+        /* A NULL or empty path stays without write_path: read_reparse reports it. */
+        if (paths[i] && paths[i][0]) {
+            f->write_path = usable_path(paths[i], stub_files ? TEMP_SUFFIX : NULL);
+            if (!f->write_path) {
+                win_target_cleanup(t);
+                return FALSE;
+            }
+        }
+    }
+    memset(target, 0, sizeof *target);
+    target->ctx = t;
+    target->read_reparse = target_read_reparse;
+    target->begin = target_begin;
+    target->write = target_write;
+    target->finish = target_finish;
+    target->abandon = target_abandon;
+    return TRUE;
+}
+
+void win_target_cleanup(win_target *t)
+{
+    if (t->files) {
+        for (uint32_t i = 0; i < t->n; i++) {
+            target_abandon(t, i);
+            close_file(t, &t->files[i]);
+            free(t->files[i].write_path);
+        }
+        free(t->files);
+    }
+    memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,43 @@
+/*
+ * win_target.h - the engine's ddp_target for Windows files, in two modes:
+ *  - reparse mode: the stubs carry real dedup reparse points (FSCTL_GET_REPARSE_POINT);
+ *    content is written into the file's $DATA, then FSCTL_DELETE_REPARSE_POINT.
+ *  - stub-file mode (DDPBACKUP_STUB_FILES=1): a stub's content is its raw reparse buffer,
+ *    as ddp-mkstore writes them; content goes to a temporary file beside it that replaces
+ *    the stub on success. This is how the DLL runs end to end under Wine (no reparse points).
+ * Open handles are kept in a small cache: chunks arrive in container order, not file order.
+ */
+#ifndef DDP_COM_WIN_TARGET_H
+#define DDP_COM_WIN_TARGET_H
+
+#include <windows.h>
+
+#include "ddp/restore.h"
+
+#define WIN_TARGET_OPEN_HANDLES 64
+
+typedef struct win_target_file {
+    const WCHAR *path;      /* borrowed from the caller (a BSTR) */
+    WCHAR *write_path;      /* where content goes: the file itself, or a temporary file */
+    uint64_t size;
+    HANDLE handle;          /* INVALID_HANDLE_VALUE when not open */
+    unsigned long last_use;
+    int begun;
+} win_target_file;
+
+typedef struct win_target {
+    int stub_files;
+    uint32_t n;
+    win_target_file *files;
+    uint32_t open_count;
+    unsigned long clock;
+} win_target;
+
+/* Sets up a target over n paths. Returns FALSE when out of memory. */
+BOOL win_target_init(win_target *t, uint32_t n, BSTR *paths, int stub_files, ddp_target *target);
+void win_target_cleanup(win_target *t);
+
+/* TRUE when DDPBACKUP_STUB_FILES=1 asks for stub-file mode. */
+BOOL win_target_stub_files_requested(void);
+
+#endif

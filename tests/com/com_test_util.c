@@ -1,0 +1,87 @@
+/* com_test_util.c - see com_test_util.h. */
+#define COBJMACROS
+#include <windows.h>
+#include <objbase.h>
+#include <wchar.h>
+
+#include "com_test_util.h"
+#include "ddpbackup.h"
+
+const WCHAR *test_dll_path(void)
+{
+    static WCHAR path[MAX_PATH];
+    if (!path[0]) {
+        DWORD n = GetModuleFileNameW(NULL, path, MAX_PATH);
+        while (n > 0 && path[n - 1] != L'\\')
+            n--;
+        path[n] = 0;
+        wcscat(path, L"DdpBackup.dll");
+    }
+    return path;
+}
+
+int test_regsvr32(BOOL unregister)
+{
+    WCHAR cmd[2 * MAX_PATH];
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    DWORD code = (DWORD)-1;
+
+    wcscpy(cmd, unregister ? L"regsvr32.exe /s /u \"" : L"regsvr32.exe /s \"");
+    wcscat(cmd, test_dll_path());
+    wcscat(cmd, L"\"");
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    if (!CreateProcessW(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))
+        return -1;
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    GetExitCodeProcess(pi.hProcess, &code);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    return (int)code;
+}
+
+BOOL test_reg_string(const WCHAR *key, const WCHAR *name, WCHAR *out, DWORD cap)
+{
+    DWORD type = 0, size = cap * sizeof(WCHAR);
+    HKEY k;
+    LSTATUS rc;
+    if (RegOpenKeyExW(HKEY_CLASSES_ROOT, key, 0, KEY_READ, &k) != ERROR_SUCCESS)
+        return FALSE;
+    rc = RegQueryValueExW(k, name, NULL, &type, (BYTE *)out, &size);
+    RegCloseKey(k);
+    return rc == ERROR_SUCCESS && type == REG_SZ;
+}
+
+BOOL test_reg_key_exists(const WCHAR *key)
+{
+    HKEY k;
+    if (RegOpenKeyExW(HKEY_CLASSES_ROOT, key, 0, KEY_READ, &k) != ERROR_SUCCESS)
+        return FALSE;
+    RegCloseKey(k);
+    return TRUE;
+}
+
+void test_class_key(WCHAR *out, size_t cap, const WCHAR *suffix)
+{
+    WCHAR guid[40];
+    StringFromGUID2(&CLSID_DedupBackupSupport, guid, 40);
+    if (cap < 128)
+        return;
+    wcscpy(out, L"CLSID\\");
+    wcscat(out, guid);
+    if (suffix) {
+        wcscat(out, L"\\");
+        wcscat(out, suffix);
+    }
+}
+
+void test_typelib_key(WCHAR *out, size_t cap)
+{
+    WCHAR guid[40];
+    StringFromGUID2(&LIBID_DedupBackup, guid, 40);
+    if (cap < 64)
+        return;
+    wcscpy(out, L"TypeLib\\");
+    wcscat(out, guid);
+}

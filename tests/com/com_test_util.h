@@ -1,0 +1,21 @@
+/*
+ * com_test_util.h - helpers for the Wine tests of DdpBackup.dll: where the DLL is,
+ * running regsvr32, reading the registry.
+ */
+#ifndef DDP_COM_TEST_UTIL_H
+#define DDP_COM_TEST_UTIL_H
+
+#include <windows.h>
+
+/* Full path of DdpBackup.dll (beside the test program). */
+const WCHAR *test_dll_path(void);
+/* Runs "regsvr32 /s [/u] <dll>" and returns its exit code (-1 if it could not start). */
+int test_regsvr32(BOOL unregister);
+/* Reads a REG_SZ value below HKEY_CLASSES_ROOT; FALSE if absent. */
+BOOL test_reg_string(const WCHAR *key, const WCHAR *name, WCHAR *out, DWORD cap);
+BOOL test_reg_key_exists(const WCHAR *key);
+/* "CLSID\{73D6B2AD-...}" + suffix, and "TypeLib\{07AD57AF-...}". */
+void test_class_key(WCHAR *out, size_t cap, const WCHAR *suffix);
+void test_typelib_key(WCHAR *out, size_t cap);
+
+#endif

@@ -1,0 +1,254 @@
+/* test_store.c - see test_store.h. */
+#define COBJMACROS
+#include <windows.h>
+#include <objbase.h>
+#include <oleauto.h>
+#include <stdlib.h>
+#include <wchar.h>
+
+#include "test_store.h"
+
+#define MAX_ANNOUNCED 65536
+
+struct test_store {
+    IDedupReadFileCallback IDedupReadFileCallback_iface;
+    IDedupBackupStoreDirectory IDedupBackupStoreDirectory_iface;
+    LONG refcount;
+    WCHAR root[MAX_PATH];
+    BOOL with_directory;
+    test_plan_kind plan;
+    test_store_counts counts;
+    /* The reads announced by the last preview, consumed in order by container reads. */
+    WCHAR announced_path[MAX_PATH];
+    DDP_FILE_EXTENT *announced;
+    ULONG announced_count, announced_next;
+};
+
+static test_store *from_callback(IDedupReadFileCallback *iface)
+{
+    return CONTAINING_RECORD(iface, test_store, IDedupReadFileCallback_iface);
+}
+
+static test_store *from_directory(IDedupBackupStoreDirectory *iface)
+{
+    return CONTAINING_RECORD(iface, test_store, IDedupBackupStoreDirectory_iface);
+}
+
+static void full_path(const test_store *s, const WCHAR *path, WCHAR *out)
+{
+    wcscpy(out, s->root);
+    if (path[0] != L'\\')
+        wcscat(out, L"\\");
+    wcscat(out, path);
+}
+
+static HRESULT WINAPI cb_QueryInterface(IDedupReadFileCallback *iface, REFIID riid, void **ppv)
+{
+    test_store *s = from_callback(iface);
+    if (!ppv)
+        return E_POINTER;
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDedupReadFileCallback))
+        *ppv = &s->IDedupReadFileCallback_iface;
+    else if (s->with_directory && IsEqualIID(riid, &IID_IDedupBackupStoreDirectory))
+        *ppv = &s->IDedupBackupStoreDirectory_iface;
+    else {
+        *ppv = NULL;
+        return E_NOINTERFACE;
+    }
+    InterlockedIncrement(&s->refcount);
+    return S_OK;
+}
+
+static ULONG WINAPI cb_AddRef(IDedupReadFileCallback *iface)
+{
+    return (ULONG)InterlockedIncrement(&from_callback(iface)->refcount);
+}
+
+static ULONG WINAPI cb_Release(IDedupReadFileCallback *iface)
+{
+    test_store *s = from_callback(iface);
+    LONG ref = InterlockedDecrement(&s->refcount);
+    if (ref == 0) {
+        free(s->announced);
+        free(s);
+    }
+    return (ULONG)ref;
+}
+
+static BOOL is_container(const WCHAR *path)
+{
+    size_t n = wcslen(path);
+    return n > 4 && !_wcsicmp(path + n - 4, L".ccc");
+}
+
+/* A container read must be the next one the last preview announced. */
+static void check_announced(test_store *s, const WCHAR *path, LONGLONG offset, ULONG size)
+{
+    if (!is_container(path))
+        return;
+    if (s->announced_next < s->announced_count && !_wcsicmp(path, s->announced_path) &&
+        s->announced[s->announced_next].Offset == offset && s->announced[s->announced_next].Length == (LONGLONG)size)
+        s->announced_next++;
+    else
+        s->counts.unannounced_reads++;
+}
+
+static HRESULT WINAPI cb_ReadBackupFile(IDedupReadFileCallback *iface, BSTR path, hyper offset, ULONG size,
+                                        BYTE *buffer, ULONG *returned, DWORD flags)
+{
+    test_store *s = from_callback(iface);
+    WCHAR full[MAX_PATH * 2];
+    LARGE_INTEGER pos;
+    DWORD got = 0;
+    HANDLE h;
+
+    (void)flags;
+    s->counts.reads++;
+    check_announced(s, path, offset, size);
+    *returned = 0;
+    full_path(s, path, full);
+    h = CreateFileW(full, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    if (h == INVALID_HANDLE_VALUE) {
+        s->counts.read_failures++;
+        return HRESULT_FROM_WIN32(GetLastError());
+    }
+    pos.QuadPart = offset;
+    if (!SetFilePointerEx(h, pos, NULL, FILE_BEGIN) || !ReadFile(h, buffer, size, &got, NULL)) {
+        HRESULT hr = HRESULT_FROM_WIN32(GetLastError());
+        CloseHandle(h);
+        s->counts.read_failures++;
+        return hr;
+    }
+    CloseHandle(h);
+    *returned = got;   /* short at end of file, like the public sample */
+    s->counts.bytes_read += got;
+    return S_OK;
+}
+
+static LONGLONG file_size(const test_store *s, const WCHAR *path)
+{
+    WCHAR full[MAX_PATH * 2];
+    WIN32_FILE_ATTRIBUTE_DATA data;
+    full_path(s, path, full);
+    if (!GetFileAttributesExW(full, GetFileExInfoStandard, &data))
+        return 0;
+    return ((LONGLONG)data.nFileSizeHigh << 32) | data.nFileSizeLow;
+}
+
+static HRESULT WINAPI cb_OrderContainersRestore(IDedupReadFileCallback *iface, ULONG n, BSTR *paths,
+                                                ULONG *entries, DEDUP_CONTAINER_EXTENT **plan)
+{
+    test_store *s = from_callback(iface);
+    s->counts.orders++;
+    *entries = 0;
+    *plan = NULL;
+    if (s->plan == TEST_PLAN_FAIL)
+        return E_FAIL;
+    if (s->plan == TEST_PLAN_NONE || n == 0)
+        return S_OK;
+    *plan = CoTaskMemAlloc(2 * n * sizeof **plan);
+    if (!*plan)
+        return E_OUTOFMEMORY;
+    for (ULONG i = 0; i < n; i++) {
+        LONGLONG tenth = file_size(s, paths[i]) / 10;
+        (*plan)[2 * i].ContainerIndex = i;
+        (*plan)[2 * i].StartOffset = 0;
+        (*plan)[2 * i].Length = tenth;
+        (*plan)[2 * i + 1].ContainerIndex = i;
+        (*plan)[2 * i + 1].StartOffset = tenth;
+        (*plan)[2 * i + 1].Length = 0x7FFFFFFFFFFFFFFFLL;
+    }
+    *entries = 2 * n;
+    return S_OK;
+}
+
+static HRESULT WINAPI cb_PreviewContainerRead(IDedupReadFileCallback *iface, BSTR path, ULONG n,
+                                              DDP_FILE_EXTENT *reads)
+{
+    test_store *s = from_callback(iface);
+    s->counts.previews++;
+    if (n > MAX_ANNOUNCED || wcslen(path) >= MAX_PATH)
+        return E_INVALIDARG;
+    free(s->announced);
+    s->announced = malloc((n ? n : 1) * sizeof *reads);
+    if (!s->announced)
+        return E_OUTOFMEMORY;
+    memcpy(s->announced, reads, n * sizeof *reads);
+    wcscpy(s->announced_path, path);
+    s->announced_count = n;
+    s->announced_next = 0;
+    return S_OK;
+}
+
+static const IDedupReadFileCallbackVtbl callback_vtbl = {
+    cb_QueryInterface, cb_AddRef, cb_Release, cb_ReadBackupFile, cb_OrderContainersRestore, cb_PreviewContainerRead,
+};
+
+static HRESULT WINAPI dir_QueryInterface(IDedupBackupStoreDirectory *iface, REFIID riid, void **ppv)
+{
+    return cb_QueryInterface(&from_directory(iface)->IDedupReadFileCallback_iface, riid, ppv);
+}
+
+static ULONG WINAPI dir_AddRef(IDedupBackupStoreDirectory *iface)
+{
+    return cb_AddRef(&from_directory(iface)->IDedupReadFileCallback_iface);
+}
+
+static ULONG WINAPI dir_Release(IDedupBackupStoreDirectory *iface)
+{
+    return cb_Release(&from_directory(iface)->IDedupReadFileCallback_iface);
+}
+
+/* The highest generation of "%08x.*.ccc" for the id in the folder. */
+static HRESULT WINAPI dir_FindContainerFile(IDedupBackupStoreDirectory *iface, BSTR dir, ULONG id, BSTR *out)
+{
+    test_store *s = from_directory(iface);
+    WCHAR pattern[MAX_PATH * 2], best[64] = L"";
+    WIN32_FIND_DATAW fd;
+    HANDLE h;
+
+    s->counts.finds++;
+    *out = NULL;
+    full_path(s, dir, pattern);
+    swprintf(pattern + wcslen(pattern), 32, L"\\%08lx.*.ccc", (unsigned long)id);
+    h = FindFirstFileW(pattern, &fd);
+    if (h == INVALID_HANDLE_VALUE)
+        return S_FALSE;
+    do {
+        if (wcslen(fd.cFileName) < 64 && !wcsstr(fd.cFileName, L"delete") && _wcsicmp(fd.cFileName, best) > 0)
+            wcscpy(best, fd.cFileName);
+    } while (FindNextFileW(h, &fd));
+    FindClose(h);
+    if (!best[0])
+        return S_FALSE;
+    wcscpy(pattern, dir);
+    wcscat(pattern, L"\\");
+    wcscat(pattern, best);
+    *out = SysAllocString(pattern);
+    return *out ? S_OK : E_OUTOFMEMORY;
+}
+
+static const IDedupBackupStoreDirectoryVtbl directory_vtbl = {
+    dir_QueryInterface, dir_AddRef, dir_Release, dir_FindContainerFile,
+};
+
+test_store *test_store_new(const WCHAR *root, BOOL with_directory, test_plan_kind plan)
+{
+    test_store *s = calloc(1, sizeof *s);
+    if (!s || wcslen(root) >= MAX_PATH) {
+        free(s);
+        return NULL;
+    }
+    s->IDedupReadFileCallback_iface.lpVtbl = &callback_vtbl;
+    s->IDedupBackupStoreDirectory_iface.lpVtbl = &directory_vtbl;
+    s->refcount = 1;
+    wcscpy(s->root, root);
+    s->with_directory = with_directory;
+    s->plan = plan;
+    return s;
+}
+
+IDedupReadFileCallback *test_store_callback(test_store *s) { return &s->IDedupReadFileCallback_iface; }
+void test_store_get_counts(const test_store *s, test_store_counts *out) { *out = s->counts; }
+LONG test_store_refcount(const test_store *s) { return s->refcount; }
+void test_store_release(test_store *s) { cb_Release(&s->IDedupReadFileCallback_iface); }

@@ -1,0 +1,237 @@
+/* dll_fixture.c - see dll_fixture.h. */
+#define COBJMACROS
+#include <windows.h>
+#include <oleauto.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "ddp/reparse.h"
+#include "dll_fixture.h"
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+}
+
+void fixture_content(uint32_t seed, uint32_t i, size_t size, uint8_t *out)
+{
+    /* 64 KiB blocks: every third block is shared by all files (same bytes), the others unique;
+     * within a block, runs of text-like bytes so that Xpress finds matches. */
+    for (size_t off = 0; off < size; off++) {
+        size_t block = off >> 16;
+        uint64_t key = (block % 3 == 0) ? mix(seed * 131 + block) : mix(((uint64_t)seed << 32) ^ (i * 7919u + block));
+        uint64_t v = mix(key + (off & 0xFFFF) / 16);
+        out[off] = (v & 3) ? (uint8_t)('a' + (v >> 8) % 26) : (uint8_t)(v >> 16);
+    }
+}
+
+static int write_all(const WCHAR *path, const uint8_t *data, size_t len)
+{
+    HANDLE h = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    DWORD done = 0;
+    BOOL ok;
+    if (h == INVALID_HANDLE_VALUE)
+        return -1;
+    ok = len == 0 || (WriteFile(h, data, (DWORD)len, &done, NULL) && done == len);
+    CloseHandle(h);
+    return ok ? 0 : -1;
+}
+
+static uint8_t *read_all(const WCHAR *path, size_t *len)
+{
+    HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    LARGE_INTEGER size;
+    uint8_t *data;
+    DWORD got = 0;
+    if (h == INVALID_HANDLE_VALUE)
+        return NULL;
+    if (!GetFileSizeEx(h, &size) || !(data = malloc((size_t)size.QuadPart + 1))) {
+        CloseHandle(h);
+        return NULL;
+    }
+    if (size.QuadPart && (!ReadFile(h, data, (DWORD)size.QuadPart, &got, NULL) || got != size.QuadPart)) {
+        free(data);
+        CloseHandle(h);
+        return NULL;
+    }
+    CloseHandle(h);
+    *len = (size_t)size.QuadPart;
+    return data;
+}
+
+/* Creates every folder of a full path's parent. */
+static void make_parents(const WCHAR *path)
+{
+    WCHAR tmp[MAX_PATH * 2];
+    wcsncpy(tmp, path, MAX_PATH * 2 - 1);
+    tmp[MAX_PATH * 2 - 1] = 0;
+    for (WCHAR *p = tmp + 3; *p; p++) {
+        if (*p == L'\\') {
+            *p = 0;
+            CreateDirectoryW(tmp, NULL);
+            *p = L'\\';
+        }
+    }
+}
+
+void fixture_store_path(const dll_fixture *f, const char *store_path, WCHAR *out, size_t cap)
+{
+    size_t n = wcslen(f->root);
+    wcsncpy(out, f->root, cap);
+    MultiByteToWideChar(CP_UTF8, 0, store_path, -1, out + n, (int)(cap - n));
+    out[cap - 1] = 0;
+}
+
+static int write_store(dll_fixture *f, const ddp_mem_store *m)
+{
+    const char *path;
+    for (size_t i = 0; (path = ddp_mem_store_path(m, i)) != NULL; i++) {
+        WCHAR full[MAX_PATH * 2];
+        size_t len = 0;
+        const uint8_t *data = ddp_mem_store_get(m, path, &len);
+        fixture_store_path(f, path, full, MAX_PATH * 2);
+        make_parents(full);
+        if (!data || write_all(full, data, len))
+            return -1;
+    }
+    return 0;
+}
+
+static int build(dll_fixture *f, const ddp_store_options *opt, uint32_t seed, uint8_t **reparse, size_t *reparse_len)
+{
+    ddp_mem_store *m = ddp_mem_store_new();
+    ddp_store_sink sink;
+    ddp_store_builder *b = NULL;
+    int rc = -1;
+
+    if (!m)
+        return -1;
+    ddp_mem_store_sink(m, &sink);
+    if (ddp_store_builder_new(opt, &sink, &b) != DDP_OK)
+        goto out;
+    for (uint32_t i = 0; i < f->n_files; i++) {
+        fixture_content(seed, i, f->sizes[i], f->contents[i]);
+        reparse[i] = malloc(DDP_REPARSE_MAX_BUFFER);
+        reparse_len[i] = 0;
+        if (!reparse[i] || ddp_store_builder_file_begin(b) != DDP_OK ||
+            ddp_store_builder_file_data(b, f->contents[i], f->sizes[i]) != DDP_OK)
+            goto out;
+        if (ddp_store_builder_file_end(b, reparse[i], DDP_REPARSE_MAX_BUFFER, &reparse_len[i]) != DDP_OK)
+            reparse_len[i] = 0;   /* not optimized (empty file): kept as a plain file */
+    }
+    if (ddp_store_builder_finish(b) == DDP_OK && write_store(f, m) == 0)
+        rc = 0;
+out:
+    ddp_store_builder_free(b);
+    ddp_mem_store_free(m);
+    return rc;
+}
+
+int fixture_create(dll_fixture *f, const wchar_t *tag, const ddp_store_options *opt, uint32_t seed, uint32_t n,
+                   const size_t *sizes)
+{
+    WCHAR tmp[MAX_PATH];
+    uint8_t **reparse;
+    size_t *reparse_len;
+    int rc = -1;
+
+    memset(f, 0, sizeof *f);
+    GetTempPathW(MAX_PATH, tmp);
+    swprintf(f->root, MAX_PATH, L"%lsddp-dll-%ls-%lu", tmp, tag, (unsigned long)GetCurrentProcessId());
+    swprintf(f->target, MAX_PATH, L"%ls\\restored", f->root);
+    CreateDirectoryW(f->root, NULL);
+    CreateDirectoryW(f->target, NULL);
+    f->n_files = n;
+    f->contents = calloc(n, sizeof *f->contents);
+    f->sizes = calloc(n, sizeof *f->sizes);
+    f->paths = calloc(n, sizeof *f->paths);
+    reparse = calloc(n, sizeof *reparse);
+    reparse_len = calloc(n, sizeof *reparse_len);
+    if (!f->contents || !f->sizes || !f->paths || !reparse || !reparse_len)
+        goto out;
+    for (uint32_t i = 0; i < n; i++) {
+        f->sizes[i] = sizes[i];
+        if (!(f->contents[i] = malloc(sizes[i] + 1)))
+            goto out;
+    }
+    if (build(f, opt, 0x5eed0000u + seed, reparse, reparse_len))
+        goto out;
+    for (uint32_t i = 0; i < n; i++) {
+        WCHAR path[MAX_PATH];
+        swprintf(path, MAX_PATH, L"%ls\\file-%05lu.bin", f->target, (unsigned long)i);
+        f->paths[i] = SysAllocString(path);
+        if (reparse_len[i] ? write_all(path, reparse[i], reparse_len[i])
+                           : write_all(path, f->contents[i], f->sizes[i]))
+            goto out;
+    }
+    rc = 0;
+out:
+    for (uint32_t i = 0; reparse && i < n; i++)
+        free(reparse[i]);
+    free(reparse);
+    free(reparse_len);
+    return rc;
+}
+
+int fixture_file_matches(const dll_fixture *f, uint32_t i)
+{
+    size_t len = 0;
+    uint8_t *data = read_all(f->paths[i], &len);
+    int same = data && len == f->sizes[i] && !memcmp(data, f->contents[i], len);
+    free(data);
+    return same;
+}
+
+int fixture_file_is_stub(const dll_fixture *f, uint32_t i)
+{
+    size_t len = 0;
+    uint8_t *data = read_all(f->paths[i], &len);
+    ddp_reparse r;
+    int stub = data && ddp_reparse_parse(data, len, &r, NULL) == DDP_OK && r.logical_size == f->sizes[i];
+    free(data);
+    return stub;
+}
+
+static void remove_tree(const WCHAR *dir)
+{
+    WCHAR pattern[MAX_PATH * 2], child[MAX_PATH * 2];
+    WIN32_FIND_DATAW fd;
+    HANDLE h;
+    swprintf(pattern, MAX_PATH * 2, L"%ls\\*", dir);
+    h = FindFirstFileW(pattern, &fd);
+    if (h != INVALID_HANDLE_VALUE) {
+        do {
+            if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
+                continue;
+            swprintf(child, MAX_PATH * 2, L"%ls\\%ls", dir, fd.cFileName);
+            if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+                remove_tree(child);
+            else
+                DeleteFileW(child);
+        } while (FindNextFileW(h, &fd));
+        FindClose(h);
+    }
+    RemoveDirectoryW(dir);
+}
+
+void fixture_destroy(dll_fixture *f)
+{
+    for (uint32_t i = 0; i < f->n_files; i++) {
+        if (f->contents)
+            free(f->contents[i]);
+        if (f->paths)
+            SysFreeString(f->paths[i]);
+    }
+    free(f->contents);
+    free(f->sizes);
+    free(f->paths);
+    if (f->root[0])
+        remove_tree(f->root);
+    memset(f, 0, sizeof *f);
+}

@@ -1,0 +1,40 @@
+/*
+ * dll_fixture.h - builds a real chunk store in memory with the engine's store builder,
+ * writes it and the files' stubs into a temporary folder (stub-file mode), and checks
+ * restored files against the originals. For the end-to-end tests of DdpBackup.dll.
+ */
+#ifndef DDP_DLL_FIXTURE_H
+#define DDP_DLL_FIXTURE_H
+
+#include <windows.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ddp/store_builder.h"
+
+typedef struct dll_fixture {
+    WCHAR root[MAX_PATH];         /* the backup root: holds "System Volume Information" */
+    WCHAR target[MAX_PATH];       /* where the stubs are restored */
+    uint32_t n_files;
+    uint8_t **contents;           /* the originals */
+    size_t *sizes;
+    BSTR *paths;                  /* full paths of the stubs */
+} dll_fixture;
+
+/* Deterministic content for file i: mixes shared blocks (dedup) with unique data. */
+void fixture_content(uint32_t seed, uint32_t i, size_t size, uint8_t *out);
+
+/* Builds the store with opt from n files of the given sizes (sizes[i] bytes each, content from
+ * fixture_content(seed, i)) and writes it under a new temporary folder named tag.
+ * Files of size 0 or below 8 bytes are written as plain files, not stubs. Returns 0 on success. */
+int fixture_create(dll_fixture *f, const wchar_t *tag, const ddp_store_options *opt, uint32_t seed, uint32_t n,
+                   const size_t *sizes);
+/* 1 when file i's current content equals its original. */
+int fixture_file_matches(const dll_fixture *f, uint32_t i);
+/* 1 when file i is still its stub (the reparse buffer written at create time). */
+int fixture_file_is_stub(const dll_fixture *f, uint32_t i);
+/* Full path (Windows) of a store file such as "\System Volume Information\...\Data\00000001.00000001.ccc". */
+void fixture_store_path(const dll_fixture *f, const char *store_path, WCHAR *out, size_t cap);
+void fixture_destroy(dll_fixture *f);
+
+#endif

@@ -2,7 +2,7 @@
 # Runs every test of ddpbackup on a Debian 12 machine (as root, or with sudo):
 # installs what is missing, builds natively and with MinGW-w64, then one CTest run
 # executes the native tests and the Windows tests under Wine (in a private prefix);
-# finally the native tests again under AddressSanitizer + UBSan.
+# then the native tests again under AddressSanitizer + UBSan, and under valgrind memcheck.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,3 +22,8 @@ echo "== tests: native under AddressSanitizer + UBSan"
 cmake -S . -B "$build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDDP_SANITIZE=ON -DDDP_BUILD_MINGW=OFF >/dev/null
 cmake --build "$build-asan"
 (cd "$build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j "$jobs")
+
+echo "== tests: native under valgrind memcheck"
+cmake -S . -B "$build-valgrind" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDP_VALGRIND=ON -DDDP_BUILD_MINGW=OFF >/dev/null
+cmake --build "$build-valgrind"
+(cd "$build-valgrind" && ctest --output-on-failure -j "$jobs" -L unit)

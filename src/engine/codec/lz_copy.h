@@ -1,0 +1,88 @@
+/*
+ * lz_copy.h - helpers shared by the LZ77-family decoders of [MS-XCA] (Xpress plain,
+ * LZNT1, Xpress Huffman): counting leading zero bits, and copying a match of `len`
+ * bytes from `dist` bytes back in the output.
+ *
+ * The decoders check every match against the start and the end of the output before
+ * calling lz_copy_match(); the helper itself only chooses how to copy. When the match
+ * ends at least LZ_COPY_SLACK bytes before the end of the output buffer it copies 8 or
+ * 16 bytes at a time and may write a few bytes past the match end (those bytes are later
+ * overwritten by the following literals and matches); otherwise it copies exactly.
+ * Overlapping matches (dist < len) repeat the bytes just written, as LZ77 requires:
+ * word copies are used only when dist is at least the word size, so every byte read has
+ * already been written.
+ */
+#ifndef DDP_CODEC_LZ_COPY_H
+#define DDP_CODEC_LZ_COPY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define LZ_COPY_SLACK 16u
+
+/* Number of leading zero bits of a non-zero 32-bit value. */
+static inline unsigned lz_clz32(uint32_t v)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_clz(v);
+#else
+    unsigned n = 0;
+    while (!(v & 0x80000000u)) {
+        v <<= 1;
+        n++;
+    }
+    return n;
+#endif
+}
+
+/* Copies len bytes from op - dist to op (1 <= dist <= op - out, op + len <= oend). */
+static inline uint8_t *lz_copy_match(uint8_t *op, size_t dist, size_t len, uint8_t *oend)
+{
+    const uint8_t *src = op - dist;
+    uint8_t *end = op + len;
+
+    if ((size_t)(oend - end) >= LZ_COPY_SLACK) {
+        if (dist >= 16) {
+            do {
+                memcpy(op, src, 16);
+                op += 16;
+                src += 16;
+            } while (op < end);
+            return end;
+        }
+        if (dist >= 8) {
+            do {
+                memcpy(op, src, 8);
+                op += 8;
+                src += 8;
+            } while (op < end);
+            return end;
+        }
+        if (dist == 1) {
+            memset(op, *src, len);
+            return end;
+        }
+        /* Short period: write the pattern byte by byte until it is 8 bytes long, then
+         * continue with 8-byte copies from 8 bytes back (a multiple of the period is not
+         * needed: copying from op - k*dist for any k gives the same bytes). */
+        size_t step = dist;
+        while (step < 8)
+            step += dist;
+        uint8_t *pat_end = op + step - dist;
+        while (op < pat_end && op < end)
+            *op++ = *src++;
+        src = op - step;
+        while (op < end) {
+            memcpy(op, src, 8);
+            op += 8;
+            src += 8;
+        }
+        return end;
+    }
+    while (op < end)
+        *op++ = *src++;
+    return end;
+}
+
+#endif

@@ -1,0 +1,148 @@
+/*
+ * xpress_decompress.c - Xpress "plain LZ77" decoder ([MS-XCA] 2.3 and 2.4).
+ *
+ * The stream is a sequence of groups. Each group starts with a 32-bit little-endian
+ * flag word whose bits, read from the most significant down, say what the next 32
+ * items are: 0 = one literal byte copied as is, 1 = a match. A match starts with a
+ * 16-bit little-endian word: its low 3 bits are a length code and its upper 13 bits
+ * are the distance minus 1 (so distances 1..8192). Length code 7 means "longer": the
+ * next 4 bits come from a half-byte; two consecutive long matches share one byte, the
+ * first using its low nibble (and that byte is read at the place of the first one),
+ * the second its high nibble. A nibble of 15 means "longer still": one more byte
+ * follows; if that byte is 255, a 16-bit word follows that holds the whole length
+ * minus 3, and if that word is 0 a 32-bit word follows that holds it instead. The
+ * match length is then 3 + code (+ nibble (+ byte)).
+ *
+ * Windows' decoder stops when it meets a match flag with no input left; we know the
+ * exact output length instead, so we stop when it is reached and then accept only
+ * what may legitimately follow: nothing, or (when the last flag word was used up) one
+ * more flag word whose first flag is a match, which is how an encoder ends a stream
+ * whose last group was full. Anything else after the output is complete means the
+ * stream decodes to more than expected and is rejected.
+ *
+ * Speed: runs of literals are found with a count of leading zero flags and copied as
+ * a block; matches are copied 8 or 16 bytes at a time while far from the output end
+ * (lz_copy.h). Every read of the input and every write of the output is bounds-checked.
+ */
+#include "ddp/codec.h"
+#include "ddp/le.h"
+#include "lz_copy.h"
+
+/* What may follow once the output is complete (see the file comment). */
+static ddp_status xpress_check_end(const uint8_t *ip, const uint8_t *iend, int at_group_start)
+{
+    size_t rest = (size_t)(iend - ip);
+    if (rest == 0)
+        return DDP_OK;
+    if (at_group_start && rest == 4 && (ip[3] & 0x80))
+        return DDP_OK;
+    return DDP_ERR_CORRUPT_DATA;
+}
+
+/* Reads the length extension of a match whose 3-bit code was 7; *len gets the length
+ * beyond 3 + 7. */
+static int xpress_long_length(const uint8_t **ipp, const uint8_t *iend, const uint8_t **half,
+                              size_t *len)
+{
+    const uint8_t *ip = *ipp;
+    size_t n;
+
+    if (*half == NULL) {
+        if (ip >= iend)
+            return 0;
+        n = *ip & 0x0f;
+        *half = ip++;
+    } else {
+        n = **half >> 4;
+        *half = NULL;
+    }
+    if (n == 15) {
+        if (ip >= iend)
+            return 0;
+        n = *ip++;
+        if (n == 255) {
+            if (iend - ip < 2)
+                return 0;
+            n = ddp_le16(ip);
+            ip += 2;
+            if (n == 0) {
+                if (iend - ip < 4)
+                    return 0;
+                n = ddp_le32(ip);
+                ip += 4;
+                if (n > 0x7fffffffu)   /* longer than any buffer; also keeps 32-bit sums exact */
+                    return 0;
+            }
+            if (n < 15 + 7)
+                return 0;
+            n -= 15 + 7;
+        }
+        n += 15;
+    }
+    *len = n;
+    *ipp = ip;
+    return 1;
+}
+
+ddp_status ddp_xpress_decompress(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
+{
+    const uint8_t *ip = in;
+    const uint8_t *iend = in + in_len;
+    uint8_t *op = out;
+    uint8_t *oend = out + out_len;
+    const uint8_t *half = NULL;
+
+    if ((in == NULL && in_len) || (out == NULL && out_len))
+        return DDP_ERR_INVALID_ARG;
+    for (;;) {
+        if (op == oend)
+            return xpress_check_end(ip, iend, 1);
+        if (iend - ip < 4)
+            return DDP_ERR_CORRUPT_DATA;
+        uint32_t flags = ddp_le32(ip);
+        unsigned left = 32;
+        ip += 4;
+        while (left) {
+            if (op == oend)
+                return xpress_check_end(ip, iend, 0);
+            unsigned lits = flags ? lz_clz32(flags) : 32;
+            if (lits > left)
+                lits = left;
+            if (lits) {
+                size_t in_room = (size_t)(iend - ip), out_room = (size_t)(oend - op);
+                size_t n = lits < out_room ? lits : out_room;
+                if (n > in_room)
+                    return DDP_ERR_CORRUPT_DATA;
+                if (in_room >= 32 && out_room >= 32) {
+                    memcpy(op, ip, 16);
+                    memcpy(op + 16, ip + 16, 16);
+                } else {
+                    memcpy(op, ip, n);
+                }
+                op += n;
+                ip += n;
+                flags = (uint32_t)((uint64_t)flags << n);
+                left -= (unsigned)n;
+                continue;
+            }
+            flags <<= 1;
+            left--;
+            if (iend - ip < 2)
+                return DDP_ERR_CORRUPT_DATA;
+            unsigned token = ddp_le16(ip);
+            size_t dist = (token >> 3) + 1;
+            size_t len = token & 7;
+            ip += 2;
+            if (len == 7) {
+                size_t more;
+                if (!xpress_long_length(&ip, iend, &half, &more))
+                    return DDP_ERR_CORRUPT_DATA;
+                len += more;
+            }
+            len += 3;
+            if (dist > (size_t)(op - out) || len > (size_t)(oend - op))
+                return DDP_ERR_CORRUPT_DATA;
+            op = lz_copy_match(op, dist, len, oend);
+        }
+    }
+}

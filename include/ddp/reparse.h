@@ -67,6 +67,42 @@ typedef struct ddp_reparse {
  */
 ddp_status ddp_reparse_parse(const uint8_t *buf, size_t len, ddp_reparse *out, ddp_diag *diag);
 
+/*
+ * The properties of a reparse buffer, for tools that print every field: the slots of
+ * layout 0x0102 (FORMAT.md §1.4), and the blocks and descriptors of layout 0x0103
+ * (§1.5). Offsets are from RP+0. Layout 0x0201 has none (its fields are fixed).
+ */
+typedef enum ddp_prop_kind {
+    DDP_PROP_SLOT = 1,        /* a used slot of the 0x0102 table */
+    DDP_PROP_BLOCK = 2,       /* a FeRp / DdRp / RbRp block header */
+    DDP_PROP_DESCRIPTOR = 3   /* a descriptor of a block */
+} ddp_prop_kind;
+
+typedef struct ddp_reparse_prop {
+    ddp_prop_kind kind;
+    uint32_t depth;           /* 0: slot or FeRp level; 1: inside a nested block */
+    char block[5];            /* magic of the block (holding the descriptor); "" for slots */
+    uint32_t entry_offset;    /* where the slot, descriptor or block header is */
+    uint32_t type;            /* slot / descriptor type; for a block: its descriptor count */
+    uint32_t size;            /* size of the value; for a block: its Size field */
+    uint32_t offset;          /* where the value is; for a block: its magic */
+    uint32_t crc32;           /* block only: the stored CRC-32 (verified) */
+} ddp_reparse_prop;
+
+/*
+ * Lists the properties of a buffer in table order (blocks before their descriptors,
+ * a nested block right after the descriptor that points at it). Runs every check
+ * ddp_reparse_parse runs first, so a buffer it rejects gives the same error here.
+ * *n gets the number of properties; only the first cap are stored (*n may exceed cap).
+ */
+ddp_status ddp_reparse_props(const uint8_t *buf, size_t len, ddp_reparse_prop *props, size_t cap,
+                             size_t *n, ddp_diag *diag);
+
+/* The FILETIME bounds used to pick a 0x0102 type-6 slot as the file time ([U]: the slot
+ * types of that layout are not documented): 2000-01-01 .. 2100-01-01 UTC. */
+#define DDP_FILETIME_PLAUSIBLE_MIN 125911584000000000ull
+#define DDP_FILETIME_PLAUSIBLE_MAX 157469184000000000ull
+
 /* Formats the store GUID as "{00C5EBCB-976A-4D63-979C-130C418EED8B}" (39 bytes with NUL). */
 void ddp_guid_format(const uint8_t guid[16], char out[39]);
 /* Parses "{...}" or the bare form, any case. Returns 0 on success, -1 otherwise. */

@@ -535,7 +535,7 @@ static void test_single_byte_changes(void **state)
                     }
                     /* Without a new CRC, any change to the data is caught. */
                     if (!reseal && at >= 8 && nv != old && st == DDP_OK)
-                        fail_msg("layout %d byte %zu = 0x%02x parsed without CRC error", which, at, nv);
+                        fail_msg("layout %d byte %u = 0x%02x parsed without CRC error", which, (unsigned)at, nv);
                 }
             }
         }

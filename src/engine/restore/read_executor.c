@@ -1,0 +1,356 @@
+/*
+ * read_executor.c - reads the records of one container extent through the store.
+ *
+ * The records (ascending offset) are grouped into runs: a record joins the current run
+ * when the gap before it is below coalesce_gap and the run stays within max_read bytes,
+ * so a container is streamed rather than seeked. A run longer than max_read (one record
+ * larger than the window) is read in max_read pieces. Before the first read the whole
+ * list of pieces is announced with one preview() call; the reads that follow are exactly
+ * that list. When the list changes (a short read leaves a remainder to ask for, a
+ * truncated or failed run drops its other pieces) the rest of the list is announced
+ * again before the next read, so every read is always preceded by a preview naming it.
+ *
+ * A read returning S_OK with fewer bytes is asked again for the rest; zero bytes means
+ * the container ends there (truncated). A failing read fails the records of its run;
+ * a "not found" kind of failure marks the whole container unreadable (DDP_E_PATH_NOT_FOUND
+ * for everything still needing it, with no further reads of it).
+ *
+ * Records whose bytes are not a matching Ckhr (stale hint) are collected and, after the
+ * extent's pass, looked up in the container's Rrtl (redirect.c) and read again at their
+ * real offset, again previewed and coalesced.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "restore_internal.h"
+#include "sort.h"
+
+/* ---- counted store calls ---- */
+
+int32_t rs_read_counted(rs_job *job, rs_container *c, uint64_t offset, uint32_t size, uint8_t *buf,
+                        uint32_t *got)
+{
+    *got = 0;
+    job->stats.read_calls++;
+    if (c->has_last && offset < c->last_end)
+        job->stats.backward_seeks++;
+    int32_t hr = job->store->read(job->store->ctx, c->path, offset, size, buf, got);
+    if (hr < 0) {
+        *got = 0;
+        return hr;
+    }
+    if (*got > size)
+        *got = size;    /* a store claiming more than it was asked for */
+    job->stats.bytes_read += *got;
+    c->has_last = 1;
+    c->last_end = offset + *got;
+    return 0;
+}
+
+void rs_preview_counted(rs_job *job, const rs_container *c, uint32_t n, const ddp_read_extent *reads)
+{
+    if (!job->store->preview || n == 0)
+        return;
+    job->stats.preview_calls++;
+    /* The preview is advice to the application: its result changes nothing here. */
+    (void)job->store->preview(job->store->ctx, c->path, n, reads);
+}
+
+/* ---- a queue of announced reads ---- */
+
+typedef struct rs_reader {
+    rs_job *job;
+    rs_container *c;
+    ddp_read_extent *q;
+    uint32_t n, next;
+    int announced;
+} rs_reader;
+
+static void reader_announce(rs_reader *r)
+{
+    if (!r->announced && r->next < r->n)
+        rs_preview_counted(r->job, r->c, r->n - r->next, r->q + r->next);
+    r->announced = 1;
+}
+
+/* Performs the next queued read into buf, asking again after short reads. *got < the
+ * length queued means the container ended. Returns 0 or the store's failure. */
+static int32_t reader_take(rs_reader *r, uint8_t *buf, uint32_t *got)
+{
+    ddp_read_extent *e = &r->q[r->next];
+    uint32_t want = (uint32_t)e->length, total = 0;
+    int32_t hr = 0;
+    while (total < want) {
+        reader_announce(r);
+        uint32_t n = 0;
+        hr = rs_read_counted(r->job, r->c, (uint64_t)e->offset, (uint32_t)e->length, buf + total, &n);
+        if (hr < 0 || n == 0)
+            break;
+        total += n;
+        if (total < want) {
+            e->offset += n;
+            e->length -= n;
+            r->announced = 0;
+        }
+    }
+    r->next++;
+    *got = total;
+    return hr;
+}
+
+static void reader_skip(rs_reader *r, uint32_t count)
+{
+    if (count == 0)
+        return;
+    r->next = (r->n - r->next < count) ? r->n : r->next + count;
+    r->announced = 0;
+}
+
+int32_t rs_read_range(rs_job *job, rs_container *c, uint64_t offset, uint32_t size, uint8_t *buf,
+                      uint32_t *got)
+{
+    ddp_read_extent one = {(int64_t)size, (int64_t)offset};
+    rs_reader r = {job, c, &one, 1, 0, 0};
+    return reader_take(&r, buf, got);
+}
+
+int32_t rs_read_windows(rs_job *job, rs_container *c, uint64_t offset, uint64_t total, uint32_t window,
+                        int (*each)(void *ctx, const uint8_t *data, uint32_t len), void *ctx)
+{
+    uint64_t n64 = (total + window - 1) / window;
+    if (n64 == 0)
+        return 0;
+    if (n64 > 0xFFFFu)
+        return DDP_HR_E_INVALIDARG;
+    uint32_t n = (uint32_t)n64;
+    ddp_read_extent *q = malloc(n * sizeof *q);
+    uint8_t *buf = rs_window(job, window);
+    if (!q || !buf) {
+        free(q);
+        return DDP_HR_E_OUTOFMEMORY;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t start = (uint64_t)i * window;
+        q[i].offset = (int64_t)(offset + start);
+        q[i].length = (int64_t)((total - start < window) ? total - start : window);
+    }
+    rs_reader r = {job, c, q, n, 0, 0};
+    int32_t hr = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t want = (uint32_t)q[i].length, got = 0;
+        hr = reader_take(&r, buf, &got);
+        if (hr < 0)
+            break;
+        /* Every announced window is read (the preview promised them), even when the
+         * consumer already has what it needs; a short table ends the loop. */
+        (void)each(ctx, buf, got);
+        if (got < want)
+            break;
+    }
+    free(q);
+    return hr < 0 ? hr : 0;
+}
+
+/* ---- runs of records ---- */
+
+typedef struct rs_run {
+    uint64_t start, end;
+    uint32_t first, count;     /* slice of the record list */
+    uint32_t first_piece, pieces;
+} rs_run;
+
+static const char *short_path(const char *path)
+{
+    const char *p = strstr(path, ".ddp\\");
+    return p ? p + 5 : path;
+}
+
+static void fail_record(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, const char *fmt_what)
+{
+    rs_record *r = &ph->records[rec];
+    if (r->flags & (RS_REC_DONE | RS_REC_FAILED))
+        return;
+    r->flags |= RS_REC_FAILED;
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s offset 0x%x: %s %u %s", short_path(ph->containers[r->container].path),
+             r->offset, ph->what, r->sequence, fmt_what);
+    ph->fail(ph, rec, hr, st, msg);
+}
+
+static int record_live(const rs_record *r)
+{
+    return !(r->flags & (RS_REC_DONE | RS_REC_FAILED));
+}
+
+/* Groups the live records of recs (ascending) into runs; returns the run count. */
+static uint32_t build_runs(const rs_phase *ph, const uint32_t *recs, uint32_t n, rs_run *runs,
+                           uint32_t *n_pieces)
+{
+    const ddp_restore_options *o = &ph->job->opt;
+    uint32_t nr = 0, pieces = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const rs_record *r = &ph->records[recs[i]];
+        uint64_t s = r->offset, e = s + r->span;
+        rs_run *cur = nr ? &runs[nr - 1] : NULL;
+        if (cur && s < cur->end + o->coalesce_gap && (e > cur->end ? e : cur->end) - cur->start <= o->max_read) {
+            if (e > cur->end)
+                cur->end = e;
+            cur->count++;
+            continue;
+        }
+        runs[nr].start = s;
+        runs[nr].end = e;
+        runs[nr].first = i;
+        runs[nr].count = 1;
+        nr++;
+    }
+    for (uint32_t k = 0; k < nr; k++) {
+        uint64_t len = runs[k].end - runs[k].start;
+        runs[k].first_piece = pieces;
+        runs[k].pieces = (uint32_t)((len + o->max_read - 1) / o->max_read);
+        pieces += runs[k].pieces;
+    }
+    *n_pieces = pieces;
+    return nr;
+}
+
+static void fill_pieces(const rs_job *job, const rs_run *runs, uint32_t nr, ddp_read_extent *q)
+{
+    for (uint32_t k = 0; k < nr; k++) {
+        for (uint32_t p = 0; p < runs[k].pieces; p++) {
+            uint64_t off = runs[k].start + (uint64_t)p * job->opt.max_read;
+            uint64_t left = runs[k].end - off;
+            q[runs[k].first_piece + p].offset = (int64_t)off;
+            q[runs[k].first_piece + p].length = (int64_t)(left < job->opt.max_read ? left : job->opt.max_read);
+        }
+    }
+}
+
+/* A record that is not where it was looked for: queue it for the Rrtl, or fail it when
+ * the Rrtl already sent us there. */
+static void not_found_here(rs_phase *ph, uint32_t rec, int truncated, uint32_t *moved, uint32_t *n_moved)
+{
+    rs_record *r = &ph->records[rec];
+    if (r->flags & RS_REC_REDIRECTED) {
+        fail_record(ph, rec, DDP_HR_FILE_CORRUPT, truncated ? DDP_ERR_TRUNCATED : DDP_ERR_BAD_MAGIC,
+                    truncated ? "lies past the end of the container (redirected offset)"
+                              : "is not at the offset its redirection table gives");
+        return;
+    }
+    r->flags |= RS_REC_MOVED;
+    moved[(*n_moved)++] = rec;
+}
+
+static void dispatch_run(rs_phase *ph, const rs_run *run, const uint32_t *recs, const uint8_t *buf,
+                         uint64_t avail, uint32_t *moved, uint32_t *n_moved)
+{
+    for (uint32_t i = run->first; i < run->first + run->count; i++) {
+        rs_record *r = &ph->records[recs[i]];
+        if (!record_live(r))
+            continue;
+        uint64_t rel = r->offset - run->start;
+        if (rel + r->span > avail) {
+            not_found_here(ph, recs[i], 1, moved, n_moved);
+            continue;
+        }
+        if (ph->consume(ph, recs[i], buf + rel, r->span) == RS_NOT_HERE)
+            not_found_here(ph, recs[i], 0, moved, n_moved);
+        else
+            r->flags |= RS_REC_DONE;
+    }
+}
+
+static void fail_read(rs_phase *ph, rs_container *c, const uint32_t *recs, uint32_t from, uint32_t to,
+                      int32_t hr)
+{
+    int32_t mapped = rs_hr_of_read_error(hr);
+    if (mapped == DDP_HR_PATH_NOT_FOUND && !c->dead_hr) {
+        c->dead_hr = mapped;
+        c->dead_status = DDP_ERR_NOT_FOUND;
+    }
+    char what[64];
+    snprintf(what, sizeof what, "could not be read (error 0x%08x)", (unsigned)hr);
+    for (uint32_t i = from; i < to; i++)
+        fail_record(ph, recs[i], mapped, mapped == DDP_HR_PATH_NOT_FOUND ? DDP_ERR_NOT_FOUND : DDP_ERR_IO, what);
+}
+
+/* Reads the runs; returns how many records were queued in moved (a prefix of recs). */
+static uint32_t read_runs(rs_phase *ph, rs_container *c, uint32_t *recs, uint32_t n, rs_run *runs,
+                          uint32_t nr, ddp_read_extent *q, uint32_t nq)
+{
+    rs_reader rd = {ph->job, c, q, nq, 0, 0};
+    uint32_t n_moved = 0;
+    for (uint32_t k = 0; k < nr; k++) {
+        rs_run *run = &runs[k];
+        if (c->dead_hr) {
+            fail_read(ph, c, recs, run->first, n, c->dead_hr);
+            break;
+        }
+        uint8_t *buf = rs_window(ph->job, (size_t)(run->end - run->start));
+        if (!buf) {
+            ph->job->out_of_memory = 1;
+            for (uint32_t i = run->first; i < run->first + run->count; i++)
+                fail_record(ph, recs[i], DDP_HR_E_OUTOFMEMORY, DDP_ERR_NO_MEMORY, "needs more memory than available");
+            reader_skip(&rd, run->pieces);
+            continue;
+        }
+        uint64_t avail = 0;
+        int32_t hr = 0;
+        uint32_t p;
+        for (p = 0; p < run->pieces; p++) {
+            uint32_t want = (uint32_t)q[run->first_piece + p].length, got = 0;
+            hr = reader_take(&rd, buf + avail, &got);
+            avail += got;
+            if (hr < 0 || got < want)
+                break;
+        }
+        if (p + 1 < run->pieces)
+            reader_skip(&rd, run->pieces - p - 1);
+        if (hr < 0) {
+            fail_read(ph, c, recs, run->first, run->first + run->count, hr);
+            continue;
+        }
+        dispatch_run(ph, run, recs, buf, avail, recs, &n_moved);
+    }
+    return n_moved;
+}
+
+void rs_exec_records(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n)
+{
+    rs_container *c = &ph->containers[container];
+    uint32_t live = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (record_live(&ph->records[recs[i]]))
+            recs[live++] = recs[i];
+    if (live == 0)
+        return;
+    if (c->dead_hr) {
+        fail_read(ph, c, recs, 0, live, c->dead_hr);
+        return;
+    }
+    rs_run *runs = malloc(live * sizeof *runs);
+    if (!runs) {
+        ph->job->out_of_memory = 1;
+        return;
+    }
+    uint32_t nq = 0;
+    uint32_t nr = build_runs(ph, recs, live, runs, &nq);
+    ddp_read_extent *q = malloc(nq * sizeof *q);
+    if (!q) {
+        free(runs);
+        ph->job->out_of_memory = 1;
+        return;
+    }
+    fill_pieces(ph->job, runs, nr, q);
+    uint32_t n_moved = read_runs(ph, c, recs, live, runs, nr, q, nq);
+    free(q);
+    free(runs);
+    if (n_moved == 0)
+        return;
+    uint32_t found = rs_redirect(ph, container, recs, n_moved);
+    if (found == 0)
+        return;
+    rs_sort_records(ph->records, recs, found, RS_KEY_OFFSET);
+    rs_exec_records(ph, container, recs, found);
+}

@@ -1,0 +1,115 @@
+/*
+ * restore.c - ddp_restore(): argument checks, the job, and the three phases in order
+ * (see restore_internal.h for the overall design and the memory figures).
+ *
+ * Every store and target callback is made synchronously on the calling thread. A file's
+ * failure never stops the others; only running out of memory ends the restore early
+ * (every unfinished file then fails with E_OUTOFMEMORY and is abandoned).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "chunk_set.h"
+#include "restore_internal.h"
+
+void ddp_restore_options_default(ddp_restore_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->coalesce_gap = RS_DEFAULT_COALESCE_GAP;
+    opt->max_read = RS_DEFAULT_MAX_READ;
+    opt->hash_alg = DDP_HASH_UNKNOWN;
+    opt->probe_generations = RS_DEFAULT_PROBE_GENERATIONS;
+}
+
+/* Zero means "default"; max_read is kept within [4 KiB, 64 MiB] and a multiple of 8. */
+static void normalise_options(const ddp_restore_options *in, ddp_restore_options *out)
+{
+    ddp_restore_options_default(out);
+    if (!in)
+        return;
+    out->coalesce_gap = in->coalesce_gap;
+    if (in->max_read)
+        out->max_read = in->max_read < RS_MIN_MAX_READ ? RS_MIN_MAX_READ
+                        : in->max_read > RS_MAX_MAX_READ ? RS_MAX_MAX_READ : in->max_read;
+    out->max_read -= out->max_read % 8u;
+    if (in->hash_alg == DDP_HASH_SHA256 || in->hash_alg == DDP_HASH_SHA512_TRUNC)
+        out->hash_alg = in->hash_alg;
+    if (in->probe_generations)
+        out->probe_generations = in->probe_generations > RS_MAX_PROBE_GENERATIONS ? RS_MAX_PROBE_GENERATIONS
+                                                                                  : in->probe_generations;
+}
+
+uint8_t *rs_window(rs_job *job, size_t size)
+{
+    if (size <= job->window_cap)
+        return job->window;
+    uint8_t *w = realloc(job->window, size);
+    if (!w)
+        return NULL;
+    job->window = w;
+    job->window_cap = size;
+    return w;
+}
+
+static int arguments_valid(const ddp_store *store, const ddp_target *target, uint32_t n_files)
+{
+    if (!store || !target || n_files > DDP_MAX_RESTORE_FILES)
+        return 0;
+    if (!store->read || (store->order && !store->free_plan))
+        return 0;
+    return target->read_reparse && target->begin && target->write && target->finish && target->abandon;
+}
+
+static void run_phases(rs_job *job)
+{
+    rs_stream_plan sp;
+    rs_chunk_set *chunks = NULL;
+    if (rs_reparse_phase(job, &sp) != 0)
+        job->out_of_memory = 1;
+    if (!job->out_of_memory && rs_stream_map_phase(job, &sp, &chunks) != 0)
+        job->out_of_memory = 1;
+    rs_stream_plan_free(&sp);
+    if (!job->out_of_memory && chunks && rs_data_phase(job, chunks) != 0)
+        job->out_of_memory = 1;
+    rs_chunk_set_free(chunks);
+    if (job->out_of_memory)
+        rs_fail_all_pending(job, DDP_HR_E_OUTOFMEMORY, DDP_ERR_NO_MEMORY, "out of memory");
+    rs_fail_all_pending(job, DDP_HR_UNEXPECTED, DDP_ERR_INVALID_ARG, "the file was not restored");
+}
+
+int32_t ddp_restore(const ddp_store *store, const ddp_target *target, uint32_t n_files,
+                    const char *const *names, const ddp_restore_options *opt,
+                    ddp_file_result *results, ddp_restore_stats *stats)
+{
+    if (stats)
+        memset(stats, 0, sizeof *stats);
+    if (!arguments_valid(store, target, n_files))
+        return DDP_HR_E_INVALIDARG;
+    rs_job job;
+    memset(&job, 0, sizeof job);
+    job.store = store;
+    job.target = target;
+    job.n_files = n_files;
+    job.names = names;
+    normalise_options(opt, &job.opt);
+    job.alg = job.opt.hash_alg;
+    job.files = calloc(n_files ? n_files : 1, sizeof *job.files);
+    job.results = results ? results : calloc(n_files ? n_files : 1, sizeof *job.results);
+    if (!job.files || !job.results) {
+        free(job.files);
+        if (!results)
+            free(job.results);
+        return DDP_HR_E_OUTOFMEMORY;
+    }
+    memset(job.results, 0, (size_t)n_files * sizeof *job.results);
+    run_phases(&job);
+    int32_t overall = job.out_of_memory ? DDP_HR_E_OUTOFMEMORY : rs_overall(&job);
+    if (stats)
+        *stats = job.stats;
+    free(job.window);
+    free(job.stores);
+    free(job.files);
+    if (!results)
+        free(job.results);
+    return overall;
+}

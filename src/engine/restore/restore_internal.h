@@ -1,0 +1,202 @@
+/*
+ * restore_internal.h - the state shared by the parts of the restore engine.
+ *
+ * A restore runs in three phases over one rs_job:
+ *   1. reparse_phase.c reads every file's reparse point and lists the stream maps it
+ *      needs; container_locator.c finds each stream container's file (API.md §5).
+ *   2. stream_map_phase.c reads the stream-map records (OrderContainersRestore #1)
+ *      and turns them into chunk uses.
+ *   3. data_phase.c reads each distinct chunk once (OrderContainersRestore #2),
+ *      verifies it and writes it to every file offset that uses it.
+ * Phases 2 and 3 share one reading machine: read_plan.c turns the application's plan
+ * into extents with the records each extent reads, read_executor.c previews and reads
+ * them (coalesced, ascending, short reads completed) and redirect.c finds records whose
+ * offset hint is stale through the container's Rrtl table.
+ *
+ * Memory (documented limits, independent of container size):
+ *   - read window: one coalesced read run, at most max_read bytes (default 1 MiB), or
+ *     one record when a single record is larger (a data record is at most 0x58 + 256 KiB,
+ *     a stream map at most 0x68 + DDP_MAX_SMAP_PAYLOAD);
+ *   - Rrtl lookups stream the table through the same window;
+ *   - plan state: 24 bytes per record (rs_record) + 16 bytes per record while a phase
+ *     sorts its records by extent, plus 24 bytes per plan extent;
+ *   - chunk state: 16 bytes per chunk reference (rs_use) + 44 bytes per distinct chunk
+ *     (rs_chunk) + 24 bytes per distinct chunk (its rs_record), plus a lookup index of
+ *     8-16 bytes per distinct chunk freed before the data is read. Worst case (no chunk
+ *     shared): 84 bytes per reference while the data phase runs (the 48-byte aim is
+ *     met only when chunks are shared about twice on average).
+ *   - per file: an rs_file (40 bytes) and its ddp_file_result (200 bytes).
+ */
+#ifndef DDP_RESTORE_INTERNAL_H
+#define DDP_RESTORE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ddp/restore.h"
+#include "ddp/reparse.h"
+
+#define RS_DEFAULT_COALESCE_GAP (64u * 1024u)
+#define RS_DEFAULT_MAX_READ (1024u * 1024u)
+#define RS_MIN_MAX_READ 4096u
+#define RS_MAX_MAX_READ (64u * 1024u * 1024u)
+#define RS_DEFAULT_PROBE_GENERATIONS 16u
+#define RS_MAX_PROBE_GENERATIONS 4096u
+#define RS_NONE 0xFFFFFFFFu
+
+/* ---- files and results (results.c) ---- */
+enum rs_file_state {
+    RS_FILE_PENDING = 0,   /* still being restored */
+    RS_FILE_NOT_DEDUP,     /* S_FALSE */
+    RS_FILE_FAILED,        /* result holds the error */
+    RS_FILE_DONE           /* finished: S_OK */
+};
+
+typedef struct rs_file {
+    uint64_t size;          /* logical size from the reparse point */
+    uint64_t written;       /* bytes written from verified chunks */
+    uint32_t store;         /* index into rs_job.stores */
+    uint8_t state;          /* enum rs_file_state */
+    uint8_t began;          /* target->begin succeeded */
+    uint8_t unverified;     /* holds a chunk whose hash algorithm is not known yet */
+} rs_file;
+
+/* A chunk store named by the reparse points (one GUID). */
+typedef struct rs_store_dir {
+    uint8_t guid[16];
+    char root[96];          /* "\System Volume Information\Dedup\ChunkStore\{GUID}.ddp" */
+} rs_store_dir;
+
+/* A container file of one phase. */
+typedef struct rs_container {
+    char *path;
+    uint32_t store, id, generation;
+    int32_t dead_hr;        /* non-zero: unreadable, records fail with this */
+    ddp_status dead_status;
+    uint64_t last_end;      /* end of the previous read (backward-seek count) */
+    int has_last;
+} rs_container;
+
+/* A record (Ckhr + payload) a phase reads. */
+typedef struct rs_record {
+    uint32_t container;     /* index in the phase's containers */
+    uint32_t sequence;
+    uint32_t offset;        /* the hint; the Rrtl's offset once redirected */
+    uint32_t span;          /* header + payload bytes */
+    uint32_t extent;        /* extent that reads it (read_plan.c) */
+    uint32_t flags;         /* RS_REC_* */
+} rs_record;
+
+#define RS_REC_DONE 1u        /* consumed (successfully or the consumer failed it) */
+#define RS_REC_FAILED 2u      /* failed by the reader */
+#define RS_REC_MOVED 4u       /* not at its offset: look it up in the Rrtl */
+#define RS_REC_REDIRECTED 8u  /* offset comes from the Rrtl */
+
+typedef enum rs_verdict {
+    RS_CONSUMED = 0,        /* the record was handled (the consumer reports its own errors) */
+    RS_NOT_HERE             /* no matching Ckhr at this offset */
+} rs_verdict;
+
+typedef struct rs_job rs_job;
+typedef struct rs_phase rs_phase;
+
+struct rs_phase {
+    rs_job *job;
+    const char *what;                 /* "stream map" / "data chunk", for messages */
+    rs_container *containers;
+    uint32_t n_containers;
+    rs_record *records;
+    uint32_t n_records;
+    /* The bytes of record rec (len == its span) read at its current offset. */
+    rs_verdict (*consume)(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t len);
+    /* Record rec cannot be read: fail every file that needs it. */
+    void (*fail)(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, const char *msg);
+    void *ctx;
+};
+
+struct rs_job {
+    const ddp_store *store;
+    const ddp_target *target;
+    ddp_restore_options opt;
+    uint32_t n_files;
+    const char *const *names;
+    rs_file *files;
+    ddp_file_result *results;
+    ddp_restore_stats stats;
+    rs_store_dir *stores;
+    uint32_t n_stores;
+    ddp_hash_alg alg;                 /* fixed by options or detected */
+    int out_of_memory;
+    uint8_t *window;                  /* the read window */
+    size_t window_cap;
+};
+
+/* results.c */
+void rs_file_fail(rs_job *job, uint32_t file, int32_t hr, ddp_status st, const char *fmt, ...);
+void rs_file_not_dedup(rs_job *job, uint32_t file, const char *why);
+int rs_file_alive(const rs_job *job, uint32_t file);
+void rs_file_finish(rs_job *job, uint32_t file);
+int32_t rs_hr_of_status(ddp_status st);
+int32_t rs_hr_of_read_error(int32_t hr);
+int32_t rs_overall(const rs_job *job);
+void rs_fail_all_pending(rs_job *job, int32_t hr, ddp_status st, const char *why);
+
+/* restore.c: the read window, grown on demand (NULL: out of memory). */
+uint8_t *rs_window(rs_job *job, size_t size);
+
+/* read_executor.c */
+int32_t rs_read_counted(rs_job *job, rs_container *c, uint64_t offset, uint32_t size, uint8_t *buf,
+                        uint32_t *got);
+void rs_preview_counted(rs_job *job, const rs_container *c, uint32_t n, const ddp_read_extent *reads);
+/* Reads one range (previewed as one read; short reads completed). *got < size: truncated. */
+int32_t rs_read_range(rs_job *job, rs_container *c, uint64_t offset, uint32_t size, uint8_t *buf,
+                      uint32_t *got);
+/* Reads [offset, offset + total) in windows of window bytes (all announced in one
+ * preview) and hands each window to each(); stops after a short window. */
+int32_t rs_read_windows(rs_job *job, rs_container *c, uint64_t offset, uint64_t total, uint32_t window,
+                        int (*each)(void *ctx, const uint8_t *data, uint32_t len), void *ctx);
+/* Previews, reads and consumes recs (record indices, ascending offset) of one container. */
+void rs_exec_records(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n);
+
+/* redirect.c: looks moved records up in the container's Rrtl; found ones get a new
+ * offset and RS_REC_REDIRECTED, the others are failed. Returns how many were found. */
+uint32_t rs_redirect(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n);
+
+/* read_plan.c + restore of one phase: order() call, plan, every extent executed. */
+void rs_phase_run(rs_phase *ph);
+
+/* container_locator.c */
+void rs_store_dir_init(rs_store_dir *d, const uint8_t guid[16]);
+char *rs_container_path(const rs_store_dir *d, const char *sub, uint32_t id, uint32_t generation);
+/* Finds the Stream container file of (store, id). 0: found (*path malloc'd, *generation);
+ * else DDP_HR_PATH_NOT_FOUND / E_OUTOFMEMORY. hints: generation candidates (0 = none). */
+int32_t rs_locate_stream_container(rs_job *job, uint32_t store, uint32_t id, const uint32_t *hints,
+                                   uint32_t n_hints, const uint32_t *found, uint32_t n_found,
+                                   char **path, uint32_t *generation);
+
+/* reparse_phase.c: one stream map a file needs. */
+typedef struct rs_smap_need {
+    uint32_t file;
+    uint32_t container;          /* index into the stream containers */
+    uint32_t sequence, offset_hint, smap_size, hash_len;
+    uint64_t range_start, range_end;
+    uint8_t hash[32];
+} rs_smap_need;
+
+typedef struct rs_stream_plan {
+    rs_smap_need *needs;
+    uint32_t n_needs;
+    rs_container *containers;    /* resolved or not (dead_hr set) */
+    uint32_t n_containers;
+} rs_stream_plan;
+
+int32_t rs_reparse_phase(rs_job *job, rs_stream_plan *sp);
+void rs_stream_plan_free(rs_stream_plan *sp);
+
+/* stream_map_phase.c + data_phase.c */
+typedef struct rs_chunk_set rs_chunk_set;
+int32_t rs_stream_map_phase(rs_job *job, rs_stream_plan *sp, rs_chunk_set **chunks);
+int32_t rs_data_phase(rs_job *job, rs_chunk_set *chunks);
+void rs_chunk_set_free(rs_chunk_set *cs);
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * results.c - per-file outcome of a restore and the overall result (API.md §3).
+ *
+ * A file is pending until it is finished (S_OK), found not deduplicated (S_FALSE) or
+ * failed. The first failure wins: its HRESULT, engine status and message stay, later
+ * ones are ignored. A failed file that target->begin had prepared is abandoned at once
+ * (so its reparse point and original content stay), and is never finished.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "restore_internal.h"
+
+static void set_message(rs_job *job, uint32_t file, const char *fmt, va_list ap)
+{
+    char *msg = job->results[file].message;
+    size_t cap = sizeof job->results[file].message;
+    vsnprintf(msg, cap, fmt, ap);
+    const char *name = job->names ? job->names[file] : NULL;
+    size_t used = strlen(msg);
+    if (name && used + 4 < cap)
+        snprintf(msg + used, cap - used, " (%s)", name);
+}
+
+void rs_file_fail(rs_job *job, uint32_t file, int32_t hr, ddp_status st, const char *fmt, ...)
+{
+    rs_file *f = &job->files[file];
+    if (f->state != RS_FILE_PENDING)
+        return;
+    f->state = RS_FILE_FAILED;
+    job->results[file].hr = hr;
+    job->results[file].status = st;
+    va_list ap;
+    va_start(ap, fmt);
+    set_message(job, file, fmt, ap);
+    va_end(ap);
+    if (f->began && job->target->abandon)
+        job->target->abandon(job->target->ctx, file);
+}
+
+void rs_file_not_dedup(rs_job *job, uint32_t file, const char *why)
+{
+    rs_file *f = &job->files[file];
+    f->state = RS_FILE_NOT_DEDUP;
+    job->results[file].hr = DDP_S_FALSE;
+    job->results[file].status = DDP_ERR_NOT_DEDUP;
+    snprintf(job->results[file].message, sizeof job->results[file].message, "%s", why);
+}
+
+int rs_file_alive(const rs_job *job, uint32_t file)
+{
+    return job->files[file].state == RS_FILE_PENDING;
+}
+
+/* Every byte was written from verified chunks: make it final. */
+void rs_file_finish(rs_job *job, uint32_t file)
+{
+    rs_file *f = &job->files[file];
+    if (f->state != RS_FILE_PENDING)
+        return;
+    ddp_status st = job->target->finish(job->target->ctx, file);
+    if (st != DDP_OK) {
+        /* finish failed: the target keeps the stub; abandon is never called after finish */
+        f->began = 0;
+        rs_file_fail(job, file, rs_hr_of_status(st), st, "finishing the file failed: %s",
+                     ddp_status_str(st));
+        return;
+    }
+    f->state = RS_FILE_DONE;
+    job->results[file].hr = DDP_S_OK;
+    job->results[file].status = DDP_OK;
+    job->results[file].message[0] = '\0';
+}
+
+int32_t rs_hr_of_status(ddp_status st)
+{
+    switch (st) {
+    case DDP_OK:
+        return DDP_S_OK;
+    case DDP_ERR_NOT_DEDUP:
+    case DDP_ERR_NOT_REPARSE:
+        return DDP_S_FALSE;
+    case DDP_ERR_NO_MEMORY:
+        return DDP_HR_E_OUTOFMEMORY;
+    case DDP_ERR_NOT_FOUND:
+        return DDP_HR_PATH_NOT_FOUND;
+    case DDP_ERR_INVALID_ARG:
+        return DDP_HR_E_INVALIDARG;
+    case DDP_ERR_IO:
+        return DDP_HR_E_FAIL;
+    case DDP_ERR_UNSUPPORTED:
+        return DDP_HR_UNEXPECTED;
+    default:
+        return DDP_HR_FILE_CORRUPT;
+    }
+}
+
+/* A failing ReadBackupFile: "not found" kinds become DDP_E_PATH_NOT_FOUND, any other
+ * failure is passed on as the file's result. */
+int32_t rs_hr_of_read_error(int32_t hr)
+{
+    switch ((uint32_t)hr) {
+    case 0x80070002u:   /* ERROR_FILE_NOT_FOUND */
+    case 0x80070003u:   /* ERROR_PATH_NOT_FOUND */
+    case 0x8007000Fu:   /* ERROR_INVALID_DRIVE */
+    case 0x80070035u:   /* ERROR_BAD_NETPATH */
+    case 0x80070043u:   /* ERROR_BAD_NET_NAME */
+    case 0x8007007Bu:   /* ERROR_INVALID_NAME */
+    case 0x800700A1u:   /* ERROR_BAD_PATHNAME */
+    case 0x80030002u:   /* STG_E_FILENOTFOUND */
+    case 0x80030003u:   /* STG_E_PATHNOTFOUND */
+    case 0x80565301u:   /* DDP_E_NOT_FOUND */
+    case 0x80565304u:   /* DDP_E_PATH_NOT_FOUND */
+        return DDP_HR_PATH_NOT_FOUND;
+    default:
+        return hr < 0 ? hr : DDP_HR_UNEXPECTED;
+    }
+}
+
+void rs_fail_all_pending(rs_job *job, int32_t hr, ddp_status st, const char *why)
+{
+    for (uint32_t i = 0; i < job->n_files; i++)
+        rs_file_fail(job, i, hr, st, "%s", why);
+}
+
+/* S_OK: every deduplicated file restored (and at least one file, or none at all);
+ * S_FALSE: none deduplicated; the first error when none was restored; else partial. */
+int32_t rs_overall(const rs_job *job)
+{
+    uint32_t done = 0, not_dedup = 0, failed = 0;
+    int32_t first_error = DDP_S_OK;
+    for (uint32_t i = 0; i < job->n_files; i++) {
+        switch (job->files[i].state) {
+        case RS_FILE_DONE:
+            done++;
+            break;
+        case RS_FILE_NOT_DEDUP:
+            not_dedup++;
+            break;
+        default:
+            if (failed++ == 0)
+                first_error = job->results[i].hr;
+            break;
+        }
+    }
+    if (failed == 0)
+        return (done == 0 && not_dedup > 0) ? DDP_S_FALSE : DDP_S_OK;
+    if (done == 0)
+        return first_error;
+    return DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS;
+}

@@ -1,0 +1,167 @@
+/*
+ * stream_map_phase.c - phase 2: the stream-map records (OrderContainersRestore #1).
+ *
+ * One record per stream reference, at the reference's offset hint, spanning the
+ * 0x68-byte Ckhr header and the Smap payload. A record is accepted when its Ckhr names
+ * the expected sequence and kind (otherwise it is looked up in the Rrtl), its payload
+ * size equals the reference's, its hash starts with the reference's hash prefix and the
+ * Smap validates against the reference's range; anything else is DDP_E_FILE_CORRUPT for
+ * that file. An accepted stream map adds each of its chunks to the chunk set.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chunk_set.h"
+#include "ddp/container.h"
+#include "ddp/le.h"
+#include "ddp/stream_map.h"
+#include "restore_internal.h"
+
+typedef struct smap_ctx {
+    rs_stream_plan *sp;
+    uint32_t *need_of;        /* record -> need */
+    rs_chunk_set *chunks;
+} smap_ctx;
+
+static void smap_fail(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, const char *msg)
+{
+    smap_ctx *x = ph->ctx;
+    rs_file_fail(ph->job, x->sp->needs[x->need_of[rec]].file, hr, st, "%s", msg);
+}
+
+static void corrupt(rs_phase *ph, uint32_t rec, ddp_status st, uint64_t at, const char *what)
+{
+    const rs_record *r = &ph->records[rec];
+    const char *path = ph->containers[r->container].path;
+    const char *p = strstr(path, ".ddp\\");
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s offset 0x%llx: stream map %u: %s", p ? p + 5 : path,
+             (unsigned long long)(r->offset + at), r->sequence, what);
+    smap_fail(ph, rec, DDP_HR_FILE_CORRUPT, st, msg);
+}
+
+/* Adds the chunks of a valid Smap; a conflict or no memory fails the file. */
+static void add_chunks(rs_phase *ph, uint32_t rec, const rs_smap_need *n, const uint8_t *payload)
+{
+    smap_ctx *x = ph->ctx;
+    rs_job *job = ph->job;
+    uint32_t count = (n->smap_size - DDP_SMAP_PREFIX_SIZE) / DDP_SMAP_ENTRY_SIZE;
+    uint64_t prev = n->range_start;
+    for (uint32_t i = 0; i < count && rs_file_alive(job, n->file); i++) {
+        ddp_chunk_ref e;
+        ddp_stream_map_entry(payload, i, &e);
+        rs_add_result r = rs_chunk_set_add(x->chunks, n->file, job->files[n->file].store, &e,
+                                           (uint32_t)(e.end - prev), prev);
+        if (r == RS_ADD_NO_MEMORY) {
+            job->out_of_memory = 1;
+            rs_file_fail(job, n->file, DDP_HR_E_OUTOFMEMORY, DDP_ERR_NO_MEMORY, "out of memory listing chunks");
+        } else if (r == RS_ADD_CONFLICT) {
+            char what[96];
+            snprintf(what, sizeof what, "entry %u names chunk %u of %08x.%08x unlike another stream map",
+                     i, e.sequence, e.container_id, e.generation);
+            corrupt(ph, rec, DDP_ERR_HASH_MISMATCH, DDP_SMAP_HEADER_SIZE, what);
+        }
+        prev = e.end;
+        job->stats.chunk_refs++;
+    }
+}
+
+static rs_verdict smap_consume(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t len)
+{
+    smap_ctx *x = ph->ctx;
+    const rs_smap_need *n = &x->sp->needs[x->need_of[rec]];
+    if (len < DDP_CKHR_COMMON_SIZE || memcmp(bytes, "Ckhr", 4) != 0 || ddp_le32(bytes + 8) != n->sequence ||
+        ddp_le16(bytes + 0x10) != DDP_RECORD_KIND_STREAM_MAP)
+        return RS_NOT_HERE;
+    ddp_record r;
+    ddp_diag diag = {0, "record header"};
+    ddp_status st = ddp_record_parse(bytes, len, &r, &diag);
+    char what[128];
+    if (st != DDP_OK) {
+        snprintf(what, sizeof what, "%s: %s", diag.what ? diag.what : "header", ddp_status_str(st));
+        corrupt(ph, rec, st, diag.offset, what);
+        return RS_CONSUMED;
+    }
+    if (r.payload_size != n->smap_size || r.header_size + (size_t)r.payload_size > len) {
+        snprintf(what, sizeof what, "payload size %u, the reparse point says %u", r.payload_size, n->smap_size);
+        corrupt(ph, rec, DDP_ERR_BAD_LENGTH, 0x0C, what);
+        return RS_CONSUMED;
+    }
+    if (memcmp(r.hash, n->hash, n->hash_len) != 0) {
+        corrupt(ph, rec, DDP_ERR_HASH_MISMATCH, r.hash_offset, "hash differs from the reparse point's");
+        return RS_CONSUMED;
+    }
+    const uint8_t *payload = bytes + r.header_size;
+    diag.offset = 0;
+    diag.what = "stream map";
+    st = ddp_stream_map_validate(payload, r.payload_size, n->range_start, n->range_end, &diag);
+    if (st != DDP_OK) {
+        snprintf(what, sizeof what, "%s: %s", diag.what ? diag.what : "entry", ddp_status_str(st));
+        corrupt(ph, rec, st, r.header_size + diag.offset, what);
+        return RS_CONSUMED;
+    }
+    add_chunks(ph, rec, n, payload);
+    return RS_CONSUMED;
+}
+
+/* Records for the needs of live files whose container was found. */
+static int build_records(rs_phase *ph, smap_ctx *x, rs_stream_plan *sp)
+{
+    uint32_t *phase_index = malloc((sp->n_containers ? sp->n_containers : 1) * sizeof *phase_index);
+    ph->containers = malloc((sp->n_containers ? sp->n_containers : 1) * sizeof *ph->containers);
+    ph->records = malloc((sp->n_needs ? sp->n_needs : 1) * sizeof *ph->records);
+    x->need_of = malloc((sp->n_needs ? sp->n_needs : 1) * sizeof *x->need_of);
+    if (!phase_index || !ph->containers || !ph->records || !x->need_of) {
+        free(phase_index);
+        return -1;
+    }
+    ph->n_containers = 0;
+    for (uint32_t i = 0; i < sp->n_containers; i++) {
+        phase_index[i] = RS_NONE;
+        if (!sp->containers[i].dead_hr) {
+            phase_index[i] = ph->n_containers;
+            ph->containers[ph->n_containers++] = sp->containers[i];   /* shares the path */
+        }
+    }
+    ph->n_records = 0;
+    for (uint32_t i = 0; i < sp->n_needs; i++) {
+        const rs_smap_need *n = &sp->needs[i];
+        if (!rs_file_alive(ph->job, n->file) || phase_index[n->container] == RS_NONE)
+            continue;
+        rs_record *r = &ph->records[ph->n_records];
+        memset(r, 0, sizeof *r);
+        r->container = phase_index[n->container];
+        r->sequence = n->sequence;
+        r->offset = n->offset_hint;
+        r->span = DDP_SMAP_HEADER_SIZE + n->smap_size;
+        r->extent = RS_NONE;
+        x->need_of[ph->n_records++] = i;
+    }
+    free(phase_index);
+    return 0;
+}
+
+int32_t rs_stream_map_phase(rs_job *job, rs_stream_plan *sp, rs_chunk_set **chunks)
+{
+    smap_ctx x = {sp, NULL, rs_chunk_set_new(job)};
+    rs_phase ph;
+    memset(&ph, 0, sizeof ph);
+    ph.job = job;
+    ph.what = "stream map";
+    ph.consume = smap_consume;
+    ph.fail = smap_fail;
+    ph.ctx = &x;
+    int32_t hr = 0;
+    if (!x.chunks || build_records(&ph, &x, sp))
+        hr = DDP_HR_E_OUTOFMEMORY;
+    else
+        rs_phase_run(&ph);
+    free(ph.containers);
+    free(ph.records);
+    free(x.need_of);
+    if (x.chunks)
+        rs_chunk_set_seal(x.chunks);
+    *chunks = x.chunks;
+    return hr;
+}

@@ -1,0 +1,262 @@
+/*
+ * file_target.c - begin/write/finish/abandon of restored files on Linux (file_target.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ddp/reparse.h"
+#include "fd_cache.h"
+#include "file_target.h"
+#include "ntfs3g_commit.h"
+#include "temp_file.h"
+
+enum file_state { FILE_IDLE = 0, FILE_BEGUN, FILE_FINISHED, FILE_ABANDONED };
+
+typedef struct target_entry {
+    ddp_target_file spec;
+    enum file_state state;
+    char *temp;               /* temporary file while begun (not in verify mode) */
+    uint64_t size, written;
+    struct stat stub_stat;    /* mode and times to keep */
+    int have_stat;
+    uint8_t *reparse;         /* xattr stubs: the buffer to put back if the commit fails */
+    size_t reparse_len;
+} target_entry;
+
+struct ddp_file_target {
+    ddp_target_mode mode;
+    uint32_t n;
+    target_entry *files;
+    ddp_fd_cache fds;
+};
+
+static ddp_status status_from_errno(int err)
+{
+    switch (err) {
+    case ENOENT:
+    case ENOTDIR:
+        return DDP_ERR_NOT_FOUND;
+    case ENOMEM:
+        return DDP_ERR_NO_MEMORY;
+    default:
+        return DDP_ERR_IO;
+    }
+}
+
+static int open_temp(void *ctx, const char *key)
+{
+    (void)ctx;
+    return open(key, O_WRONLY | O_CLOEXEC);
+}
+
+static target_entry *entry(ddp_file_target *t, uint32_t i)
+{
+    return i < t->n ? &t->files[i] : NULL;
+}
+
+static ddp_status target_read_reparse(void *ctx, uint32_t i, uint8_t *buf, size_t cap, size_t *len)
+{
+    target_entry *e = entry(ctx, i);
+    if (!e)
+        return DDP_ERR_INVALID_ARG;
+    return ddp_stub_read(e->spec.path, e->spec.kind, buf, cap, len);
+}
+
+/* Keeps what finish needs from the stub: its mode and times, and for an ntfs-3g stub its
+ * reparse buffer. */
+static ddp_status remember_stub(ddp_file_target *t, target_entry *e)
+{
+    e->have_stat = lstat(e->spec.path, &e->stub_stat) == 0;
+    if (t->mode != DDP_TARGET_IN_PLACE || e->spec.kind != DDP_STUB_XATTR)
+        return DDP_OK;
+    free(e->reparse);
+    e->reparse = malloc(DDP_REPARSE_MAX_BUFFER);
+    if (!e->reparse)
+        return DDP_ERR_NO_MEMORY;
+    return ddp_stub_read(e->spec.path, DDP_STUB_XATTR, e->reparse, DDP_REPARSE_MAX_BUFFER, &e->reparse_len);
+}
+
+static void drop_temp(ddp_file_target *t, target_entry *e)
+{
+    if (!e->temp)
+        return;
+    ddp_fd_cache_drop(&t->fds, e->temp);
+    (void)unlink(e->temp);
+    free(e->temp);
+    e->temp = NULL;
+}
+
+static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
+{
+    ddp_file_target *t = ctx;
+    target_entry *e = entry(t, i);
+    const char *dest;
+    ddp_status s;
+    int fd;
+
+    if (!e || e->state == FILE_BEGUN || size > (uint64_t)INT64_MAX)
+        return DDP_ERR_INVALID_ARG;
+    e->size = size;
+    e->written = 0;
+    s = remember_stub(t, e);
+    if (s != DDP_OK)
+        return s;
+    e->state = FILE_BEGUN;
+    if (t->mode == DDP_TARGET_VERIFY)
+        return DDP_OK;
+    dest = t->mode == DDP_TARGET_OUT ? e->spec.out_path : e->spec.path;
+    if (!dest || (t->mode == DDP_TARGET_OUT && ddp_make_parents(dest) < 0))
+        return DDP_ERR_IO;
+    fd = ddp_temp_create(dest, &e->temp);
+    if (fd < 0)
+        return status_from_errno(errno);
+    if (ftruncate(fd, (off_t)size) < 0) {
+        int saved = errno;
+        close(fd);
+        drop_temp(t, e);
+        return status_from_errno(saved);
+    }
+    close(fd);
+    return DDP_OK;
+}
+
+static ddp_status target_write(void *ctx, uint32_t i, uint64_t offset, const uint8_t *data, size_t len)
+{
+    ddp_file_target *t = ctx;
+    target_entry *e = entry(t, i);
+    int fd;
+
+    if (!e || e->state != FILE_BEGUN || offset > e->size || len > e->size - offset)
+        return DDP_ERR_INVALID_ARG;
+    e->written += len;
+    if (t->mode == DDP_TARGET_VERIFY)
+        return DDP_OK;
+    fd = ddp_fd_cache_get(&t->fds, e->temp);
+    if (fd < 0)
+        return status_from_errno(errno);
+    for (size_t done = 0; done < len;) {
+        ssize_t n = pwrite(fd, data + done, len - done, (off_t)(offset + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return status_from_errno(n < 0 ? errno : EIO);
+        done += (size_t)n;
+    }
+    return DDP_OK;
+}
+
+/* The stub's mode and times on the restored file (a raw stub's; an ntfs-3g stub looks
+ * like a symlink, so only its times are taken). */
+static void keep_metadata(const target_entry *e, const char *file)
+{
+    struct timespec ts[2];
+    if (!e->have_stat)
+        return;
+    if (S_ISREG(e->stub_stat.st_mode))
+        (void)chmod(file, e->stub_stat.st_mode & 07777);
+    else
+        (void)chmod(file, 0644);
+    ts[0] = e->stub_stat.st_atim;
+    ts[1] = e->stub_stat.st_mtim;
+    (void)utimensat(AT_FDCWD, file, ts, 0);
+}
+
+static ddp_status target_finish(void *ctx, uint32_t i)
+{
+    ddp_file_target *t = ctx;
+    target_entry *e = entry(t, i);
+    ddp_status s = DDP_OK;
+
+    if (!e || e->state != FILE_BEGUN)
+        return DDP_ERR_INVALID_ARG;
+    if (e->written < e->size)
+        return DDP_ERR_IO;              /* the engine did not deliver every byte */
+    if (t->mode != DDP_TARGET_VERIFY) {
+        if (ddp_fd_cache_drop(&t->fds, e->temp) < 0)
+            return DDP_ERR_IO;
+        if (t->mode == DDP_TARGET_IN_PLACE && e->spec.kind == DDP_STUB_XATTR) {
+            s = ddp_ntfs3g_commit(e->spec.path, e->temp, e->size, e->reparse, e->reparse_len,
+                                  e->have_stat ? &e->stub_stat : NULL);
+        } else {
+            keep_metadata(e, e->temp);
+            if (ddp_temp_commit(e->temp, t->mode == DDP_TARGET_OUT ? e->spec.out_path : e->spec.path) < 0)
+                s = status_from_errno(errno);
+        }
+        if (s != DDP_OK)
+            return s;                   /* the temporary file goes in abandon */
+        free(e->temp);
+        e->temp = NULL;
+    }
+    e->state = FILE_FINISHED;
+    return DDP_OK;
+}
+
+static void target_abandon(void *ctx, uint32_t i)
+{
+    ddp_file_target *t = ctx;
+    target_entry *e = entry(t, i);
+
+    if (!e || e->state == FILE_FINISHED)
+        return;
+    drop_temp(t, e);
+    e->state = FILE_ABANDONED;
+}
+
+ddp_status ddp_file_target_new(ddp_target_mode mode, uint32_t n, const ddp_target_file *files,
+                               unsigned open_files, ddp_file_target **out)
+{
+    ddp_file_target *t;
+
+    *out = NULL;
+    if ((n && !files) || mode > DDP_TARGET_VERIFY)
+        return DDP_ERR_INVALID_ARG;
+    t = calloc(1, sizeof *t);
+    if (!t)
+        return DDP_ERR_NO_MEMORY;
+    t->mode = mode;
+    t->n = n;
+    t->files = calloc(n ? n : 1, sizeof *t->files);
+    if (!t->files || ddp_fd_cache_init(&t->fds, open_files, open_temp, t) < 0) {
+        free(t->files);
+        free(t);
+        return DDP_ERR_NO_MEMORY;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        t->files[i].spec = files[i];
+    *out = t;
+    return DDP_OK;
+}
+
+void ddp_file_target_bind(ddp_file_target *t, ddp_target *target)
+{
+    memset(target, 0, sizeof *target);
+    target->ctx = t;
+    target->read_reparse = target_read_reparse;
+    target->begin = target_begin;
+    target->write = target_write;
+    target->finish = target_finish;
+    target->abandon = target_abandon;
+}
+
+uint64_t ddp_file_target_written(const ddp_file_target *t, uint32_t i)
+{
+    return i < t->n ? t->files[i].written : 0;
+}
+
+void ddp_file_target_free(ddp_file_target *t)
+{
+    if (!t)
+        return;
+    for (uint32_t i = 0; i < t->n; i++) {
+        target_abandon(t, i);
+        free(t->files[i].reparse);
+    }
+    ddp_fd_cache_cleanup(&t->fds);
+    free(t->files);
+    free(t);
+}

@@ -1,0 +1,139 @@
+/*
+ * ntfs3g_commit.c - the xattr stub's finish step (ntfs3g_commit.h): remove the reparse
+ * attribute, copy the verified content in place, and roll back if that fails.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ntfs3g_commit.h"
+#include "stub_source.h"
+
+#define COPY_BLOCK (1u << 20)
+#define REOPEN_TRIES 20
+
+/* Opens the stub once it is a regular file again: FUSE may answer EIO (stale symlink
+ * inode), ELOOP or ENOENT for a moment after the reparse point went away. */
+static int open_stub(const char *stub)
+{
+    for (int i = 0; i < REOPEN_TRIES; i++) {
+        struct timespec pause = {0, 10 * 1000 * 1000};
+        struct stat st;
+        int fd = open(stub, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0)
+            return fd;
+        if (errno != EIO && errno != ELOOP && errno != ENOENT)
+            return -1;
+        (void)lstat(stub, &st);    /* makes the kernel look the name up again */
+        nanosleep(&pause, NULL);
+    }
+    return -1;
+}
+
+static int all_zero(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return 0;
+    return 1;
+}
+
+/* The stub's $DATA becomes the temp file's content: zeros first (sparse), then every
+ * block that is not all zeros. */
+static int copy_content(int in, int out, uint64_t size)
+{
+    uint8_t *buf = malloc(COPY_BLOCK);
+    uint64_t at = 0;
+    int rc = 0;
+
+    if (!buf)
+        return -1;
+    if (ftruncate(out, 0) < 0 || ftruncate(out, (off_t)size) < 0)
+        rc = -1;
+    while (rc == 0 && at < size) {
+        size_t want = size - at < COPY_BLOCK ? (size_t)(size - at) : COPY_BLOCK, got = 0;
+        while (got < want) {
+            ssize_t n = pread(in, buf + got, want - got, (off_t)(at + got));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                rc = -1;
+                break;
+            }
+            got += (size_t)n;
+        }
+        if (rc == 0 && !all_zero(buf, want)) {
+            for (size_t done = 0; done < want;) {
+                ssize_t n = pwrite(out, buf + done, want - done, (off_t)(at + done));
+                if (n < 0 && errno == EINTR)
+                    continue;
+                if (n <= 0) {
+                    rc = -1;
+                    break;
+                }
+                done += (size_t)n;
+            }
+        }
+        at += want;
+    }
+    free(buf);
+    return rc == 0 ? fsync(out) : -1;
+}
+
+/* Puts the stub back as it was: zeros of its former size, then the reparse point. */
+static void roll_back(const char *stub, int fd, off_t former_size, const uint8_t *reparse, size_t len)
+{
+    if (fd >= 0) {
+        if (ftruncate(fd, 0) == 0 && ftruncate(fd, former_size) == 0)
+            (void)fsync(fd);
+        close(fd);
+    }
+    (void)lsetxattr(stub, DDP_NTFS_REPARSE_XATTR, reparse, len, 0);
+}
+
+ddp_status ddp_ntfs3g_commit(const char *stub, const char *temp, uint64_t size, const uint8_t *reparse,
+                             size_t len, const struct stat *times)
+{
+    struct stat st;
+    int in, out;
+
+    in = open(temp, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return DDP_ERR_IO;
+    if (fsync(in) < 0 || fstat(in, &st) < 0 || (uint64_t)st.st_size != size) {
+        close(in);
+        return DDP_ERR_IO;
+    }
+    if (lremovexattr(stub, DDP_NTFS_REPARSE_XATTR) < 0) {
+        close(in);
+        return DDP_ERR_IO;
+    }
+    out = open_stub(stub);
+    if (out < 0 || fstat(out, &st) < 0) {
+        close(in);
+        roll_back(stub, out, 0, reparse, len);
+        return DDP_ERR_IO;
+    }
+    if (copy_content(in, out, size) < 0) {
+        close(in);
+        roll_back(stub, out, st.st_size, reparse, len);
+        return DDP_ERR_IO;
+    }
+    close(in);
+    if (times) {
+        struct timespec ts[2] = {times->st_atim, times->st_mtim};
+        (void)futimens(out, ts);
+    }
+    if (close(out) < 0) {
+        roll_back(stub, -1, st.st_size, reparse, len);
+        return DDP_ERR_IO;
+    }
+    (void)unlink(temp);
+    return DDP_OK;
+}

@@ -1,0 +1,109 @@
+/*
+ * stub_source.c - reading and recognising dedup stubs: raw reparse dumps and the
+ * ntfs-3g reparse attribute (stub_source.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "ddp/le.h"
+#include "ddp/reparse.h"
+#include "stub_source.h"
+
+static ddp_status status_from_errno(int err)
+{
+    switch (err) {
+    case ENOENT:
+    case ENOTDIR:
+        return DDP_ERR_NOT_FOUND;
+    case ENODATA:
+    case ENOTSUP:
+        return DDP_ERR_NOT_REPARSE;
+    case ERANGE:
+        return DDP_ERR_BAD_LENGTH;
+    case ENOMEM:
+        return DDP_ERR_NO_MEMORY;
+    default:
+        return DDP_ERR_IO;
+    }
+}
+
+static ddp_status read_raw(const char *path, uint8_t *buf, size_t cap, size_t *len)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    size_t got = 0;
+
+    if (fd < 0)
+        return status_from_errno(errno);
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return DDP_ERR_NOT_REPARSE;
+    }
+    if ((uint64_t)st.st_size > cap) {
+        close(fd);
+        return DDP_ERR_BAD_LENGTH;
+    }
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd);
+            return DDP_ERR_IO;
+        }
+        got += (size_t)n;
+    }
+    close(fd);
+    *len = got;
+    return got ? DDP_OK : DDP_ERR_NOT_REPARSE;
+}
+
+static ddp_status read_xattr(const char *path, uint8_t *buf, size_t cap, size_t *len)
+{
+    ssize_t n = lgetxattr(path, DDP_NTFS_REPARSE_XATTR, buf, cap);
+    if (n < 0)
+        return status_from_errno(errno);
+    *len = (size_t)n;
+    return n ? DDP_OK : DDP_ERR_NOT_REPARSE;
+}
+
+ddp_status ddp_stub_read(const char *path, ddp_stub_kind kind, uint8_t *buf, size_t cap, size_t *len)
+{
+    *len = 0;
+    if (!path || !buf)
+        return DDP_ERR_INVALID_ARG;
+    if (kind == DDP_STUB_RAW)
+        return read_raw(path, buf, cap, len);
+    if (kind == DDP_STUB_XATTR)
+        return read_xattr(path, buf, cap, len);
+    return DDP_ERR_NOT_REPARSE;
+}
+
+/* Tag and ReparseDataLength agree with a dedup buffer of len bytes. */
+static int looks_dedup(const uint8_t *buf, size_t len)
+{
+    return len >= DDP_REPARSE_HEADER_SIZE && ddp_le32(buf) == DDP_REPARSE_TAG_DEDUP &&
+           DDP_REPARSE_HEADER_SIZE + (size_t)ddp_le16(buf + 4) <= len;
+}
+
+ddp_stub_kind ddp_stub_detect(const char *path, ddp_stub_mode mode)
+{
+    uint8_t buf[DDP_REPARSE_MAX_BUFFER];
+    size_t len;
+
+    if (mode != DDP_STUBS_RAW) {
+        ssize_t n = lgetxattr(path, DDP_NTFS_REPARSE_XATTR, buf, sizeof buf);
+        if (n > 0)
+            return looks_dedup(buf, (size_t)n) ? DDP_STUB_XATTR : DDP_STUB_NONE;
+        if (mode == DDP_STUBS_XATTR)
+            return DDP_STUB_NONE;
+    }
+    if (read_raw(path, buf, sizeof buf, &len) == DDP_OK && looks_dedup(buf, len))
+        return DDP_STUB_RAW;
+    return DDP_STUB_NONE;
+}

@@ -1,0 +1,43 @@
+/*
+ * stub_source.h - where a stub keeps its dedup reparse buffer on Linux:
+ *  - raw: the file's content is the whole reparse buffer (tag first), as `ddp-mkstore
+ *    --stubs raw` writes it and as a forensic $REPARSE_POINT dump holds it;
+ *  - xattr: an ntfs-3g mount exposes the reparse point as the extended attribute
+ *    "system.ntfs_reparse_data". ntfs-3g (2022.10, no reparse plugin) shows such a file
+ *    as a symbolic link to "unsupported reparse tag 0x80000013" that cannot be opened,
+ *    so the attribute is always read with lgetxattr (never following the "link").
+ */
+#ifndef DDP_PLATFORM_STUB_SOURCE_H
+#define DDP_PLATFORM_STUB_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ddp/status.h"
+
+#define DDP_NTFS_REPARSE_XATTR "system.ntfs_reparse_data"
+
+typedef enum ddp_stub_kind {
+    DDP_STUB_NONE = 0,      /* not a dedup stub */
+    DDP_STUB_RAW,
+    DDP_STUB_XATTR
+} ddp_stub_kind;
+
+/* What to look for: --stubs raw|xattr|auto (auto: xattr when the attribute exists, else raw). */
+typedef enum ddp_stub_mode {
+    DDP_STUBS_AUTO = 0,
+    DDP_STUBS_RAW,
+    DDP_STUBS_XATTR
+} ddp_stub_mode;
+
+/* Reads path's reparse buffer of the given kind into buf. DDP_ERR_NOT_REPARSE when the
+ * file has none (no attribute; an empty raw file), DDP_ERR_NOT_FOUND when the file is
+ * missing, DDP_ERR_BAD_LENGTH when it does not fit in cap, DDP_ERR_IO otherwise. */
+ddp_status ddp_stub_read(const char *path, ddp_stub_kind kind, uint8_t *buf, size_t cap, size_t *len);
+
+/* Which kind of dedup stub path is under mode (DDP_STUB_NONE: not one). A raw stub is a
+ * regular file of at most DDP_REPARSE_MAX_BUFFER bytes starting with the dedup tag and
+ * holding its ReparseDataLength; an xattr stub carries an attribute with the dedup tag. */
+ddp_stub_kind ddp_stub_detect(const char *path, ddp_stub_mode mode);
+
+#endif

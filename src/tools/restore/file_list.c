@@ -1,0 +1,272 @@
+/*
+ * file_list.c - collecting the stubs to restore from the PATH arguments (file_list.h).
+ */
+#define _XOPEN_SOURCE 700
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "ddp/reparse.h"
+#include "file_list.h"
+#include "temp_file.h"
+
+static char *join2(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    int slash = la && a[la - 1] == '/';
+    char *p = malloc(la + lb + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, a, la);
+    if (!slash)
+        p[la++] = '/';
+    memcpy(p + la, b, lb + 1);
+    return p;
+}
+
+/* The absolute form of path without resolving its last component (an ntfs-3g stub is
+ * shown as a dangling symbolic link). */
+static char *absolute_path(const char *path)
+{
+    char *copy = strdup(path), *slash, *dir, *out = NULL;
+    char resolved[PATH_MAX];
+    size_t len;
+
+    if (!copy)
+        return NULL;
+    len = strlen(copy);
+    while (len > 1 && copy[len - 1] == '/')
+        copy[--len] = 0;
+    slash = strrchr(copy, '/');
+    if (!slash) {
+        dir = ".";
+    } else if (slash == copy) {
+        dir = "/";
+    } else {
+        *slash = 0;
+        dir = copy;
+    }
+    if (realpath(dir, resolved)) {
+        const char *base = slash ? slash + 1 : copy;
+        out = (!strcmp(base, ".") || !strcmp(base, "..")) ? realpath(path, NULL) : join2(resolved, base);
+    }
+    free(copy);
+    return out;
+}
+
+/* Where --out puts file (absolute): relative to root when inside it, else to base. */
+static char *out_path_for(const char *file, const char *root, const char *base, const char *out)
+{
+    size_t lr = root ? strlen(root) : 0, lb = strlen(base);
+    const char *rel;
+
+    if (lr && strncmp(file, root, lr) == 0 && file[lr] == '/')
+        rel = file + lr + 1;
+    else if (lr == 1 && root[0] == '/')
+        rel = file + 1;
+    else if (strncmp(file, base, lb) == 0 && file[lb] == '/')
+        rel = file + lb + 1;
+    else if (lb == 1 && base[0] == '/')
+        rel = file + 1;
+    else
+        rel = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+    return join2(out, rel);
+}
+
+static int push(file_list *list, restore_item item)
+{
+    if (list->count == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 256;
+        restore_item *items = realloc(list->items, cap * sizeof *items);
+        if (!items)
+            return -1;
+        list->items = items;
+        list->cap = cap;
+    }
+    list->items[list->count++] = item;
+    return 0;
+}
+
+static uint64_t logical_size_of(const char *path, ddp_stub_kind kind)
+{
+    uint8_t buf[DDP_REPARSE_MAX_BUFFER];
+    size_t len;
+    ddp_reparse rp;
+
+    if (ddp_stub_read(path, kind, buf, sizeof buf, &len) != DDP_OK || ddp_reparse_parse(buf, len, &rp, NULL) != DDP_OK)
+        return 0;
+    return rp.logical_size;
+}
+
+typedef struct walk {
+    file_list *list;
+    const char *root, *base, *out;
+    ddp_stub_mode mode;
+} walk;
+
+static int add_file(walk *w, const char *file)
+{
+    restore_item item = {0};
+
+    item.kind = ddp_stub_detect(file, w->mode);
+    if (item.kind == DDP_STUB_NONE) {
+        w->list->skipped++;
+        return 0;
+    }
+    item.path = strdup(file);
+    item.out_path = w->out ? out_path_for(file, w->root, w->base, w->out) : NULL;
+    item.logical_size = logical_size_of(file, item.kind);
+    if (!item.path || (w->out && !item.out_path) || push(w->list, item) < 0) {
+        free(item.path);
+        free(item.out_path);
+        return -1;
+    }
+    return 0;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int add_tree(walk *w, const char *dir);
+
+static int add_entry(walk *w, const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return 0;                    /* vanished meanwhile */
+    if (S_ISDIR(st.st_mode))
+        return add_tree(w, path);
+    if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
+        return add_file(w, path);
+    return 0;
+}
+
+/* Sorted names of dir, without ".", "..", our temporary files and the chunk store folder. */
+static int add_tree(walk *w, const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+
+    if (!d) {
+        fprintf(stderr, "ddp-restore: cannot list %s: %s\n", dir, strerror(errno));
+        return 0;
+    }
+    while ((de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || ddp_is_temp_name(de->d_name) ||
+            !strcasecmp(de->d_name, "System Volume Information"))
+            continue;
+        if (n == cap) {
+            char **grown = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof *names);
+            if (!grown) {
+                rc = -1;
+                break;
+            }
+            names = grown;
+        }
+        if (!(names[n] = strdup(de->d_name))) {
+            rc = -1;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (rc == 0)
+        qsort(names, n, sizeof *names, compare_names);
+    for (size_t i = 0; i < n; i++) {
+        if (rc == 0) {
+            char *p = join2(dir, names[i]);
+            rc = p ? add_entry(w, p) : -1;
+            free(p);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+int file_list_add(file_list *list, const char *path, const char *root, const char *out, ddp_stub_mode mode)
+{
+    char *abs = absolute_path(path), *root_abs = root ? realpath(root, NULL) : NULL, *base;
+    struct stat st;
+    walk w;
+    int rc;
+
+    if (!abs || lstat(abs, &st) < 0) {
+        fprintf(stderr, "ddp-restore: %s: %s\n", path, strerror(abs ? errno : ENOENT));
+        list->missing++;
+        free(abs);
+        free(root_abs);
+        return 0;
+    }
+    base = strdup(abs);
+    if (!base) {
+        free(abs);
+        free(root_abs);
+        return -1;
+    }
+    if (strrchr(base, '/') && strrchr(base, '/') != base)
+        *strrchr(base, '/') = 0;
+    else
+        strcpy(base, "/");
+    w = (walk){list, root_abs, base, out, mode};
+    rc = S_ISDIR(st.st_mode) ? add_tree(&w, abs) : add_file(&w, abs);
+    free(base);
+    free(abs);
+    free(root_abs);
+    return rc;
+}
+
+static const file_list *sort_list;
+
+static int compare_items(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(sort_list->items[x].path, sort_list->items[y].path);
+    return c ? c : (x > y) - (x < y);
+}
+
+int file_list_unique(file_list *list)
+{
+    size_t *order = malloc((list->count ? list->count : 1) * sizeof *order), kept = 0;
+    if (!order)
+        return -1;
+    for (size_t i = 0; i < list->count; i++)
+        order[i] = i;
+    sort_list = list;
+    qsort(order, list->count, sizeof *order, compare_items);
+    for (size_t i = 1; i < list->count; i++) {
+        restore_item *later = &list->items[order[i]];
+        if (strcmp(later->path, list->items[order[i - 1]].path) != 0)
+            continue;
+        free(later->path);          /* a second mention: the first one (lower index) stays */
+        free(later->out_path);
+        later->path = later->out_path = NULL;
+        order[i] = order[i - 1];
+    }
+    free(order);
+    for (size_t i = 0; i < list->count; i++)
+        if (list->items[i].path)
+            list->items[kept++] = list->items[i];
+    list->count = kept;
+    return 0;
+}
+
+void file_list_free(file_list *list)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        free(list->items[i].path);
+        free(list->items[i].out_path);
+    }
+    free(list->items);
+    memset(list, 0, sizeof *list);
+}

@@ -1,0 +1,36 @@
+/*
+ * file_list.h - the files ddp-restore works on: every PATH given, folders walked in
+ * sorted order (not following symbolic links, skipping "System Volume Information" and
+ * our own temporary files), keeping the files that are dedup stubs of the kind asked for.
+ */
+#ifndef DDP_RESTORE_FILE_LIST_H
+#define DDP_RESTORE_FILE_LIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stub_source.h"
+
+typedef struct restore_item {
+    char *path;           /* the stub as found */
+    char *out_path;       /* --out: OUT/<path relative to ROOT, or to the PATH's parent> */
+    ddp_stub_kind kind;
+    uint64_t logical_size;  /* from the reparse point (0 when it does not parse) */
+} restore_item;
+
+typedef struct file_list {
+    restore_item *items;
+    size_t count, cap;
+    size_t skipped;       /* regular files that are not dedup stubs */
+    size_t missing;       /* PATH arguments that do not exist */
+} file_list;
+
+/* Adds path (a file or a folder) to list. root: the --store folder; out: the --out folder
+ * or NULL. Returns 0, or -1 when out of memory. A missing path is counted and reported
+ * on stderr. */
+int file_list_add(file_list *list, const char *path, const char *root, const char *out, ddp_stub_mode mode);
+/* Drops second mentions of a path (a file named and also inside a folder named). */
+int file_list_unique(file_list *list);
+void file_list_free(file_list *list);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * platform_test_util.h - scratch folders and small file helpers for the platform tests.
+ */
+#ifndef DDP_PLATFORM_TEST_UTIL_H
+#define DDP_PLATFORM_TEST_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A new empty folder under $TMPDIR (or /tmp); returns a malloc'd path. */
+char *scratch_dir(void);
+/* rm -r of a folder made by scratch_dir. */
+void scratch_remove(const char *dir);
+/* dir + "/" + rel (malloc'd). */
+char *join(const char *dir, const char *rel);
+/* Writes len bytes to path, creating parent folders. Returns 0 on success. */
+int put_file(const char *path, const void *data, size_t len);
+/* The whole content of path (malloc'd) in *len, or NULL. */
+uint8_t *get_file(const char *path, size_t *len);
+/* How many names in dir hold needle. */
+int count_names(const char *dir, const char *needle);
+/* Deterministic test bytes. */
+void fill_pattern(uint8_t *p, size_t n, uint32_t seed);
+
+#endif

@@ -1,0 +1,307 @@
+/*
+ * test_file_target.c - the Linux file target: content exact after finish, the stub
+ * untouched and no temporary file left after abandon, --out never touching the source,
+ * verify writing nothing, many files interleaved through a small fd cache, stub detection.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "ddp/reparse.h"
+#include "file_target.h"
+#include "platform_test_util.h"
+#include "stub_source.h"
+
+#define STUB_TEXT "not really a reparse buffer: the target does not parse it"
+
+typedef struct fixture {
+    char *dir;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    f->dir = scratch_dir();
+    *state = f;
+    return f->dir ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    scratch_remove(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static char *make_stub(const char *dir, const char *name)
+{
+    char *p = join(dir, name);
+    assert_int_equal(put_file(p, STUB_TEXT, strlen(STUB_TEXT)), 0);
+    return p;
+}
+
+static void assert_file(const char *path, const uint8_t *want, size_t len)
+{
+    size_t got_len;
+    uint8_t *got = get_file(path, &got_len);
+    assert_non_null(got);
+    assert_int_equal(got_len, len);
+    if (len)
+        assert_memory_equal(got, want, len);
+    free(got);
+}
+
+static void test_read_reparse_raw(void **state)
+{
+    fixture *f = *state;
+    char *stub = make_stub(f->dir, "a"), *empty = join(f->dir, "empty"), *missing = join(f->dir, "missing");
+    ddp_target_file files[3] = {{stub, DDP_STUB_RAW, NULL}, {empty, DDP_STUB_RAW, NULL}, {missing, DDP_STUB_RAW, NULL}};
+    ddp_file_target *t;
+    ddp_target tg;
+    uint8_t buf[256];
+    size_t len;
+
+    assert_int_equal(put_file(empty, "", 0), 0);
+    assert_int_equal(ddp_file_target_new(DDP_TARGET_IN_PLACE, 3, files, 0, &t), DDP_OK);
+    ddp_file_target_bind(t, &tg);
+    assert_int_equal(tg.read_reparse(tg.ctx, 0, buf, sizeof buf, &len), DDP_OK);
+    assert_int_equal(len, strlen(STUB_TEXT));
+    assert_memory_equal(buf, STUB_TEXT, len);
+    assert_int_equal(tg.read_reparse(tg.ctx, 0, buf, 8, &len), DDP_ERR_BAD_LENGTH);
+    assert_int_equal(tg.read_reparse(tg.ctx, 1, buf, sizeof buf, &len), DDP_ERR_NOT_REPARSE);
+    assert_int_equal(tg.read_reparse(tg.ctx, 2, buf, sizeof buf, &len), DDP_ERR_NOT_FOUND);
+    assert_int_equal(tg.read_reparse(tg.ctx, 3, buf, sizeof buf, &len), DDP_ERR_INVALID_ARG);
+    ddp_file_target_free(t);
+    free(stub);
+    free(empty);
+    free(missing);
+}
+
+/* Two files written in interleaved pieces, out of order; both exact after finish, the
+ * stubs' mode and mtime kept, no temporary file left. */
+static void test_in_place_finish(void **state)
+{
+    fixture *f = *state;
+    char *a = make_stub(f->dir, "a.doc"), *b = make_stub(f->dir, "b.bin");
+    ddp_target_file files[2] = {{a, DDP_STUB_RAW, NULL}, {b, DDP_STUB_RAW, NULL}};
+    uint8_t ca[30000], cb[5000];
+    struct stat st_before, st_after;
+    struct timespec ts[2] = {{1000000000, 0}, {1234567890, 0}};
+    ddp_file_target *t;
+    ddp_target tg;
+
+    fill_pattern(ca, sizeof ca, 7);
+    fill_pattern(cb, sizeof cb, 8);
+    memset(ca + 10000, 0, 10000);     /* a run of zeros that is never written */
+    assert_int_equal(chmod(a, 0640), 0);
+    assert_int_equal(utimensat(0, a, ts, 0), 0);
+    assert_int_equal(stat(a, &st_before), 0);
+    assert_int_equal(ddp_file_target_new(DDP_TARGET_IN_PLACE, 2, files, 0, &t), DDP_OK);
+    ddp_file_target_bind(t, &tg);
+    assert_int_equal(tg.begin(tg.ctx, 0, sizeof ca), DDP_OK);
+    assert_int_equal(tg.begin(tg.ctx, 1, sizeof cb), DDP_OK);
+    assert_int_equal(count_names(f->dir, ".ddprestore-"), 2);
+    assert_int_equal(tg.write(tg.ctx, 0, 20000, ca + 20000, 10000), DDP_OK);
+    assert_int_equal(tg.write(tg.ctx, 1, 2500, cb + 2500, 2500), DDP_OK);
+    assert_int_equal(tg.write(tg.ctx, 0, 0, ca, 10000), DDP_OK);
+    assert_int_equal(tg.write(tg.ctx, 0, 10000, ca + 10000, 10000), DDP_OK);
+    assert_int_equal(tg.write(tg.ctx, 1, 0, cb, 2500), DDP_OK);
+    /* Writes past the announced size are refused. */
+    assert_int_equal(tg.write(tg.ctx, 1, 4999, cb, 2), DDP_ERR_INVALID_ARG);
+    assert_file(a, (const uint8_t *)STUB_TEXT, strlen(STUB_TEXT));     /* not yet */
+    assert_int_equal(tg.finish(tg.ctx, 1), DDP_OK);
+    assert_int_equal(tg.finish(tg.ctx, 0), DDP_OK);
+    assert_file(a, ca, sizeof ca);
+    assert_file(b, cb, sizeof cb);
+    assert_int_equal(stat(a, &st_after), 0);
+    assert_int_equal(st_after.st_mode & 07777, 0640);
+    assert_int_equal(st_after.st_mtim.tv_sec, 1234567890);
+    assert_int_equal(count_names(f->dir, ".ddprestore-"), 0);
+    /* abandon after finish changes nothing */
+    tg.abandon(tg.ctx, 0);
+    assert_file(a, ca, sizeof ca);
+    ddp_file_target_free(t);
+    free(a);
+    free(b);
+}
+
+static void test_in_place_abandon(void **state)
+{
+    fixture *f = *state;
+    char *a = make_stub(f->dir, "a"), *b = make_stub(f->dir, "b");
+    ddp_target_file files[2] = {{a, DDP_STUB_RAW, NULL}, {b, DDP_STUB_RAW, NULL}};
+    uint8_t c[4096];
+    ddp_file_target *t;
+    ddp_target tg;
+
+    fill_pattern(c, sizeof c, 3);
+    assert_int_equal(ddp_file_target_new(DDP_TARGET_IN_PLACE, 2, files, 0, &t), DDP_OK);
+    ddp_file_target_bind(t, &tg);
+    assert_int_equal(tg.begin(tg.ctx, 0, sizeof c), DDP_OK);
+    assert_int_equal(tg.write(tg.ctx, 0, 0, c, 4096), DDP_OK);
+    tg.abandon(tg.ctx, 0);
+    assert_file(a, (const uint8_t *)STUB_TEXT, strlen(STUB_TEXT));
+    assert_int_equal(count_names(f->dir, ".ddprestore-"), 0);
+    /* A file whose bytes did not all arrive cannot finish; its stub stays. */
+    assert_int_equal(tg.begin(tg.ctx, 1, sizeof c), DDP_OK);
+    assert_int_equal(tg.write(tg.ctx, 1, 0, c, 4000), DDP_OK);
+    assert_int_not_equal(tg.finish(tg.ctx, 1), DDP_OK);
+    tg.abandon(tg.ctx, 1);
+    assert_file(b, (const uint8_t *)STUB_TEXT, strlen(STUB_TEXT));
+    assert_int_equal(count_names(f->dir, ".ddprestore-"), 0);
+    /* Restoring again after a failure works. */
+    assert_int_equal(tg.begin(tg.ctx, 1, sizeof c), DDP_OK);
+    assert_int_equal(tg.write(tg.ctx, 1, 0, c, 4096), DDP_OK);
+    assert_int_equal(tg.finish(tg.ctx, 1), DDP_OK);
+    assert_file(b, c, sizeof c);
+    ddp_file_target_free(t);
+    free(a);
+    free(b);
+}
+
+/* Freeing a target abandons what is still begun. */
+static void test_free_abandons(void **state)
+{
+    fixture *f = *state;
+    char *a = make_stub(f->dir, "a");
+    ddp_target_file files[1] = {{a, DDP_STUB_RAW, NULL}};
+    ddp_file_target *t;
+    ddp_target tg;
+
+    assert_int_equal(ddp_file_target_new(DDP_TARGET_IN_PLACE, 1, files, 0, &t), DDP_OK);
+    ddp_file_target_bind(t, &tg);
+    assert_int_equal(tg.begin(tg.ctx, 0, 100), DDP_OK);
+    assert_int_equal(tg.write(tg.ctx, 0, 0, (const uint8_t *)"xyz", 3), DDP_OK);
+    ddp_file_target_free(t);
+    assert_file(a, (const uint8_t *)STUB_TEXT, strlen(STUB_TEXT));
+    assert_int_equal(count_names(f->dir, ".ddprestore-"), 0);
+    free(a);
+}
+
+static void test_out_mode(void **state)
+{
+    fixture *f = *state;
+    char *a = make_stub(f->dir, "src/a"), *out = join(f->dir, "out/deep/er/a"), *outdir = join(f->dir, "out/deep/er");
+    ddp_target_file files[1] = {{a, DDP_STUB_RAW, out}};
+    uint8_t c[777];
+    ddp_file_target *t;
+    ddp_target tg;
+
+    fill_pattern(c, sizeof c, 11);
+    assert_int_equal(ddp_file_target_new(DDP_TARGET_OUT, 1, files, 0, &t), DDP_OK);
+    ddp_file_target_bind(t, &tg);
+    assert_int_equal(tg.begin(tg.ctx, 0, sizeof c), DDP_OK);
+    assert_int_equal(tg.write(tg.ctx, 0, 0, c, sizeof c), DDP_OK);
+    assert_int_equal(tg.finish(tg.ctx, 0), DDP_OK);
+    assert_file(out, c, sizeof c);
+    assert_file(a, (const uint8_t *)STUB_TEXT, strlen(STUB_TEXT));
+    assert_int_equal(count_names(outdir, ".ddprestore-"), 0);
+    ddp_file_target_free(t);
+    free(a);
+    free(out);
+    free(outdir);
+}
+
+static void test_verify_writes_nothing(void **state)
+{
+    fixture *f = *state;
+    char *a = make_stub(f->dir, "a");
+    ddp_target_file files[1] = {{a, DDP_STUB_RAW, NULL}};
+    uint8_t c[100] = {1};
+    ddp_file_target *t;
+    ddp_target tg;
+
+    assert_int_equal(ddp_file_target_new(DDP_TARGET_VERIFY, 1, files, 0, &t), DDP_OK);
+    ddp_file_target_bind(t, &tg);
+    assert_int_equal(tg.begin(tg.ctx, 0, 100), DDP_OK);
+    assert_int_equal(count_names(f->dir, ".ddprestore-"), 0);
+    assert_int_equal(tg.write(tg.ctx, 0, 0, c, 60), DDP_OK);
+    assert_int_not_equal(tg.finish(tg.ctx, 0), DDP_OK);       /* 40 bytes missing */
+    assert_int_equal(tg.write(tg.ctx, 0, 60, c, 40), DDP_OK);
+    assert_int_equal(tg.finish(tg.ctx, 0), DDP_OK);
+    assert_int_equal(ddp_file_target_written(t, 0), 100);
+    assert_file(a, (const uint8_t *)STUB_TEXT, strlen(STUB_TEXT));
+    assert_int_equal(count_names(f->dir, ".ddprestore-"), 0);
+    ddp_file_target_free(t);
+    free(a);
+}
+
+/* 100 files through 4 open fds, written round-robin in small pieces. */
+static void test_many_files_interleaved(void **state)
+{
+    enum { N = 100, SIZE = 4096, PIECE = 512 };
+    fixture *f = *state;
+    ddp_target_file files[N];
+    char *paths[N];
+    uint8_t *content = malloc((size_t)N * SIZE);
+    ddp_file_target *t;
+    ddp_target tg;
+
+    for (int i = 0; i < N; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "f%03d", i);
+        paths[i] = make_stub(f->dir, name);
+        files[i] = (ddp_target_file){paths[i], DDP_STUB_RAW, NULL};
+        fill_pattern(content + (size_t)i * SIZE, SIZE, 500 + (uint32_t)i);
+    }
+    assert_int_equal(ddp_file_target_new(DDP_TARGET_IN_PLACE, N, files, 4, &t), DDP_OK);
+    ddp_file_target_bind(t, &tg);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(tg.begin(tg.ctx, (uint32_t)i, SIZE), DDP_OK);
+    for (int off = SIZE - PIECE; off >= 0; off -= PIECE)
+        for (int i = 0; i < N; i++)
+            assert_int_equal(tg.write(tg.ctx, (uint32_t)i, (uint64_t)off, content + (size_t)i * SIZE + off, PIECE),
+                             DDP_OK);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(tg.finish(tg.ctx, (uint32_t)i), DDP_OK);
+    for (int i = 0; i < N; i++) {
+        assert_file(paths[i], content + (size_t)i * SIZE, SIZE);
+        free(paths[i]);
+    }
+    assert_int_equal(count_names(f->dir, ".ddprestore-"), 0);
+    ddp_file_target_free(t);
+    free(content);
+}
+
+static void test_detect_raw(void **state)
+{
+    fixture *f = *state;
+    uint8_t rp[64] = {0x13, 0x00, 0x00, 0x80, 56, 0, 0, 0};
+    char *stub = join(f->dir, "stub"), *plain = make_stub(f->dir, "plain"), *shortrp = join(f->dir, "short");
+
+    assert_int_equal(put_file(stub, rp, sizeof rp), 0);
+    assert_int_equal(put_file(shortrp, rp, 40), 0);       /* ReparseDataLength says 56 */
+    assert_int_equal(ddp_stub_detect(stub, DDP_STUBS_RAW), DDP_STUB_RAW);
+    assert_int_equal(ddp_stub_detect(stub, DDP_STUBS_AUTO), DDP_STUB_RAW);
+    assert_int_equal(ddp_stub_detect(stub, DDP_STUBS_XATTR), DDP_STUB_NONE);
+    assert_int_equal(ddp_stub_detect(plain, DDP_STUBS_AUTO), DDP_STUB_NONE);
+    assert_int_equal(ddp_stub_detect(shortrp, DDP_STUBS_AUTO), DDP_STUB_NONE);
+    assert_int_equal(ddp_stub_detect(f->dir, DDP_STUBS_AUTO), DDP_STUB_NONE);
+    free(stub);
+    free(plain);
+    free(shortrp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_read_reparse_raw, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_in_place_finish, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_in_place_abandon, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_free_abandons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_out_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_writes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_files_interleaved, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_detect_raw, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

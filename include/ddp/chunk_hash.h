@@ -27,4 +27,13 @@ ddp_status ddp_chunk_hash(ddp_hash_alg alg, const void *data, size_t len, uint8_
 /* Which algorithm gives expected for data: SHA-256 tried first; DDP_HASH_UNKNOWN if neither. */
 ddp_hash_alg ddp_chunk_hash_identify(const void *data, size_t len, const uint8_t expected[DDP_HASH_SIZE]);
 
+/* Streaming digest of one of the two algorithms, for messages that arrive in pieces
+ * (a stream map written entry by entry). final() writes the 32-byte hash and makes the
+ * stream ready for the next message. DDP_ERR_INVALID_ARG for DDP_HASH_UNKNOWN. */
+typedef struct ddp_hash_stream ddp_hash_stream;
+ddp_status ddp_hash_stream_new(ddp_hash_alg alg, ddp_hash_stream **out);
+ddp_status ddp_hash_stream_update(ddp_hash_stream *s, const void *data, size_t len);
+ddp_status ddp_hash_stream_final(ddp_hash_stream *s, uint8_t out[DDP_HASH_SIZE]);
+void ddp_hash_stream_free(ddp_hash_stream *s);
+
 #endif

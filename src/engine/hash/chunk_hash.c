@@ -1,0 +1,65 @@
+/*
+ * chunk_hash.c - the portable side of the chunk hash (FORMAT.md §5): algorithm names,
+ * one-shot hashing on top of a back end's streaming digest, and detection of which of
+ * the two candidate algorithms produced a stored hash.
+ *
+ * The two candidates are SHA-256 and SHA-512 truncated to its first 32 bytes (which is
+ * not SHA-512/256: that one starts from other initial values). The back ends
+ * (hash_openssl.c, hash_bcrypt.c) only compute digests.
+ */
+#include <string.h>
+
+#include "ddp/chunk_hash.h"
+
+const char *ddp_hash_alg_name(ddp_hash_alg alg)
+{
+    switch (alg) {
+    case DDP_HASH_SHA256:
+        return "sha256";
+    case DDP_HASH_SHA512_TRUNC:
+        return "sha512-trunc";
+    default:
+        return "unknown";
+    }
+}
+
+ddp_hash_alg ddp_hash_alg_parse(const char *name)
+{
+    if (!name)
+        return DDP_HASH_UNKNOWN;
+    if (strcmp(name, "sha256") == 0)
+        return DDP_HASH_SHA256;
+    if (strcmp(name, "sha512-trunc") == 0)
+        return DDP_HASH_SHA512_TRUNC;
+    return DDP_HASH_UNKNOWN;
+}
+
+ddp_status ddp_chunk_hash(ddp_hash_alg alg, const void *data, size_t len, uint8_t out[DDP_HASH_SIZE])
+{
+    ddp_hash_stream *s = NULL;
+    ddp_status st = ddp_hash_stream_new(alg, &s);
+    if (st != DDP_OK)
+        return st;
+    st = ddp_hash_stream_update(s, data, len);
+    if (st == DDP_OK)
+        st = ddp_hash_stream_final(s, out);
+    ddp_hash_stream_free(s);
+    return st;
+}
+
+static int hash_matches(ddp_hash_alg alg, const void *data, size_t len, const uint8_t expected[DDP_HASH_SIZE])
+{
+    uint8_t got[DDP_HASH_SIZE];
+    return ddp_chunk_hash(alg, data, len, got) == DDP_OK && memcmp(got, expected, DDP_HASH_SIZE) == 0;
+}
+
+ddp_hash_alg ddp_chunk_hash_identify(const void *data, size_t len, const uint8_t expected[DDP_HASH_SIZE])
+{
+    if (!expected)
+        return DDP_HASH_UNKNOWN;
+    if (hash_matches(DDP_HASH_SHA256, data, len, expected))
+        return DDP_HASH_SHA256;
+    if (hash_matches(DDP_HASH_SHA512_TRUNC, data, len, expected))
+        return DDP_HASH_SHA512_TRUNC;
+    return DDP_HASH_UNKNOWN;
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Real NTFS end to end: an NTFS image made with mkntfs, mounted with ntfs-3g (FUSE),
+# filled by ddp-mkstore --stubs xattr (reparse points in system.ntfs_reparse_data),
+# unmounted and mounted again; then ddp-restore: --verify and --out leave the stubs alone,
+# a damaged container fails only its files (reparse points intact), and the restore in
+# place makes every file byte-exact with no reparse point left; the volume is clean
+# (ntfsfix -n) after unmounting, and the content survives another mount.
+# Exits 77 (CTest SKIP_RETURN_CODE) with "SKIPPED: ..." where FUSE or ntfs-3g is missing.
+#
+# usage: test_ntfs_restore.sh GENDATA MKSTORE RESTORE WORKDIR
+set -euo pipefail
+gendata=$1 mkstore=$2 restore=$3 work=$4
+SKIP=77
+
+skip() { echo "SKIPPED: $*"; exit $SKIP; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+run() { set +e; "$restore" "$@"; rc=$?; set -e; }
+
+[ -e /dev/fuse ] || skip "no FUSE (/dev/fuse is absent)"
+for tool in mkntfs ntfs-3g ntfsfix getfattr; do
+    command -v "$tool" > /dev/null || skip "no $tool (install ntfs-3g and attr)"
+done
+
+img=$work/ntfs.img mnt=$work/mnt
+unmount() {
+    if mountpoint -q "$mnt" 2>/dev/null; then
+        umount "$mnt" 2>/dev/null || fusermount -u "$mnt" 2>/dev/null || umount -l "$mnt"
+    fi
+}
+trap unmount EXIT
+mount_ntfs() { ntfs-3g "$img" "$mnt" || skip "ntfs-3g cannot mount here (FUSE not usable)"; }
+has_reparse() { getfattr -h -n system.ntfs_reparse_data "$1" > /dev/null 2>&1; }
+# The files of the original tree that ddp-mkstore turned into stubs (recorded before restoring).
+stub_list=$work/stubs.txt
+
+unmount
+rm -rf "$work" && mkdir -p "$work" "$mnt"
+truncate -s 256M "$img"
+mkntfs -F -f -q "$img" > /dev/null 2>&1 || fail "mkntfs failed"
+"$gendata" --seed 21 --scale 1 "$work/original" > /dev/null
+mount_ntfs
+"$mkstore" --quiet --container-size 4194304 --stubs xattr "$work/original" "$mnt"
+unmount
+mount_ntfs
+
+(cd "$work/original" && find . -type f | sed 's|^\./||' | sort) > "$work/all.txt"
+: > "$stub_list"
+while IFS= read -r rel; do
+    if has_reparse "$mnt/$rel"; then echo "$rel" >> "$stub_list"; fi
+done < "$work/all.txt"
+stubs=$(wc -l < "$stub_list")
+[ "$stubs" -ge 20 ] || fail "expected dedup reparse points after a remount, found $stubs"
+echo "$stubs files carry a dedup reparse point after remounting"
+
+# --verify and --out never touch the volume.
+run --store "$mnt" --stubs xattr --verify --quiet "$mnt"
+[ $rc -eq 0 ] || fail "verify: exit $rc"
+run --store "$mnt" --stubs auto --out "$work/out" --json "$mnt" > "$work/out.json"
+[ $rc -eq 0 ] || fail "out: exit $rc"
+[ "$(grep -c '"result": "S_OK"' "$work/out.json")" -eq "$stubs" ] || fail "out: not every stub restored"
+while IFS= read -r rel; do
+    cmp -s "$work/original/$rel" "$work/out/$rel" || fail "out differs: $rel"
+    has_reparse "$mnt/$rel" || fail "--out removed a reparse point: $rel"
+done < "$stub_list"
+
+# A damaged data container: its files fail and keep their reparse points; the others restore.
+victim=$(find "$mnt/System Volume Information" -path '*Data*' -name '*.ccc' | sort | head -1)
+cp "$victim" "$work/saved.ccc"
+truncate -s 40000 "$victim"
+run --store "$mnt" --stubs xattr --json "$mnt" > "$work/damaged.json" 2> /dev/null
+[ $rc -eq 1 ] || fail "damaged container: exit $rc"
+failed=0
+while IFS= read -r rel; do
+    if grep -qF "\"path\": \"$mnt/$rel\", \"result\": \"DDP_E_" "$work/damaged.json"; then
+        failed=$((failed + 1))
+        has_reparse "$mnt/$rel" || fail "a failed file lost its reparse point: $rel"
+    else
+        cmp -s "$work/original/$rel" "$mnt/$rel" || fail "restored file differs: $rel"
+        has_reparse "$mnt/$rel" && fail "a restored file kept its reparse point: $rel"
+    fi
+done < "$stub_list"
+[ "$failed" -ge 1 ] || fail "no file failed with a damaged container"
+echo "damaged container: $failed files failed with their reparse points intact"
+cp "$work/saved.ccc" "$victim"
+
+# In place: every file byte-exact, no reparse point, no temporary file.
+run --store "$mnt" --stubs xattr --json "$mnt" > "$work/inplace.json"
+[ $rc -eq 0 ] || fail "in place: exit $rc"
+while IFS= read -r rel; do
+    cmp -s "$work/original/$rel" "$mnt/$rel" || fail "differs after restore: $rel"
+    has_reparse "$mnt/$rel" && fail "reparse point left: $rel"
+done < "$work/all.txt"
+[ -z "$(find "$mnt" -name '*.ddprestore-*')" ] || fail "temporary files left on the volume"
+
+unmount
+ntfsfix -n "$img" > "$work/ntfsfix.txt" 2>&1 || { cat "$work/ntfsfix.txt"; fail "ntfsfix -n reports a problem"; }
+mount_ntfs
+while IFS= read -r rel; do
+    cmp -s "$work/original/$rel" "$mnt/$rel" || fail "differs after another mount: $rel"
+done < "$work/all.txt"
+unmount
+echo "real NTFS: $stubs files restored in place byte-exact, no reparse point left, volume clean"
+rm -rf "$work"

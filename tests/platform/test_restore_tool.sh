@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# ddp-restore end to end on raw stub files: ddp-gendata -> ddp-mkstore --stubs raw ->
+# ddp-restore --verify (writes nothing), --out (sources untouched), in place; every file
+# byte-exact, no temporary file left, --json report, exit codes; then a damaged and a
+# missing container: exit 1, only the affected files fail, their stubs intact.
+#
+# usage: test_restore_tool.sh GENDATA MKSTORE RESTORE WORKDIR
+set -euo pipefail
+gendata=$1 mkstore=$2 restore=$3 work=$4
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# Runs ddp-restore, records its exit status in $rc (never aborts the script).
+run() { set +e; "$restore" "$@"; rc=$?; set -e; }
+is_stub() { [ "$(od -An -tx4 -N4 "$1" | tr -d ' ')" = "80000013" ]; }
+# Every file of the original tree equals its copy under $1.
+same_tree() {
+    local bad=0 f rel
+    while IFS= read -r -d '' f; do
+        rel=${f#"$work/original"/}
+        cmp -s "$f" "$1/$rel" || { echo "differs: $rel" >&2; bad=1; }
+    done < <(find "$work/original" -type f -print0)
+    return $bad
+}
+json_total() { sed -n "s/.*\"totals\": {.*\"$2\": \([0-9]*\).*/\1/p" "$1"; }
+
+rm -rf "$work" && mkdir -p "$work"
+"$gendata" --seed 11 --scale 1 "$work/original" >/dev/null
+mkdir -p "$work/original/odd names/deep er"
+printf 'x%.0s' $(seq 1 70000) > "$work/original/odd names/deep er/with space & quote'.txt"
+head -c 200000 /dev/zero > "$work/original/odd names/zeros.bin"
+"$mkstore" --quiet --container-size 2097152 --stubs raw "$work/original" "$work/volume"
+stubs=$(find "$work/volume" -path '*System Volume Information*' -prune -o -type f -print |
+        while read -r f; do is_stub "$f" && echo "$f"; done | wc -l)
+[ "$stubs" -ge 30 ] || fail "expected dedup stubs from ddp-mkstore, found $stubs"
+echo "$stubs stubs"
+
+# Usage errors.
+run --verify "$work/volume" 2>/dev/null; [ $rc -eq 2 ] || fail "no --store: exit $rc"
+run --store "$work/volume" --stubs nonsense "$work/volume" 2>/dev/null; [ $rc -eq 2 ] || fail "bad --stubs: exit $rc"
+run --store "$work/volume" 2>/dev/null; [ $rc -eq 2 ] || fail "no PATH: exit $rc"
+run --store "$work/nowhere" "$work/volume" 2>/dev/null; [ $rc -eq 2 ] || fail "missing store: exit $rc"
+
+# --verify writes nothing.
+cp -a "$work/volume" "$work/v1"
+run --store "$work/v1" --verify --json "$work/v1" > "$work/verify.json"
+[ $rc -eq 0 ] || fail "verify: exit $rc"
+[ "$(json_total "$work/verify.json" restored)" -eq "$stubs" ] || fail "verify: not every stub checked"
+diff -r "$work/volume" "$work/v1" > /dev/null || fail "verify changed the volume"
+
+# --out: copies byte-exact, sources untouched (the same tree relative to the store root).
+run --store "$work/v1" --out "$work/out" --json "$work/v1" > "$work/out.json"
+[ $rc -eq 0 ] || fail "out: exit $rc"
+diff -r "$work/volume" "$work/v1" > /dev/null || fail "--out touched the sources"
+[ "$(grep -c '"result": "S_OK"' "$work/out.json")" -eq "$stubs" ] || fail "out: S_OK count"
+grep -q '"failed": 0' "$work/out.json" || fail "out: json totals"
+# Files left unoptimized by mkstore are not in --out: compare only what was a stub.
+while IFS= read -r -d '' f; do
+    rel=${f#"$work/v1"/}
+    case $rel in "System Volume Information"*) continue ;; esac
+    is_stub "$f" || continue
+    cmp -s "$work/original/$rel" "$work/out/$rel" || fail "out differs: $rel"
+done < <(find "$work/v1" -type f -print0)
+
+# In place, with the engine's plan option too: every file byte-exact, no temp file left.
+run --store "$work/v1" --quiet --plan "$work/v1"
+[ $rc -eq 0 ] || fail "in place: exit $rc"
+same_tree "$work/v1" || fail "in place: content differs"
+[ -z "$(find "$work/v1" -name '*.ddprestore-*')" ] || fail "temporary files left"
+# A second run finds nothing to restore and succeeds.
+run --store "$work/v1" --json "$work/v1" > "$work/again.json"
+[ $rc -eq 0 ] || fail "second run: exit $rc"
+[ "$(json_total "$work/again.json" files)" -eq 0 ] || fail "second run restored again"
+
+# A single file by path, from another working directory, case-insensitive store paths.
+cp -a "$work/volume" "$work/v2"
+one=$(cd "$work/v2" && find . -path ./System\ Volume\ Information -prune -o -type f -print | sort |
+      while read -r f; do is_stub "$f" && echo "${f#./}" && break; done)
+mv "$work/v2/System Volume Information/Dedup" "$work/v2/System Volume Information/DEDUP"
+(cd "$work/v2" && run --store . --quiet "$one" && [ $rc -eq 0 ]) || fail "single file"
+cmp -s "$work/original/$one" "$work/v2/$one" || fail "single file differs"
+
+# A damaged data container: only the files using it fail, and keep their stubs.
+cp -a "$work/volume" "$work/v3"
+victim=$(find "$work/v3/System Volume Information" -path '*Data*' -name '*.ccc' | sort | head -1)
+truncate -s 40000 "$victim"
+run --store "$work/v3" --json "$work/v3" > "$work/damaged.json" 2> "$work/damaged.err"
+[ $rc -eq 1 ] || fail "damaged: exit $rc"
+nfail=$(json_total "$work/damaged.json" failed) nok=$(json_total "$work/damaged.json" restored)
+[ "$nfail" -ge 1 ] && [ "$nok" -ge 1 ] || fail "damaged: expected some failed and some restored ($nfail/$nok)"
+[ "$(grep -c '^FAILED' "$work/damaged.err")" -eq "$nfail" ] || fail "damaged: stderr lists the failures"
+grep '"result": "DDP_E_' "$work/damaged.json" | grep -qv 'DDP_E_FILE_CORRUPT\|DDP_E_PATH_NOT_FOUND' &&
+    fail "damaged: unexpected result code"
+while IFS= read -r -d '' f; do
+    rel=${f#"$work/v3"/}
+    case $rel in "System Volume Information"*) continue ;; esac
+    if grep -qF "\"path\": \"$f\", \"result\": \"DDP_E_" "$work/damaged.json"; then
+        cmp -s "$f" "$work/volume/$rel" || fail "failed file lost its stub: $rel"
+    else
+        cmp -s "$f" "$work/original/$rel" || fail "restored file differs: $rel"
+    fi
+done < <(find "$work/v3" -type f -print0)
+[ -z "$(find "$work/v3" -name '*.ddprestore-*')" ] || fail "temporary files left after failures"
+echo "damaged container: $nfail files failed with their stubs intact, $nok restored"
+# Restoring again once the container is back works.
+cp "$work/volume/${victim#"$work/v3/"}" "$victim"
+run --store "$work/v3" --quiet "$work/v3"
+[ $rc -eq 0 ] || fail "retry after repair: exit $rc"
+same_tree "$work/v3" || fail "retry after repair: content differs"
+
+# A missing data container: DDP_E_PATH_NOT_FOUND for the files that need it.
+cp -a "$work/volume" "$work/v4"
+rm "$(find "$work/v4/System Volume Information" -path '*Data*' -name '*.ccc' | sort | tail -1)"
+run --store "$work/v4" --json "$work/v4" > "$work/missing.json" 2>/dev/null
+[ $rc -eq 1 ] || fail "missing container: exit $rc"
+grep -q '"result": "DDP_E_PATH_NOT_FOUND"' "$work/missing.json" || fail "missing container: result code"
+
+echo "ddp-restore end to end: verify, out, in place, damaged and missing containers all as expected"
+rm -rf "$work"

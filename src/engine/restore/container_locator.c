@@ -7,7 +7,7 @@
  *      the backup has none (DDP_E_PATH_NOT_FOUND, no probing); a failure falls back to 2.
  *   2. probing candidate generations, each candidate once: the generations already found
  *      for that id in this call, the reparse entry's unknown_0c values that look like a
- *      generation (1..0x10000), then 1..probe_generations. A probe is one preview() of
+ *      generation (1..0x10000, other than the id itself), then 1..probe_generations. A probe is one preview() of
  *      {0x40 @ 0} and one read() of the 0x40-byte Cthr header. The first candidate that
  *      reads fully and whose header agrees (magic "Cthr"; its id field, when non-zero,
  *      equal to id) wins.
@@ -129,7 +129,7 @@ int32_t rs_locate_stream_container(rs_job *job, uint32_t store, uint32_t id, con
     for (uint32_t i = 0; r == 0 && i < n_found; i++)
         r = try_generation(job, d, id, gen = found[i], tried, &n_tried, path);
     for (uint32_t i = 0; r == 0 && i < n_hints; i++)
-        if (hints[i] >= 1 && hints[i] <= 0x10000u)
+        if (hints[i] >= 1 && hints[i] <= 0x10000u && hints[i] != id)
             r = try_generation(job, d, id, gen = hints[i], tried, &n_tried, path);
     for (uint32_t g = 1; r == 0 && g <= job->opt.probe_generations; g++)
         r = try_generation(job, d, id, gen = g, tried, &n_tried, path);

@@ -24,6 +24,8 @@ ddp_status ddp_chunk_decompress(uint32_t compression, const uint8_t *in, size_t 
         return ddp_lznt1_decompress(in, in_len, out, out_len);
     case DDP_COMPRESSION_XPRESS:
         return ddp_xpress_decompress(in, in_len, out, out_len);
+    case DDP_COMPRESSION_XPRESS_HUFF:
+        return ddp_xpress_huffman_decompress(in, in_len, out, out_len);
     default:
         return DDP_ERR_UNSUPPORTED;
     }

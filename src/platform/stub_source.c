@@ -63,9 +63,25 @@ static ddp_status read_raw(const char *path, uint8_t *buf, size_t cap, size_t *l
     return got ? DDP_OK : DDP_ERR_NOT_REPARSE;
 }
 
+/* lgetxattr, asked again when FUSE answers EIO: right after a file turned from a regular
+ * file into a reparse point or back, the kernel's cached inode has the wrong type and
+ * the first lookup fails (ntfs3g_commit.h). */
+static ssize_t get_reparse_xattr(const char *path, uint8_t *buf, size_t cap)
+{
+    ssize_t n = -1;
+    for (int tries = 0; tries < 3; tries++) {
+        struct stat st;
+        n = lgetxattr(path, DDP_NTFS_REPARSE_XATTR, buf, cap);
+        if (n >= 0 || errno != EIO)
+            break;
+        (void)lstat(path, &st);
+    }
+    return n;
+}
+
 static ddp_status read_xattr(const char *path, uint8_t *buf, size_t cap, size_t *len)
 {
-    ssize_t n = lgetxattr(path, DDP_NTFS_REPARSE_XATTR, buf, cap);
+    ssize_t n = get_reparse_xattr(path, buf, cap);
     if (n < 0)
         return status_from_errno(errno);
     *len = (size_t)n;
@@ -97,7 +113,7 @@ ddp_stub_kind ddp_stub_detect(const char *path, ddp_stub_mode mode)
     size_t len;
 
     if (mode != DDP_STUBS_RAW) {
-        ssize_t n = lgetxattr(path, DDP_NTFS_REPARSE_XATTR, buf, sizeof buf);
+        ssize_t n = get_reparse_xattr(path, buf, sizeof buf);
         if (n > 0)
             return looks_dedup(buf, (size_t)n) ? DDP_STUB_XATTR : DDP_STUB_NONE;
         if (mode == DDP_STUBS_XATTR)

@@ -139,7 +139,9 @@ static int add_tree(walk *w, const char *dir);
 static int add_entry(walk *w, const char *path)
 {
     struct stat st;
-    if (lstat(path, &st) < 0)
+    /* ntfs-3g: a name whose type just changed (reparse point set or removed) may answer
+     * EIO once while the kernel drops its stale inode. */
+    if (lstat(path, &st) < 0 && (errno != EIO || lstat(path, &st) < 0))
         return 0;                    /* vanished meanwhile */
     if (S_ISDIR(st.st_mode))
         return add_tree(w, path);

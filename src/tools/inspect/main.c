@@ -1,0 +1,172 @@
+/*
+ * main.c - ddp-inspect's command line: which subcommand, which input, which printer.
+ *
+ *   ddp-inspect [--json] FILE                         (kind found from the first bytes)
+ *   ddp-inspect [--json] reparse FILE                 (raw $REPARSE_POINT dump)
+ *   ddp-inspect [--json] reparse --xattr FILE         (Linux, ntfs-3g mount)
+ *   ddp-inspect [--json] reparse --file PATH          (Windows: the file's own reparse point)
+ *   ddp-inspect [--json] container FILE [--records]
+ *   ddp-inspect [--json] smap CONTAINER (--offset N | --sequence N)
+ *
+ * Exit status: 0 well-formed input, 1 malformed or unreadable input, 2 usage error.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "ddp/reparse.h"
+#include "file_access.h"
+
+static const char usage_text[] =
+    "usage: ddp-inspect [--json] FILE\n"
+    "       ddp-inspect [--json] reparse [--xattr | --file] FILE\n"
+    "       ddp-inspect [--json] container FILE [--records]\n"
+    "       ddp-inspect [--json] smap CONTAINER (--offset N | --sequence N)\n"
+    "FILE without a subcommand is recognised by its first bytes: a reparse buffer dump\n"
+    "(tag 0x80000013), a container (\"Cthr\") or a stream-map payload (\"Smap\").\n"
+    "Numbers are decimal, or hex with 0x. Exit status: 0 ok, 1 malformed input, 2 usage.\n";
+
+typedef struct args {
+    int json;
+    int records;
+    const char *command;        /* NULL: auto-detect */
+    const char *path;
+    enum { FROM_DUMP, FROM_XATTR, FROM_WIN32 } reparse_source;
+    int smap_by;                /* 0 unset, 1 offset, 2 sequence */
+    uint64_t smap_value;
+} args;
+
+static int usage(const char *problem)
+{
+    if (problem)
+        fprintf(stderr, "ddp-inspect: %s\n", problem);
+    fputs(usage_text, stderr);
+    return EXIT_USAGE;
+}
+
+static int parse_number(const char *text, uint64_t *value)
+{
+    char *end = NULL;
+    if (!text || !*text || *text == '-')
+        return -1;
+    unsigned long long v = strtoull(text, &end, 0);
+    if (*end != '\0')
+        return -1;
+    *value = v;
+    return 0;
+}
+
+static int is_command(const char *s)
+{
+    return !strcmp(s, "reparse") || !strcmp(s, "container") || !strcmp(s, "smap");
+}
+
+/* Returns 0, or EXIT_USAGE after printing why. */
+static int parse_args(int argc, char **argv, args *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (!strcmp(s, "--json")) {
+            a->json = 1;
+        } else if (!strcmp(s, "--records")) {
+            a->records = 1;
+        } else if (!strcmp(s, "--xattr")) {
+            a->reparse_source = FROM_XATTR;
+        } else if (!strcmp(s, "--file")) {
+            a->reparse_source = FROM_WIN32;
+        } else if (!strcmp(s, "--offset") || !strcmp(s, "--sequence")) {
+            if (a->smap_by)
+                return usage("give one of --offset and --sequence");
+            a->smap_by = !strcmp(s, "--offset") ? 1 : 2;
+            if (i + 1 >= argc || parse_number(argv[i + 1], &a->smap_value) != 0)
+                return usage("--offset and --sequence take a number");
+            i++;
+        } else if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
+            return usage(NULL);
+        } else if (s[0] == '-' && s[1] != '\0') {
+            return usage("unknown option");
+        } else if (!a->command && !a->path && is_command(s)) {
+            a->command = s;
+        } else if (!a->path) {
+            a->path = s;
+        } else {
+            return usage("too many arguments");
+        }
+    }
+    if (!a->path)
+        return usage("no input given");
+    const char *cmd = a->command ? a->command : "";
+    if (a->reparse_source != FROM_DUMP && strcmp(cmd, "reparse") != 0)
+        return usage("--xattr and --file go with the reparse subcommand");
+    if (a->records && strcmp(cmd, "container") != 0)
+        return usage("--records goes with the container subcommand");
+    if (!strcmp(cmd, "smap") != (a->smap_by != 0))
+        return usage(a->smap_by ? "--offset and --sequence go with the smap subcommand"
+                                : "smap needs --offset N or --sequence N");
+    return 0;
+}
+
+static int run_reparse(printer *pr, const args *a)
+{
+    static uint8_t buf[DDP_REPARSE_MAX_BUFFER];
+    size_t len = 0;
+    char err[256] = "";
+    reparse_read r;
+    if (a->reparse_source == FROM_XATTR)
+        r = read_reparse_xattr(a->path, buf, sizeof buf, &len, err, sizeof err);
+    else if (a->reparse_source == FROM_WIN32)
+        r = read_reparse_win32(a->path, buf, sizeof buf, &len, err, sizeof err);
+    else
+        r = read_reparse_dump(a->path, buf, sizeof buf, &len, err, sizeof err);
+    if (r == REPARSE_READ_UNAVAILABLE)
+        return usage(err);
+    if (r != REPARSE_READ_OK)
+        return report_io_error(pr, a->path, err);
+    return inspect_reparse(pr, a->path, buf, len);
+}
+
+/* Picks the subcommand from the file's first bytes. */
+static int run_detected(printer *pr, const args *a)
+{
+    input_file in;
+    char err[256];
+    uint8_t head[4];
+    if (input_open(&in, a->path, err, sizeof err) != 0)
+        return report_io_error(pr, a->path, err);
+    int short_file = input_read(&in, 0, head, sizeof head) != 0;
+    input_close(&in);
+    if (short_file)
+        return report_error(pr, a->path, 0, "file too short to recognise", DDP_ERR_TRUNCATED);
+    if (!memcmp(head, "\x13\x00\x00\x80", 4))
+        return run_reparse(pr, a);
+    if (!memcmp(head, "Cthr", 4))
+        return inspect_container(pr, a->path, 0);
+    if (!memcmp(head, "Smap", 4))
+        return inspect_smap_payload(pr, a->path);
+    return report_error(pr, a->path, 0, "not a reparse buffer, container or stream map (first bytes unknown)",
+                        DDP_ERR_BAD_MAGIC);
+}
+
+int main(int argc, char **argv)
+{
+    args a;
+    printer pr;
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc;
+    if (a.json)
+        printer_json_init(&pr, stdout);
+    else
+        printer_text_init(&pr, stdout);
+    if (!a.command)
+        rc = run_detected(&pr, &a);
+    else if (!strcmp(a.command, "reparse"))
+        rc = run_reparse(&pr, &a);
+    else if (!strcmp(a.command, "container"))
+        rc = inspect_container(&pr, a.path, a.records);
+    else
+        rc = inspect_smap_record(&pr, a.path, a.smap_by == 2, a.smap_value);
+    pr_finish(&pr);
+    return rc;
+}

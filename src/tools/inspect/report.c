@@ -1,0 +1,30 @@
+/*
+ * report.c - problems found in the input, said twice: on stderr for people, naming the
+ * input and the offset, and as an "error" object in the output for scripts.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "commands.h"
+
+int report_error(printer *pr, const char *name, uint64_t offset, const char *what, ddp_status st)
+{
+    fprintf(stderr, "ddp-inspect: %s: offset 0x%" PRIx64 ": %s (%s)\n", name, offset, what ? what : "?",
+            ddp_status_str(st));
+    pr_begin(pr, "error", NO_OFFSET);
+    pr_uint(pr, "offset", NO_OFFSET, offset);
+    pr_text(pr, "what", NO_OFFSET, what ? what : "?");
+    pr_text(pr, "status", NO_OFFSET, ddp_status_str(st));
+    pr_end(pr);
+    return EXIT_MALFORMED;
+}
+
+int report_io_error(printer *pr, const char *name, const char *what)
+{
+    fprintf(stderr, "ddp-inspect: %s: %s\n", name, what);
+    pr_begin(pr, "error", NO_OFFSET);
+    pr_text(pr, "what", NO_OFFSET, what);
+    pr_text(pr, "status", NO_OFFSET, ddp_status_str(DDP_ERR_IO));
+    pr_end(pr);
+    return EXIT_MALFORMED;
+}

@@ -6,8 +6,10 @@
  * The decoders check every match against the start and the end of the output before
  * calling lz_copy_match(); the helper itself only chooses how to copy. When the match
  * ends at least LZ_COPY_SLACK bytes before the end of the output buffer it copies 8 or
- * 16 bytes at a time and may write a few bytes past the match end (those bytes are later
- * overwritten by the following literals and matches); otherwise it copies exactly.
+ * 16 bytes at a time (at least 16 or 32) and may write up to 31 bytes past the match
+ * end (those bytes are later overwritten by the following literals and matches);
+ * otherwise it copies exactly, with memset for distance 1 and block copies that double
+ * an overlapping pattern.
  * Overlapping matches (dist < len) repeat the bytes just written, as LZ77 requires:
  * word copies are used only when dist is at least the word size, so every byte read has
  * already been written.
@@ -19,7 +21,14 @@
 #include <stdint.h>
 #include <string.h>
 
-#define LZ_COPY_SLACK 16u
+#define LZ_COPY_SLACK 32u
+
+/* For helpers taking a constant "fast" argument: inlining makes two specialised copies. */
+#if defined(__GNUC__) || defined(__clang__)
+#define LZ_FORCE_INLINE static inline __attribute__((always_inline))
+#else
+#define LZ_FORCE_INLINE static inline
+#endif
 
 /* Number of leading zero bits of a non-zero 32-bit value. */
 static inline unsigned lz_clz32(uint32_t v)
@@ -36,27 +45,56 @@ static inline unsigned lz_clz32(uint32_t v)
 #endif
 }
 
+/* Number of leading zero bits of a non-zero 64-bit value. */
+static inline unsigned lz_clz64(uint64_t v)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_clzll(v);
+#else
+    unsigned n = 0;
+    while (!(v & 0x8000000000000000ull)) {
+        v <<= 1;
+        n++;
+    }
+    return n;
+#endif
+}
+
 /* Copies len bytes from op - dist to op (1 <= dist <= op - out, op + len <= oend). */
-static inline uint8_t *lz_copy_match(uint8_t *op, size_t dist, size_t len, uint8_t *oend)
+LZ_FORCE_INLINE uint8_t *lz_copy_match(uint8_t *op, size_t dist, size_t len, uint8_t *oend)
 {
     const uint8_t *src = op - dist;
     uint8_t *end = op + len;
 
     if ((size_t)(oend - end) >= LZ_COPY_SLACK) {
         if (dist >= 16) {
-            do {
-                memcpy(op, src, 16);
-                op += 16;
-                src += 16;
-            } while (op < end);
+            /* Two 16-byte copies cover most matches without a loop branch; each reads
+             * only bytes that are already final (dist >= 16). */
+            memcpy(op, src, 16);
+            memcpy(op + 16, src + 16, 16);
+            if (len > 32) {
+                op += 32;
+                src += 32;
+                do {
+                    memcpy(op, src, 16);
+                    op += 16;
+                    src += 16;
+                } while (op < end);
+            }
             return end;
         }
         if (dist >= 8) {
-            do {
-                memcpy(op, src, 8);
-                op += 8;
-                src += 8;
-            } while (op < end);
+            memcpy(op, src, 8);
+            memcpy(op + 8, src + 8, 8);
+            if (len > 16) {
+                op += 16;
+                src += 16;
+                do {
+                    memcpy(op, src, 8);
+                    op += 8;
+                    src += 8;
+                } while (op < end);
+            }
             return end;
         }
         if (dist == 1) {
@@ -80,8 +118,22 @@ static inline uint8_t *lz_copy_match(uint8_t *op, size_t dist, size_t len, uint8
         }
         return end;
     }
-    while (op < end)
-        *op++ = *src++;
+    /* Near the end of the output: exact copies only. */
+    if (dist == 1) {
+        memset(op, *src, len);
+    } else if (dist >= len) {
+        memcpy(op, src, len);
+    } else {
+        /* Overlapping: [src, op) repeats with period dist, so copying it in front of
+         * itself doubles the pattern each time without overlap. */
+        while (op < end) {
+            size_t n = (size_t)(op - src);
+            if (n > (size_t)(end - op))
+                n = (size_t)(end - op);
+            memcpy(op, src, n);
+            op += n;
+        }
+    }
     return end;
 }
 

@@ -84,6 +84,89 @@ static int xpress_long_length(const uint8_t **ipp, const uint8_t *iend, const ui
     return 1;
 }
 
+/* Worst-case input of one group: the flag word and 32 matches of 2 + 1 + 1 + 2 + 4 bytes. */
+#define XP_GROUP_MAX_IN (4u + 32u * 10u)
+
+enum { XP_GROUP_NEXT, XP_GROUP_DONE_START, XP_GROUP_DONE_INSIDE, XP_GROUP_CORRUPT };
+
+/* Decodes one group (a flag word and its up to 32 items). `fast` is a constant at each
+ * call: when set, the caller has checked that XP_GROUP_MAX_IN input bytes remain, so the
+ * input checks vanish. The flags sit in the top half of a 64-bit word with a sentinel
+ * bit below them, so a count of leading zeros gives the literal run directly, never more
+ * than the items left in the group. */
+LZ_FORCE_INLINE int xp_group(const uint8_t **ipp, const uint8_t *iend, uint8_t **opp, uint8_t *out,
+                           uint8_t *oend, const uint8_t **half, const int fast)
+{
+    const uint8_t *ip = *ipp;
+    uint8_t *op = *opp;
+    int result = XP_GROUP_NEXT;
+    uint64_t flags = ((uint64_t)ddp_le32(ip) << 32) | 0x80000000u;
+    unsigned left = 32;
+
+    ip += 4;
+    for (;;) {
+        /* The literal run before the next match (often empty: copied all the same,
+         * which costs less than a mispredicted branch). */
+        size_t lits = lz_clz64(flags);
+        size_t out_room = (size_t)(oend - op);
+        size_t n = lits < out_room ? lits : out_room;
+        if (!fast && n > (size_t)(iend - ip)) {
+            result = XP_GROUP_CORRUPT;
+            break;
+        }
+        if (out_room >= 32 && (fast || iend - ip >= 32)) {
+            memcpy(op, ip, 16);
+            memcpy(op + 16, ip + 16, 16);
+        } else {
+            memcpy(op, ip, n);
+        }
+        op += n;
+        ip += n;
+        flags <<= n;
+        left -= (unsigned)n;
+        if (op == oend) {
+            result = left ? XP_GROUP_DONE_INSIDE : XP_GROUP_DONE_START;
+            break;
+        }
+        if (!left)
+            break;
+        /* A match. */
+        flags <<= 1;
+        left--;
+        if (!fast && iend - ip < 2) {
+            result = XP_GROUP_CORRUPT;
+            break;
+        }
+        unsigned token = ddp_le16(ip);
+        size_t dist = (token >> 3) + 1;
+        size_t len = token & 7;
+        ip += 2;
+        if (len == 7) {
+            size_t more;
+            if (!xpress_long_length(&ip, iend, half, &more)) {
+                result = XP_GROUP_CORRUPT;
+                break;
+            }
+            len += more;
+        }
+        len += 3;
+        if (dist > (size_t)(op - out) || len > (size_t)(oend - op)) {
+            result = XP_GROUP_CORRUPT;
+            break;
+        }
+        op = lz_copy_match(op, dist, len, oend);
+        if (op == oend) {
+            result = left ? XP_GROUP_DONE_INSIDE : XP_GROUP_DONE_START;
+            break;
+        }
+        if (!left)
+            break;
+    }
+    *ipp = ip;
+    *opp = op;
+    return result;
+}
+
 ddp_status ddp_xpress_decompress(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
 {
     const uint8_t *ip = in;
@@ -97,52 +180,18 @@ ddp_status ddp_xpress_decompress(const uint8_t *in, size_t in_len, uint8_t *out,
     for (;;) {
         if (op == oend)
             return xpress_check_end(ip, iend, 1);
-        if (iend - ip < 4)
+        int r;
+        if ((size_t)(iend - ip) >= XP_GROUP_MAX_IN)
+            r = xp_group(&ip, iend, &op, out, oend, &half, 1);
+        else if (iend - ip >= 4)
+            r = xp_group(&ip, iend, &op, out, oend, &half, 0);
+        else
             return DDP_ERR_CORRUPT_DATA;
-        uint32_t flags = ddp_le32(ip);
-        unsigned left = 32;
-        ip += 4;
-        while (left) {
-            if (op == oend)
-                return xpress_check_end(ip, iend, 0);
-            unsigned lits = flags ? lz_clz32(flags) : 32;
-            if (lits > left)
-                lits = left;
-            if (lits) {
-                size_t in_room = (size_t)(iend - ip), out_room = (size_t)(oend - op);
-                size_t n = lits < out_room ? lits : out_room;
-                if (n > in_room)
-                    return DDP_ERR_CORRUPT_DATA;
-                if (in_room >= 32 && out_room >= 32) {
-                    memcpy(op, ip, 16);
-                    memcpy(op + 16, ip + 16, 16);
-                } else {
-                    memcpy(op, ip, n);
-                }
-                op += n;
-                ip += n;
-                flags = (uint32_t)((uint64_t)flags << n);
-                left -= (unsigned)n;
-                continue;
-            }
-            flags <<= 1;
-            left--;
-            if (iend - ip < 2)
-                return DDP_ERR_CORRUPT_DATA;
-            unsigned token = ddp_le16(ip);
-            size_t dist = (token >> 3) + 1;
-            size_t len = token & 7;
-            ip += 2;
-            if (len == 7) {
-                size_t more;
-                if (!xpress_long_length(&ip, iend, &half, &more))
-                    return DDP_ERR_CORRUPT_DATA;
-                len += more;
-            }
-            len += 3;
-            if (dist > (size_t)(op - out) || len > (size_t)(oend - op))
-                return DDP_ERR_CORRUPT_DATA;
-            op = lz_copy_match(op, dist, len, oend);
-        }
+        if (r == XP_GROUP_CORRUPT)
+            return DDP_ERR_CORRUPT_DATA;
+        if (r == XP_GROUP_DONE_INSIDE)
+            return xpress_check_end(ip, iend, 0);
+        if (r == XP_GROUP_DONE_START)
+            return xpress_check_end(ip, iend, 1);
     }
 }

@@ -93,7 +93,7 @@ void progress_draw(progress *p, int force)
     fputs("\r[", p->out);
     for (int i = 0; i < BAR_WIDTH; i++)
         fputc(i < filled ? '#' : '-', p->out);
-    fprintf(p->out, "] %llu/%llu files  %.1f/%.1f MB  %.1f MB/s  ETA %d:%02d ", (unsigned long long)p->done_files,
+    fprintf(p->out, "] %llu/%llu files  %.1f/%.1f MB  %.1f MB/s  ETA %d:%02d\033[K", (unsigned long long)p->done_files,
             (unsigned long long)p->total_files, (double)bytes / 1e6, (double)p->total_bytes / 1e6, rate / 1e6,
             (int)(eta / 60), (int)eta % 60);
     fflush(p->out);

@@ -105,7 +105,9 @@ static int32_t ask_directory(rs_job *job, const rs_store_dir *d, uint32_t id, ch
         return 0;
     }
     free(found);
-    return hr == 1 ? DDP_HR_PATH_NOT_FOUND : hr;
+    if (hr == 1)
+        return DDP_HR_PATH_NOT_FOUND;
+    return hr == 0 ? DDP_HR_UNEXPECTED : hr;   /* "found" without a path: probe instead */
 }
 
 int32_t rs_locate_stream_container(rs_job *job, uint32_t store, uint32_t id, const uint32_t *hints,

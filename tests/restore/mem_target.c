@@ -1,0 +1,150 @@
+/*
+ * mem_target.c - the in-memory restore target (see mem_target.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem_target.h"
+
+static void violation(mem_target *t, const char *what, uint32_t file)
+{
+    t->violations++;
+    snprintf(t->last_violation, sizeof t->last_violation, "file %u: %s", file, what);
+}
+
+static ddp_status t_read_reparse(void *ctx, uint32_t file, uint8_t *buf, size_t cap, size_t *len)
+{
+    mem_target *t = ctx;
+    mem_target_file *f = &t->files[file];
+    if (!f->reparse || f->reparse_removed)
+        return DDP_ERR_NOT_REPARSE;
+    size_t n = f->reparse_len < cap ? f->reparse_len : cap;
+    memcpy(buf, f->reparse, n);
+    *len = n;
+    return DDP_OK;
+}
+
+static ddp_status t_begin(void *ctx, uint32_t file, uint64_t size)
+{
+    mem_target *t = ctx;
+    mem_target_file *f = &t->files[file];
+    if (f->begins++ || f->finishes || f->abandons)
+        violation(t, "begin twice or after finish/abandon", file);
+    free(f->content);
+    free(f->written);
+    f->size = size;
+    f->content = calloc(size ? size : 1, 1);
+    f->written = calloc(size ? size : 1, 1);
+    return f->content && f->written ? DDP_OK : DDP_ERR_NO_MEMORY;
+}
+
+static ddp_status t_write(void *ctx, uint32_t file, uint64_t offset, const uint8_t *data, size_t len)
+{
+    mem_target *t = ctx;
+    mem_target_file *f = &t->files[file];
+    if (!f->begins || f->finishes || f->abandons) {
+        violation(t, "write outside begin..finish", file);
+        return DDP_ERR_INVALID_ARG;
+    }
+    if (offset > f->size || len > f->size - offset) {
+        violation(t, "write out of bounds", file);
+        return DDP_ERR_RANGE;
+    }
+    if (t->fail_write_file == (int)file)
+        return DDP_ERR_IO;
+    memcpy(f->content + offset, data, len);
+    for (size_t i = 0; i < len; i++) {
+        if (f->written[offset + i])
+            violation(t, "byte written twice", file);
+        f->written[offset + i] = 1;
+    }
+    f->bytes_written += len;
+    return DDP_OK;
+}
+
+static ddp_status t_finish(void *ctx, uint32_t file)
+{
+    mem_target *t = ctx;
+    mem_target_file *f = &t->files[file];
+    if (!f->begins || f->finishes++ || f->abandons)
+        violation(t, "finish without begin, twice or after abandon", file);
+    for (uint64_t i = 0; i < f->size; i++) {
+        if (!f->written[i]) {
+            violation(t, "finish with unwritten bytes", file);
+            break;
+        }
+    }
+    f->reparse_removed = 1;
+    return DDP_OK;
+}
+
+static void t_abandon(void *ctx, uint32_t file)
+{
+    mem_target *t = ctx;
+    mem_target_file *f = &t->files[file];
+    if (f->finishes || f->abandons++)
+        violation(t, "abandon after finish or twice", file);
+    free(f->content);
+    free(f->written);
+    f->content = NULL;
+    f->written = NULL;
+}
+
+void mem_target_init(mem_target *t, uint32_t n)
+{
+    memset(t, 0, sizeof *t);
+    t->files = calloc(n ? n : 1, sizeof *t->files);
+    t->n = n;
+    t->fail_write_file = -1;
+}
+
+void mem_target_set_reparse(mem_target *t, uint32_t i, const uint8_t *buf, size_t len)
+{
+    mem_target_file *f = &t->files[i];
+    free(f->reparse);
+    f->reparse = NULL;
+    f->reparse_len = 0;
+    if (buf) {
+        f->reparse = malloc(len ? len : 1);
+        memcpy(f->reparse, buf, len);
+        f->reparse_len = len;
+    }
+}
+
+void mem_target_reset(mem_target *t)
+{
+    for (uint32_t i = 0; i < t->n; i++) {
+        mem_target_file *f = &t->files[i];
+        free(f->content);
+        free(f->written);
+        uint8_t *rp = f->reparse;
+        size_t rl = f->reparse_len;
+        memset(f, 0, sizeof *f);
+        f->reparse = rp;
+        f->reparse_len = rl;
+    }
+    t->violations = 0;
+    t->last_violation[0] = '\0';
+}
+
+void mem_target_free(mem_target *t)
+{
+    for (uint32_t i = 0; i < t->n; i++) {
+        free(t->files[i].content);
+        free(t->files[i].written);
+        free(t->files[i].reparse);
+    }
+    free(t->files);
+    t->files = NULL;
+}
+
+void mem_target_api(mem_target *t, ddp_target *out)
+{
+    out->ctx = t;
+    out->read_reparse = t_read_reparse;
+    out->begin = t_begin;
+    out->write = t_write;
+    out->finish = t_finish;
+    out->abandon = t_abandon;
+}

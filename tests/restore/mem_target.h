@@ -1,0 +1,43 @@
+/*
+ * mem_target.h - an in-memory ddp_target for the restore engine's tests: each file has
+ * a reparse buffer (or none) and receives its content in memory. Records begin, write,
+ * finish and abandon, and flags protocol violations (a write before begin, out of
+ * bounds, after finish or abandon; finish with bytes never written; abandon after
+ * finish; a second finish or abandon).
+ */
+#ifndef DDP_TEST_MEM_TARGET_H
+#define DDP_TEST_MEM_TARGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ddp/restore.h"
+
+typedef struct mem_target_file {
+    uint8_t *reparse;            /* NULL: no reparse point */
+    size_t reparse_len;
+    uint8_t *content;            /* after begin */
+    uint8_t *written;            /* one flag per byte */
+    uint64_t size;
+    int begins, finishes, abandons;
+    uint64_t bytes_written;
+    int reparse_removed;         /* finish succeeded */
+} mem_target_file;
+
+typedef struct mem_target {
+    mem_target_file *files;
+    uint32_t n;
+    int violations;
+    char last_violation[160];
+    int fail_write_file;         /* -1: none; this file's writes fail */
+} mem_target;
+
+void mem_target_init(mem_target *t, uint32_t n);
+void mem_target_free(mem_target *t);
+/* Copies the reparse buffer of file i (NULL: the file has none). */
+void mem_target_set_reparse(mem_target *t, uint32_t i, const uint8_t *buf, size_t len);
+void mem_target_api(mem_target *t, ddp_target *out);
+/* Forgets the content and counters (keeps reparse buffers, restores removed ones). */
+void mem_target_reset(mem_target *t);
+
+#endif

@@ -1,0 +1,478 @@
+/*
+ * test_restore_basic.c - whole restores through the mock store: every reparse layout,
+ * both hash algorithms, several containers, stale hints (Rrtl), shared chunks read once,
+ * stream container probing and the directory callback, results NULL; each checked
+ * byte for byte and against the call protocol (two order calls, stream containers
+ * first, a preview before every read listing exactly the reads that follow).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ddp/reparse.h"
+#include "ddp/restore.h"
+#include "fixture.h"
+
+static const size_t sizes4[4] = {100000, 250000, 70000, 100000};
+static const int dup4[4] = {-1, -1, -1, 0};   /* file 3 is a copy of file 0 */
+
+typedef struct outcome {
+    int32_t hr;
+    ddp_file_result res[16];
+    ddp_restore_stats stats;
+} outcome;
+
+static void assert_protocol(const mock_store *m)
+{
+    char why[256] = "";
+    if (check_order_calls(m, why, sizeof why) != 0)
+        fail_msg("order calls: %s", why);
+    if (check_previews(m, why, sizeof why) != 0)
+        fail_msg("previews: %s", why);
+}
+
+static void assert_all_restored(const fixture *f, const mem_target *t, const outcome *o)
+{
+    assert_int_equal(o->hr, DDP_S_OK);
+    assert_int_equal(t->violations, 0);
+    for (uint32_t i = 0; i < f->n; i++) {
+        if (o->res[i].hr != DDP_S_OK)
+            fail_msg("file %u: 0x%08x %s", i, (unsigned)o->res[i].hr, o->res[i].message);
+        assert_true(fixture_restored(f, t, i));
+        assert_true(t->files[i].reparse_removed);
+    }
+}
+
+/* Builds the 4-file corpus with opt, restores it with the mock's defaults. */
+static void restore_corpus(const ddp_store_options *opt, mock_store *m, fixture *f, mem_target *t, outcome *o,
+                           void (*tweak)(mock_store *m, fixture *f))
+{
+    assert_int_equal(fixture_build(f, opt, 4, sizes4, dup4), 0);
+    mock_store_init(m, f->mem);
+    if (tweak)
+        tweak(m, f);
+    fixture_target(f, t);
+    o->hr = fixture_restore(m, t, NULL, o->res, &o->stats);
+}
+
+static void cleanup(mock_store *m, fixture *f, mem_target *t)
+{
+    assert_int_equal(m->plans_live, 0);
+    mock_store_free(m);
+    mem_target_free(t);
+    fixture_free(f);
+}
+
+static void restore_layout(uint16_t layout, ddp_hash_alg alg)
+{
+    ddp_store_options opt;
+    fixture f;
+    mock_store m;
+    mem_target t;
+    outcome o;
+    fixture_options(&opt, layout);
+    opt.hash_alg = alg;
+    restore_corpus(&opt, &m, &f, &t, &o, NULL);
+    assert_all_restored(&f, &t, &o);
+    assert_protocol(&m);
+    /* each distinct chunk read once, every reference written */
+    assert_int_equal(o.stats.chunks_read, f.stats.unique_chunks);
+    assert_int_equal(o.stats.chunk_refs, f.stats.chunks);
+    assert_int_equal(o.stats.order_calls, 2);
+    assert_int_equal(o.stats.bytes_written, sizes4[0] + sizes4[1] + sizes4[2] + sizes4[3]);
+    assert_int_equal(o.stats.read_calls, m.count[MOCK_READ]);
+    assert_int_equal(o.stats.preview_calls, m.count[MOCK_PREVIEW]);
+    assert_int_equal(o.stats.backward_seeks, 0);
+    cleanup(&m, &f, &t);
+}
+
+static void test_layout_0201(void **state)
+{
+    (void)state;
+    restore_layout(DDP_LAYOUT_0201, DDP_HASH_SHA256);
+}
+
+static void test_layout_0102(void **state)
+{
+    (void)state;
+    restore_layout(DDP_LAYOUT_0102, DDP_HASH_SHA256);
+}
+
+static void test_layout_0103(void **state)
+{
+    (void)state;
+    restore_layout(DDP_LAYOUT_0103, DDP_HASH_SHA256);
+}
+
+static void test_sha512_store_detected(void **state)
+{
+    (void)state;
+    restore_layout(DDP_LAYOUT_0103, DDP_HASH_SHA512_TRUNC);
+}
+
+/* Options fixing the wrong algorithm: every chunk fails its check, nothing is finished. */
+static void test_fixed_wrong_algorithm(void **state)
+{
+    (void)state;
+    ddp_store_options opt;
+    fixture f;
+    mock_store m;
+    mem_target t;
+    ddp_file_result res[4];
+    fixture_options(&opt, DDP_LAYOUT_0102);
+    opt.hash_alg = DDP_HASH_SHA512_TRUNC;
+    assert_int_equal(fixture_build(&f, &opt, 4, sizes4, dup4), 0);
+    mock_store_init(&m, f.mem);
+    fixture_target(&f, &t);
+    ddp_restore_options ro;
+    ddp_restore_options_default(&ro);
+    ro.hash_alg = DDP_HASH_SHA256;
+    int32_t hr = fixture_restore(&m, &t, &ro, res, NULL);
+    assert_int_equal(hr, DDP_HR_FILE_CORRUPT);
+    for (uint32_t i = 0; i < 4; i++) {
+        assert_int_equal(res[i].hr, DDP_HR_FILE_CORRUPT);
+        assert_int_equal(res[i].status, DDP_ERR_HASH_MISMATCH);
+        assert_int_equal(t.files[i].finishes, 0);
+        assert_false(t.files[i].reparse_removed);
+    }
+    assert_int_equal(t.violations, 0);
+    /* the right one fixed: all restored */
+    mock_store_clear_log(&m);
+    mem_target_reset(&t);
+    ro.hash_alg = DDP_HASH_SHA512_TRUNC;
+    assert_int_equal(fixture_restore(&m, &t, &ro, res, NULL), DDP_S_OK);
+    for (uint32_t i = 0; i < 4; i++)
+        assert_true(fixture_restored(&f, &t, i));
+    cleanup(&m, &f, &t);
+}
+
+static void test_multi_container(void **state)
+{
+    (void)state;
+    ddp_store_options opt;
+    fixture f;
+    mock_store m;
+    mem_target t;
+    outcome o;
+    fixture_options(&opt, DDP_LAYOUT_0102);
+    opt.container_limit = 22 * 1024;   /* 0x5260 bytes of headers, then a record or two each */
+    restore_corpus(&opt, &m, &f, &t, &o, NULL);
+    assert_true(fixture_count_containers(&f, "Data") >= 4);
+    assert_true(fixture_count_containers(&f, "Stream") >= 2);
+    assert_all_restored(&f, &t, &o);
+    assert_protocol(&m);
+    /* the order calls offer each container once, sorted by path */
+    for (size_t i = 0; i < m.n_calls; i++) {
+        const mock_call *c = &m.calls[i];
+        if (c->kind != MOCK_ORDER)
+            continue;
+        const char *sub = mock_is_stream_path(c->paths[0]) ? "Stream" : "Data";
+        assert_int_equal(c->n, fixture_count_containers(&f, sub));
+        for (uint32_t k = 0; k < c->n; k++)
+            assert_string_equal(c->paths[k], fixture_container(&f, sub, k));
+    }
+    assert_int_equal(o.stats.chunks_read, f.stats.unique_chunks);
+    cleanup(&m, &f, &t);
+}
+
+static void test_stale_hints_use_rrtl(void **state)
+{
+    (void)state;
+    ddp_store_options opt;
+    fixture f;
+    mock_store m;
+    mem_target t;
+    outcome o;
+    fixture_options(&opt, DDP_LAYOUT_0103);
+    opt.stale_hints = 1;
+    opt.container_limit = 96 * 1024;
+    restore_corpus(&opt, &m, &f, &t, &o, NULL);
+    assert_all_restored(&f, &t, &o);
+    assert_protocol(&m);
+    uint32_t rrtl_reads = 0;
+    for (size_t i = 0; i < m.n_calls; i++)
+        if (m.calls[i].kind == MOCK_READ && m.calls[i].offset == 0x3000 && m.calls[i].size == 0x20)
+            rrtl_reads++;
+    assert_true(rrtl_reads >= fixture_count_containers(&f, "Data"));
+    assert_int_equal(o.stats.chunks_read, f.stats.unique_chunks);
+    cleanup(&m, &f, &t);
+}
+
+static void test_results_null(void **state)
+{
+    (void)state;
+    ddp_store_options opt;
+    fixture f;
+    mock_store m;
+    mem_target t;
+    fixture_options(&opt, DDP_LAYOUT_0102);
+    assert_int_equal(fixture_build(&f, &opt, 4, sizes4, dup4), 0);
+    mock_store_init(&m, f.mem);
+    fixture_target(&f, &t);
+    assert_int_equal(fixture_restore(&m, &t, NULL, NULL, NULL), DDP_S_OK);
+    for (uint32_t i = 0; i < 4; i++)
+        assert_true(fixture_restored(&f, &t, i));
+    cleanup(&m, &f, &t);
+}
+
+/* Three identical files: every chunk's record is read exactly once. */
+static void test_shared_chunks_read_once(void **state)
+{
+    (void)state;
+    static const size_t sizes[3] = {200000, 200000, 200000};
+    static const int dup[3] = {-1, 0, 0};
+    ddp_store_options opt;
+    fixture f;
+    mock_store m;
+    mem_target t;
+    ddp_restore_stats st;
+    fixture_options(&opt, DDP_LAYOUT_0102);
+    assert_int_equal(fixture_build(&f, &opt, 3, sizes, dup), 0);
+    mock_store_init(&m, f.mem);
+    fixture_target(&f, &t);
+    ddp_restore_options ro;
+    ddp_restore_options_default(&ro);
+    ro.coalesce_gap = 0;   /* one read per record, so reads can be counted per record */
+    assert_int_equal(fixture_restore(&m, &t, &ro, NULL, &st), DDP_S_OK);
+    assert_int_equal(st.chunks_read, f.stats.unique_chunks);
+    assert_int_equal(st.chunk_refs, 3 * f.stats.unique_chunks);
+    for (uint32_t k = 0; k < 3; k++) {
+        char path[200];
+        uint64_t off;
+        assert_int_equal(fixture_chunk_location(&f, &opt, 0, k, path, sizeof path, &off), 0);
+        assert_int_equal(count_reads_covering(&m, path, off), 1);
+    }
+    for (uint32_t i = 0; i < 3; i++)
+        assert_true(fixture_restored(&f, &t, i));
+    assert_protocol(&m);
+    cleanup(&m, &f, &t);
+}
+
+/* Rebuilds every reparse buffer with the unknown_0c words zeroed (no generation hint). */
+static void strip_hints(fixture *f)
+{
+    for (uint32_t i = 0; i < f->n; i++) {
+        ddp_reparse rp;
+        assert_int_equal(ddp_reparse_parse(f->reparse[i], f->reparse_len[i], &rp, NULL), DDP_OK);
+        for (uint32_t k = 0; k < rp.n_refs; k++)
+            memset(rp.refs[k].unknown_0c, 0, sizeof rp.refs[k].unknown_0c);
+        size_t len = 0;
+        assert_int_equal(ddp_reparse_build(&rp, f->reparse[i], f->reparse_len[i], &len), DDP_OK);
+        assert_int_equal(len, f->reparse_len[i]);
+    }
+}
+
+static void test_probing_generation(void **state)
+{
+    (void)state;
+    ddp_store_options opt;
+    fixture f;
+    mock_store m;
+    mem_target t;
+    outcome o;
+    fixture_options(&opt, DDP_LAYOUT_0102);
+    opt.stream_generation = 3;
+    assert_int_equal(fixture_build(&f, &opt, 4, sizes4, dup4), 0);
+    strip_hints(&f);
+    mock_store_init(&m, f.mem);
+    fixture_target(&f, &t);
+    o.hr = fixture_restore(&m, &t, NULL, o.res, &o.stats);
+    assert_all_restored(&f, &t, &o);
+    assert_protocol(&m);
+    /* generations 1 and 2 probed and missing, 3 found: three previewed header reads */
+    uint32_t probes = 0, failed = 0;
+    for (size_t i = 0; i < m.n_calls; i++) {
+        const mock_call *c = &m.calls[i];
+        if (c->kind == MOCK_READ && mock_is_stream_path(c->path) && c->offset == 0 && c->size == 0x40) {
+            probes++;
+            failed += c->hr != 0;
+        }
+    }
+    assert_int_equal(probes, 3);
+    assert_int_equal(failed, 2);
+    cleanup(&m, &f, &t);
+
+    /* beyond probe_generations: not found */
+    opt.stream_generation = 5;
+    assert_int_equal(fixture_build(&f, &opt, 4, sizes4, dup4), 0);
+    strip_hints(&f);
+    mock_store_init(&m, f.mem);
+    fixture_target(&f, &t);
+    ddp_restore_options ro;
+    ddp_restore_options_default(&ro);
+    ro.probe_generations = 4;
+    assert_int_equal(fixture_restore(&m, &t, &ro, o.res, NULL), DDP_HR_PATH_NOT_FOUND);
+    for (uint32_t i = 0; i < 4; i++) {
+        assert_int_equal(o.res[i].hr, DDP_HR_PATH_NOT_FOUND);
+        assert_int_equal(t.files[i].begins, 0);
+    }
+    assert_int_equal(m.count[MOCK_ORDER], 0);
+    cleanup(&m, &f, &t);
+}
+
+/* The generation hint in unknown_0c finds the container with one probe. */
+static void test_generation_hint(void **state)
+{
+    (void)state;
+    ddp_store_options opt;
+    fixture f;
+    mock_store m;
+    mem_target t;
+    outcome o;
+    fixture_options(&opt, DDP_LAYOUT_0103);
+    opt.stream_generation = 7;
+    restore_corpus(&opt, &m, &f, &t, &o, NULL);
+    assert_all_restored(&f, &t, &o);
+    uint32_t probes = 0;
+    for (size_t i = 0; i < m.n_calls; i++)
+        if (m.calls[i].kind == MOCK_READ && mock_is_stream_path(m.calls[i].path) && m.calls[i].offset == 0)
+            probes++;
+    assert_int_equal(probes, 1);
+    cleanup(&m, &f, &t);
+}
+
+static void use_directory(mock_store *m, fixture *f)
+{
+    (void)f;
+    m->with_find = 1;
+}
+
+static void test_directory_callback(void **state)
+{
+    (void)state;
+    ddp_store_options opt;
+    fixture f;
+    mock_store m;
+    mem_target t;
+    outcome o;
+    fixture_options(&opt, DDP_LAYOUT_0102);
+    opt.stream_generation = 9;
+    opt.container_limit = 64 * 1024;
+    restore_corpus(&opt, &m, &f, &t, &o, use_directory);
+    assert_all_restored(&f, &t, &o);
+    assert_protocol(&m);
+    assert_int_equal(m.count[MOCK_FIND], fixture_count_containers(&f, "Stream"));
+    for (size_t i = 0; i < m.n_calls; i++) {
+        const mock_call *c = &m.calls[i];
+        if (c->kind == MOCK_FIND)
+            assert_non_null(strstr(c->path, ".ddp\\Stream"));
+        if (c->kind == MOCK_READ)
+            assert_false(c->offset == 0 && c->size == 0x40);   /* no probing */
+    }
+    cleanup(&m, &f, &t);
+}
+
+/* The directory callback failing: probing takes over. Saying "none": no probing. */
+static void test_directory_failing_or_empty(void **state)
+{
+    (void)state;
+    ddp_store_options opt;
+    fixture f;
+    mock_store m;
+    mem_target t;
+    outcome o;
+    fixture_options(&opt, DDP_LAYOUT_0102);
+    opt.stream_generation = 2;
+    assert_int_equal(fixture_build(&f, &opt, 4, sizes4, dup4), 0);
+    mock_store_init(&m, f.mem);
+    m.with_find = 1;
+    m.fail_kind = MOCK_FIND;
+    m.fail_nth = 1;
+    m.fail_hr = (int32_t)0x80004001u;
+    fixture_target(&f, &t);
+    o.hr = fixture_restore(&m, &t, NULL, o.res, &o.stats);
+    assert_all_restored(&f, &t, &o);
+    assert_int_equal(m.count[MOCK_FIND], 1);
+    assert_true(m.count[MOCK_READ] > 0 && m.calls[1].kind == MOCK_PREVIEW && m.calls[2].kind == MOCK_READ &&
+                m.calls[2].offset == 0 && m.calls[2].size == 0x40);
+    mock_store_free(&m);
+    mem_target_free(&t);
+
+    mock_store_init(&m, f.mem);
+    m.with_find = 1;
+    mock_store_drop(&m, fixture_container(&f, "Stream", 0));
+    fixture_target(&f, &t);
+    assert_int_equal(fixture_restore(&m, &t, NULL, o.res, NULL), DDP_HR_PATH_NOT_FOUND);
+    assert_int_equal(m.count[MOCK_READ], 0);
+    assert_int_equal(m.count[MOCK_PREVIEW], 0);
+    cleanup(&m, &f, &t);
+}
+
+static void no_callbacks(mock_store *m, fixture *f)
+{
+    (void)f;
+    m->no_order = 1;
+    m->no_preview = 1;
+}
+
+static void test_without_order_and_preview(void **state)
+{
+    (void)state;
+    ddp_store_options opt;
+    fixture f;
+    mock_store m;
+    mem_target t;
+    outcome o;
+    fixture_options(&opt, DDP_LAYOUT_0201);
+    opt.container_limit = 64 * 1024;
+    restore_corpus(&opt, &m, &f, &t, &o, no_callbacks);
+    assert_all_restored(&f, &t, &o);
+    assert_int_equal(m.count[MOCK_ORDER], 0);
+    assert_int_equal(m.count[MOCK_PREVIEW], 0);
+    assert_int_equal(o.stats.order_calls, 0);
+    cleanup(&m, &f, &t);
+}
+
+/* Records larger than max_read are read in pieces, all previewed. */
+static void test_small_read_window(void **state)
+{
+    (void)state;
+    ddp_store_options opt;
+    fixture f;
+    mock_store m;
+    mem_target t;
+    ddp_file_result res[4];
+    fixture_options(&opt, DDP_LAYOUT_0102);
+    opt.compress = 0;
+    assert_int_equal(fixture_build(&f, &opt, 4, sizes4, dup4), 0);
+    mock_store_init(&m, f.mem);
+    fixture_target(&f, &t);
+    ddp_restore_options ro;
+    ddp_restore_options_default(&ro);
+    ro.max_read = 4096;
+    ro.coalesce_gap = 0;
+    assert_int_equal(fixture_restore(&m, &t, &ro, res, NULL), DDP_S_OK);
+    for (uint32_t i = 0; i < 4; i++)
+        assert_true(fixture_restored(&f, &t, i));
+    for (size_t i = 0; i < m.n_calls; i++)
+        if (m.calls[i].kind == MOCK_READ)
+            assert_true(m.calls[i].size <= 4096);
+    assert_protocol(&m);
+    cleanup(&m, &f, &t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_layout_0201),
+        cmocka_unit_test(test_layout_0102),
+        cmocka_unit_test(test_layout_0103),
+        cmocka_unit_test(test_sha512_store_detected),
+        cmocka_unit_test(test_fixed_wrong_algorithm),
+        cmocka_unit_test(test_multi_container),
+        cmocka_unit_test(test_stale_hints_use_rrtl),
+        cmocka_unit_test(test_results_null),
+        cmocka_unit_test(test_shared_chunks_read_once),
+        cmocka_unit_test(test_probing_generation),
+        cmocka_unit_test(test_generation_hint),
+        cmocka_unit_test(test_directory_callback),
+        cmocka_unit_test(test_directory_failing_or_empty),
+        cmocka_unit_test(test_without_order_and_preview),
+        cmocka_unit_test(test_small_read_window),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -71,7 +71,7 @@ static ddp_status target_read_reparse(void *ctx, uint32_t i, uint8_t *buf, size_
  * reparse buffer. */
 static ddp_status remember_stub(ddp_file_target *t, target_entry *e)
 {
-    e->have_stat = lstat(e->spec.path, &e->stub_stat) == 0;
+    e->have_stat = ddp_stub_lstat(e->spec.path, &e->stub_stat) == 0;
     if (t->mode != DDP_TARGET_IN_PLACE || e->spec.kind != DDP_STUB_XATTR)
         return DDP_OK;
     free(e->reparse);

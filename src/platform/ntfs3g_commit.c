@@ -126,13 +126,14 @@ ddp_status ddp_ntfs3g_commit(const char *stub, const char *temp, uint64_t size, 
         return DDP_ERR_IO;
     }
     close(in);
-    if (times) {
-        struct timespec ts[2] = {times->st_atim, times->st_mtim};
-        (void)futimens(out, ts);
-    }
     if (close(out) < 0) {
         roll_back(stub, -1, st.st_size, reparse, len);
         return DDP_ERR_IO;
+    }
+    if (times) {
+        /* By path after close: ntfs-3g stamps the write time when the last handle closes. */
+        struct timespec ts[2] = {times->st_atim, times->st_mtim};
+        (void)utimensat(AT_FDCWD, stub, ts, AT_SYMLINK_NOFOLLOW);
     }
     (void)unlink(temp);
     return DDP_OK;

@@ -107,6 +107,17 @@ static int looks_dedup(const uint8_t *buf, size_t len)
            DDP_REPARSE_HEADER_SIZE + (size_t)ddp_le16(buf + 4) <= len;
 }
 
+int ddp_stub_lstat(const char *path, struct stat *st)
+{
+    int rc = -1;
+    for (int tries = 0; tries < 3; tries++) {
+        rc = lstat(path, st);
+        if (rc == 0 || errno != EIO)
+            break;
+    }
+    return rc;
+}
+
 ddp_stub_kind ddp_stub_detect(const char *path, ddp_stub_mode mode)
 {
     uint8_t buf[DDP_REPARSE_MAX_BUFFER];

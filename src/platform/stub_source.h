@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "ddp/status.h"
 
@@ -39,5 +40,9 @@ ddp_status ddp_stub_read(const char *path, ddp_stub_kind kind, uint8_t *buf, siz
  * regular file of at most DDP_REPARSE_MAX_BUFFER bytes starting with the dedup tag and
  * holding its ReparseDataLength; an xattr stub carries an attribute with the dedup tag. */
 ddp_stub_kind ddp_stub_detect(const char *path, ddp_stub_mode mode);
+
+/* lstat, asked again when FUSE answers EIO for a name whose type just changed (a reparse
+ * point set or removed on ntfs-3g: the kernel drops its stale inode on the first lookup). */
+int ddp_stub_lstat(const char *path, struct stat *st);
 
 #endif

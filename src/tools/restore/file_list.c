@@ -139,9 +139,7 @@ static int add_tree(walk *w, const char *dir);
 static int add_entry(walk *w, const char *path)
 {
     struct stat st;
-    /* ntfs-3g: a name whose type just changed (reparse point set or removed) may answer
-     * EIO once while the kernel drops its stale inode. */
-    if (lstat(path, &st) < 0 && (errno != EIO || lstat(path, &st) < 0))
+    if (ddp_stub_lstat(path, &st) < 0)
         return 0;                    /* vanished meanwhile */
     if (S_ISDIR(st.st_mode))
         return add_tree(w, path);
@@ -203,7 +201,7 @@ int file_list_add(file_list *list, const char *path, const char *root, const cha
     walk w;
     int rc;
 
-    if (!abs || lstat(abs, &st) < 0) {
+    if (!abs || ddp_stub_lstat(abs, &st) < 0) {
         fprintf(stderr, "ddp-restore: %s: %s\n", path, strerror(abs ? errno : ENOENT));
         list->missing++;
         free(abs);

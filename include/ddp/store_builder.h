@@ -41,7 +41,10 @@ typedef struct ddp_store_builder ddp_store_builder;
 ddp_status ddp_store_builder_new(const ddp_store_options *opt, const ddp_store_sink *sink,
                                  ddp_store_builder **out);
 /* Streaming input of one file: begin, any number of data calls, end. end() gives the
- * file's reparse buffer (8 + ReparseDataLength bytes, at most DDP_REPARSE_MAX_BUFFER). */
+ * file's reparse buffer (8 + ReparseDataLength bytes, at most DDP_REPARSE_MAX_BUFFER).
+ * A file of size 0 gets no stream map and no reparse point: end() returns
+ * DDP_ERR_NOT_REPARSE with *reparse_len 0 (the caller keeps such a file as it is), and
+ * the builder stays usable. Any other failure is sticky: later calls return it. */
 ddp_status ddp_store_builder_file_begin(ddp_store_builder *b);
 ddp_status ddp_store_builder_file_data(ddp_store_builder *b, const uint8_t *data, size_t len);
 ddp_status ddp_store_builder_file_end(ddp_store_builder *b, uint8_t *reparse, size_t cap, size_t *reparse_len);
@@ -52,7 +55,11 @@ void ddp_store_builder_free(ddp_store_builder *b);
 typedef struct ddp_store_builder_stats {
     uint64_t files, logical_bytes, chunks, unique_chunks, stored_bytes;
     uint32_t data_containers, stream_containers;
+    uint64_t empty_files;      /* files of size 0 (no reparse point) */
+    uint64_t container_bytes;  /* sizes of all container files written */
 } ddp_store_builder_stats;
+/* files: files given a reparse point; chunks: chunk references; stored_bytes: the data
+ * records' payload bytes (each unique chunk once, compressed or raw). */
 void ddp_store_builder_get_stats(const ddp_store_builder *b, ddp_store_builder_stats *st);
 
 /* A sink keeping every file in memory (tests, in-memory mock stores). */

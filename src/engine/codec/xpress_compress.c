@@ -16,7 +16,8 @@
  * the previous one with the same hash. A search walks at most XP_CHAIN_DEPTH links
  * and never further back than XP_MAX_DIST (8191: the format allows 8192, one less
  * keeps the ring free of stale links). Parsing is greedy with a one-step lazy check
- * (if the next position has a longer match, the current byte goes out as a literal).
+ * for matches shorter than XP_LAZY_BELOW (if the next position has a longer match, the
+ * current byte goes out as a literal). A search stops early at XP_NICE_LENGTH.
  * Output depends only on the input: same bytes in, same bytes out.
  *
  * Every write is checked against out_cap; when the next item does not fit, the
@@ -32,8 +33,9 @@
 #define XP_WINDOW 8192u
 #define XP_MAX_DIST (XP_WINDOW - 1u)
 #define XP_MIN_MATCH 3u
-#define XP_CHAIN_DEPTH 16u
-#define XP_NICE_LENGTH 128u
+#define XP_CHAIN_DEPTH 8u
+#define XP_NICE_LENGTH 64u
+#define XP_LAZY_BELOW 32u
 
 struct ddp_xpress_encoder {
     uint32_t head[XP_HASH_SIZE];
@@ -245,7 +247,7 @@ size_t ddp_xpress_compress(ddp_xpress_encoder *enc, const uint8_t *in, size_t in
             continue;
         }
         /* Lazy step: a longer match one byte later wins over this one. */
-        if (cur_len < XP_NICE_LENGTH && n - (i + 1) >= XP_MIN_MATCH) {
+        if (cur_len < XP_LAZY_BELOW && n - (i + 1) >= XP_MIN_MATCH) {
             size_t next_dist = 0;
             size_t next_len = xp_best_match(enc, in, n, i + 1, xp_insert(enc, in, i + 1), &next_dist);
             if (next_len > cur_len) {

@@ -41,21 +41,22 @@ static ddp_status xpress_check_end(const uint8_t *ip, const uint8_t *iend, int a
 
 /* Reads the length extension of a match whose 3-bit code was 7; *len gets the length
  * beyond 3 + 7. */
-static int xpress_long_length(const uint8_t **ipp, const uint8_t *iend, const uint8_t **half,
+LZ_FORCE_INLINE int xpress_long_length(const uint8_t **ipp, const uint8_t *iend, const uint8_t **half,
                               size_t *len)
 {
     const uint8_t *ip = *ipp;
     size_t n;
 
-    if (*half == NULL) {
-        if (ip >= iend)
-            return 0;
-        n = *ip & 0x0f;
-        *half = ip++;
-    } else {
-        n = **half >> 4;
-        *half = NULL;
-    }
+    /* First user of a shared byte: its low nibble, here; second: the high nibble of the
+     * byte kept in *half. Written without branches (the two cases alternate). */
+    const uint8_t *h = *half;
+    int first = h == NULL;
+    if (first && ip >= iend)
+        return 0;
+    const uint8_t *src = first ? ip : h;
+    n = (size_t)(*src >> (first ? 0 : 4)) & 0x0f;
+    *half = first ? ip : NULL;
+    ip += first;
     if (n == 15) {
         if (ip >= iend)
             return 0;
@@ -95,8 +96,9 @@ enum { XP_GROUP_NEXT, XP_GROUP_DONE_START, XP_GROUP_DONE_INSIDE, XP_GROUP_CORRUP
  * bit below them, so a count of leading zeros gives the literal run directly, never more
  * than the items left in the group. */
 LZ_FORCE_INLINE int xp_group(const uint8_t **ipp, const uint8_t *iend, uint8_t **opp, uint8_t *out,
-                           uint8_t *oend, const uint8_t **half, const int fast)
+                           uint8_t *oend, const uint8_t **halfp, const int fast)
 {
+    const uint8_t *half = *halfp;
     const uint8_t *ip = *ipp;
     uint8_t *op = *opp;
     int result = XP_GROUP_NEXT;
@@ -143,7 +145,7 @@ LZ_FORCE_INLINE int xp_group(const uint8_t **ipp, const uint8_t *iend, uint8_t *
         ip += 2;
         if (len == 7) {
             size_t more;
-            if (!xpress_long_length(&ip, iend, half, &more)) {
+            if (!xpress_long_length(&ip, iend, &half, &more)) {
                 result = XP_GROUP_CORRUPT;
                 break;
             }
@@ -164,6 +166,7 @@ LZ_FORCE_INLINE int xp_group(const uint8_t **ipp, const uint8_t *iend, uint8_t *
     }
     *ipp = ip;
     *opp = op;
+    *halfp = half;
     return result;
 }
 

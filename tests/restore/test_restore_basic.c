@@ -13,7 +13,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "ddp/container.h"
+#include "ddp/crc.h"
+#include "ddp/le.h"
 #include "ddp/reparse.h"
+#include "ddp/stream_map.h"
+#include <stdlib.h>
 #include "ddp/restore.h"
 #include "fixture.h"
 
@@ -402,6 +407,143 @@ static void test_directory_failing_or_empty(void **state)
     cleanup(&m, &f, &t);
 }
 
+/* The Smap payload of file i's (only) stream map, found by scanning its container. */
+static const uint8_t *find_smap(const fixture *f, uint32_t i, uint32_t *len)
+{
+    ddp_reparse rp;
+    assert_int_equal(ddp_reparse_parse(f->reparse[i], f->reparse_len[i], &rp, NULL), DDP_OK);
+    size_t clen = 0;
+    const uint8_t *c = ddp_mem_store_get(f->mem, fixture_container(f, "Stream", 0), &clen);
+    assert_non_null(c);
+    ddp_record r;
+    uint64_t off = rp.refs[0].smap_offset_hint;
+    assert_int_equal(ddp_record_parse(c + off, clen - off, &r, NULL), DDP_OK);
+    assert_int_equal(r.sequence, rp.refs[0].smap_sequence);
+    *len = r.payload_size;
+    return c + off + r.header_size;
+}
+
+static uint64_t put_smap_record(ddp_store_sink *sink, void *h, uint64_t off, uint32_t seq, const uint8_t *payload,
+                                uint32_t len)
+{
+    ddp_record r;
+    memset(&r, 0, sizeof r);
+    memcpy(r.version, "\x01\x04\x04\x01", 4);
+    r.sequence = seq;
+    r.payload_size = len;
+    r.kind = DDP_RECORD_KIND_STREAM_MAP;
+    memset(r.hash, (int)(0xA0 + seq), sizeof r.hash);
+    uint8_t hdr[DDP_SMAP_HEADER_SIZE];
+    ddp_record_build(&r, hdr);
+    assert_int_equal(sink->pwrite(sink->ctx, h, off, hdr, sizeof hdr), DDP_OK);
+    assert_int_equal(sink->pwrite(sink->ctx, h, off + sizeof hdr, payload, len), DDP_OK);
+    return (off + sizeof hdr + len + 7) & ~(uint64_t)7;
+}
+
+/* A layout 0x0102 reparse point with a GUID slot and a slot of two stream references
+ * (sequences 1 and 2 in container 0x30000), by hand: the builder writes one reference. */
+static void build_two_ref_reparse(uint8_t buf[0xB4], const uint8_t guid[16], const uint64_t offs[2],
+                                  const uint32_t lens[2], const size_t sizes[2])
+{
+    memset(buf, 0, 0xB4);
+    ddp_put32(buf, DDP_REPARSE_TAG_DEDUP);
+    ddp_put16(buf + 4, 0xAC);
+    uint8_t *rd = buf + 8;
+    ddp_put16(rd, DDP_LAYOUT_0102);
+    ddp_put16(rd + 2, 0xAC);
+    ddp_put32(rd + 4, 2);
+    ddp_put32(rd + 8, 9);       /* GUID slot */
+    ddp_put16(rd + 12, 16);
+    ddp_put16(rd + 14, 0x18);
+    ddp_put32(rd + 16, 8);      /* stream references slot */
+    ddp_put16(rd + 20, 128);
+    ddp_put16(rd + 22, 0x28);
+    memcpy(rd + 0x18, guid, 16);
+    for (uint32_t k = 0; k < 2; k++) {
+        uint8_t *e = rd + 0x28 + 64 * k;
+        ddp_put32(e, k + 1);
+        ddp_put32(e + 4, 0x30000);
+        ddp_put32(e + 8, (uint32_t)offs[k]);
+        ddp_put32(e + 0x18, lens[k]);
+        memset(e + 0x20, (int)(0xA0 + k + 1), 16);
+        ddp_put64(e + 0x30, k ? sizes[0] + sizes[1] : sizes[0]);
+        ddp_put64(e + 0x38, k ? sizes[0] : 0);
+    }
+    ddp_put32(rd + 0xA8, ddp_crc32(rd, 0xA8));
+}
+
+/* A reparse point with two stream references covering [0, X) and [X, X + Y), written
+ * by hand into a container of its own: the file is the concatenation of both maps. */
+static void test_two_stream_references(void **state)
+{
+    (void)state;
+    static const size_t sizes[2] = {90000, 60000};
+    ddp_store_options opt;
+    fixture f;
+    mock_store m;
+    mem_target t;
+    fixture_options(&opt, DDP_LAYOUT_0102);
+    assert_int_equal(fixture_build(&f, &opt, 2, sizes, NULL), 0);
+    uint32_t len_a, len_b;
+    const uint8_t *sa = find_smap(&f, 0, &len_a);
+    const uint8_t *sb0 = find_smap(&f, 1, &len_b);
+    uint8_t *sb = malloc(len_b);
+    memcpy(sb, sb0, len_b);
+    for (uint32_t k = 0; k < (len_b - 8) / 64; k++)   /* B's chunks move up by X */
+        ddp_put64(sb + 8 + 64 * k + 0x10, ddp_le64(sb + 8 + 64 * k + 0x10) + sizes[0]);
+
+    ddp_store_sink sink;
+    ddp_mem_store_sink(f.mem, &sink);
+    ddp_reparse rp;
+    assert_int_equal(ddp_reparse_parse(f.reparse[0], f.reparse_len[0], &rp, NULL), DDP_OK);
+    char guid[39], path[200];
+    ddp_guid_format(rp.store_guid, guid);
+    snprintf(path, sizeof path, "\\System Volume Information\\Dedup\\ChunkStore\\%s.ddp\\Stream\\00030000.00000001.ccc",
+             guid);
+    void *h = NULL;
+    assert_int_equal(sink.open(sink.ctx, path, &h), DDP_OK);
+    ddp_cthr cthr;
+    memset(&cthr, 0, sizeof cthr);
+    cthr.container_id = 0x30000;
+    cthr.generation = 1;
+    uint8_t ch[DDP_CTHR_SIZE];
+    ddp_cthr_build(&cthr, ch);
+    memcpy(ch, "Cthr", 4);
+    assert_int_equal(sink.pwrite(sink.ctx, h, 0, ch, sizeof ch), DDP_OK);
+    uint64_t off1 = DDP_FIRST_RECORD_OFFSET;
+    uint64_t off2 = put_smap_record(&sink, h, off1, 1, sa, len_a);
+    put_smap_record(&sink, h, off2, 2, sb, len_b);
+    assert_int_equal(sink.close(sink.ctx, h), DDP_OK);
+
+    uint8_t buf[0xB4];
+    uint64_t offs[2] = {off1, off2};
+    uint32_t lens[2] = {len_a, len_b};
+    build_two_ref_reparse(buf, rp.store_guid, offs, lens, sizes);
+    size_t blen = sizeof buf;
+    mock_store_init(&m, f.mem);
+    mem_target_init(&t, 1);
+    mem_target_set_reparse(&t, 0, buf, blen);
+    ddp_file_result res[1];
+    int32_t hr = fixture_restore(&m, &t, NULL, res, NULL);
+    if (hr != DDP_S_OK)
+        fail_msg("0x%08x %s", (unsigned)hr, res[0].message);
+    assert_int_equal(t.files[0].finishes, 1);
+    assert_int_equal(t.files[0].size, sizes[0] + sizes[1]);
+    assert_memory_equal(t.files[0].content, f.data[0], sizes[0]);
+    assert_memory_equal(t.files[0].content + sizes[0], f.data[1], sizes[1]);
+    assert_int_equal(t.violations, 0);
+    /* a wrong hash prefix in the second reference: corrupt */
+    buf[8 + 0x28 + 64 + 0x20] ^= 1;
+    ddp_put32(buf + 8 + 0xA8, ddp_crc32(buf + 8, 0xA8));
+    mem_target_set_reparse(&t, 0, buf, blen);
+    mem_target_reset(&t);
+    assert_int_equal(fixture_restore(&m, &t, NULL, res, NULL), DDP_HR_FILE_CORRUPT);
+    assert_int_equal(res[0].status, DDP_ERR_HASH_MISMATCH);
+    assert_int_equal(t.files[0].finishes, 0);
+    free(sb);
+    cleanup(&m, &f, &t);
+}
+
 static void no_callbacks(mock_store *m, fixture *f)
 {
     (void)f;
@@ -471,6 +613,7 @@ int main(void)
         cmocka_unit_test(test_generation_hint),
         cmocka_unit_test(test_directory_callback),
         cmocka_unit_test(test_directory_failing_or_empty),
+        cmocka_unit_test(test_two_stream_references),
         cmocka_unit_test(test_without_order_and_preview),
         cmocka_unit_test(test_small_read_window),
     };

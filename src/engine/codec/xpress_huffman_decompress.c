@@ -118,7 +118,7 @@ static int xh_build(xh_tables *t, const uint8_t *lens_packed)
     return 1;
 }
 
-static inline void xh_refill(xh_bits *b)
+LZ_FORCE_INLINE void xh_refill(xh_bits *b)
 {
     if (b->iend - b->ip >= 2) {
         b->bits |= (uint32_t)ddp_le16(b->ip) << (-b->extra);
@@ -130,7 +130,7 @@ static inline void xh_refill(xh_bits *b)
 }
 
 /* Drops n (<= 16) bits; returns 0 when that used bits from beyond the input. */
-static inline int xh_consume(xh_bits *b, unsigned n)
+LZ_FORCE_INLINE int xh_consume(xh_bits *b, unsigned n)
 {
     b->bits = (uint32_t)((uint64_t)b->bits << n);
     b->extra -= (int)n;
@@ -154,7 +154,7 @@ static int xh_start_block(xh_bits *b, xh_tables *t)
 }
 
 /* The table entry for the next code (code length 0 when there is none). */
-static inline uint32_t xh_lookup(const xh_tables *t, uint32_t bits)
+LZ_FORCE_INLINE uint32_t xh_lookup(const xh_tables *t, uint32_t bits)
 {
     uint32_t e = t->primary[bits >> (32 - XH_PRIMARY_BITS)];
     if (e & XH_SUB_FLAG)
@@ -173,7 +173,7 @@ static int xh_next_is_end(xh_bits *b, const xh_tables *t)
 }
 
 /* Reads the byte-aligned length continuation of a match with length code 15. */
-static int xh_long_length(xh_bits *b, size_t *len)
+LZ_FORCE_INLINE int xh_long_length(xh_bits *b, size_t *len)
 {
     if (b->ip >= b->iend)
         return 0;
@@ -189,6 +189,82 @@ static int xh_long_length(xh_bits *b, size_t *len)
     }
     *len = n + 15;
     return 1;
+}
+
+/* xh_consume() for when at least 8 input bytes remain (so no zero words are ever
+ * supplied): the refill is done without a branch. */
+LZ_FORCE_INLINE void xh_consume_fast(xh_bits *b, unsigned n)
+{
+    b->bits <<= n;
+    b->extra -= (int)n;
+    uint32_t need = (uint32_t)b->extra >> 31;
+    uint32_t word = ddp_le16(b->ip);
+    b->bits |= (word << ((unsigned)(-b->extra) & 31u)) & (0u - need);
+    b->ip += 2 * need;
+    b->extra += 16 * (int)need;
+}
+
+/* One symbol: a literal or a match. `fast` (a constant at each call) means at least 8
+ * input bytes remain and no zero words were supplied. Returns 0 when malformed. */
+LZ_FORCE_INLINE int xh_symbol(xh_bits *b, const xh_tables *t, uint8_t *out, uint8_t **opp,
+                              uint8_t *oend, const int fast)
+{
+    uint8_t *op = *opp;
+    uint32_t e = xh_lookup(t, b->bits);
+    unsigned clen = e & 0x0f;
+    unsigned sym = (e >> 4) & 0x1ff;
+
+    if (clen == 0)
+        return 0;
+    if (fast)
+        xh_consume_fast(b, clen);
+    else if (!xh_consume(b, clen))
+        return 0;
+    if (sym < 256) {
+        *op = (uint8_t)sym;
+        *opp = op + 1;
+        return 1;
+    }
+    sym -= 256;
+    size_t len = sym & 15;
+    unsigned obits = sym >> 4;
+    if (len == 15 && !xh_long_length(b, &len))
+        return 0;
+    len += 3;
+    size_t dist = (size_t)1 << obits;
+    if (obits) {
+        dist |= b->bits >> (32 - obits);
+        if (fast && b->iend - b->ip >= 2)
+            xh_consume_fast(b, obits);
+        else if (!xh_consume(b, obits))
+            return 0;
+    }
+    if (dist > (size_t)(op - out) || len > (size_t)(oend - op))
+        return 0;
+    *opp = lz_copy_match(op, dist, len, oend);
+    return 1;
+}
+
+/* Decodes symbols until block_end (or oend) is reached. The reader state is kept in a
+ * local copy so that output stores cannot alias it. */
+static int xh_block(xh_bits *bp, const xh_tables *t, uint8_t *out, uint8_t **opp, uint8_t *block_end,
+                    uint8_t *oend)
+{
+    xh_bits b = *bp;
+    uint8_t *op = *opp;
+    int ok = 1;
+
+    while (op < block_end) {
+        if (b.iend - b.ip >= 8 && b.phantom == 0)
+            ok = xh_symbol(&b, t, out, &op, oend, 1);
+        else
+            ok = xh_symbol(&b, t, out, &op, oend, 0);
+        if (!ok)
+            break;
+    }
+    *bp = b;
+    *opp = op;
+    return ok;
 }
 
 static ddp_status xh_decode(xh_bits *b, xh_tables *t, uint8_t *out, size_t out_len)
@@ -209,29 +285,8 @@ static ddp_status xh_decode(xh_bits *b, xh_tables *t, uint8_t *out, size_t out_l
         uint8_t *block_start = op;
         size_t block_room = (size_t)(oend - op);
         uint8_t *block_end = op + (block_room < XH_BLOCK ? block_room : XH_BLOCK);
-        while (op < block_end) {
-            uint32_t e = xh_lookup(t, b->bits);
-            unsigned clen = e & 0x0f;
-            unsigned sym = (e >> 4) & 0x1ff;
-            if (clen == 0 || !xh_consume(b, clen))
-                return DDP_ERR_CORRUPT_DATA;
-            if (sym < 256) {
-                *op++ = (uint8_t)sym;
-                continue;
-            }
-            sym -= 256;
-            size_t len = sym & 15;
-            unsigned obits = sym >> 4;
-            if (len == 15 && !xh_long_length(b, &len))
-                return DDP_ERR_CORRUPT_DATA;
-            len += 3;
-            size_t dist = ((size_t)1 << obits) | (obits ? (b->bits >> (32 - obits)) : 0);
-            if (obits && !xh_consume(b, obits))
-                return DDP_ERR_CORRUPT_DATA;
-            if (dist > (size_t)(op - out) || len > (size_t)(oend - op))
-                return DDP_ERR_CORRUPT_DATA;
-            op = lz_copy_match(op, dist, len, oend);
-        }
+        if (!xh_block(b, t, out, &op, block_end, oend))
+            return DDP_ERR_CORRUPT_DATA;
         if (op == oend && (size_t)(op - block_start) < XH_BLOCK) {
             /* Ended inside a block: the end mark must come next. */
             return xh_next_is_end(b, t) ? DDP_OK : DDP_ERR_CORRUPT_DATA;

@@ -40,7 +40,8 @@ static int built;
 static void build_stores(void)
 {
     static const uint16_t layouts[3] = {DDP_LAYOUT_0201, DDP_LAYOUT_0102, DDP_LAYOUT_0103};
-    static const size_t sizes[N_FILES] = {30000, 0, 52000, 9000};
+    static const size_t sizes[N_FILES] = {30000, 0, 52000, 30000};
+    static const int copies[N_FILES] = {-1, -1, -1, 0};
     for (int i = 0; i < 3; i++) {
         ddp_store_options opt;
         ddp_store_options_default(&opt);
@@ -48,7 +49,7 @@ static void build_stores(void)
         opt.layout = layouts[i];
         opt.container_limit = DDP_FIRST_RECORD_OFFSET + 24 * 1024;
         opt.stale_hints = i == 2;
-        FUZZ_CHECK(sample_store_build(&opt, N_FILES, sizes, 7, &stores[i]) == DDP_OK);
+        FUZZ_CHECK(sample_store_build(&opt, N_FILES, sizes, copies, 7, &stores[i]) == DDP_OK);
     }
     built = 1;
 }

@@ -163,7 +163,7 @@ static int store_seeds(uint16_t layout, uint32_t layout_index)
     opt.stale_hints = layout == DDP_LAYOUT_0103;
     static const size_t sizes[] = {3000, 20000, 45000};
     sample_store s;
-    if (sample_store_build(&opt, 3, sizes, layout_index + 1, &s) != DDP_OK)
+    if (sample_store_build(&opt, 3, sizes, NULL, layout_index + 1, &s) != DDP_OK)
         return -1;
     int rc = 0;
     for (uint32_t i = 0; rc == 0 && i < s.n_files; i++) {

@@ -24,6 +24,7 @@ int fault_target_init(fault_target *t, uint32_t n)
     t->files = calloc(n ? n : 1, sizeof *t->files);
     t->n = n;
     t->fail_status = DDP_ERR_IO;
+    t->injected_file = -1;
     return t->files ? 0 : -1;
 }
 
@@ -40,6 +41,7 @@ void fault_target_reset(fault_target *t)
     t->begins = t->writes = t->finishes = t->abandons = t->reparse_reads = 0;
     t->violations = 0;
     t->violation[0] = '\0';
+    t->injected_file = -1;
 }
 
 void fault_target_free(fault_target *t)
@@ -92,8 +94,10 @@ static ddp_status tg_begin(void *ctx, uint32_t file, uint64_t size)
         violation(t, "begin of file %u a second time", file);
         return DDP_ERR_INVALID_ARG;
     }
-    if (++t->begins == t->fail_begin_at)
+    if (++t->begins == t->fail_begin_at) {
+        t->injected_file = file;
         return t->fail_status;
+    }
     if (size > ((uint64_t)1 << 32)) {
         violation(t, "begin of file %u with size %llu", file, (unsigned long long)size);
         return DDP_ERR_RANGE;
@@ -121,8 +125,10 @@ static ddp_status tg_write(void *ctx, uint32_t file, uint64_t offset, const uint
                   (unsigned long long)f->size);
         return DDP_ERR_RANGE;
     }
-    if (++t->writes == t->fail_write_at)
+    if (++t->writes == t->fail_write_at) {
+        t->injected_file = file;
         return t->fail_status;
+    }
     memcpy(f->content + offset, data, len);
     f->writes++;
     return DDP_OK;
@@ -139,6 +145,7 @@ static ddp_status tg_finish(void *ctx, uint32_t file)
         return DDP_ERR_INVALID_ARG;
     }
     if (++t->finishes == t->fail_finish_at) {
+        t->injected_file = file;
         f->finish_failed = 1;
         return t->fail_status;
     }
@@ -179,6 +186,8 @@ static int fail(char *why, size_t cap, const char *fmt, ...)
 
 static int check_file(const fault_target_file *f, const ddp_file_result *r, uint32_t i, char *why, size_t cap)
 {
+    if (r->hr == (int32_t)0x7EEEEEEE)
+        return fail(why, cap, "file %u: no result was written", i);
     if (r->hr == DDP_S_OK) {
         if (!f->finished || f->abandoned)
             return fail(why, cap, "file %u: S_OK but finished=%d abandoned=%d", i, f->finished, f->abandoned);

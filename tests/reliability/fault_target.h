@@ -35,6 +35,7 @@ typedef struct fault_target {
     uint32_t fail_begin_at, fail_write_at, fail_finish_at;   /* 1-based; 0: never */
     ddp_status fail_status;                                  /* default DDP_ERR_IO */
     uint32_t begins, writes, finishes, abandons, reparse_reads;
+    int64_t injected_file;                                   /* file of the injected failure; -1: none */
     int violations;
     char violation[200];
 } fault_target;

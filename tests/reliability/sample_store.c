@@ -94,7 +94,7 @@ static ddp_status add_file(ddp_store_builder *b, sample_file *f)
 }
 
 ddp_status sample_store_build(const ddp_store_options *opt, uint32_t n_files, const size_t *sizes,
-                              uint32_t seed, sample_store *out)
+                              const int *copy_of, uint32_t seed, sample_store *out)
 {
     memset(out, 0, sizeof *out);
     out->mem = ddp_mem_store_new();
@@ -116,7 +116,11 @@ ddp_status sample_store_build(const ddp_store_options *opt, uint32_t n_files, co
             st = DDP_ERR_NO_MEMORY;
             break;
         }
-        sample_content(seed, i, f->data, f->size);
+        int from = copy_of ? copy_of[i] : -1;
+        if (from >= 0 && (uint32_t)from < i && out->files[from].size == f->size)
+            memcpy(f->data, out->files[from].data, f->size);
+        else
+            sample_content(seed, i, f->data, f->size);
         st = add_file(b, f);
     }
     if (st == DDP_OK)

@@ -33,9 +33,10 @@ void sample_store_small_chunks(ddp_store_options *opt);
 /* Fills out with file `file`'s deterministic content for seed. */
 void sample_content(uint32_t seed, uint32_t file, uint8_t *out, size_t len);
 
-/* Builds a store of n_files files of the given sizes. Fails with the builder's status. */
+/* Builds a store of n_files files of the given sizes; copy_of[i] >= 0 (copy_of may be
+ * NULL) makes file i a byte copy of that earlier file. Fails with the builder's status. */
 ddp_status sample_store_build(const ddp_store_options *opt, uint32_t n_files, const size_t *sizes,
-                              uint32_t seed, sample_store *out);
+                              const int *copy_of, uint32_t seed, sample_store *out);
 void sample_store_free(sample_store *s);
 
 /* Path of the i-th container file of the store whose path contains kind ("\\Data\\" or

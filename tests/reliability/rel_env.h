@@ -1,0 +1,52 @@
+/*
+ * rel_env.h - the restore scenario the reliability tests share: a multi-file,
+ * multi-container sample store (files of several chunks, one empty file kept as it is,
+ * one file that is a copy of another so chunks are shared, one non-deduplicated file),
+ * a fault_store over a fresh copy of it, a fault_target, and one ddp_restore run.
+ */
+#ifndef DDP_REL_ENV_H
+#define DDP_REL_ENV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ddp/restore.h"
+#include "fault_store.h"
+#include "fault_target.h"
+#include "sample_store.h"
+
+#define REL_FILES 7u
+#define REL_UNSET_HR ((int32_t)0x7EEEEEEE)   /* results are pre-filled with this */
+
+typedef struct rel_env {
+    sample_store ss;
+    fault_store fs;
+    fault_target ft;
+    ddp_store store;
+    ddp_target target;
+    ddp_restore_options opt;
+    ddp_file_result results[REL_FILES];
+    ddp_restore_stats stats;
+    int32_t overall;
+    char why[256];
+} rel_env;
+
+/* Builds the sample store (layout, stale offset hints or not). Returns 0 on success. */
+int rel_env_build(rel_env *e, uint16_t layout, int stale_hints);
+/* A fresh copy of the store and a fresh target (after rel_env_build or rel_env_release). */
+int rel_env_prepare(rel_env *e);
+/* Runs ddp_restore with the current behaviour settings; returns the overall code. */
+int32_t rel_env_run(rel_env *e);
+/* fault_target_check on the last run, plus "every plan freed"; 0 when fine (else e->why). */
+int rel_env_check(rel_env *e);
+/* Frees the store copy and the target (the sample store stays). */
+void rel_env_release(rel_env *e);
+void rel_env_free(rel_env *e);
+
+/* 1 when the last run returned before touching any result or target call (an early
+ * E_OUTOFMEMORY / E_INVALIDARG return). */
+int rel_env_untouched(const rel_env *e);
+/* Number of files that were restored (S_OK) in the last run. */
+uint32_t rel_env_restored(const rel_env *e);
+
+#endif

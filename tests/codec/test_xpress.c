@@ -12,6 +12,7 @@
 #include "ddp/codec.h"
 #include "ddp/container.h"
 #include "codec_test_data.h"
+#include "codec_test_util.h"
 
 #define GUARD 64
 #define GUARD_BYTE 0xa5
@@ -264,6 +265,23 @@ static void test_garbage(void **state)
     (void)ok;
 }
 
+static void test_fuzz_corrupted(void **state)
+{
+    (void)state;
+    size_t len = 20000;
+    uint8_t *data = malloc(len), *comp = malloc(2 * len);
+    ddp_xpress_encoder *enc = ddp_xpress_encoder_new();
+    for (int k = CODEC_DATA_TEXT; k < CODEC_DATA_KINDS; k++) {
+        codec_data_fill((codec_data_kind)k, 9, data, len);
+        size_t n = ddp_xpress_compress(enc, data, len, comp, 2 * len);
+        assert_true(n > 0);
+        assert_true(codec_fuzz(ddp_xpress_decompress, comp, n, len, 3000, 31 + (uint64_t)k) > 0);
+    }
+    ddp_xpress_encoder_free(enc);
+    free(data);
+    free(comp);
+}
+
 static void test_dispatch(void **state)
 {
     (void)state;
@@ -289,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_compresses),
         cmocka_unit_test(test_truncated_encoder_output),
         cmocka_unit_test(test_garbage),
+        cmocka_unit_test(test_fuzz_corrupted),
         cmocka_unit_test(test_dispatch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

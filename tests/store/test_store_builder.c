@@ -442,6 +442,7 @@ static void test_empty_files_only(void **state)
     assert_int_equal(b->stats.data_containers + b->stats.stream_containers, 0);
     assert_null(ddp_mem_store_path(b->store, 0));
     free_build(b);
+    free_files(files, 2);
 }
 
 #ifdef _WIN32

@@ -390,6 +390,8 @@ static void test_arguments(void **state)
     assert_int_equal(ddp_restore(&store, &target, DDP_MAX_RESTORE_FILES + 1, NULL, NULL, NULL, NULL),
                      DDP_HR_E_INVALIDARG);
     assert_int_equal(ddp_restore(NULL, &target, N, NULL, NULL, e.res, NULL), DDP_HR_E_INVALIDARG);
+    for (uint32_t i = 0; i < N; i++)
+        assert_int_equal(e.res[i].hr, DDP_HR_E_INVALIDARG);
     assert_int_equal(ddp_restore(&store, NULL, N, NULL, NULL, e.res, NULL), DDP_HR_E_INVALIDARG);
     ddp_store no_read = store;
     no_read.read = NULL;

@@ -6,6 +6,7 @@
  * failure never stops the others; only running out of memory ends the restore early
  * (every unfinished file then fails with E_OUTOFMEMORY and is abandoned).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,16 @@ uint8_t *rs_window(rs_job *job, size_t size)
     return w;
 }
 
+/* Before the job exists: every file gets the same result. */
+static void fill_results(ddp_file_result *results, uint32_t n, int32_t hr, ddp_status st, const char *why)
+{
+    for (uint32_t i = 0; results && i < n; i++) {
+        results[i].hr = hr;
+        results[i].status = st;
+        snprintf(results[i].message, sizeof results[i].message, "%s", why);
+    }
+}
+
 static int arguments_valid(const ddp_store *store, const ddp_target *target, uint32_t n_files)
 {
     if (!store || !target || n_files > DDP_MAX_RESTORE_FILES)
@@ -83,8 +94,11 @@ int32_t ddp_restore(const ddp_store *store, const ddp_target *target, uint32_t n
 {
     if (stats)
         memset(stats, 0, sizeof *stats);
-    if (!arguments_valid(store, target, n_files))
+    if (!arguments_valid(store, target, n_files)) {
+        if (n_files <= DDP_MAX_RESTORE_FILES)
+            fill_results(results, n_files, DDP_HR_E_INVALIDARG, DDP_ERR_INVALID_ARG, "invalid arguments");
         return DDP_HR_E_INVALIDARG;
+    }
     rs_job job;
     memset(&job, 0, sizeof job);
     job.store = store;
@@ -99,6 +113,7 @@ int32_t ddp_restore(const ddp_store *store, const ddp_target *target, uint32_t n
         free(job.files);
         if (!results)
             free(job.results);
+        fill_results(results, n_files, DDP_HR_E_OUTOFMEMORY, DDP_ERR_NO_MEMORY, "out of memory");
         return DDP_HR_E_OUTOFMEMORY;
     }
     memset(job.results, 0, (size_t)n_files * sizeof *job.results);

@@ -2,7 +2,7 @@
  * sample_store.h - a small chunk store built in memory with the store builder, for the
  * reliability tests and the fuzzers: deterministic file contents (compressible text,
  * random bytes and blocks shared between files, so chunks are deduplicated across
- * files), their reparse buffers, and the container files in a ddp_mem_store.
+ * files; files 5, 11, ... wholly random, stored raw), their reparse buffers, and the container files in a ddp_mem_store.
  */
 #ifndef DDP_SAMPLE_STORE_H
 #define DDP_SAMPLE_STORE_H

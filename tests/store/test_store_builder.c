@@ -262,6 +262,57 @@ static void test_stale_hints_rrtl_full(void **state)
     fix_free(&files[0]);
 }
 
+/* A stream map larger than the 1 MiB write buffer: its header is written after the
+ * entries have left the buffer. */
+static void test_large_stream_map(void **state)
+{
+    (void)state;
+    fix_file files[1];
+    fix_random(&files[0], 20000 * 64 + 17, 31);
+    ddp_store_options opt;
+    ddp_store_options_default(&opt);
+    opt.compress = 0;
+    opt.min_chunk = opt.avg_chunk = opt.max_chunk = 64;
+    fix_build *b = new_build();
+    fix_build_store(b, &opt, files, 1);
+    assert_int_equal(b->stats.chunks, 20001);
+    ddp_test_read_info total;
+    fix_read_back(b, files, 1, &total);
+    assert_int_equal(total.chunks, 20001);
+    ddp_reparse r;
+    assert_int_equal(ddp_reparse_parse(b->reparse[0], b->reparse_len[0], &r, NULL), DDP_OK);
+    assert_int_equal(r.refs[0].smap_size, 8 + 64 * 20001);
+    free_build(b);
+    fix_free(&files[0]);
+}
+
+/* Stale hints in every container of a multi-container store. */
+static void test_stale_hints_multi_container(void **state)
+{
+    (void)state;
+    fix_file files[12];
+    size_t n = 0;
+    for (; n < 12; n++)
+        fix_text(&files[n], 50 * KiB + 3000 * n, 200 + n);
+    ddp_store_options opt;
+    ddp_store_options_default(&opt);
+    opt.stale_hints = 1;
+    opt.container_limit = DDP_FIRST_RECORD_OFFSET + 20 * KiB;
+    opt.min_chunk = 1 * KiB;
+    opt.avg_chunk = 2 * KiB;
+    opt.max_chunk = 4 * KiB;
+    fix_build *b = new_build();
+    fix_build_store(b, &opt, files, n);
+    assert_true(b->stats.data_containers > 3);
+    assert_true(b->stats.stream_containers > 1);
+    ddp_test_read_info total;
+    fix_read_back(b, files, n, &total);
+    assert_int_equal(total.hint_hits, 0);
+    assert_int_equal(total.rrtl_hits, total.chunks + n);
+    free_build(b);
+    free_files(files, n);
+}
+
 static void test_generations(void **state)
 {
     (void)state;
@@ -520,6 +571,8 @@ int main(void)
         cmocka_unit_test(test_multi_container),
         cmocka_unit_test(test_stale_hints),
         cmocka_unit_test(test_stale_hints_rrtl_full),
+        cmocka_unit_test(test_large_stream_map),
+        cmocka_unit_test(test_stale_hints_multi_container),
         cmocka_unit_test(test_generations),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_dedup),

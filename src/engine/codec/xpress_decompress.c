@@ -90,11 +90,15 @@ LZ_FORCE_INLINE int xpress_long_length(const uint8_t **ipp, const uint8_t *iend,
 
 enum { XP_GROUP_NEXT, XP_GROUP_DONE_START, XP_GROUP_DONE_INSIDE, XP_GROUP_CORRUPT };
 
+/* The flag word after all 32 flags were shifted out: only the sentinel is left. */
+#define XP_GROUP_END (1ull << 63)
+
 /* Decodes one group (a flag word and its up to 32 items). `fast` is a constant at each
  * call: when set, the caller has checked that XP_GROUP_MAX_IN input bytes remain, so the
  * input checks vanish. The flags sit in the top half of a 64-bit word with a sentinel
  * bit below them, so a count of leading zeros gives the literal run directly, never more
- * than the items left in the group. */
+ * than the items left in the group, and the group is over when only the sentinel is left.
+ * Far from the output end the literal run is copied as a fixed 32 bytes. */
 LZ_FORCE_INLINE int xp_group(const uint8_t **ipp, const uint8_t *iend, uint8_t **opp, uint8_t *out,
                            uint8_t *oend, const uint8_t **halfp, const int fast)
 {
@@ -103,38 +107,39 @@ LZ_FORCE_INLINE int xp_group(const uint8_t **ipp, const uint8_t *iend, uint8_t *
     uint8_t *op = *opp;
     int result = XP_GROUP_NEXT;
     uint64_t flags = ((uint64_t)ddp_le32(ip) << 32) | 0x80000000u;
-    unsigned left = 32;
 
     ip += 4;
     for (;;) {
         /* The literal run before the next match (often empty: copied all the same,
          * which costs less than a mispredicted branch). */
         size_t lits = lz_clz64(flags);
-        size_t out_room = (size_t)(oend - op);
-        size_t n = lits < out_room ? lits : out_room;
-        if (!fast && n > (size_t)(iend - ip)) {
-            result = XP_GROUP_CORRUPT;
-            break;
-        }
-        if (out_room >= 32 && (fast || iend - ip >= 32)) {
+        if ((size_t)(oend - op) > 32 && (fast || iend - ip >= 32)) {
             memcpy(op, ip, 16);
             memcpy(op + 16, ip + 16, 16);
+            op += lits;
+            ip += lits;
         } else {
+            size_t out_room = (size_t)(oend - op);
+            size_t n = lits < out_room ? lits : out_room;
+            if (n > (size_t)(iend - ip)) {
+                result = XP_GROUP_CORRUPT;
+                break;
+            }
             memcpy(op, ip, n);
+            op += n;
+            ip += n;
+            lits = n;
+            if (op == oend) {
+                flags <<= lits;
+                result = flags == XP_GROUP_END ? XP_GROUP_DONE_START : XP_GROUP_DONE_INSIDE;
+                break;
+            }
         }
-        op += n;
-        ip += n;
-        flags <<= n;
-        left -= (unsigned)n;
-        if (op == oend) {
-            result = left ? XP_GROUP_DONE_INSIDE : XP_GROUP_DONE_START;
-            break;
-        }
-        if (!left)
+        flags <<= lits;
+        if (flags == XP_GROUP_END)
             break;
         /* A match. */
         flags <<= 1;
-        left--;
         if (!fast && iend - ip < 2) {
             result = XP_GROUP_CORRUPT;
             break;
@@ -158,10 +163,10 @@ LZ_FORCE_INLINE int xp_group(const uint8_t **ipp, const uint8_t *iend, uint8_t *
         }
         op = lz_copy_match(op, dist, len, oend);
         if (op == oend) {
-            result = left ? XP_GROUP_DONE_INSIDE : XP_GROUP_DONE_START;
+            result = flags == XP_GROUP_END ? XP_GROUP_DONE_START : XP_GROUP_DONE_INSIDE;
             break;
         }
-        if (!left)
+        if (flags == XP_GROUP_END)
             break;
     }
     *ipp = ip;

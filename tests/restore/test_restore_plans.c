@@ -148,6 +148,7 @@ static int32_t plan_failing(mock_store *m, uint32_t call, uint32_t n, const char
 typedef struct plan_case {
     mock_plan_fn fn;
     int expect_outside;     /* some read groups lie outside every extent */
+    int backward;           /* without stale hints: 0 no backward seek, 1 some, -1 either */
 } plan_case;
 
 static void run_plan(const plan_case *pc, uint16_t layout, int stale)
@@ -193,6 +194,10 @@ static void run_plan(const plan_case *pc, uint16_t layout, int stale)
                 assert_true(outside > 0);
         }
     }
+    if (!stale && pc->backward == 0)
+        assert_int_equal(st.backward_seeks, 0);
+    if (!stale && pc->backward == 1)
+        assert_true(st.backward_seeks > 0);
     assert_int_equal(m.plans_live, 0);
     assert_int_equal(m.count[MOCK_FREE_PLAN], pc->fn ? 2 : 0);
     mock_store_free(&m);
@@ -203,7 +208,7 @@ static void run_plan(const plan_case *pc, uint16_t layout, int stale)
 static void test_no_plan(void **state)
 {
     (void)state;
-    const plan_case pc = {NULL, 1};
+    const plan_case pc = {NULL, 1, 0};
     run_plan(&pc, DDP_LAYOUT_0102, 0);
     run_plan(&pc, DDP_LAYOUT_0102, 1);
 }
@@ -211,7 +216,7 @@ static void test_no_plan(void **state)
 static void test_sample_plan(void **state)
 {
     (void)state;
-    const plan_case pc = {plan_sample, 0};
+    const plan_case pc = {plan_sample, 0, 0};
     run_plan(&pc, DDP_LAYOUT_0102, 0);
     run_plan(&pc, DDP_LAYOUT_0201, 1);
 }
@@ -219,14 +224,14 @@ static void test_sample_plan(void **state)
 static void test_reverse_plan(void **state)
 {
     (void)state;
-    const plan_case pc = {plan_reverse, 0};
+    const plan_case pc = {plan_reverse, 0, 0};
     run_plan(&pc, DDP_LAYOUT_0103, 0);
 }
 
 static void test_descending_extents(void **state)
 {
     (void)state;
-    const plan_case pc = {plan_halves_descending, 0};
+    const plan_case pc = {plan_halves_descending, 0, 1};
     run_plan(&pc, DDP_LAYOUT_0102, 0);
     run_plan(&pc, DDP_LAYOUT_0102, 1);
 }
@@ -234,35 +239,35 @@ static void test_descending_extents(void **state)
 static void test_overlapping_extents(void **state)
 {
     (void)state;
-    const plan_case pc = {plan_overlapping, 0};
+    const plan_case pc = {plan_overlapping, 0, -1};
     run_plan(&pc, DDP_LAYOUT_0102, 0);
 }
 
 static void test_invalid_and_empty_entries(void **state)
 {
     (void)state;
-    const plan_case pc = {plan_with_junk, 0};
+    const plan_case pc = {plan_with_junk, 0, 0};
     run_plan(&pc, DDP_LAYOUT_0102, 0);
 }
 
 static void test_partial_plan(void **state)
 {
     (void)state;
-    const plan_case pc = {plan_partial, 1};
+    const plan_case pc = {plan_partial, 1, -1};
     run_plan(&pc, DDP_LAYOUT_0102, 0);
 }
 
 static void test_all_invalid_plan(void **state)
 {
     (void)state;
-    const plan_case pc = {plan_all_invalid, 1};
+    const plan_case pc = {plan_all_invalid, 1, 0};
     run_plan(&pc, DDP_LAYOUT_0102, 0);
 }
 
 static void test_failing_order(void **state)
 {
     (void)state;
-    const plan_case pc = {plan_failing, 1};
+    const plan_case pc = {plan_failing, 1, 0};
     run_plan(&pc, DDP_LAYOUT_0102, 0);
 }
 

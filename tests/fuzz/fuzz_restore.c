@@ -192,10 +192,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int32_t overall = ddp_restore(&store, &target, N_FILES, NULL, &opt, results, &stats);
 
     char why[256];
-    if (fault_target_check(&t, results, overall, why, sizeof why) != 0) {
-        fprintf(stderr, "fuzz_restore: %s\n", why);
-        abort();
-    }
+    if (fault_target_check(&t, results, overall, why, sizeof why) != 0)
+        FUZZ_FAIL(why);
     FUZZ_CHECK(s.plans_live == 0 && s.bad_free == 0);
     fault_target_free(&t);
     fault_store_free(&s);

@@ -13,19 +13,23 @@
  * them (coalesced, ascending, short reads completed) and redirect.c finds records whose
  * offset hint is stale through the container's Rrtl table.
  *
- * Memory (documented limits, independent of container size):
- *   - read window: one coalesced read run, at most max_read bytes (default 1 MiB), or
- *     one record when a single record is larger (a data record is at most 0x58 + 256 KiB,
- *     a stream map at most 0x68 + DDP_MAX_SMAP_PAYLOAD);
- *   - Rrtl lookups stream the table through the same window;
- *   - plan state: 24 bytes per record (rs_record) + 16 bytes per record while a phase
- *     sorts its records by extent, plus 24 bytes per plan extent;
- *   - chunk state: 16 bytes per chunk reference (rs_use) + 44 bytes per distinct chunk
- *     (rs_chunk) + 24 bytes per distinct chunk (its rs_record), plus a lookup index of
- *     8-16 bytes per distinct chunk freed before the data is read. Worst case (no chunk
- *     shared): 84 bytes per reference while the data phase runs (the 48-byte aim is
- *     met only when chunks are shared about twice on average).
- *   - per file: an rs_file (40 bytes) and its ddp_file_result (200 bytes).
+ * Memory (documented limits; none grows with the size of a container):
+ *   - read window: one coalesced run, at most max_read bytes (default 1 MiB), or one
+ *     record when a single record is larger (a data record is at most 0x58 + 256 KiB,
+ *     a stream map at most 0x68 + DDP_MAX_SMAP_PAYLOAD, i.e. 64 bytes per chunk of
+ *     that file); Rrtl tables are streamed through the same window;
+ *   - per file: rs_file (32 bytes) + ddp_file_result (200 bytes); per stream reference
+ *     an rs_smap_need (72 bytes) and, in phase 2, an rs_record (24) + 4;
+ *   - chunk state, phase 3: 16 bytes per chunk reference (rs_use) and 68 bytes per
+ *     distinct chunk (rs_chunk 44 + rs_record 24), plus, while stream maps are read, a
+ *     lookup index of 8-16 bytes per distinct chunk (freed before data is read);
+ *   - plan state per phase: 4 bytes per record (extent order), 24 bytes per plan extent,
+ *     about 28 bytes per container; per extent being read, 32 bytes per run and 16 per
+ *     read; one 256 KiB buffer for a decompressed chunk.
+ *   So a chunk reference costs 16 bytes when its chunk is shared and at most 84 bytes
+ *   when it is not: the 48-byte aim holds only from about two references per distinct
+ *   chunk on. The bulk is the 32-byte stream-map hash kept per distinct chunk so that
+ *   each record's hash is compared in full (not as a prefix).
  */
 #ifndef DDP_RESTORE_INTERNAL_H
 #define DDP_RESTORE_INTERNAL_H

@@ -18,7 +18,7 @@
  *     record when a single record is larger (a data record is at most 0x58 + 256 KiB,
  *     a stream map at most 0x68 + DDP_MAX_SMAP_PAYLOAD, i.e. 64 bytes per chunk of
  *     that file); Rrtl tables are streamed through the same window;
- *   - per file: rs_file (32 bytes) + ddp_file_result (200 bytes); per stream reference
+ *   - per file: rs_file (24 bytes) + ddp_file_result (200 bytes); per stream reference
  *     an rs_smap_need (72 bytes) and, in phase 2, an rs_record (24) + 4;
  *   - chunk state, phase 3: 16 bytes per chunk reference (rs_use) and 68 bytes per
  *     distinct chunk (rs_chunk 44 + rs_record 24), plus, while stream maps are read, a

@@ -33,6 +33,10 @@ void ddp_stream_map_entry(const uint8_t *payload, uint32_t i, ddp_chunk_ref *out
  * N >= 1 (unless the range is empty), ends strictly increasing, first chunk starts at
  * range_start, last ends at range_end, every chunk's logical size and stored size in
  * [1, DDP_MAX_CHUNK_SIZE]. diag->offset names the entry's offset in the payload.
+ * Bounds: a payload above DDP_MAX_SMAP_PAYLOAD (64 MiB, about 1M chunks) is DDP_ERR_BAD_LENGTH;
+ * DDP_MAX_CHUNK_SIZE (256 KiB) is twice the largest chunk of the format's 32-128 KiB range.
+ * Errors: TRUNCATED / BAD_MAGIC / BAD_LENGTH from the prefix and length, RANGE from the
+ * entries, INVALID_ARG when range_end < range_start.
  */
 ddp_status ddp_stream_map_validate(const uint8_t *payload, size_t len, uint64_t range_start,
                                    uint64_t range_end, ddp_diag *diag);

@@ -236,6 +236,22 @@ static void test_common_errors(void **state)
         assert_int_equal(parse_exact(buf, fx_len[which], &r, &d), DDP_ERR_CRC);
     }
 
+    /* Nothing above MAXIMUM_REPARSE_DATA_BUFFER_SIZE (16 KiB in all). */
+    uint8_t *big = calloc(1, DDP_REPARSE_MAX_BUFFER + 64);
+    assert_non_null(big);
+    memcpy(big, fx[1], fx_len[1]);
+    ddp_put16(big + 4, DDP_REPARSE_MAX_BUFFER - 7);
+    ddp_put16(big + 10, DDP_REPARSE_MAX_BUFFER - 7);
+    fx_reparse_reseal(big, DDP_REPARSE_MAX_BUFFER + 64);
+    assert_int_equal(parse_exact(big, DDP_REPARSE_MAX_BUFFER + 64, &r, &d), DDP_ERR_BAD_LENGTH);
+    assert_int_equal(d.offset, 4);
+    ddp_put16(big + 4, DDP_REPARSE_MAX_BUFFER - 8);   /* the largest: past the common checks */
+    ddp_put16(big + 10, DDP_REPARSE_MAX_BUFFER - 8);
+    fx_reparse_reseal(big, DDP_REPARSE_MAX_BUFFER + 64);
+    assert_int_equal(parse_exact(big, DDP_REPARSE_MAX_BUFFER + 64, &r, &d), DDP_OK);
+    assert_true(r.logical_size == FX_0102_SIZE);
+    free(big);
+
     /* A dump padded past the reparse data still parses. */
     memcpy(buf, fx[2], fx_len[2]);
     memset(buf + fx_len[2], 0xEE, 16);

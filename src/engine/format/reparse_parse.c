@@ -5,7 +5,8 @@
  *
  * Order of the checks, each with its own status: the buffer holds the 8-byte header
  * (TRUNCATED); the tag is IO_REPARSE_TAG_DEDUP (NOT_DEDUP); ReparseDataLength fits in the
- * buffer and holds at least the layout word, its length and the CRC (BAD_LENGTH); the
+ * buffer, holds at least the layout word, its length and the CRC, and keeps the whole
+ * buffer within MAXIMUM_REPARSE_DATA_BUFFER_SIZE (BAD_LENGTH); the
  * layout word is known (UNKNOWN_LAYOUT); the length at RD+2 repeats ReparseDataLength
  * (BAD_LENGTH); the CRC-32 at RD+len-4 matches (CRC). Only then are inner offsets read.
  */
@@ -30,6 +31,8 @@ static ddp_status check_common(const uint8_t *buf, size_t len, uint32_t *dl_out,
         return ddp_fail(diag, DDP_ERR_BAD_LENGTH, RP_DATA_LENGTH, "ReparseDataLength runs past the buffer");
     if (dl < MIN_DATA_LENGTH)
         return ddp_fail(diag, DDP_ERR_BAD_LENGTH, RP_DATA_LENGTH, "ReparseDataLength below 8");
+    if (dl > DDP_REPARSE_MAX_BUFFER - DDP_REPARSE_HEADER_SIZE)
+        return ddp_fail(diag, DDP_ERR_BAD_LENGTH, RP_DATA_LENGTH, "reparse buffer above 16 KiB");
     uint16_t layout = ddp_le16(buf + RD_LAYOUT);
     if (layout != DDP_LAYOUT_0201 && layout != DDP_LAYOUT_0102 && layout != DDP_LAYOUT_0103)
         return ddp_fail(diag, DDP_ERR_UNKNOWN_LAYOUT, RD_LAYOUT, "layout word");

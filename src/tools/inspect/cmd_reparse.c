@@ -40,6 +40,15 @@ static void print_file_fields(printer *pr, const ddp_reparse *r)
     }
 }
 
+/* The fields of layout 0x0201 whose meaning is unknown (FORMAT.md §1.3). */
+static void print_0201_unknowns(printer *pr, const uint8_t *buf)
+{
+    pr_hex(pr, "unknown_0c", 0x0C, ddp_le32(buf + 0x0C));
+    pr_hex(pr, "unknown_18", 0x18, ddp_le32(buf + 0x18));
+    pr_hex(pr, "unknown_1c", 0x1C, ddp_le32(buf + 0x1C));
+    pr_bytes(pr, "unknown_30", 0x30, buf + 0x30, 8);
+}
+
 static void print_ref(printer *pr, const ddp_stream_ref *ref)
 {
     uint64_t at = ref->entry_offset;
@@ -73,6 +82,7 @@ static const char *prop_kind_name(ddp_prop_kind k)
 static void print_prop(printer *pr, const uint8_t *buf, const ddp_reparse_prop *p)
 {
     pr_begin(pr, prop_kind_name(p->kind), p->entry_offset);
+    pr_text(pr, "kind", NO_OFFSET, prop_kind_name(p->kind));   /* JSON list items have no name */
     if (p->kind == DDP_PROP_BLOCK) {
         pr_text(pr, "magic", p->offset, p->block);
         pr_hex(pr, "crc32", p->offset + 4, p->crc32);
@@ -135,7 +145,9 @@ int inspect_reparse(printer *pr, const char *name, const uint8_t *buf, size_t le
     for (uint32_t i = 0; i < r.n_refs; i++)
         print_ref(pr, &r.refs[i]);
     pr_end_list(pr);
-    if (r.layout == DDP_LAYOUT_0201)
+    if (r.layout == DDP_LAYOUT_0201) {
+        print_0201_unknowns(pr, buf);
         return 0;
+    }
     return print_props(pr, name, buf, len);
 }

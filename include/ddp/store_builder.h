@@ -2,6 +2,17 @@
  * store_builder.h - builds a chunk store from ordinary files, exactly as FORMAT.md lays
  * it out (the engine behind ddp-mkstore, the test vectors and the benchmark corpora).
  * Deterministic: the same files in the same order with the same options give the same bytes.
+ *
+ * Choices where the format is open (FORMAT.md §7), which readers must not depend on:
+ * - the stream-map record's hash is the chunk hash algorithm over the whole Smap payload
+ *   (prefix and entries);
+ * - a stream reference's unknown_0c words are {stream container id, its generation, 0};
+ * - sequence numbers start at 1 in every container; the Rrtl is empty unless
+ *   stale_hints, which gives the first 1096 records of each container (what the region
+ *   0x3020..0x5260 holds) a wrong hint and lists their true offsets;
+ * - CRC-64s use the zero-init variant.
+ * Memory: fixed buffers (a chunk, its compressed form, 1 MiB of write-behind per
+ * container kind) plus the chunk index, which grows by 75-150 bytes per unique chunk.
  */
 #ifndef DDP_STORE_BUILDER_H
 #define DDP_STORE_BUILDER_H

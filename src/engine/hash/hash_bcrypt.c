@@ -3,8 +3,11 @@
  * SHA-256 gives 32 bytes; SHA-512 gives 64, of which the first 32 are kept. This is the
  * one engine file that includes <windows.h>: BCrypt's types need it.
  *
- * Each stream owns an algorithm provider and one hash object; after every final the
- * object is destroyed and a new one created (BCRYPT_HASH_REUSABLE_FLAG needs Windows 8).
+ * Opening an algorithm provider is costly, so each algorithm's provider is opened once,
+ * on first use, and kept for the life of the process (threads racing to open it keep
+ * the first one published and close theirs). A stream owns one hash object; after every
+ * final the object is destroyed and a new one created (BCRYPT_HASH_REUSABLE_FLAG needs
+ * Windows 8).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +21,10 @@
 #define BCRYPT_SUCCESS(s) (((NTSTATUS)(s)) >= 0)
 #endif
 
+static BCRYPT_ALG_HANDLE volatile providers[3];   /* by ddp_hash_alg */
+
 struct ddp_hash_stream {
-    BCRYPT_ALG_HANDLE alg;
+    BCRYPT_ALG_HANDLE alg;                          /* shared: never closed */
     BCRYPT_HASH_HANDLE hash;
     ULONG digest_len;
 };
@@ -36,6 +41,25 @@ static LPCWSTR algorithm_id(ddp_hash_alg alg)
     }
 }
 
+/* The process-wide provider of alg, opened on first use; NULL on failure. */
+static BCRYPT_ALG_HANDLE provider(ddp_hash_alg alg)
+{
+    LPCWSTR id = algorithm_id(alg);
+    if (!id)
+        return NULL;
+    BCRYPT_ALG_HANDLE h = providers[alg];
+    if (h)
+        return h;
+    if (!BCRYPT_SUCCESS(BCryptOpenAlgorithmProvider(&h, id, NULL, 0)))
+        return NULL;
+    BCRYPT_ALG_HANDLE prev = InterlockedCompareExchangePointer((PVOID volatile *)&providers[alg], h, NULL);
+    if (prev) {   /* another thread published one first */
+        BCryptCloseAlgorithmProvider(h, 0);
+        return prev;
+    }
+    return h;
+}
+
 static ddp_status open_hash(ddp_hash_stream *s)
 {
     if (!BCRYPT_SUCCESS(BCryptCreateHash(s->alg, &s->hash, NULL, 0, NULL, 0, 0)))
@@ -48,14 +72,14 @@ ddp_status ddp_hash_stream_new(ddp_hash_alg alg, ddp_hash_stream **out)
     if (!out)
         return DDP_ERR_INVALID_ARG;
     *out = NULL;
-    LPCWSTR id = algorithm_id(alg);
-    if (!id)
+    if (!algorithm_id(alg))
         return DDP_ERR_INVALID_ARG;
     ddp_hash_stream *s = calloc(1, sizeof *s);
     if (!s)
         return DDP_ERR_NO_MEMORY;
     ULONG got = 0;
-    if (!BCRYPT_SUCCESS(BCryptOpenAlgorithmProvider(&s->alg, id, NULL, 0)) ||
+    s->alg = provider(alg);
+    if (!s->alg ||
         !BCRYPT_SUCCESS(BCryptGetProperty(s->alg, BCRYPT_HASH_LENGTH, (PUCHAR)&s->digest_len,
                                           sizeof s->digest_len, &got, 0)) ||
         s->digest_len < DDP_HASH_SIZE || s->digest_len > 64 || open_hash(s) != DDP_OK) {
@@ -101,7 +125,5 @@ void ddp_hash_stream_free(ddp_hash_stream *s)
         return;
     if (s->hash)
         BCryptDestroyHash(s->hash);
-    if (s->alg)
-        BCryptCloseAlgorithmProvider(s->alg, 0);
     free(s);
 }

@@ -101,7 +101,7 @@ static int parse_args(int argc, char **argv, options *o)
     return n_paths;
 }
 
-/* Restores items [first, first + n) in one engine call; results land at results[first]. */
+/* Restores items [first, first + n) in one engine call; results[0..n) gets their results. */
 static int restore_batch(const options *o, const ddp_store *store, file_list *list, size_t first, uint32_t n,
                          progress *prog, ddp_file_result *results, ddp_restore_stats *total)
 {
@@ -131,7 +131,7 @@ static int restore_batch(const options *o, const ddp_store *store, file_list *li
     ddp_file_target_bind(ft, &inner);
     progress_wrap(prog, &inner, &wrapped);
     ddp_restore_options_default(&ropt);
-    (void)ddp_restore(store, &wrapped, n, names, &ropt, results + first, &st);
+    (void)ddp_restore(store, &wrapped, n, names, &ropt, results, &st);
     ddp_file_target_free(ft);
     total->read_calls += st.read_calls;
     total->preview_calls += st.preview_calls;
@@ -144,20 +144,6 @@ static int restore_batch(const options *o, const ddp_store *store, file_list *li
     free(files);
     free(names);
     return 0;
-}
-
-static void count_results(const file_list *list, const ddp_file_result *results, restore_totals *t)
-{
-    for (size_t i = 0; i < list->count; i++) {
-        if (results[i].hr == DDP_S_OK) {
-            t->restored++;
-            t->bytes += list->items[i].logical_size;
-        } else if (results[i].hr >= 0) {
-            t->not_dedup++;
-        } else {
-            t->failed++;
-        }
-    }
 }
 
 int main(int argc, char **argv)
@@ -194,7 +180,7 @@ int main(int argc, char **argv)
         return EXIT_SOME_FAILED;
     }
     sopt.plan = o.plan;
-    results = calloc(list.count ? list.count : 1, sizeof *results);
+    results = calloc(DDP_MAX_RESTORE_FILES, sizeof *results);
     if (!results || ddp_dir_store_open(o.store, &sopt, &ds) != DDP_OK) {
         fprintf(stderr, "ddp-restore: cannot open the store\n");
         return EXIT_SOME_FAILED;
@@ -202,23 +188,30 @@ int main(int argc, char **argv)
     ddp_dir_store_bind(ds, &store);
     for (size_t i = 0; i < list.count; i++)
         total_bytes += list.items[i].logical_size;
+    totals.mode = o.verify ? "verify" : o.out ? "out" : "in-place";
     progress_init(&prog, !o.quiet && isatty(STDERR_FILENO) ? stderr : NULL, list.count, total_bytes);
+    if (o.json)
+        report_json_begin(stdout, totals.mode);
     for (size_t i = 0; i < list.count; i += DDP_MAX_RESTORE_FILES) {
         size_t n = list.count - i < DDP_MAX_RESTORE_FILES ? list.count - i : DDP_MAX_RESTORE_FILES;
+        memset(results, 0, n * sizeof *results);
         if (restore_batch(&o, &store, &list, i, (uint32_t)n, &prog, results, &stats) < 0) {
             fprintf(stderr, "ddp-restore: out of memory\n");
             return EXIT_SOME_FAILED;
         }
+        report_count(&list, i, n, results, &totals);
+        if (o.json)
+            report_json_batch(stdout, &list, i, n, results);
+        if (prog.out && report_has_failures(results, n))
+            fputc('\n', stderr);          /* keeps the bar off the failure lines */
+        report_failures_text(stderr, &list, i, n, results);
     }
     progress_end(&prog);
     totals.seconds = progress_now() - prog.start;
     totals.skipped = list.skipped;
     totals.missing = list.missing;
-    totals.mode = o.verify ? "verify" : o.out ? "out" : "in-place";
-    count_results(&list, results, &totals);
     if (o.json)
-        report_json(stdout, &list, results, &totals, &stats);
-    report_failures_text(stderr, &list, results);
+        report_json_end(stdout, &totals, &stats, list.count);
     if (!o.quiet && !o.json)
         report_summary_text(stdout, &totals, &stats);
     ddp_dir_store_close(ds);

@@ -35,13 +35,35 @@ const char *hr_name(int32_t hr)
     return "HRESULT";
 }
 
-void report_failures_text(FILE *out, const file_list *list, const ddp_file_result *results)
+void report_failures_text(FILE *out, const file_list *list, size_t first, size_t n, const ddp_file_result *results)
 {
-    for (size_t i = 0; i < list->count; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (results[i].hr >= 0)
             continue;
-        fprintf(out, "FAILED %s: %s (0x%08" PRIx32 ")%s%s\n", list->items[i].path, hr_name(results[i].hr),
+        fprintf(out, "FAILED %s: %s (0x%08" PRIx32 ")%s%s\n", list->items[first + i].path, hr_name(results[i].hr),
                 (uint32_t)results[i].hr, results[i].message[0] ? ": " : "", results[i].message);
+    }
+}
+
+int report_has_failures(const ddp_file_result *results, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (results[i].hr < 0)
+            return 1;
+    return 0;
+}
+
+void report_count(const file_list *list, size_t first, size_t n, const ddp_file_result *results, restore_totals *t)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (results[i].hr == DDP_S_OK) {
+            t->restored++;
+            t->bytes += list->items[first + i].logical_size;
+        } else if (results[i].hr >= 0) {
+            t->not_dedup++;
+        } else {
+            t->failed++;
+        }
     }
 }
 
@@ -73,25 +95,33 @@ static void json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-void report_json(FILE *out, const file_list *list, const ddp_file_result *results, const restore_totals *t,
-                 const ddp_restore_stats *st)
+void report_json_begin(FILE *out, const char *mode)
 {
-    fprintf(out, "{\n  \"mode\": \"%s\",\n  \"files\": [", t->mode);
-    for (size_t i = 0; i < list->count; i++) {
-        fprintf(out, "%s\n    {\"path\": ", i ? "," : "");
-        json_string(out, list->items[i].path);
-        if (list->items[i].out_path) {
+    fprintf(out, "{\n  \"mode\": \"%s\",\n  \"files\": [", mode);
+}
+
+void report_json_batch(FILE *out, const file_list *list, size_t first, size_t n, const ddp_file_result *results)
+{
+    for (size_t i = 0; i < n; i++) {
+        const restore_item *it = &list->items[first + i];
+        fprintf(out, "%s\n    {\"path\": ", first + i ? "," : "");
+        json_string(out, it->path);
+        if (it->out_path) {
             fprintf(out, ", \"out\": ");
-            json_string(out, list->items[i].out_path);
+            json_string(out, it->out_path);
         }
         fprintf(out, ", \"result\": \"%s\", \"hr\": \"0x%08" PRIx32 "\", \"size\": %" PRIu64 ", \"message\": ",
-                hr_name(results[i].hr), (uint32_t)results[i].hr, list->items[i].logical_size);
+                hr_name(results[i].hr), (uint32_t)results[i].hr, it->logical_size);
         json_string(out, results[i].message);
         fputc('}', out);
     }
+}
+
+void report_json_end(FILE *out, const restore_totals *t, const ddp_restore_stats *st, size_t files)
+{
     fprintf(out, "\n  ],\n  \"totals\": {\"files\": %zu, \"restored\": %zu, \"failed\": %zu, \"not_dedup\": %zu, "
             "\"skipped\": %zu, \"missing\": %zu, \"bytes\": %" PRIu64 ", \"seconds\": %.3f},\n",
-            list->count, t->restored, t->failed, t->not_dedup, t->skipped, t->missing, t->bytes, t->seconds);
+            files, t->restored, t->failed, t->not_dedup, t->skipped, t->missing, t->bytes, t->seconds);
     fprintf(out, "  \"stats\": {\"read_calls\": %" PRIu64 ", \"preview_calls\": %" PRIu64 ", \"order_calls\": %" PRIu64
             ", \"bytes_read\": %" PRIu64 ", \"bytes_written\": %" PRIu64 ", \"chunks_read\": %" PRIu64
             ", \"chunk_refs\": %" PRIu64 ", \"backward_seeks\": %" PRIu64 "}\n}\n",

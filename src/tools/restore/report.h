@@ -21,10 +21,17 @@ typedef struct restore_totals {
     const char *mode;         /* "in-place", "out", "verify" */
 } restore_totals;
 
-/* One line per failed file on out (text mode). */
-void report_failures_text(FILE *out, const file_list *list, const ddp_file_result *results);
+/* Reports are streamed batch by batch, so memory does not grow with the number of files:
+ * begin once, a batch of results (items [first, first + n) of list) at a time, end once. */
+void report_json_begin(FILE *out, const char *mode);
+void report_json_batch(FILE *out, const file_list *list, size_t first, size_t n, const ddp_file_result *results);
+void report_json_end(FILE *out, const restore_totals *t, const ddp_restore_stats *st, size_t files);
+/* One line per failed file of the batch (text, on stderr in ddp-restore). */
+void report_failures_text(FILE *out, const file_list *list, size_t first, size_t n, const ddp_file_result *results);
+/* 1 when one of the n results is a failure. */
+int report_has_failures(const ddp_file_result *results, size_t n);
+/* Adds a batch's results to the totals. */
+void report_count(const file_list *list, size_t first, size_t n, const ddp_file_result *results, restore_totals *t);
 void report_summary_text(FILE *out, const restore_totals *t, const ddp_restore_stats *st);
-void report_json(FILE *out, const file_list *list, const ddp_file_result *results, const restore_totals *t,
-                 const ddp_restore_stats *st);
 
 #endif

@@ -11,9 +11,11 @@
  * 1 bits; when it is full, one more all-ones flag word ends the stream, so decoders
  * that stop on "match flag with no input left" stop there.
  *
- * Match finder: hash chains over 3-byte prefixes. head[] holds, per hash, the latest
- * position + 1 with that hash; prev[] (a ring of window size) links each position to
- * the previous one with the same hash. A search walks at most XP_CHAIN_DEPTH links
+ * Match finder: hash chains over 4-byte prefixes, so only matches of 4 bytes and more
+ * are found (the format allows 3; on our corpora skipping them gives a better ratio
+ * and a faster search, as chains hold fewer weak candidates). head[] holds, per hash,
+ * the latest position + 1 with that hash; prev[] (a ring of window size) links each
+ * position to the previous one with the same hash. A search walks at most XP_CHAIN_DEPTH links
  * and never further back than XP_MAX_DIST (8191: the format allows 8192, one less
  * keeps the ring free of stale links). Parsing is greedy with a one-step lazy check
  * for matches shorter than XP_LAZY_BELOW (if the next position has a longer match, the
@@ -32,7 +34,7 @@
 #define XP_HASH_SIZE (1u << XP_HASH_BITS)
 #define XP_WINDOW 8192u
 #define XP_MAX_DIST (XP_WINDOW - 1u)
-#define XP_MIN_MATCH 3u
+#define XP_MIN_MATCH 4u
 #define XP_CHAIN_DEPTH 8u
 #define XP_NICE_LENGTH 64u
 #define XP_LAZY_BELOW 32u
@@ -66,7 +68,7 @@ void ddp_xpress_encoder_free(ddp_xpress_encoder *enc)
 
 static inline uint32_t xp_hash(const uint8_t *p)
 {
-    uint32_t v = (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16);
+    uint32_t v = ddp_le32(p);
     return (v * 2654435761u) >> (32u - XP_HASH_BITS);
 }
 

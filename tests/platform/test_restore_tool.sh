@@ -6,6 +6,9 @@
 #
 # usage: test_restore_tool.sh GENDATA MKSTORE RESTORE WORKDIR
 set -euo pipefail
+# Under the sanitizer build a report must not pass for ddp-restore's "some failed" (1).
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=87"
 gendata=$1 mkstore=$2 restore=$3 work=$4
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -146,6 +146,33 @@ static void test_round_trips(void **state)
     free(data);
 }
 
+static void test_block_boundary_end(void **state)
+{
+    (void)state;
+    size_t len = 65536;
+    uint8_t *data = malloc(len), *comp = malloc(2 * len), *back = malloc(len);
+    codec_data_fill(CODEC_DATA_TEXT, 3, data, len);
+    size_t n = test_xpress_huffman_compress(data, len, comp, 2 * len);
+    /* The output fills the first block exactly; a last block holds only the end mark:
+     * its table (256 bytes) and two words. */
+    assert_true(n > 260);
+    assert_int_equal(comp[n - 260 + 128] & 0x0f, 1);
+    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, comp, n, back, len), DDP_OK);
+    assert_memory_equal(back, data, len);
+    /* Without that block the stream is complete too. */
+    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, comp, n - 260, back, len), DDP_OK);
+    assert_memory_equal(back, data, len);
+    /* Part of it, or a last block whose first symbol is not the end mark: rejected. */
+    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, comp, n - 100, back, len),
+                     DDP_ERR_CORRUPT_DATA);
+    comp[n - 3] |= 0x80; /* first bit of the first word: code 1, which does not exist */
+    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, comp, n, back, len),
+                     DDP_ERR_CORRUPT_DATA);
+    free(data);
+    free(comp);
+    free(back);
+}
+
 static void test_fuzz(void **state)
 {
     (void)state;
@@ -167,6 +194,7 @@ int main(void)
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_bad_match),
         cmocka_unit_test(test_round_trips),
+        cmocka_unit_test(test_block_boundary_end),
         cmocka_unit_test(test_fuzz),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

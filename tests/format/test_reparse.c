@@ -236,6 +236,19 @@ static void test_common_errors(void **state)
         assert_int_equal(parse_exact(buf, fx_len[which], &r, &d), DDP_ERR_CRC);
     }
 
+    /* The property lister runs the same checks first. */
+    memcpy(buf, fx[2], fx_len[2]);
+    buf[FX_0103_DDRP_AT + 0x40] ^= 1;
+    size_t n_props = 0;
+    assert_int_equal(ddp_reparse_props(buf, fx_len[2], NULL, 0, &n_props, &d), DDP_ERR_CRC);
+    assert_int_equal(d.offset, fx_len[2] - 4);
+    fx_reparse_reseal(buf, fx_len[2]);
+    ddp_put32(buf + FX_0103_DDRP_AT + 4, ddp_le32(fx[2] + FX_0103_DDRP_AT + 4));
+    ddp_put32(buf + FX_0103_FERP_AT + 4, ddp_crc32(buf + FX_0103_FERP_AT + 8, 0x17C - 8));
+    ddp_put32(buf + fx_len[2] - 4, ddp_crc32(buf + 8, fx_len[2] - 12));
+    assert_int_equal(ddp_reparse_props(buf, fx_len[2], NULL, 0, &n_props, &d), DDP_ERR_CRC);
+    assert_int_equal(d.offset, FX_0103_DDRP_AT + 4);
+
     /* Nothing above MAXIMUM_REPARSE_DATA_BUFFER_SIZE (16 KiB in all). */
     uint8_t *big = calloc(1, DDP_REPARSE_MAX_BUFFER + 64);
     assert_non_null(big);

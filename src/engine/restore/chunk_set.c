@@ -3,6 +3,12 @@
  * read: data containers are looked up by (store, id, generation), chunks by
  * (container, sequence), both through open-addressing indexes of entry numbers
  * (linear probing, grown at load 1/2).
+ *
+ * A chunk is shared only by stream-map entries that agree on everything they say about
+ * it: container, sequence, offset hint, stored and logical size and hash. Entries that
+ * disagree (one stream map is damaged, or hints differ) become separate records, each
+ * read and checked on its own, so a damaged stream map fails only its own file and
+ * never the files whose stream maps are right.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -128,10 +134,11 @@ static rs_add_result find_chunk(rs_chunk_set *cs, uint32_t container, const ddp_
     uint32_t s = (uint32_t)chunk_hash(container, e->sequence) & mask;
     for (; cs->chunk_index.slots[s]; s = (s + 1) & mask) {
         uint32_t i = cs->chunk_index.slots[s] - 1;
-        if (cs->records[i].container == container && cs->records[i].sequence == e->sequence) {
-            const rs_chunk *ch = &cs->chunks[i];
-            if (ch->stored != e->stored_size || ch->logical != logical || memcmp(ch->hash, e->hash, 32) != 0)
-                return RS_ADD_CONFLICT;
+        const rs_record *r = &cs->records[i];
+        const rs_chunk *ch = &cs->chunks[i];
+        if (r->container == container && r->sequence == e->sequence && !(r->flags & RS_REC_REDIRECTED) &&
+            r->offset == e->offset_hint && ch->stored == e->stored_size && ch->logical == logical &&
+            memcmp(ch->hash, e->hash, 32) == 0) {
             *out = i;
             return RS_ADD_OK;
         }

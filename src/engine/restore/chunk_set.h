@@ -2,8 +2,9 @@
  * chunk_set.h - the distinct data chunks the stream maps name, and every place in the
  * restored files that uses each of them.
  *
- * A chunk is identified by its data container (store GUID, id, generation) and its
- * sequence number; it is read once, and written to each of its uses. Sizes: 44 bytes
+ * A chunk is identified by its data container (store GUID, id, generation), its
+ * sequence number and what the stream map says about it (hint, sizes, hash); it is
+ * read once, and written to each of its uses. Sizes: 44 bytes
  * per distinct chunk (rs_chunk) + its 24-byte rs_record, 16 bytes per use (rs_use), and
  * while stream maps are added, two open-addressing indexes of 4-byte slots at load
  * <= 1/2 (freed by rs_chunk_set_seal before any data is read).
@@ -48,7 +49,6 @@ rs_chunk_set *rs_chunk_set_new(rs_job *job);
 
 typedef enum rs_add_result {
     RS_ADD_OK = 0,
-    RS_ADD_CONFLICT,         /* the chunk is known with another hash or size */
     RS_ADD_NO_MEMORY
 } rs_add_result;
 

@@ -11,7 +11,8 @@
  * again before the next read, so every read is always preceded by a preview naming it.
  *
  * A read returning S_OK with fewer bytes is asked again for the rest; zero bytes means
- * the container ends there (truncated). A failing read fails the records of its run;
+ * the container ends there (truncated); claiming more bytes than asked is a failed read
+ * (DDP_E_UNEXPECTED). A failing read fails the records of its run;
  * a "not found" kind of failure marks the whole container unreadable (DDP_E_PATH_NOT_FOUND
  * for everything still needing it, with no further reads of it).
  *
@@ -40,8 +41,12 @@ int32_t rs_read_counted(rs_job *job, rs_container *c, uint64_t offset, uint32_t 
         *got = 0;
         return hr;
     }
-    if (*got > size)
-        *got = size;    /* a store claiming more than it was asked for */
+    if (*got > size) {
+        /* A store claiming more than it was asked for: what it wrote cannot be trusted
+         * (nor could the bytes past the buffer be ours): the read failed. */
+        *got = 0;
+        return DDP_HR_UNEXPECTED;
+    }
     job->stats.bytes_read += *got;
     c->has_last = 1;
     c->last_end = offset + *got;

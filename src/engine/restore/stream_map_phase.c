@@ -41,8 +41,8 @@ static void corrupt(rs_phase *ph, uint32_t rec, ddp_status st, uint64_t at, cons
     smap_fail(ph, rec, DDP_HR_FILE_CORRUPT, st, msg);
 }
 
-/* Adds the chunks of a valid Smap; a conflict or no memory fails the file. */
-static void add_chunks(rs_phase *ph, uint32_t rec, const rs_smap_need *n, const uint8_t *payload)
+/* Adds the chunks of a valid Smap; running out of memory fails the file. */
+static void add_chunks(rs_phase *ph, const rs_smap_need *n, const uint8_t *payload)
 {
     smap_ctx *x = ph->ctx;
     rs_job *job = ph->job;
@@ -56,11 +56,6 @@ static void add_chunks(rs_phase *ph, uint32_t rec, const rs_smap_need *n, const 
         if (r == RS_ADD_NO_MEMORY) {
             job->out_of_memory = 1;
             rs_file_fail(job, n->file, DDP_HR_E_OUTOFMEMORY, DDP_ERR_NO_MEMORY, "out of memory listing chunks");
-        } else if (r == RS_ADD_CONFLICT) {
-            char what[96];
-            snprintf(what, sizeof what, "entry %u names chunk %u of %08x.%08x unlike another stream map",
-                     i, e.sequence, e.container_id, e.generation);
-            corrupt(ph, rec, DDP_ERR_HASH_MISMATCH, DDP_SMAP_HEADER_SIZE, what);
         }
         prev = e.end;
         job->stats.chunk_refs++;
@@ -101,7 +96,7 @@ static rs_verdict smap_consume(rs_phase *ph, uint32_t rec, const uint8_t *bytes,
         corrupt(ph, rec, st, r.header_size + diag.offset, what);
         return RS_CONSUMED;
     }
-    add_chunks(ph, rec, n, payload);
+    add_chunks(ph, n, payload);
     return RS_CONSUMED;
 }
 

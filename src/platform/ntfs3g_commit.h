@@ -15,8 +15,12 @@
  * Hence the order: the content is first written to a temporary file beside the stub and
  * fsync'd; then the attribute is removed, the content copied into the stub's own $DATA
  * (keeping its MFT record, security descriptor, streams and times), the stub fsync'd and
- * the temporary file deleted. If anything fails after the removal, the stub's $DATA is
- * reset to zeros of its former size and the reparse point is set again.
+ * the temporary file deleted. If anything fails after the removal (tests/ntfs makes the
+ * copy fail with ENOSPC), the stub's $DATA is reset to zeros of its former size and the
+ * reparse point is set again. Should the process die between the removal and the end of
+ * the copy, the complete, fsync'd content is still in ".<name>.ddprestore-XXXXXX" beside
+ * the stub. The price is that the content is written twice, and the volume needs free
+ * room for the largest file being restored.
  */
 #ifndef DDP_PLATFORM_NTFS3G_COMMIT_H
 #define DDP_PLATFORM_NTFS3G_COMMIT_H

@@ -76,7 +76,13 @@ int mkstore_write_raw_stub(const char *path, const uint8_t *reparse, size_t len)
 int mkstore_write_xattr_stub(const char *path, uint64_t size, const uint8_t *reparse, size_t len)
 {
 #ifdef __linux__
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    /* A stub left by an earlier run cannot be opened through ntfs-3g (its reparse tag is
+     * not one ntfs-3g follows), but it can be removed. */
+    if (unlink(path) != 0 && errno != ENOENT) {
+        fprintf(stderr, "ddp-mkstore: cannot replace %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
     if (fd < 0) {
         fprintf(stderr, "ddp-mkstore: cannot create %s: %s\n", path, strerror(errno));
         return -1;

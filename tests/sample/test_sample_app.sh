@@ -43,8 +43,9 @@ victim=$(find "$work/backup/System Volume Information" -path '*Data*' -name '*.c
 truncate -s 30000 "$victim"
 rm -rf "$work/restored2"
 set +e
-"$wine" "$sample" restore "$(w "$work/backup")" "$(w "$work/restored2")" > "$work/restore2.txt" 2> "$work/restore2.err"
+"$wine" "$sample" restore "$(w "$work/backup")" "$(w "$work/restored2")" > "$work/restore2.txt" 2> "$work/restore2.raw"
 rc=$?
+tr -d '\r' < "$work/restore2.raw" > "$work/restore2.err"   # Windows text output ends lines with CRLF
 set -e
 cat "$work/restore2.txt"
 [ "$rc" -eq 1 ] || { echo "expected exit 1 after damage, got $rc"; exit 1; }

@@ -434,6 +434,52 @@ static void test_compression_pays(void **state)
     fix_free(&files[0]);
 }
 
+/* The read-back check is not blind: a damaged payload byte, a damaged stream-map hint
+ * with no Rrtl to fall back on, and a damaged reparse point are all caught. */
+static void test_reader_detects_damage(void **state)
+{
+    (void)state;
+    fix_file files[1];
+    fix_text(&files[0], 300 * KiB, 41);
+    ddp_store_options opt;
+    ddp_store_options_default(&opt);
+    fix_build *b = new_build();
+    fix_build_store(b, &opt, files, 1);
+    const char *data_path[1] = {NULL}, *stream_path[1] = {NULL};
+    assert_int_equal(container_paths(b->store, "\\Data\\", data_path, 1), 1);
+    assert_int_equal(container_paths(b->store, "\\Stream\\", stream_path, 1), 1);
+    size_t len = 0;
+    /* The store owns these bytes; the test damages them in place. */
+    uint8_t *data = (uint8_t *)ddp_mem_store_get(b->store, data_path[0], &len);
+    uint8_t *stream = (uint8_t *)ddp_mem_store_get(b->store, stream_path[0], &len);
+    uint8_t *content = NULL;
+    size_t got = 0;
+    ddp_test_read_info info;
+    const size_t payload_byte = DDP_FIRST_RECORD_OFFSET + DDP_DATA_HEADER_SIZE + 100;
+    data[payload_byte] ^= 0x01;
+    assert_int_not_equal(ddp_test_store_read_file(b->store, b->reparse[0], b->reparse_len[0], &content, &got, &info),
+                         DDP_OK);
+    assert_null(content);
+    data[payload_byte] ^= 0x01;
+    /* The first entry's hint (Smap at record + 0x68, entry + 0x08). */
+    const size_t hint_byte = DDP_FIRST_RECORD_OFFSET + DDP_SMAP_HEADER_SIZE + 8 + 0x08;
+    stream[hint_byte] ^= 0x08;
+    assert_int_not_equal(ddp_test_store_read_file(b->store, b->reparse[0], b->reparse_len[0], &content, &got, &info),
+                         DDP_OK);
+    stream[hint_byte] ^= 0x08;
+    b->reparse[0][0x40] ^= 0x01;
+    assert_int_equal(ddp_test_store_read_file(b->store, b->reparse[0], b->reparse_len[0], &content, &got, &info),
+                     DDP_ERR_CRC);
+    b->reparse[0][0x40] ^= 0x01;
+    assert_int_equal(ddp_test_store_read_file(b->store, b->reparse[0], b->reparse_len[0], &content, &got, &info),
+                     DDP_OK);
+    assert_int_equal(got, files[0].len);
+    assert_memory_equal(content, files[0].data, got);
+    free(content);
+    free_build(b);
+    fix_free(&files[0]);
+}
+
 static void test_options_rejected(void **state)
 {
     (void)state;
@@ -577,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_dedup),
         cmocka_unit_test(test_compression_pays),
+        cmocka_unit_test(test_reader_detects_damage),
         cmocka_unit_test(test_options_rejected),
         cmocka_unit_test(test_empty_files_only),
         cmocka_unit_test(test_dir_sink),

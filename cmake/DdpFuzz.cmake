@@ -4,7 +4,8 @@
 # Included from the top-level CMakeLists.txt before the engine is added, it instruments the
 # whole build (coverage for the fuzzer, AddressSanitizer and UBSan everywhere). Included
 # later (from tests/fuzz only), ddp_fuzz_instrument_engine() instruments ddp_engine alone.
-include_guard(GLOBAL)
+# Guarded per directory, so that tests/fuzz and tests/reliability both see DDP_FUZZ_ACTIVE.
+include_guard(DIRECTORY)
 
 option(DDP_FUZZ "Build the libFuzzer harnesses (clang, native only) and the 'fuzz' CTest label" OFF)
 

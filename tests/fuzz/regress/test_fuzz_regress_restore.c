@@ -33,6 +33,20 @@ static void test_restore_wrong_content_1(void **state)
     LLVMFuzzerTestOneInput(restore_wrong_content_1, sizeof restore_wrong_content_1);
 }
 
+/* 2026-11-22: store 0 (layout 0x0201), 4 KiB reads that claim 121 bytes more than asked,
+ * four bytes of two Data containers changed: file 0 came back S_OK with content
+ * differing from the original (engine of 04:27, which accepted over-long reads). */
+static const uint8_t restore_wrong_content_2[] = {
+    0x04, 0x00, 0xf8, 0x04, 0x00, 0xf8, 0x00, 0x02, 0xff, 0xa3, 0x4b, 0x07, 0x00,
+    0xb0, 0x62, 0xff, 0xff, 0x04, 0x76, 0x00, 0x02, 0xff, 0xa3, 0x00, 0x00, 0x62,
+    0xb0, 0x07, 0x4b, 0xff, 0x02, 0xff, 0xff, 0x04, 0x76, 0x00, 0x00, 0x00};
+
+static void test_restore_wrong_content_2(void **state)
+{
+    (void)state;
+    LLVMFuzzerTestOneInput(restore_wrong_content_2, sizeof restore_wrong_content_2);
+}
+
 /* Hand-made: every byte of the header set, hostile plan from the remaining bytes
  * (negative and huge offsets, indexes past the container count), reads reporting more
  * than asked. */
@@ -53,6 +67,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_restore_wrong_content_1),
+        cmocka_unit_test(test_restore_wrong_content_2),
         cmocka_unit_test(test_restore_hostile_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

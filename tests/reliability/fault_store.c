@@ -232,6 +232,27 @@ static int32_t st_find(void *ctx, const char *dir, uint32_t id, char **path)
     fault_store *s = ctx;
     if (inject(s, FAULT_FIND))
         return s->fail_hr;
+    switch (s->find_lie) {
+    case 1:
+        for (size_t i = 0; i < s->n_files; i++)
+            if (strstr(s->files[i].path, "\\Data\\")) {
+                *path = dup_string(s->files[i].path);
+                return *path ? 0 : (int32_t)0x8007000Eu;
+            }
+        return 1;
+    case 2:
+        *path = dup_string("");
+        return *path ? 0 : (int32_t)0x8007000Eu;
+    case 3:
+        return 0;
+    case 4:
+        return 1;
+    case 5:
+        *path = dup_string("..\\..\\Windows\\System32\\config\\SAM");
+        return *path ? 0 : (int32_t)0x8007000Eu;
+    default:
+        break;
+    }
     size_t dl = strlen(dir);
     const fault_file *best = NULL;
     uint32_t best_gen = 0;

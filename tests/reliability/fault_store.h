@@ -63,6 +63,9 @@ struct fault_store {
     fault_plan_fn plan_hook;
     void *hook_ctx;
     void (*read_hook)(fault_store *s, void *ctx);   /* run at the start of every read */
+    int find_lie;                    /* find_container: 0 honest; 1 a Data container's path;
+                                      * 2 an empty path; 3 S_OK and no path; 4 "none" (1);
+                                      * 5 a path outside the store ("..\\..\\x") */
     /* record */
     uint32_t calls[FAULT_KINDS];
     uint32_t failures_injected;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -265,6 +266,31 @@ static void test_reentrant_same_target(void **state)
     rel_env_free(&e);
 }
 
+/* ---- the store-directory callback ---- */
+
+/* find_container names the wrong file, an empty or foreign path, or says S_OK without a
+ * path: the engine only ever passes such a path back to the application's read; the
+ * files fail cleanly (or, with no answer, are found by probing and restored). */
+static void test_find_container_lies(void **state)
+{
+    (void)state;
+    for (int lie = 1; lie <= 5; lie++) {
+        rel_env e;
+        assert_int_equal(rel_env_build(&e, DDP_LAYOUT_0102, 0), 0);
+        assert_int_equal(rel_env_prepare(&e), 0);
+        e.fs.with_find = 1;
+        e.fs.find_lie = lie;
+        rel_env_run(&e);
+        char what[64];
+        snprintf(what, sizeof what, "find_container lie %d", lie);
+        check_or_fail(&e, what);
+        assert_true(e.fs.calls[FAULT_FIND] >= 1);
+        if (lie == 3 || lie == 4)
+            assert_int_equal(rel_env_restored(&e), lie == 3 ? DEDUP_FILES : 0);
+        rel_env_free(&e);
+    }
+}
+
 /* ---- arguments ---- */
 
 static void test_invalid_arguments(void **state)
@@ -313,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_one_byte_reads),
         cmocka_unit_test(test_reentrant_independent_restore),
         cmocka_unit_test(test_reentrant_same_target),
+        cmocka_unit_test(test_find_container_lies),
         cmocka_unit_test(test_invalid_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

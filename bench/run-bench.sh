@@ -1,0 +1,253 @@
+#!/usr/bin/env bash
+# The restore benchmark of issue 6 in one command: builds (Release), writes deterministic
+# corpora, optimizes each into a chunk store with ddp-mkstore (raw stubs), and measures
+# in the same run, for each corpus: the baseline `cp -r` of the logical files from page
+# cache, the native ddp-restore --out, and the real DdpBackup.dll under Wine through
+# ddp-sample; per size the in-memory engine bench (ddp-bench-restore); once the decoder
+# micro-benchmarks (ddp-bench-codec). Prints a table; writes results.csv, results.json and
+# the raw outputs into --out.
+#
+#   bash bench/run-bench.sh [--sizes small|1g|all] [--out DIR] [--work DIR] [--no-wine]
+#
+#   small: 100 MB x {1, 100, 10,000 files} x {dedup 1x, 5x}   (default)
+#   1g:    small + 1 GB x 100 files x {1x, 5x}
+#   all:   1g + 4 GB x 100 files x {1x, 5x}
+#   tiny:  10 MB x {1, 100, 1,000 files} x {1x, 5x} (a smoke run of the script itself)
+#   --out  results (default build-bench/results); --work corpora, stores and restored
+#          copies (default build-bench/work; corpora and stores are reused when present)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+
+sizes=small out="" work="" wine_on=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --sizes) sizes=$2; shift 2 ;;
+        --out) out=$2; shift 2 ;;
+        --work) work=$2; shift 2 ;;
+        --no-wine) wine_on=0; shift ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        *) echo "run-bench: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+case "$sizes" in tiny|small|1g|all) ;; *) echo "run-bench: --sizes small|1g|all" >&2; exit 2 ;; esac
+
+build=${DDP_BENCH_BUILD_DIR:-$repo/build-bench}
+out=$(realpath -m "${out:-$build/results}")
+work=$(realpath -m "${work:-$build/work}")
+mkdir -p "$out/raw" "$work"
+
+say() { printf '== %s\n' "$*" >&2; }
+
+# --- build -----------------------------------------------------------------------------
+mingw=ON
+[ "$wine_on" = 1 ] || mingw=OFF
+say "building (Release) in $build"
+cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DDDP_BUILD_MINGW=$mingw >/dev/null
+cmake --build "$build" >/dev/null
+bin_corpus=$build/bench/corpus/ddp-bench-corpus
+bin_mkstore=$build/src/tools/mkstore/ddp-mkstore
+bin_restore=$build/src/tools/restore/ddp-restore
+bin_memrestore=$build/bench/restore/ddp-bench-restore
+bin_codec=$build/bench/codec/ddp-bench-codec
+win=$build/x86_64-w64-mingw32/bin
+for b in "$bin_corpus" "$bin_mkstore" "$bin_restore" "$bin_memrestore" "$bin_codec"; do
+    [ -x "$b" ] || { echo "run-bench: $b was not built" >&2; exit 1; }
+done
+
+# --- the machine ----------------------------------------------------------------------------
+machine_json() {
+    local cpu mem
+    cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+    mem=$(awk '/MemTotal/ {print $2}' /proc/meminfo)
+    jq -n --arg cpu "$cpu" --arg date "$(date -u +%FT%TZ)" --arg commit "$(git -C "$repo" rev-parse --short HEAD)" \
+        --arg kernel "$(uname -r)" --arg fs "$(df -T "$work" | awk 'NR==2 {print $2}')" \
+        --argjson nproc "$(nproc)" --argjson mem_kib "$mem" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
+        '{date: $date, commit: $commit, cpu: $cpu, nproc: $nproc, mem_kib: $mem_kib, kernel: $kernel,
+          work_fs: $fs, load_at_start: $load}'
+}
+machine_json >"$out/machine.json"
+
+# --- Wine prefix (once) ----------------------------------------------------------------------
+wine=""
+if [ "$wine_on" = 1 ]; then
+    export WINEPREFIX=$work/wineprefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+    wine=$(command -v wine64 || command -v wine)
+    say "Wine prefix $WINEPREFIX, registering DdpBackup.dll"
+    "$wine" wineboot --init >/dev/null 2>&1 || true
+    "$wine" regsvr32 /s "$(winepath -w "$win/DdpBackup.dll" 2>/dev/null)"
+    wineserver -p 2>/dev/null || true   # keep the server: runs do not pay its start-up
+    export DDPBACKUP_STUB_FILES=1
+fi
+cleanup() { [ -z "$wine" ] || wineserver -k 2>/dev/null || true; }
+trap cleanup EXIT
+
+# --- helpers ------------------------------------------------------------------------------
+# timed FILE CMD...: runs CMD under /usr/bin/time (CPU, peak RSS) between two nanosecond
+# clock readings (wall); FILE gets "wall user sys maxrss_kib".
+timed() {
+    local f=$1 t0 t1; shift
+    t0=$(date +%s%N)
+    /usr/bin/time -f '%U %S %M' -o "$f.ru" "$@"
+    t1=$(date +%s%N)
+    echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", (b - a) / 1e9}') $(cat "$f.ru")" >"$f"
+}
+preread() { find "$@" -type f -print0 | xargs -0 cat >/dev/null; }
+drop() { rm -rf "$@"; sync; }
+same_tree() { diff -rq -x "System Volume Information" "$1" "$2" >/dev/null; }
+
+corpora=()
+if [ "$sizes" = tiny ]; then
+    for f in 1 100 1000; do for d in 1 5; do corpora+=("10M:10485760:$f:$d"); done; done
+else
+    for f in 1 100 10000; do for d in 1 5; do corpora+=("100M:104857600:$f:$d"); done; done
+fi
+if [ "$sizes" = 1g ] || [ "$sizes" = all ]; then for d in 1 5; do corpora+=("1G:1073741824:100:$d"); done; fi
+if [ "$sizes" = all ]; then for d in 1 5; do corpora+=("4G:4294967296:100:$d"); done; fi
+
+rows=$out/rows.jsonl
+: >"$rows"
+
+# --- per size: the in-memory engine bench ----------------------------------------------------
+memory_bench() {
+    local mib=$1 raw=$out/raw/bench-restore-${1}MiB.txt
+    say "in-memory engine bench, $mib MiB"
+    "$bin_memrestore" "$mib" >"$raw"
+    local secs mbs reads bytes minimum seeks rss
+    read -r secs mbs < <(sed -n 's/^restore: .* in \([0-9.]*\) s = \([0-9.]*\) MB\/s.*/\1 \2/p' "$raw")
+    reads=$(sed -n 's/^calls: \([0-9]*\) reads.*/\1/p' "$raw")
+    read -r bytes minimum seeks < <(sed -n 's/^bytes read \([0-9]*\) vs minimum \([0-9]*\) .*backward seeks \([0-9]*\)/\1 \2 \3/p' "$raw")
+    rss=$(sed -n 's/^peak RSS: \([0-9]*\) KiB before.*, \([0-9]*\) KiB after/\2/p' "$raw")
+    jq -n --argjson mib "$mib" --argjson secs "$secs" --argjson mbs "$mbs" --argjson reads "$reads" \
+        --argjson bytes "$bytes" --argjson minimum "$minimum" --argjson seeks "$seeks" --argjson rss "$rss" \
+        '{mib: $mib, seconds: $secs, mb_s: $mbs, read_calls: $reads, bytes_read: $bytes, minimum: $minimum,
+          backward_seeks: $seeks, peak_rss_kib_with_corpus: $rss}' >>"$out/memory.jsonl"
+}
+: >"$out/memory.jsonl"
+if [ "$sizes" = tiny ]; then memory_bench 10; else memory_bench 100; fi
+[ "$sizes" = small ] || [ "$sizes" = tiny ] || memory_bench 1024
+[ "$sizes" != all ] || memory_bench 4096
+
+# --- per corpus ---------------------------------------------------------------------------------
+for c in "${corpora[@]}"; do
+    IFS=: read -r label bytes files dedup <<<"$c"
+    name=${label}-f${files}-x${dedup}
+    dir=$work/$name
+    src=$dir/src vol=$dir/vol
+    if [ ! -f "$dir/ready" ]; then
+        say "$name: corpus and chunk store"
+        rm -rf "$dir" && mkdir -p "$dir"
+        "$bin_corpus" --bytes "$bytes" --files "$files" --dedup "$dedup" --seed 1 "$src" >"$dir/corpus.txt"
+        "$bin_mkstore" --json --min-size 0 --stubs raw "$src" "$vol" >"$dir/mkstore.json"
+        if [ -n "$wine" ]; then
+            "$wine" "$win/ddp-sample.exe" backup "$(winepath -w "$vol")" "$(winepath -w "$dir/backup")" \
+                >"$dir/backup.txt" 2>&1
+        fi
+        touch "$dir/ready"
+    fi
+    cp "$dir/mkstore.json" "$out/raw/$name-mkstore.json"
+    logical=$(jq .logical_bytes "$dir/mkstore.json")
+    store_bytes=$(du -sb "$vol/System Volume Information" | cut -f1)
+    load=$(cut -d' ' -f1 /proc/loadavg)
+
+    say "$name: cp -r baseline (sources pre-read into page cache)"
+    preread "$src"
+    drop "$dir/cp"
+    timed "$out/raw/$name-cp.time" cp -r "$src" "$dir/cp"
+    read -r cp_wall cp_user cp_sys cp_rss <"$out/raw/$name-cp.time"
+    same_tree "$src" "$dir/cp"
+    drop "$dir/cp"
+    # the same copy made durable (ddp-restore and the DLL fsync each file and its folder)
+    timed "$out/raw/$name-cpsync.time" sh -c 'cp -r "$0" "$1" && sync' "$src" "$dir/cp"
+    read -r cps_wall _ _ _ <"$out/raw/$name-cpsync.time"
+    drop "$dir/cp"
+
+    say "$name: native ddp-restore --out"
+    preread "$vol"
+    drop "$dir/native"
+    timed "$out/raw/$name-native.time" "$bin_restore" --store "$vol" --stubs raw --out "$dir/native" --json --quiet \
+        "$vol" >"$out/raw/$name-native.json"
+    read -r n_wall n_user n_sys n_rss <"$out/raw/$name-native.time"
+    same_tree "$src" "$dir/native" || { echo "run-bench: $name: native restore differs" >&2; exit 1; }
+    drop "$dir/native"
+    jq -c '{totals, stats}' "$out/raw/$name-native.json" >"$out/raw/$name-native-stats.json"
+
+    w_wall=null w_inner=null w_calls=null w_media=null
+    if [ -n "$wine" ]; then
+        say "$name: DdpBackup.dll under Wine (ddp-sample restore)"
+        preread "$dir/backup"
+        drop "$dir/wine"
+        timed "$out/raw/$name-wine.time" "$wine" "$win/ddp-sample.exe" restore "$(winepath -w "$dir/backup")" \
+            "$(winepath -w "$dir/wine")" --batch 10000 >"$out/raw/$name-wine.txt" 2>&1
+        read -r w_wall _ _ _ <"$out/raw/$name-wine.time"
+        w_inner=$(sed -n 's/^restored bytes: [0-9]* in \([0-9.]*\) s.*/\1/p' "$out/raw/$name-wine.txt" | tr -d '\r')
+        w_calls=$(sed -n 's/^callbacks: ReadBackupFile=\([0-9]*\) .*/\1/p' "$out/raw/$name-wine.txt" | tr -d '\r')
+        w_media=$(sed -n 's/^media bytes read: \([0-9]*\) .*/\1/p' "$out/raw/$name-wine.txt" | tr -d '\r')
+        same_tree "$src" "$dir/wine" || { echo "run-bench: $name: Wine restore differs" >&2; exit 1; }
+        drop "$dir/wine"
+    fi
+
+    jq -c -n --arg name "$name" --arg size "$label" --argjson files "$files" --argjson dedup "$dedup" \
+        --argjson logical "$logical" --argjson store_bytes "$store_bytes" --arg load "$load" \
+        --slurpfile mk "$dir/mkstore.json" --slurpfile nat "$out/raw/$name-native-stats.json" \
+        --argjson cp "[$cp_wall, $cp_user, $cp_sys, $cp_rss]" --argjson cps "$cps_wall" --argjson nt "[$n_wall, $n_user, $n_sys, $n_rss]" \
+        --argjson w_wall "$w_wall" --argjson w_inner "${w_inner:-null}" --argjson w_calls "${w_calls:-null}" \
+        --argjson w_media "${w_media:-null}" '
+        ($mk[0]) as $m | ($nat[0].stats) as $s |
+        ($m.stored_bytes + $m.unique_chunks * 88 + $m.files * 112 + $m.chunks * 64) as $minimum |
+        def mbs(t): if t > 0 then ($logical / 1e6 / t) else null end;
+        {name: $name, size: $size, files: $files, dedup_target: $dedup, logical_bytes: $logical,
+         chunks: $m.chunks, unique_chunks: $m.unique_chunks, stored_bytes: $m.stored_bytes,
+         store_bytes_on_disk: $store_bytes, dedup_refs_ratio: ($m.chunks / $m.unique_chunks),
+         load1: ($load | tonumber),
+         cp: {wall: $cp[0], user: $cp[1], sys: $cp[2], peak_rss_kib: $cp[3], mb_s: mbs($cp[0])},
+         cp_sync: {wall: $cps, mb_s: mbs($cps)},
+         native: {wall: $nt[0], user: $nt[1], sys: $nt[2], peak_rss_kib: $nt[3], mb_s: mbs($nt[0]),
+                  ratio_vs_cp: (if $nt[0] > 0 then $cp[0] / $nt[0] else null end),
+                  ratio_vs_cp_sync: (if $nt[0] > 0 then $cps / $nt[0] else null end),
+                  read_calls: $s.read_calls, bytes_read: $s.bytes_read, minimum_bytes: $minimum,
+                  bytes_vs_minimum: ($s.bytes_read / $minimum), backward_seeks: $s.backward_seeks,
+                  chunks_read: $s.chunks_read, chunk_refs: $s.chunk_refs, bytes_per_call: ($s.bytes_read / ([$s.read_calls, 1] | max))},
+         wine: {wall: $w_wall, restorefiles_seconds: $w_inner,
+                mb_s: (if $w_wall == null then null else mbs($w_wall) end),
+                mb_s_restorefiles: (if $w_inner == null then null else mbs($w_inner) end),
+                ratio_vs_cp: (if $w_wall == null then null else $cp[0] / $w_wall end),
+                ratio_vs_cp_restorefiles: (if $w_inner == null or $w_inner == 0 then null else $cp[0] / $w_inner end),
+                read_calls: $w_calls, media_bytes: $w_media}}' >>"$rows"
+done
+
+# --- decoder micro-benchmarks -----------------------------------------------------------------
+say "decoder micro-benchmarks (ddp-bench-codec)"
+"$bin_codec" >"$out/raw/bench-codec.txt"
+
+# --- results ------------------------------------------------------------------------------
+jq -n --slurpfile m "$out/machine.json" --slurpfile rows "$rows" --slurpfile mem "$out/memory.jsonl" \
+    --rawfile codec "$out/raw/bench-codec.txt" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
+    '{machine: ($m[0] + {load_at_end: $load}), corpora: $rows, in_memory_engine: $mem, codec_output: $codec}' \
+    >"$out/results.json"
+jq -r '["corpus","files","logical_MB","refs/unique","cp_s","cp_MB/s","native_s","native_MB/s","native/cp",
+        "cp_sync_s","native/cp_sync","native_user_s","native_sys_s","native_rss_KiB","read_calls","bytes_vs_min","back_seeks",
+        "wine_s","wine_MB/s","wine/cp","wine_RestoreFiles_s","wine/cp_RestoreFiles","wine_read_calls","load1"],
+       (.corpora[] | [.name, .files, (.logical_bytes/1e6), .dedup_refs_ratio, .cp.wall, .cp.mb_s, .native.wall,
+        .native.mb_s, .native.ratio_vs_cp, .cp_sync.wall, .native.ratio_vs_cp_sync, .native.user, .native.sys, .native.peak_rss_kib, .native.read_calls,
+        .native.bytes_vs_minimum, .native.backward_seeks, .wine.wall, .wine.mb_s, .wine.ratio_vs_cp,
+        .wine.restorefiles_seconds, .wine.ratio_vs_cp_restorefiles, .wine.read_calls, .load1]) | @csv' \
+    "$out/results.json" >"$out/results.csv"
+
+printf '\n%-16s %6s %8s %5s | %7s %7s %7s | %7s %7s %5s %5s %7s %8s %6s %5s | %7s %6s %6s %6s\n' \
+    corpus files MB dedup cp_s cpMB/s cpsy_s nat_s natMB/s x_cp x_cps natCPU rss_KiB reads b/min wine_s x_cp RF_s RFx_cp
+jq -r '.corpora[] | [.name, .files, (.logical_bytes/1e6), .dedup_refs_ratio, .cp.wall, .cp.mb_s, .cp_sync.wall,
+        .native.wall, .native.mb_s, .native.ratio_vs_cp, .native.ratio_vs_cp_sync, (.native.user + .native.sys), .native.peak_rss_kib, .native.read_calls,
+        .native.bytes_vs_minimum, (.wine.wall // 0), (.wine.ratio_vs_cp // 0), (.wine.restorefiles_seconds // 0),
+        (.wine.ratio_vs_cp_restorefiles // 0)] | @tsv' "$out/results.json" |
+    awk -F'\t' '{printf "%-16s %6d %8.1f %5.2f | %7.3f %7.1f %7.3f | %7.3f %7.1f %5.2f %5.2f %7.2f %8d %6d %5.3f | %7.2f %6.2f %6.2f %6.2f\n",
+        $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19}'
+echo
+echo "in-memory engine (ddp-bench-restore):"
+jq -r '.in_memory_engine[] | "  \(.mib) MiB: \(.mb_s) MB/s, \(.read_calls) reads, bytes/min \(.bytes_read / .minimum * 1000 | round / 1000), backward seeks \(.backward_seeks)"' "$out/results.json"
+echo
+echo "decoders (ddp-bench-codec):"
+sed 's/^/  /' "$out/raw/bench-codec.txt"
+echo
+echo "load average at start $(jq -r .load_at_start "$out/machine.json"), at end $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "results: $out/results.csv, $out/results.json"

@@ -178,7 +178,7 @@ static void test_corrupt_chunk_one_of_three(void **state)
 }
 
 /* The very first chunk read is corrupt while the hash algorithm is still unknown: it
- * matches neither candidate, later chunks reveal the algorithm, its file fails. */
+ * matches neither candidate, so it is corrupt whichever the store uses: its file fails. */
 static void test_corrupt_first_chunk_before_detection(void **state)
 {
     (void)state;
@@ -195,9 +195,34 @@ static void test_corrupt_first_chunk_before_detection(void **state)
     mock_store_corrupt(&e.m, path, off + DDP_DATA_HEADER_SIZE + 7, 0x80);
     assert_int_equal(run(&e, NULL), DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS);
     assert_failed(&e, 0, DDP_HR_FILE_CORRUPT);
-    assert_int_equal(e.t.files[0].abandons, 1);
+    assert_int_equal(e.res[0].status, DDP_ERR_HASH_MISMATCH);
     assert_ok(&e, 1);
     assert_ok(&e, 2);
+    teardown_env(&e);
+}
+
+/* A store whose only chunk is damaged: no chunk ever identifies the algorithm, and the
+ * unverifiable content is not accepted. */
+static void test_only_chunk_corrupt(void **state)
+{
+    (void)state;
+    static const size_t one[1] = {3000};
+    env e;
+    memset(&e, 0, sizeof e);
+    fixture_options(&e.opt, DDP_LAYOUT_0103);
+    e.opt.compress = 0;
+    assert_int_equal(fixture_build(&e.f, &e.opt, 1, one, NULL), 0);
+    mock_store_init(&e.m, e.f.mem);
+    fixture_target(&e.f, &e.t);
+    char path[200];
+    uint64_t off;
+    assert_int_equal(fixture_chunk_location(&e.f, &e.opt, 0, 0, path, sizeof path, &off), 0);
+    assert_int_not_equal(fixture_chunk_location(&e.f, &e.opt, 0, 1, path, sizeof path, &off), 0);
+    assert_int_equal(fixture_chunk_location(&e.f, &e.opt, 0, 0, path, sizeof path, &off), 0);
+    mock_store_corrupt(&e.m, path, off + DDP_DATA_HEADER_SIZE + 1000, 0x01);
+    assert_int_equal(run(&e, NULL), DDP_HR_FILE_CORRUPT);
+    assert_failed(&e, 0, DDP_HR_FILE_CORRUPT);
+    assert_non_null(strstr(e.res[0].message, "neither"));
     teardown_env(&e);
 }
 
@@ -410,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_missing_stream_container),
         cmocka_unit_test(test_corrupt_chunk_one_of_three),
         cmocka_unit_test(test_corrupt_first_chunk_before_detection),
+        cmocka_unit_test(test_only_chunk_corrupt),
         cmocka_unit_test(test_corrupt_record_hash),
         cmocka_unit_test(test_corrupt_stream_map),
         cmocka_unit_test(test_truncated_container),

@@ -6,16 +6,16 @@
  * size and hash equal the stream map's, it decompresses to exactly the logical size the
  * stream map gives, and the hash of that content is the chunk hash. The hash algorithm
  * is the one the options fix, or is detected on the first chunk that matches one of the
- * two candidates (ddp_chunk_hash_identify). A chunk read before the algorithm is known
- * that matches neither is written but marks its files "unverified": when the algorithm
- * becomes known those files fail (DDP_E_FILE_CORRUPT); when no chunk of the whole
- * restore matches either candidate the store uses some other hash, which FORMAT.md §5
- * says a reader must not reject, and the files are finished.
+ * two candidates (ddp_chunk_hash_identify). A chunk that matches neither candidate is
+ * corrupt whichever of the two the store uses, so it fails its files at once, even
+ * before the algorithm is known: content that cannot be verified is never finished
+ * (a store using some third algorithm would fail every file, safely: the stubs keep
+ * their reparse points).
  *
  * A verified chunk is written to every use; a file is finished as soon as all its bytes
  * [0, size) were written (its chunks tile the file exactly: the reparse parser checks
  * the references are contiguous and ddp_stream_map_validate each stream map's range),
- * and the remaining files (zero-length ones, unverified ones) at the end.
+ * and the remaining ones (files of no chunk) at the end.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +50,7 @@ static void corrupt(rs_phase *ph, uint32_t rec, ddp_status st, uint64_t at, cons
     chunk_fail(ph, rec, DDP_HR_FILE_CORRUPT, st, msg);
 }
 
-/* 1: verified, 0: unknown algorithm and no candidate matches, -1: mismatch. */
+/* 1: the content has the expected hash, 0: not (or it could not be computed). */
 static int verify(rs_job *job, const uint8_t *data, size_t len, const uint8_t hash[32])
 {
     if (job->alg == DDP_HASH_UNKNOWN) {
@@ -62,11 +62,11 @@ static int verify(rs_job *job, const uint8_t *data, size_t len, const uint8_t ha
     }
     uint8_t h[DDP_HASH_SIZE];
     if (ddp_chunk_hash(job->alg, data, len, h) != DDP_OK)
-        return -1;
-    return memcmp(h, hash, DDP_HASH_SIZE) == 0 ? 1 : -1;
+        return 0;
+    return memcmp(h, hash, DDP_HASH_SIZE) == 0;
 }
 
-static void write_uses(rs_phase *ph, uint32_t rec, const uint8_t *data, uint32_t len, int verified)
+static void write_uses(rs_phase *ph, uint32_t rec, const uint8_t *data, uint32_t len)
 {
     data_ctx *x = ph->ctx;
     rs_job *job = ph->job;
@@ -92,9 +92,7 @@ static void write_uses(rs_phase *ph, uint32_t rec, const uint8_t *data, uint32_t
         }
         job->stats.bytes_written += len;
         f->written += len;
-        if (!verified)
-            f->unverified = 1;
-        if (f->written == f->size && !f->unverified)
+        if (f->written == f->size)
             rs_file_finish(job, use->file);
     }
 }
@@ -132,13 +130,15 @@ static rs_verdict chunk_consume(rs_phase *ph, uint32_t rec, const uint8_t *bytes
         corrupt(ph, rec, st, r.header_size, what);
         return RS_CONSUMED;
     }
-    int v = verify(ph->job, x->out, ch->logical, ch->hash);
-    if (v < 0) {
-        snprintf(what, sizeof what, "content does not match its %s hash", ddp_hash_alg_name(ph->job->alg));
+    if (!verify(ph->job, x->out, ch->logical, ch->hash)) {
+        if (ph->job->alg == DDP_HASH_UNKNOWN)
+            snprintf(what, sizeof what, "content matches neither a SHA-256 nor a SHA-512 truncated hash");
+        else
+            snprintf(what, sizeof what, "content does not match its %s hash", ddp_hash_alg_name(ph->job->alg));
         corrupt(ph, rec, DDP_ERR_HASH_MISMATCH, r.header_size, what);
         return RS_CONSUMED;
     }
-    write_uses(ph, rec, x->out, ch->logical, v > 0);
+    write_uses(ph, rec, x->out, ch->logical);
     return RS_CONSUMED;
 }
 
@@ -149,12 +149,6 @@ static void settle_files(rs_job *job)
         rs_file *f = &job->files[i];
         if (!rs_file_alive(job, i))
             continue;
-        if (f->unverified && job->alg != DDP_HASH_UNKNOWN) {
-            rs_file_fail(job, i, DDP_HR_FILE_CORRUPT, DDP_ERR_HASH_MISMATCH,
-                         "a chunk matches neither SHA-256 nor SHA-512 truncated, the store uses %s",
-                         ddp_hash_alg_name(job->alg));
-            continue;
-        }
         if (f->written != f->size) {
             rs_file_fail(job, i, DDP_HR_UNEXPECTED, DDP_ERR_TRUNCATED, "only %llu of %llu bytes were restored",
                          (unsigned long long)f->written, (unsigned long long)f->size);

@@ -62,7 +62,6 @@ typedef struct rs_file {
     uint32_t store;         /* index into rs_job.stores */
     uint8_t state;          /* enum rs_file_state */
     uint8_t began;          /* target->begin succeeded */
-    uint8_t unverified;     /* holds a chunk whose hash algorithm is not known yet */
 } rs_file;
 
 /* A chunk store named by the reparse points (one GUID). */

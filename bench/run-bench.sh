@@ -13,6 +13,7 @@
 #   1g:    small + 1 GB x 100 files x {1x, 5x}
 #   all:   1g + 4 GB x 100 files x {1x, 5x}
 #   tiny:  10 MB x {1, 100, 1,000 files} x {1x, 5x} (a smoke run of the script itself)
+#   cp and cp+sync: median of three runs; each restore: one run.
 #   --out  results (default build-bench/results); --work corpora, stores and restored
 #          copies (default build-bench/work; corpora and stores are reused when present)
 set -euo pipefail
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
         --out) out=$2; shift 2 ;;
         --work) work=$2; shift 2 ;;
         --no-wine) wine_on=0; shift ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "run-bench: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -79,6 +80,9 @@ if [ "$wine_on" = 1 ]; then
     wineserver -p 2>/dev/null || true   # keep the server: runs do not pay its start-up
     export DDPBACKUP_STUB_FILES=1
 fi
+# eatmydata (Debian package) turns fsync into a no-op: optional extra runs without durability
+nosync=$(command -v eatmydata || true)
+
 cleanup() { [ -z "$wine" ] || wineserver -k 2>/dev/null || true; }
 trap cleanup EXIT
 
@@ -152,15 +156,20 @@ for c in "${corpora[@]}"; do
 
     say "$name: cp -r baseline (sources pre-read into page cache)"
     preread "$src"
-    drop "$dir/cp"
-    timed "$out/raw/$name-cp.time" cp -r "$src" "$dir/cp"
+    # cp is cheap: three runs each, the median kept (the machine is shared)
+    for i in 1 2 3; do
+        drop "$dir/cp"
+        timed "$out/raw/$name-cp.time.$i" cp -r "$src" "$dir/cp"
+        same_tree "$src" "$dir/cp"
+        drop "$dir/cp"
+        # the same copy made durable (ddp-restore and the DLL fsync each file and its folder)
+        timed "$out/raw/$name-cpsync.time.$i" sh -c 'cp -r "$0" "$1" && sync' "$src" "$dir/cp"
+        drop "$dir/cp"
+    done
+    cat "$out/raw/$name-cp.time".[123] | sort -n | sed -n 2p >"$out/raw/$name-cp.time"
+    cat "$out/raw/$name-cpsync.time".[123] | sort -n | sed -n 2p >"$out/raw/$name-cpsync.time"
     read -r cp_wall cp_user cp_sys cp_rss <"$out/raw/$name-cp.time"
-    same_tree "$src" "$dir/cp"
-    drop "$dir/cp"
-    # the same copy made durable (ddp-restore and the DLL fsync each file and its folder)
-    timed "$out/raw/$name-cpsync.time" sh -c 'cp -r "$0" "$1" && sync' "$src" "$dir/cp"
     read -r cps_wall _ _ _ <"$out/raw/$name-cpsync.time"
-    drop "$dir/cp"
 
     say "$name: native ddp-restore --out"
     preread "$vol"
@@ -170,9 +179,17 @@ for c in "${corpora[@]}"; do
     read -r n_wall n_user n_sys n_rss <"$out/raw/$name-native.time"
     same_tree "$src" "$dir/native" || { echo "run-bench: $name: native restore differs" >&2; exit 1; }
     drop "$dir/native"
+    ns_wall=null
+    if [ -n "$nosync" ]; then   # the same restore with fsync made a no-op: the cost of durability
+        timed "$out/raw/$name-native-nosync.time" "$nosync" "$bin_restore" --store "$vol" --stubs raw \
+            --out "$dir/native" --quiet "$vol"
+        read -r ns_wall _ _ _ <"$out/raw/$name-native-nosync.time"
+        same_tree "$src" "$dir/native" || { echo "run-bench: $name: native restore differs" >&2; exit 1; }
+        drop "$dir/native"
+    fi
     jq -c '{totals, stats}' "$out/raw/$name-native.json" >"$out/raw/$name-native-stats.json"
 
-    w_wall=null w_inner=null w_calls=null w_media=null
+    w_wall=null w_inner=null w_calls=null w_media=null w_ns=null
     if [ -n "$wine" ]; then
         say "$name: DdpBackup.dll under Wine (ddp-sample restore)"
         preread "$dir/backup"
@@ -185,12 +202,20 @@ for c in "${corpora[@]}"; do
         w_media=$(sed -n 's/^media bytes read: \([0-9]*\) .*/\1/p' "$out/raw/$name-wine.txt" | tr -d '\r')
         same_tree "$src" "$dir/wine" || { echo "run-bench: $name: Wine restore differs" >&2; exit 1; }
         drop "$dir/wine"
+        if [ -n "$nosync" ]; then
+            timed "$out/raw/$name-wine-nosync.time" "$nosync" "$wine" "$win/ddp-sample.exe" restore \
+                "$(winepath -w "$dir/backup")" "$(winepath -w "$dir/wine")" --batch 10000 \
+                >"$out/raw/$name-wine-nosync.txt" 2>&1
+            w_ns=$(sed -n 's/^restored bytes: [0-9]* in \([0-9.]*\) s.*/\1/p' "$out/raw/$name-wine-nosync.txt" | tr -d '\r')
+            same_tree "$src" "$dir/wine" || { echo "run-bench: $name: Wine restore differs" >&2; exit 1; }
+            drop "$dir/wine"
+        fi
     fi
 
     jq -c -n --arg name "$name" --arg size "$label" --argjson files "$files" --argjson dedup "$dedup" \
         --argjson logical "$logical" --argjson store_bytes "$store_bytes" --arg load "$load" \
         --slurpfile mk "$dir/mkstore.json" --slurpfile nat "$out/raw/$name-native-stats.json" \
-        --argjson cp "[$cp_wall, $cp_user, $cp_sys, $cp_rss]" --argjson cps "$cps_wall" --argjson nt "[$n_wall, $n_user, $n_sys, $n_rss]" \
+        --argjson cp "[$cp_wall, $cp_user, $cp_sys, $cp_rss]" --argjson cps "$cps_wall" --argjson ns "$ns_wall" --argjson w_ns "${w_ns:-null}" --argjson nt "[$n_wall, $n_user, $n_sys, $n_rss]" \
         --argjson w_wall "$w_wall" --argjson w_inner "${w_inner:-null}" --argjson w_calls "${w_calls:-null}" \
         --argjson w_media "${w_media:-null}" '
         ($mk[0]) as $m | ($nat[0].stats) as $s |
@@ -208,7 +233,11 @@ for c in "${corpora[@]}"; do
                   read_calls: $s.read_calls, bytes_read: $s.bytes_read, minimum_bytes: $minimum,
                   bytes_vs_minimum: ($s.bytes_read / $minimum), backward_seeks: $s.backward_seeks,
                   chunks_read: $s.chunks_read, chunk_refs: $s.chunk_refs, bytes_per_call: ($s.bytes_read / ([$s.read_calls, 1] | max))},
-         wine: {wall: $w_wall, restorefiles_seconds: $w_inner,
+         native_nosync: {wall: $ns, mb_s: (if $ns == null then null else mbs($ns) end),
+                         ratio_vs_cp: (if $ns == null then null else $cp[0] / $ns end)},
+         wine: {restorefiles_seconds_nosync: $w_ns,
+                ratio_vs_cp_restorefiles_nosync: (if $w_ns == null or $w_ns == 0 then null else $cp[0] / $w_ns end),
+                wall: $w_wall, restorefiles_seconds: $w_inner,
                 mb_s: (if $w_wall == null then null else mbs($w_wall) end),
                 mb_s_restorefiles: (if $w_inner == null then null else mbs($w_inner) end),
                 ratio_vs_cp: (if $w_wall == null then null else $cp[0] / $w_wall end),
@@ -226,22 +255,24 @@ jq -n --slurpfile m "$out/machine.json" --slurpfile rows "$rows" --slurpfile mem
     '{machine: ($m[0] + {load_at_end: $load}), corpora: $rows, in_memory_engine: $mem, codec_output: $codec}' \
     >"$out/results.json"
 jq -r '["corpus","files","logical_MB","refs/unique","cp_s","cp_MB/s","native_s","native_MB/s","native/cp",
-        "cp_sync_s","native/cp_sync","native_user_s","native_sys_s","native_rss_KiB","read_calls","bytes_vs_min","back_seeks",
-        "wine_s","wine_MB/s","wine/cp","wine_RestoreFiles_s","wine/cp_RestoreFiles","wine_read_calls","load1"],
+        "cp_sync_s","native/cp_sync","native_nosync_s","native_nosync/cp","native_user_s","native_sys_s","native_rss_KiB","read_calls","bytes_vs_min","back_seeks",
+        "wine_s","wine_MB/s","wine/cp","wine_RestoreFiles_s","wine/cp_RestoreFiles","wine_RestoreFiles_nosync_s","wine_nosync/cp_RestoreFiles","wine_read_calls","load1"],
        (.corpora[] | [.name, .files, (.logical_bytes/1e6), .dedup_refs_ratio, .cp.wall, .cp.mb_s, .native.wall,
-        .native.mb_s, .native.ratio_vs_cp, .cp_sync.wall, .native.ratio_vs_cp_sync, .native.user, .native.sys, .native.peak_rss_kib, .native.read_calls,
+        .native.mb_s, .native.ratio_vs_cp, .cp_sync.wall, .native.ratio_vs_cp_sync, .native_nosync.wall, .native_nosync.ratio_vs_cp, .native.user, .native.sys, .native.peak_rss_kib, .native.read_calls,
         .native.bytes_vs_minimum, .native.backward_seeks, .wine.wall, .wine.mb_s, .wine.ratio_vs_cp,
-        .wine.restorefiles_seconds, .wine.ratio_vs_cp_restorefiles, .wine.read_calls, .load1]) | @csv' \
+        .wine.restorefiles_seconds, .wine.ratio_vs_cp_restorefiles, .wine.restorefiles_seconds_nosync,
+        .wine.ratio_vs_cp_restorefiles_nosync, .wine.read_calls, .load1]) | @csv' \
     "$out/results.json" >"$out/results.csv"
 
-printf '\n%-16s %6s %8s %5s | %7s %7s %7s | %7s %7s %5s %5s %7s %8s %6s %5s | %7s %6s %6s %6s\n' \
-    corpus files MB dedup cp_s cpMB/s cpsy_s nat_s natMB/s x_cp x_cps natCPU rss_KiB reads b/min wine_s x_cp RF_s RFx_cp
+printf '\n%-16s %6s %8s %5s | %7s %7s %7s | %7s %7s %5s %5s %7s %8s %6s %5s | %7s %6s %6s %6s | %6s %8s\n' \
+    corpus files MB dedup cp_s cpMB/s cpsy_s nat_s natMB/s x_cp x_cps natCPU rss_KiB reads b/min wine_s x_cp RF_s RFx_cp nsx_cp nsRFx_cp
 jq -r '.corpora[] | [.name, .files, (.logical_bytes/1e6), .dedup_refs_ratio, .cp.wall, .cp.mb_s, .cp_sync.wall,
         .native.wall, .native.mb_s, .native.ratio_vs_cp, .native.ratio_vs_cp_sync, (.native.user + .native.sys), .native.peak_rss_kib, .native.read_calls,
         .native.bytes_vs_minimum, (.wine.wall // 0), (.wine.ratio_vs_cp // 0), (.wine.restorefiles_seconds // 0),
-        (.wine.ratio_vs_cp_restorefiles // 0)] | @tsv' "$out/results.json" |
-    awk -F'\t' '{printf "%-16s %6d %8.1f %5.2f | %7.3f %7.1f %7.3f | %7.3f %7.1f %5.2f %5.2f %7.2f %8d %6d %5.3f | %7.2f %6.2f %6.2f %6.2f\n",
-        $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19}'
+        (.wine.ratio_vs_cp_restorefiles // 0), (.native_nosync.ratio_vs_cp // 0),
+        (.wine.ratio_vs_cp_restorefiles_nosync // 0)] | @tsv' "$out/results.json" |
+    awk -F'\t' '{printf "%-16s %6d %8.1f %5.2f | %7.3f %7.1f %7.3f | %7.3f %7.1f %5.2f %5.2f %7.2f %8d %6d %5.3f | %7.2f %6.2f %6.2f %6.2f | %6.2f %8.2f\n",
+        $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21}'
 echo
 echo "in-memory engine (ddp-bench-restore):"
 jq -r '.in_memory_engine[] | "  \(.mib) MiB: \(.mb_s) MB/s, \(.read_calls) reads, bytes/min \(.bytes_read / .minimum * 1000 | round / 1000), backward seeks \(.backward_seeks)"' "$out/results.json"

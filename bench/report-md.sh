@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Renders a results.json of bench/run-bench.sh as Markdown tables (for BENCHMARKS.md):
+# the machine, the per-corpus restore table, the scaling table (cost per MB) and the
+# in-memory engine figures.    bash bench/report-md.sh build-bench/results/results.json
+set -euo pipefail
+r=${1:?usage: report-md.sh results.json}
+
+jq -r '.machine | "- Date: \(.date); commit \(.commit)\n- CPU: \(.cpu), \(.nproc) cores (nproc); RAM \(.mem_kib / 1048576 * 10 | round / 10) GiB; kernel \(.kernel); work file system \(.work_fs)\n- Load average (1/5/15 min): \(.load_at_start) at start, \(.load_at_end) at end (shared machine)"' "$r"
+echo
+echo "### Restore against cp (wall seconds; x = cp time / restore time = restore MB/s / cp MB/s)"
+echo
+echo "| corpus | files | MB | refs/unique | store MB | cp s | cp MB/s | cp+sync s | native s | native MB/s | x cp | x cp+sync | native CPU s | peak RSS MiB | read calls | bytes / min | back seeks | Wine s | x cp | RestoreFiles s | x cp | Wine reads | load1 |"
+echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+jq -r 'def f(n): if . == null then "-" else (. * pow(10; n) | round / pow(10; n) | tostring) end;
+  .corpora[] | "| \(.name) | \(.files) | \(.logical_bytes / 1e6 | f(1)) | \(.dedup_refs_ratio | f(2)) | \(.store_bytes_on_disk / 1e6 | f(1)) | \(.cp.wall | f(3)) | \(.cp.mb_s | f(0)) | \(.cp_sync.wall | f(3)) | \(.native.wall | f(3)) | \(.native.mb_s | f(0)) | \(.native.ratio_vs_cp | f(2)) | \(.native.ratio_vs_cp_sync | f(2)) | \((.native.user + .native.sys) | f(2)) | \(.native.peak_rss_kib / 1024 | f(1)) | \(.native.read_calls) | \(.native.bytes_vs_minimum | f(4)) | \(.native.backward_seeks) | \(.wine.wall | f(2)) | \(.wine.ratio_vs_cp | f(2)) | \(.wine.restorefiles_seconds | f(3)) | \(.wine.ratio_vs_cp_restorefiles | f(2)) | \(.wine.read_calls) | \(.load1) |"' "$r"
+echo
+echo "### Scaling (100-file corpora; cost per logical MB)"
+echo
+echo "| corpus | MB | native ms/MB | native CPU ms/MB | cp ms/MB | read calls/MB | peak RSS MiB | RestoreFiles ms/MB |"
+echo "|---|--:|--:|--:|--:|--:|--:|--:|"
+jq -r 'def f(n): if . == null then "-" else (. * pow(10; n) | round / pow(10; n) | tostring) end;
+  .corpora[] | select(.files == 100) | (.logical_bytes / 1e6) as $mb |
+  "| \(.name) | \($mb | f(0)) | \(.native.wall * 1000 / $mb | f(2)) | \((.native.user + .native.sys) * 1000 / $mb | f(2)) | \(.cp.wall * 1000 / $mb | f(2)) | \(.native.read_calls / $mb | f(3)) | \(.native.peak_rss_kib / 1024 | f(1)) | \(if .wine.restorefiles_seconds == null then null else .wine.restorefiles_seconds * 1000 / $mb end | f(2)) |"' "$r"
+echo
+echo "### In-memory engine (ddp-bench-restore: its own corpus, store in memory, no file system)"
+echo
+echo "| MiB | MB/s | read calls | bytes / min | back seeks | peak RSS MiB (incl. corpus and store in memory) |"
+echo "|--:|--:|--:|--:|--:|--:|"
+jq -r '.in_memory_engine[] | "| \(.mib) | \(.mb_s) | \(.read_calls) | \(.bytes_read / .minimum * 10000 | round / 10000) | \(.backward_seeks) | \(.peak_rss_kib_with_corpus / 1024 | round) |"' "$r"
+echo
+echo "### Decoders (ddp-bench-codec, one core)"
+echo
+echo '```'
+jq -r .codec_output "$r"
+echo '```'

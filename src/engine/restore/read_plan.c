@@ -83,7 +83,7 @@ static rs_extent *ask_order(rs_phase *ph, const uint32_t *sorted, uint32_t *n_ex
     free(paths);
     if (hr < 0 || !plan)
         entries = 0;
-    rs_extent *ext = entries ? malloc(entries * sizeof *ext) : NULL;
+    rs_extent *ext = entries ? calloc(entries, sizeof *ext) : NULL;   /* calloc: the count is the application's; no wrap on 32-bit */
     if (entries && !ext)
         ph->job->out_of_memory = 1;
     for (uint32_t i = 0; ext && i < entries; i++) {

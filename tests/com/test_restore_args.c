@@ -144,6 +144,38 @@ static void test_plain_file_is_not_dedup(void **state)
     DeleteFileW(path);
 }
 
+/* A directory, a missing file, an empty path: clear per-file errors, nothing created. */
+static void test_bad_target_paths(void **state)
+{
+    WCHAR dir[MAX_PATH], missing[MAX_PATH];
+    BSTR paths[3];
+    HRESULT results[3];
+    (void)state;
+
+    wcscpy(dir, temp_dir);
+    wcscat(dir, L"ddp-a-directory");
+    CreateDirectoryW(dir, NULL);
+    wcscpy(missing, temp_dir);
+    wcscat(missing, L"ddp-no-such-file.bin");
+    DeleteFileW(missing);
+    paths[0] = SysAllocString(dir);
+    paths[1] = SysAllocString(missing);
+    paths[2] = SysAllocString(L"");
+    fill(results, 3);
+    assert_true(FAILED(IDedupBackupSupport_RestoreFiles(object, 3, paths, test_store_callback(store),
+                                                        DEDUP_RECONSTRUCT_UNOPTIMIZED, results)));
+    for (int i = 0; i < 3; i++) {
+        assert_true(FAILED(results[i]));
+        assert_int_not_equal(results[i], SENTINEL);
+    }
+    assert_true(GetFileAttributesW(dir) & FILE_ATTRIBUTE_DIRECTORY);
+    assert_int_equal(GetFileAttributesW(missing), INVALID_FILE_ATTRIBUTES);
+    assert_int_equal(test_store_refcount(store), 1);
+    for (int i = 0; i < 3; i++)
+        SysFreeString(paths[i]);
+    RemoveDirectoryW(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -153,6 +185,7 @@ int main(void)
         cmocka_unit_test(test_bad_flags),
         cmocka_unit_test(test_no_files),
         cmocka_unit_test(test_plain_file_is_not_dedup),
+        cmocka_unit_test(test_bad_target_paths),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -3,7 +3,8 @@
 # installs what is missing, builds natively and with MinGW-w64, then one CTest run
 # executes the native tests and the Windows tests under Wine (in a private prefix);
 # then the native tests again under AddressSanitizer + UBSan, a bounded run of every fuzzer
-# (FUZZ_SECONDS each, default 10), and the native unit tests under valgrind memcheck.
+# (FUZZ_SECONDS each, default 10), the concurrency test under ThreadSanitizer, and the
+# native unit tests under valgrind memcheck.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,9 @@ echo "== fuzzing: every libFuzzer harness for ${FUZZ_SECONDS:=10} s (clang, ASan
 CC=clang cmake -S . -B "$build-fuzz" -G Ninja -DDDP_FUZZ=ON -DDDP_BUILD_MINGW=OFF >/dev/null
 cmake --build "$build-fuzz"
 (cd "$build-fuzz" && FUZZ_SECONDS=$FUZZ_SECONDS ctest --output-on-failure -L fuzz)
+
+echo "== concurrency: the engine under ThreadSanitizer"
+sh tests/reliability/run-tsan.sh "$build-tsan"
 
 echo "== tests: native under valgrind memcheck"
 cmake -S . -B "$build-valgrind" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDP_VALGRIND=ON -DDDP_BUILD_MINGW=OFF >/dev/null

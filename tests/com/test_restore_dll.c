@@ -309,6 +309,43 @@ static void test_ten_thousand_files(void **state)
     free(sizes);
 }
 
+/* The path forms applications pass: "D:\\dir\\file", "\\\\?\\D:\\dir\\file" and "\\dir\\file"
+ * (root of the current drive). */
+static void test_path_forms(void **state)
+{
+    static const size_t sizes[] = { 120000, 130000, 140000 };
+    ddp_store_options opt;
+    dll_fixture f;
+    WCHAR form[MAX_PATH + 8], old_dir[MAX_PATH], drive[4];
+    BSTR original[3];
+    (void)state;
+
+    options(&opt, DDP_LAYOUT_0103, 1u << 30, 0);
+    assert_int_equal(fixture_create(&f, L"forms", &opt, 23, 3, sizes), 0);
+    assert_true(f.paths[0][1] == L':');
+    for (int i = 0; i < 3; i++)
+        original[i] = f.paths[i];
+    wcscpy(form, L"\\\\?\\");
+    wcscat(form, original[1]);
+    f.paths[1] = SysAllocString(form);
+    f.paths[2] = SysAllocString(original[2] + 2);   /* drop "C:" */
+    GetCurrentDirectoryW(MAX_PATH, old_dir);
+    drive[0] = original[2][0];
+    drive[1] = L':';
+    drive[2] = L'\\';
+    drive[3] = 0;
+    assert_true(SetCurrentDirectoryW(drive));
+    restore_all_ok(&f, TRUE, TEST_PLAN_NONE);
+    SetCurrentDirectoryW(old_dir);
+    for (int i = 1; i < 3; i++) {
+        SysFreeString(f.paths[i]);
+        f.paths[i] = original[i];
+    }
+    for (uint32_t i = 0; i < 3; i++)
+        assert_true(fixture_file_matches(&f, i));
+    fixture_destroy(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_corrupt_chunk_fails_one_file),
         cmocka_unit_test(test_missing_container),
         cmocka_unit_test(test_non_dedup_file),
+        cmocka_unit_test(test_path_forms),
         cmocka_unit_test(test_ten_thousand_files),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -14,6 +14,13 @@ echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|-
 jq -r 'def f(n): if . == null then "-" else (. * pow(10; n) | round / pow(10; n) | tostring) end;
   .corpora[] | "| \(.name) | \(.files) | \(.logical_bytes / 1e6 | f(1)) | \(.dedup_refs_ratio | f(2)) | \(.store_bytes_on_disk / 1e6 | f(1)) | \(.cp.wall | f(3)) | \(.cp.mb_s | f(0)) | \(.cp_sync.wall | f(3)) | \(.native.wall | f(3)) | \(.native.mb_s | f(0)) | \(.native.ratio_vs_cp | f(2)) | \(.native.ratio_vs_cp_sync | f(2)) | \((.native.user + .native.sys) | f(2)) | \(.native.peak_rss_kib / 1024 | f(1)) | \(.native.read_calls) | \(.native.bytes_vs_minimum | f(4)) | \(.native.backward_seeks) | \(.wine.wall | f(2)) | \(.wine.ratio_vs_cp | f(2)) | \(.wine.restorefiles_seconds | f(3)) | \(.wine.ratio_vs_cp_restorefiles | f(2)) | \(.wine.read_calls) | \(.load1) |"' "$r"
 echo
+echo "### Without fsync (eatmydata): restore time when durability costs nothing"
+echo
+echo "| corpus | cp s | native s | native no-fsync s | x cp | RestoreFiles s | RestoreFiles no-fsync s | x cp |"
+echo "|---|--:|--:|--:|--:|--:|--:|--:|"
+jq -r 'def f(n): if . == null then "-" else (. * pow(10; n) | round / pow(10; n) | tostring) end;
+  .corpora[] | select(.native_nosync != null) | "| \(.name) | \(.cp.wall | f(3)) | \(.native.wall | f(3)) | \(.native_nosync.wall | f(3)) | \(.native_nosync.ratio_vs_cp | f(2)) | \(.wine.restorefiles_seconds | f(3)) | \(.wine.restorefiles_seconds_nosync | f(3)) | \(.wine.ratio_vs_cp_restorefiles_nosync | f(2)) |"' "$r"
+echo
 echo "### Scaling (100-file corpora; cost per logical MB)"
 echo
 echo "| corpus | MB | native ms/MB | native CPU ms/MB | cp ms/MB | read calls/MB | peak RSS MiB | RestoreFiles ms/MB |"

@@ -22,6 +22,9 @@ struct test_store {
     WCHAR announced_path[MAX_PATH];
     DDP_FILE_EXTENT *announced;
     ULONG announced_count, announced_next;
+    test_hostile hostile;
+    IDedupBackupSupport *reenter_support;
+    HRESULT *reenter_result;
 };
 
 static test_store *from_callback(IDedupReadFileCallback *iface)
@@ -104,6 +107,14 @@ static HRESULT WINAPI cb_ReadBackupFile(IDedupReadFileCallback *iface, BSTR path
 
     (void)flags;
     s->counts.reads++;
+    if (s->hostile == TEST_HOSTILE_REENTER && s->reenter_support) {
+        IDedupBackupSupport *inner = s->reenter_support;
+        BSTR self = SysAllocString(L"C:\\windows\\win.ini");
+        s->reenter_support = NULL;   /* once */
+        *s->reenter_result = IDedupBackupSupport_RestoreFiles(inner, 1, &self, iface, DEDUP_RECONSTRUCT_UNOPTIMIZED,
+                                                              NULL);
+        SysFreeString(self);
+    }
     check_announced(s, path, offset, size);
     *returned = 0;
     full_path(s, path, full);
@@ -121,6 +132,8 @@ static HRESULT WINAPI cb_ReadBackupFile(IDedupReadFileCallback *iface, BSTR path
     }
     CloseHandle(h);
     *returned = got;   /* short at end of file, like the public sample */
+    if (s->hostile == TEST_HOSTILE_OVERREPORT)
+        *returned = size + 100;
     s->counts.bytes_read += got;
     return S_OK;
 }
@@ -144,6 +157,22 @@ static HRESULT WINAPI cb_OrderContainersRestore(IDedupReadFileCallback *iface, U
     *plan = NULL;
     if (s->plan == TEST_PLAN_FAIL)
         return E_FAIL;
+    if (s->hostile == TEST_HOSTILE_NULL_PLAN_COUNT) {
+        *entries = 5;
+        return S_OK;
+    }
+    if (s->hostile == TEST_HOSTILE_BAD_PLAN) {
+        static const DEDUP_CONTAINER_EXTENT bad[] = {
+            { 999, 0, 4096 }, { 0, -4096, 8192 }, { 0, 0, 0 }, { 0, 0x7FFFFFFFFFFFF000LL, 0x7FFFFFFFFFFFFFFFLL },
+            { 0xFFFFFFFF, 0, -1 }, { 0, 100, -5 },
+        };
+        *plan = CoTaskMemAlloc(sizeof bad);
+        if (!*plan)
+            return E_OUTOFMEMORY;
+        memcpy(*plan, bad, sizeof bad);
+        *entries = sizeof bad / sizeof bad[0];
+        return S_OK;
+    }
     if (s->plan == TEST_PLAN_NONE || n == 0)
         return S_OK;
     *plan = CoTaskMemAlloc(2 * n * sizeof **plan);
@@ -252,3 +281,10 @@ IDedupReadFileCallback *test_store_callback(test_store *s) { return &s->IDedupRe
 void test_store_get_counts(const test_store *s, test_store_counts *out) { *out = s->counts; }
 LONG test_store_refcount(const test_store *s) { return s->refcount; }
 void test_store_release(test_store *s) { cb_Release(&s->IDedupReadFileCallback_iface); }
+
+void test_store_set_hostile(test_store *s, test_hostile mode, IDedupBackupSupport *support, HRESULT *reenter_result)
+{
+    s->hostile = mode;
+    s->reenter_support = support;
+    s->reenter_result = reenter_result;
+}

@@ -16,6 +16,15 @@ typedef enum test_plan_kind {
     TEST_PLAN_FAIL      /* OrderContainersRestore fails */
 } test_plan_kind;
 
+/* Misbehaviour a test can ask of the store (issue 7: hostile applications). */
+typedef enum test_hostile {
+    TEST_HOSTILE_NONE,
+    TEST_HOSTILE_OVERREPORT,      /* ReadBackupFile claims more bytes than asked */
+    TEST_HOSTILE_NULL_PLAN_COUNT, /* S_OK, *ReadPlan NULL with a non-zero count */
+    TEST_HOSTILE_BAD_PLAN,        /* indexes out of range, negative and huge offsets, zero lengths */
+    TEST_HOSTILE_REENTER          /* the first ReadBackupFile calls RestoreFiles again */
+} test_hostile;
+
 typedef struct test_store_counts {
     ULONG reads, previews, orders, finds;
     ULONG unannounced_reads;   /* container reads that did not match the preview's list */
@@ -30,6 +39,9 @@ test_store *test_store_new(const WCHAR *root, BOOL with_directory, test_plan_kin
 IDedupReadFileCallback *test_store_callback(test_store *s);
 void test_store_get_counts(const test_store *s, test_store_counts *out);
 LONG test_store_refcount(const test_store *s);
+/* Makes the store misbehave; for TEST_HOSTILE_REENTER, support is the object to re-enter
+ * and *reenter_result gets the inner call's result. */
+void test_store_set_hostile(test_store *s, test_hostile mode, IDedupBackupSupport *support, HRESULT *reenter_result);
 /* Drops the creator's reference. */
 void test_store_release(test_store *s);
 

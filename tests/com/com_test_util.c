@@ -85,3 +85,20 @@ void test_typelib_key(WCHAR *out, size_t cap)
     wcscpy(out, L"TypeLib\\");
     wcscat(out, guid);
 }
+
+int test_com_begin(IDedupBackupSupport **support)
+{
+    SetEnvironmentVariableW(L"DDPBACKUP_STUB_FILES", L"1");
+    if (test_regsvr32(FALSE) != 0 || FAILED(CoInitializeEx(NULL, COINIT_MULTITHREADED)))
+        return -1;
+    return SUCCEEDED(CoCreateInstance(&CLSID_DedupBackupSupport, NULL, CLSCTX_INPROC_SERVER,
+                                      &IID_IDedupBackupSupport, (void **)support)) ? 0 : -1;
+}
+
+void test_com_end(IDedupBackupSupport *support)
+{
+    if (support)
+        IDedupBackupSupport_Release(support);
+    CoUninitialize();
+    test_regsvr32(TRUE);
+}

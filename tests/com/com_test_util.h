@@ -7,6 +7,8 @@
 
 #include <windows.h>
 
+#include "ddpbackup.h"
+
 /* Full path of DdpBackup.dll (beside the test program). */
 const WCHAR *test_dll_path(void);
 /* Runs "regsvr32 /s [/u] <dll>" and returns its exit code (-1 if it could not start). */
@@ -17,5 +19,11 @@ BOOL test_reg_key_exists(const WCHAR *key);
 /* "CLSID\{73D6B2AD-...}" + suffix, and "TypeLib\{07AD57AF-...}". */
 void test_class_key(WCHAR *out, size_t cap, const WCHAR *suffix);
 void test_typelib_key(WCHAR *out, size_t cap);
+
+/* For the end-to-end tests: stub-file mode on, DLL registered, COM (MTA) initialised,
+ * a DedupBackupSupport object created. Returns 0 on success. */
+int test_com_begin(IDedupBackupSupport **support);
+/* Undoes test_com_begin. */
+void test_com_end(IDedupBackupSupport *support);
 
 #endif

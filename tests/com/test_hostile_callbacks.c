@@ -24,19 +24,13 @@ static IDedupBackupSupport *support;
 static int setup(void **state)
 {
     (void)state;
-    SetEnvironmentVariableW(L"DDPBACKUP_STUB_FILES", L"1");
-    if (test_regsvr32(FALSE) != 0 || FAILED(CoInitializeEx(NULL, COINIT_MULTITHREADED)))
-        return -1;
-    return SUCCEEDED(CoCreateInstance(&CLSID_DedupBackupSupport, NULL, CLSCTX_INPROC_SERVER,
-                                      &IID_IDedupBackupSupport, (void **)&support)) ? 0 : -1;
+    return test_com_begin(&support);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    IDedupBackupSupport_Release(support);
-    CoUninitialize();
-    test_regsvr32(TRUE);
+    test_com_end(support);
     return 0;
 }
 

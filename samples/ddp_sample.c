@@ -5,7 +5,8 @@
  *   ddp-sample backup  <volume root> <backup folder>
  *   ddp-sample restore <backup folder> <target root> [--batch N]
  *
- * restore puts every file back; dedup stubs come back as stubs (their reparse points),
+ * restore puts every file back; dedup stubs come back as stubs (their reparse points, with
+ * BackupWrite),
  * then IDedupBackupSupport::RestoreFiles rebuilds their content from the chunk store in
  * the backup, reading it through our IDedupReadFileCallback (backup_store.c). At most
  * 10,000 files go into one RestoreFiles call. Under Wine, which has no reparse points,

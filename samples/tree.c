@@ -3,8 +3,8 @@
  *
  * On Windows a dedup stub is a file with a dedup reparse point (IO_REPARSE_TAG_DEDUP);
  * we keep its reparse buffer (FSCTL_GET_REPARSE_POINT) and its logical size, and at
- * restore recreate it: a sparse file of that size with the reparse point set back
- * (FSCTL_SET_REPARSE_POINT). Under Wine, which has no reparse points, stubs are "stub
+ * restore recreate it: a sparse file of that size, and the reparse point put back with
+ * BackupWrite as a BACKUP_REPARSE_DATA stream, the way backup products restore it. Under Wine, which has no reparse points, stubs are "stub
  * files" whose content is the raw reparse buffer (DDPBACKUP_STUB_FILES=1): they are
  * recognised by their tag and copied as they are.
  *
@@ -13,6 +13,7 @@
  */
 #include <windows.h>
 #include <winioctl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <wchar.h>
@@ -195,7 +196,31 @@ DWORD tree_backup(const WCHAR *volume_root, const WCHAR *backup_root, BOOL stub_
     return err;
 }
 
-/* Recreates a real stub: sparse file of its logical size carrying the reparse point. */
+/* Puts a reparse point back the way backup products do: a BACKUP_REPARSE_DATA stream
+ * given to BackupWrite (a WIN32_STREAM_ID header without a name, then the buffer). */
+static DWORD backup_write_reparse(HANDLE h, const BYTE *reparse, DWORD len)
+{
+    const DWORD header_size = (DWORD)offsetof(WIN32_STREAM_ID, cStreamName);
+    WIN32_STREAM_ID header;
+    BYTE *stream = malloc(header_size + len);
+    void *context = NULL;
+    DWORD done = 0, err = 0;
+
+    if (!stream)
+        return ERROR_OUTOFMEMORY;
+    memset(&header, 0, sizeof header);
+    header.dwStreamId = BACKUP_REPARSE_DATA;
+    header.Size.QuadPart = len;
+    memcpy(stream, &header, header_size);
+    memcpy(stream + header_size, reparse, len);
+    if (!BackupWrite(h, stream, header_size + len, &done, FALSE, FALSE, &context) || done != header_size + len)
+        err = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
+    BackupWrite(h, NULL, 0, &done, TRUE, FALSE, &context);   /* releases the context */
+    free(stream);
+    return err;
+}
+
+/* Recreates a real stub: a sparse file of its logical size carrying the reparse point. */
 static DWORD restore_reparse_point(const WCHAR *from, const WCHAR *to, ULONGLONG size)
 {
     BYTE *reparse = malloc(REPARSE_MAX);
@@ -211,7 +236,7 @@ static DWORD restore_reparse_point(const WCHAR *from, const WCHAR *to, ULONGLONG
     if (h != INVALID_HANDLE_VALUE)
         CloseHandle(h);
     if (!err) {
-        h = CreateFileW(to, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+        h = CreateFileW(to, GENERIC_READ | GENERIC_WRITE | WRITE_DAC | WRITE_OWNER, 0, NULL, CREATE_ALWAYS,
                         FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS, NULL);
         if (h == INVALID_HANDLE_VALUE)
             err = GetLastError();
@@ -219,9 +244,10 @@ static DWORD restore_reparse_point(const WCHAR *from, const WCHAR *to, ULONGLONG
             DWORD done = 0;
             eof.EndOfFile.QuadPart = (LONGLONG)size;
             if (!DeviceIoControl(h, FSCTL_SET_SPARSE, NULL, 0, NULL, 0, &done, NULL) ||
-                !SetFileInformationByHandle(h, FileEndOfFileInfo, &eof, sizeof eof) ||
-                !DeviceIoControl(h, FSCTL_SET_REPARSE_POINT, reparse, got, NULL, 0, &done, NULL))
+                !SetFileInformationByHandle(h, FileEndOfFileInfo, &eof, sizeof eof))
                 err = GetLastError();
+            else
+                err = backup_write_reparse(h, reparse, got);
             CloseHandle(h);
         }
     }

@@ -101,26 +101,16 @@ static rs_verdict chunk_consume(rs_phase *ph, uint32_t rec, const uint8_t *bytes
 {
     data_ctx *x = ph->ctx;
     const rs_chunk *ch = &x->cs->chunks[rec];
-    if (len < DDP_CKHR_COMMON_SIZE || memcmp(bytes, "Ckhr", 4) != 0 ||
-        ddp_le32(bytes + 8) != ph->records[rec].sequence || ddp_le16(bytes + 0x10) != DDP_RECORD_KIND_DATA)
+    if (!rs_record_is(bytes, len, ph->records[rec].sequence, DDP_RECORD_KIND_DATA))
         return RS_NOT_HERE;
     ph->job->stats.chunks_read++;
     ddp_record r;
-    ddp_diag diag = {0, "record header"};
-    ddp_status st = ddp_record_parse(bytes, len, &r, &diag);
+    uint64_t at = 0;
     char what[128];
+    ddp_status st = rs_record_check(bytes, len, ch->stored, ch->hash, DDP_HASH_SIZE, "stream map", &r, &at, what,
+                                    sizeof what);
     if (st != DDP_OK) {
-        snprintf(what, sizeof what, "%s: %s", diag.what ? diag.what : "header", ddp_status_str(st));
-        corrupt(ph, rec, st, diag.offset, what);
-        return RS_CONSUMED;
-    }
-    if (r.payload_size != ch->stored || r.header_size + (size_t)r.payload_size > len) {
-        snprintf(what, sizeof what, "payload size %u, the stream map says %u", r.payload_size, ch->stored);
-        corrupt(ph, rec, DDP_ERR_BAD_LENGTH, 0x0C, what);
-        return RS_CONSUMED;
-    }
-    if (memcmp(r.hash, ch->hash, DDP_HASH_SIZE) != 0) {
-        corrupt(ph, rec, DDP_ERR_HASH_MISMATCH, r.hash_offset, "record hash differs from the stream map's");
+        corrupt(ph, rec, st, at, what);
         return RS_CONSUMED;
     }
     st = ddp_chunk_decompress(r.compression, bytes + r.header_size, r.payload_size, x->out, ch->logical);

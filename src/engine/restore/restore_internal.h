@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "ddp/restore.h"
+#include "ddp/container.h"
 #include "ddp/reparse.h"
 
 #define RS_DEFAULT_COALESCE_GAP (64u * 1024u)
@@ -99,6 +100,15 @@ typedef enum rs_verdict {
     RS_CONSUMED = 0,        /* the record was handled (the consumer reports its own errors) */
     RS_NOT_HERE             /* no matching Ckhr at this offset */
 } rs_verdict;
+
+/* record_check.c: 1 when bytes start with the Ckhr of the expected record (magic, sequence, kind). */
+int rs_record_is(const uint8_t *bytes, size_t len, uint32_t sequence, uint16_t kind);
+/* record_check.c: the header parses, the payload has the size the referrer ("stream map",
+ * "reparse point") gives and lies inside len, the hash starts with the referrer's hash_len bytes.
+ * On failure, *at is the offset in the record and what says why. */
+ddp_status rs_record_check(const uint8_t *bytes, size_t len, uint32_t payload_size, const uint8_t *hash,
+                           size_t hash_len, const char *referrer, ddp_record *r, uint64_t *at, char *what,
+                           size_t cap);
 
 typedef struct rs_job rs_job;
 typedef struct rs_phase rs_phase;

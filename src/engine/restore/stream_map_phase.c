@@ -66,30 +66,19 @@ static rs_verdict smap_consume(rs_phase *ph, uint32_t rec, const uint8_t *bytes,
 {
     smap_ctx *x = ph->ctx;
     const rs_smap_need *n = &x->sp->needs[x->need_of[rec]];
-    if (len < DDP_CKHR_COMMON_SIZE || memcmp(bytes, "Ckhr", 4) != 0 || ddp_le32(bytes + 8) != n->sequence ||
-        ddp_le16(bytes + 0x10) != DDP_RECORD_KIND_STREAM_MAP)
+    if (!rs_record_is(bytes, len, n->sequence, DDP_RECORD_KIND_STREAM_MAP))
         return RS_NOT_HERE;
     ddp_record r;
-    ddp_diag diag = {0, "record header"};
-    ddp_status st = ddp_record_parse(bytes, len, &r, &diag);
+    uint64_t at = 0;
     char what[128];
+    ddp_status st = rs_record_check(bytes, len, n->smap_size, n->hash, n->hash_len, "reparse point", &r, &at, what,
+                                    sizeof what);
     if (st != DDP_OK) {
-        snprintf(what, sizeof what, "%s: %s", diag.what ? diag.what : "header", ddp_status_str(st));
-        corrupt(ph, rec, st, diag.offset, what);
-        return RS_CONSUMED;
-    }
-    if (r.payload_size != n->smap_size || r.header_size + (size_t)r.payload_size > len) {
-        snprintf(what, sizeof what, "payload size %u, the reparse point says %u", r.payload_size, n->smap_size);
-        corrupt(ph, rec, DDP_ERR_BAD_LENGTH, 0x0C, what);
-        return RS_CONSUMED;
-    }
-    if (memcmp(r.hash, n->hash, n->hash_len) != 0) {
-        corrupt(ph, rec, DDP_ERR_HASH_MISMATCH, r.hash_offset, "hash differs from the reparse point's");
+        corrupt(ph, rec, st, at, what);
         return RS_CONSUMED;
     }
     const uint8_t *payload = bytes + r.header_size;
-    diag.offset = 0;
-    diag.what = "stream map";
+    ddp_diag diag = {0, "stream map"};
     st = ddp_stream_map_validate(payload, r.payload_size, n->range_start, n->range_end, &diag);
     if (st != DDP_OK) {
         snprintf(what, sizeof what, "%s: %s", diag.what ? diag.what : "entry", ddp_status_str(st));

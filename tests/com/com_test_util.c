@@ -2,6 +2,8 @@
 #define COBJMACROS
 #include <windows.h>
 #include <objbase.h>
+#include <stdio.h>
+#include <string.h>
 #include <wchar.h>
 
 #include "com_test_util.h"
@@ -20,22 +22,43 @@ const WCHAR *test_dll_path(void)
     return path;
 }
 
+/* Starts regsvr32 from the system folder; a start that fails (seen once under a loaded
+ * Wine: CreateProcess failing while other Wine processes start) is retried. */
+static BOOL start_regsvr32(WCHAR *cmd, PROCESS_INFORMATION *pi)
+{
+    STARTUPINFOW si;
+    for (int attempt = 1; attempt <= 5; attempt++) {
+        memset(&si, 0, sizeof si);
+        si.cb = sizeof si;
+        if (CreateProcessW(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, pi))
+            return TRUE;
+        fprintf(stderr, "regsvr32 did not start (attempt %d, error %lu)\n", attempt,
+                (unsigned long)GetLastError());
+        Sleep(1000);
+    }
+    return FALSE;
+}
+
 int test_regsvr32(BOOL unregister)
 {
-    WCHAR cmd[2 * MAX_PATH];
-    STARTUPINFOW si;
+    WCHAR cmd[3 * MAX_PATH];
     PROCESS_INFORMATION pi;
     DWORD code = (DWORD)-1;
+    UINT n = GetSystemDirectoryW(cmd + 1, MAX_PATH);
 
-    wcscpy(cmd, unregister ? L"regsvr32.exe /s /u \"" : L"regsvr32.exe /s \"");
+    if (n == 0 || n >= MAX_PATH)
+        return -1;
+    cmd[0] = L'"';
+    wcscat(cmd, unregister ? L"\\regsvr32.exe\" /s /u \"" : L"\\regsvr32.exe\" /s \"");
     wcscat(cmd, test_dll_path());
     wcscat(cmd, L"\"");
-    memset(&si, 0, sizeof si);
-    si.cb = sizeof si;
-    if (!CreateProcessW(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))
+    if (!start_regsvr32(cmd, &pi))
         return -1;
     WaitForSingleObject(pi.hProcess, INFINITE);
-    GetExitCodeProcess(pi.hProcess, &code);
+    if (!GetExitCodeProcess(pi.hProcess, &code))
+        code = (DWORD)-2;
+    if (code != 0)
+        fprintf(stderr, "regsvr32%s exited with %ld\n", unregister ? " /u" : "", (long)code);
     CloseHandle(pi.hThread);
     CloseHandle(pi.hProcess);
     return (int)code;

@@ -11,7 +11,7 @@
 
 /* Full path of DdpBackup.dll (beside the test program). */
 const WCHAR *test_dll_path(void);
-/* Runs "regsvr32 /s [/u] <dll>" and returns its exit code (-1 if it could not start). */
+/* Runs "regsvr32 /s [/u] <dll>" and returns its exit code (-1 if it could not start; retried). */
 int test_regsvr32(BOOL unregister);
 /* Reads a REG_SZ value below HKEY_CLASSES_ROOT; FALSE if absent. */
 BOOL test_reg_string(const WCHAR *key, const WCHAR *name, WCHAR *out, DWORD cap);

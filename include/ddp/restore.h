@@ -78,14 +78,37 @@ typedef struct ddp_target {
     /* The restore of file i failed: undo what begin/write did; the reparse point and the
      * file's original content stay. Called at most once, never after finish. */
     void (*abandon)(void *ctx, uint32_t file);
+    /*
+     * Optional: durability in batches. NULL: finish() makes each file final (durable, reparse
+     * point removed) before it returns. Non-NULL: finish() only completes the file's content
+     * (a failure fails the file as before); the file becomes final in the next commit(),
+     * which makes every file finished since the previous commit durable and final at once
+     * (e.g. one file-system sync, then the renames, then one sync per folder) and reports
+     * each of them exactly once through done(arg, file, status): DDP_OK when it is final, a
+     * failure when it is left as abandon() would leave it (reparse point and stub kept).
+     * The engine calls commit() after every DDP_COMMIT_BATCH finished files and before
+     * ddp_restore() returns; it returns DDP_OK, or a failure when it could not even start
+     * (every pending file then fails with it, unless done() already reported it).
+     */
+    ddp_status (*commit)(void *ctx, void (*done)(void *arg, uint32_t file, ddp_status st), void *arg);
 } ddp_target;
+
+/* Files finished between two commit() calls at most. */
+#define DDP_COMMIT_BATCH 1024u
 
 typedef struct ddp_restore_options {
     uint32_t coalesce_gap;       /* neighbouring records closer than this are read in one call (default 64 KiB) */
     uint32_t max_read;           /* largest single read (default 1 MiB) */
     ddp_hash_alg hash_alg;       /* DDP_HASH_UNKNOWN: detect per store */
     uint32_t probe_generations;  /* stream container generations probed (default 16) */
+    /* Threads verifying and decompressing data chunks while the calling thread reads and
+     * writes: 1 = everything on the calling thread; 0 (default) = one per online CPU, at
+     * most DDP_MAX_THREADS. Store and target callbacks are always made on the calling
+     * thread, in the same order, and every result is identical for every value. */
+    uint32_t threads;
 } ddp_restore_options;
+
+#define DDP_MAX_THREADS 8u
 
 typedef struct ddp_file_result {
     int32_t hr;                  /* S_OK, S_FALSE, DDP_E_* (API.md §2) */
@@ -98,6 +121,10 @@ typedef struct ddp_restore_stats {
     uint64_t bytes_read, bytes_written;
     uint64_t chunks_read, chunk_refs;
     uint64_t backward_seeks;     /* reads inside one container starting below the previous read's end */
+    /* Coalesced runs planned: groups of neighbouring records read together (each needs
+     * ceil(length / max_read) reads, plus one per re-ask after a short read). */
+    uint64_t coalesced_runs;
+    uint64_t commit_calls;       /* target->commit() calls */
 } ddp_restore_stats;
 
 void ddp_restore_options_default(ddp_restore_options *opt);

@@ -167,6 +167,7 @@ static void tg_abandon(void *ctx, uint32_t file)
 
 void fault_target_api(fault_target *t, ddp_target *out)
 {
+    memset(out, 0, sizeof *out);
     out->ctx = t;
     out->read_reparse = tg_read_reparse;
     out->begin = tg_begin;

@@ -141,6 +141,7 @@ void mem_target_free(mem_target *t)
 
 void mem_target_api(mem_target *t, ddp_target *out)
 {
+    memset(out, 0, sizeof *out);
     out->ctx = t;
     out->read_reparse = t_read_reparse;
     out->begin = t_begin;

@@ -2,6 +2,7 @@
  * progress.c - the terminal progress bar and the counting target (progress.h).
  */
 #define _POSIX_C_SOURCE 200809L
+#include <string.h>
 #include <time.h>
 
 #include "progress.h"
@@ -65,6 +66,7 @@ static void wrap_abandon(void *ctx, uint32_t file)
 void progress_wrap(progress *p, const ddp_target *inner, ddp_target *wrapped)
 {
     p->inner = *inner;
+    memset(wrapped, 0, sizeof *wrapped);
     wrapped->ctx = p;
     wrapped->read_reparse = wrap_read_reparse;
     wrapped->begin = wrap_begin;

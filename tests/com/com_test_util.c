@@ -39,19 +39,12 @@ static BOOL start_regsvr32(WCHAR *cmd, PROCESS_INFORMATION *pi)
     return FALSE;
 }
 
-int test_regsvr32(BOOL unregister)
+/* One regsvr32 run: its exit code, or -1 when it could not be started. */
+static int run_regsvr32(WCHAR *cmd, BOOL unregister)
 {
-    WCHAR cmd[3 * MAX_PATH];
     PROCESS_INFORMATION pi;
     DWORD code = (DWORD)-1;
-    UINT n = GetSystemDirectoryW(cmd + 1, MAX_PATH);
 
-    if (n == 0 || n >= MAX_PATH)
-        return -1;
-    cmd[0] = L'"';
-    wcscat(cmd, unregister ? L"\\regsvr32.exe\" /s /u \"" : L"\\regsvr32.exe\" /s \"");
-    wcscat(cmd, test_dll_path());
-    wcscat(cmd, L"\"");
     if (!start_regsvr32(cmd, &pi))
         return -1;
     WaitForSingleObject(pi.hProcess, INFINITE);
@@ -62,6 +55,29 @@ int test_regsvr32(BOOL unregister)
     CloseHandle(pi.hThread);
     CloseHandle(pi.hProcess);
     return (int)code;
+}
+
+/* regsvr32's own verdicts are 0 (done) and 1..5 (bad arguments, DLL not loaded, entry point
+ * missing, entry point failed): those are answers. Any other code means the process itself
+ * did not run to its end (it never started, or Wine lost it): that run is repeated. */
+int test_regsvr32(BOOL unregister)
+{
+    WCHAR cmd[3 * MAX_PATH];
+    UINT n = GetSystemDirectoryW(cmd + 1, MAX_PATH);
+    int code = -1;
+
+    if (n == 0 || n >= MAX_PATH)
+        return -1;
+    cmd[0] = L'"';
+    wcscat(cmd, unregister ? L"\\regsvr32.exe\" /s /u \"" : L"\\regsvr32.exe\" /s \"");
+    wcscat(cmd, test_dll_path());
+    wcscat(cmd, L"\"");
+    for (int attempt = 0; attempt < 3; attempt++) {
+        code = run_regsvr32(cmd, unregister);
+        if (code >= 0 && code <= 5)
+            break;
+    }
+    return code;
 }
 
 BOOL test_reg_string(const WCHAR *key, const WCHAR *name, WCHAR *out, DWORD cap)

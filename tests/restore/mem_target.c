@@ -75,8 +75,64 @@ static ddp_status t_finish(void *ctx, uint32_t file)
             break;
         }
     }
-    f->reparse_removed = 1;
+    if (t->commit_mode)
+        f->awaiting_commit = 1;
+    else
+        f->reparse_removed = 1;
     return DDP_OK;
+}
+
+/* One file of a commit: made final, or reported failed with its stub kept. */
+static void commit_file(mem_target *t, uint32_t i, void (*done)(void *, uint32_t, ddp_status), void *arg)
+{
+    mem_target_file *f = &t->files[i];
+    f->awaiting_commit = 0;
+    if ((int)i == t->fail_done_file) {
+        f->commit_failed = 1;
+        done(arg, i, DDP_ERR_IO);
+        return;
+    }
+    if ((int)i == t->silent_file) {
+        f->commit_failed = 1;
+        return;
+    }
+    f->reparse_removed = 1;
+    done(arg, i, DDP_OK);
+    if ((int)i == t->double_done_file)
+        done(arg, i, DDP_ERR_IO);
+}
+
+static ddp_status t_commit(void *ctx, void (*done)(void *arg, uint32_t file, ddp_status st), void *arg)
+{
+    mem_target *t = ctx;
+    t->commits++;
+    uint32_t waiting = mem_target_uncommitted(t);
+    if (waiting == 0)
+        violation(t, "commit with no file waiting", 0);
+    if (waiting > t->largest_batch)
+        t->largest_batch = waiting;
+    if (t->commits == t->fail_commit) {
+        for (uint32_t i = 0; i < t->n; i++) {
+            if (t->files[i].awaiting_commit) {
+                t->files[i].awaiting_commit = 0;
+                t->files[i].commit_failed = 1;
+            }
+        }
+        return DDP_ERR_IO;
+    }
+    for (uint32_t i = 0; i < t->n; i++) {
+        if (t->files[i].awaiting_commit)
+            commit_file(t, i, done, arg);
+    }
+    return DDP_OK;
+}
+
+uint32_t mem_target_uncommitted(const mem_target *t)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < t->n; i++)
+        n += t->files[i].awaiting_commit ? 1u : 0u;
+    return n;
 }
 
 static void t_abandon(void *ctx, uint32_t file)
@@ -97,6 +153,9 @@ void mem_target_init(mem_target *t, uint32_t n)
     t->files = calloc(n ? n : 1, sizeof *t->files);
     t->n = n;
     t->fail_write_file = -1;
+    t->fail_done_file = -1;
+    t->silent_file = -1;
+    t->double_done_file = -1;
 }
 
 void mem_target_set_reparse(mem_target *t, uint32_t i, const uint8_t *buf, size_t len)
@@ -126,6 +185,8 @@ void mem_target_reset(mem_target *t)
     }
     t->violations = 0;
     t->last_violation[0] = '\0';
+    t->commits = 0;
+    t->largest_batch = 0;
 }
 
 void mem_target_free(mem_target *t)
@@ -148,4 +209,5 @@ void mem_target_api(mem_target *t, ddp_target *out)
     out->write = t_write;
     out->finish = t_finish;
     out->abandon = t_abandon;
+    out->commit = t->commit_mode ? t_commit : NULL;
 }

@@ -4,7 +4,9 @@
  *
  * Every store and target callback is made synchronously on the calling thread. A file's
  * failure never stops the others; only running out of memory ends the restore early
- * (every unfinished file then fails with E_OUTOFMEMORY and is abandoned).
+ * (every unfinished file then fails with E_OUTOFMEMORY and is abandoned). With a target
+ * that commits in batches, the files finished since the last commit are committed last,
+ * so that the results and the overall code tell what is final on disk.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +87,7 @@ static void run_phases(rs_job *job)
     rs_chunk_set_free(chunks);
     if (job->out_of_memory)
         rs_fail_all_pending(job, DDP_HR_E_OUTOFMEMORY, DDP_ERR_NO_MEMORY, "out of memory");
+    rs_commit_pending(job);
     rs_fail_all_pending(job, DDP_HR_UNEXPECTED, DDP_ERR_INVALID_ARG, "the file was not restored");
 }
 

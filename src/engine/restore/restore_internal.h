@@ -54,7 +54,8 @@ enum rs_file_state {
     RS_FILE_PENDING = 0,   /* still being restored */
     RS_FILE_NOT_DEDUP,     /* S_FALSE */
     RS_FILE_FAILED,        /* result holds the error */
-    RS_FILE_DONE           /* finished: S_OK */
+    RS_FILE_DONE,          /* finished: S_OK */
+    RS_FILE_COMMITTING     /* finished, waiting for target->commit() to make it final */
 };
 
 typedef struct rs_file {
@@ -142,6 +143,7 @@ struct rs_job {
     int out_of_memory;
     uint8_t *window;                  /* the read window */
     size_t window_cap;
+    uint32_t n_committing;            /* files in RS_FILE_COMMITTING (results.c) */
 };
 
 /* results.c */
@@ -153,6 +155,9 @@ int32_t rs_hr_of_status(ddp_status st);
 int32_t rs_hr_of_read_error(int32_t hr);
 int32_t rs_overall(const rs_job *job);
 void rs_fail_all_pending(rs_job *job, int32_t hr, ddp_status st, const char *why);
+/* With target->commit: makes every RS_FILE_COMMITTING file final (done or failed) in one
+ * commit() call. rs_file_finish calls it every DDP_COMMIT_BATCH files; ddp_restore at the end. */
+void rs_commit_pending(rs_job *job);
 
 /* restore.c: the read window, grown on demand (NULL: out of memory). */
 uint8_t *rs_window(rs_job *job, size_t size);

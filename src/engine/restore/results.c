@@ -5,6 +5,13 @@
  * failed. The first failure wins: its HRESULT, engine status and message stay, later
  * ones are ignored. A failed file that target->begin had prepared is abandoned at once
  * (so its reparse point and original content stay), and is never finished.
+ *
+ * A target with commit() makes finished files final in batches: finish() only completes
+ * the content and the file waits ("committing", no longer alive) until the next commit(),
+ * made every DDP_COMMIT_BATCH such files and once at the end of the restore. commit()
+ * reports each file through done(): S_OK, or a failure (the target kept the stub). A file
+ * it never reports fails with DDP_E_UNEXPECTED, and when commit() itself fails, every
+ * file it left unreported fails with its status.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,7 +60,71 @@ int rs_file_alive(const rs_job *job, uint32_t file)
     return job->files[file].state == RS_FILE_PENDING;
 }
 
-/* Every byte was written from verified chunks: make it final. */
+static void file_succeeded(rs_job *job, uint32_t file)
+{
+    job->files[file].state = RS_FILE_DONE;
+    job->results[file].hr = DDP_S_OK;
+    job->results[file].status = DDP_OK;
+    job->results[file].message[0] = '\0';
+}
+
+/* A file the target did not make final: it kept the stub, so there is nothing to abandon. */
+static void committing_file_fails(rs_job *job, uint32_t file, int32_t hr, ddp_status st, const char *why)
+{
+    rs_file *f = &job->files[file];
+    f->state = RS_FILE_PENDING;
+    f->began = 0;
+    rs_file_fail(job, file, hr, st, "%s", why);
+}
+
+/* A target's failure as a file's result: never a success code. */
+static int32_t failure_hr(ddp_status st)
+{
+    int32_t hr = rs_hr_of_status(st);
+    return hr < 0 ? hr : DDP_HR_UNEXPECTED;
+}
+
+/* done() of commit(): reports for files not waiting (unknown, or reported before) are ignored. */
+static void commit_done(void *arg, uint32_t file, ddp_status st)
+{
+    rs_job *job = arg;
+    if (file >= job->n_files || job->files[file].state != RS_FILE_COMMITTING)
+        return;
+    job->n_committing--;
+    if (st == DDP_OK) {
+        file_succeeded(job, file);
+        return;
+    }
+    char why[128];
+    snprintf(why, sizeof why, "making the file final failed: %s", ddp_status_str(st));
+    committing_file_fails(job, file, failure_hr(st), st, why);
+}
+
+void rs_commit_pending(rs_job *job)
+{
+    if (!job->target->commit || job->n_committing == 0)
+        return;
+    job->stats.commit_calls++;
+    ddp_status st = job->target->commit(job->target->ctx, commit_done, job);
+    char why[128];
+    int32_t hr;
+    if (st != DDP_OK) {
+        snprintf(why, sizeof why, "making the file final failed: %s", ddp_status_str(st));
+        hr = failure_hr(st);
+    } else {
+        snprintf(why, sizeof why, "the target did not report the file as final");
+        hr = DDP_HR_UNEXPECTED;
+        st = DDP_ERR_UNSUPPORTED;
+    }
+    for (uint32_t i = 0; i < job->n_files && job->n_committing > 0; i++) {
+        if (job->files[i].state != RS_FILE_COMMITTING)
+            continue;
+        job->n_committing--;
+        committing_file_fails(job, i, hr, st, why);
+    }
+}
+
+/* Every byte was written from verified chunks: make it final (now, or in the next commit). */
 void rs_file_finish(rs_job *job, uint32_t file)
 {
     rs_file *f = &job->files[file];
@@ -67,10 +138,13 @@ void rs_file_finish(rs_job *job, uint32_t file)
                      ddp_status_str(st));
         return;
     }
-    f->state = RS_FILE_DONE;
-    job->results[file].hr = DDP_S_OK;
-    job->results[file].status = DDP_OK;
-    job->results[file].message[0] = '\0';
+    if (!job->target->commit) {
+        file_succeeded(job, file);
+        return;
+    }
+    f->state = RS_FILE_COMMITTING;
+    if (++job->n_committing >= DDP_COMMIT_BATCH)
+        rs_commit_pending(job);
 }
 
 int32_t rs_hr_of_status(ddp_status st)

@@ -1,7 +1,8 @@
 /*
- * file_target.c - begin/write/finish/abandon of restored files on Linux (file_target.h).
+ * file_target.c - begin/write/finish/abandon of restored files on Linux (file_target.h);
+ * file_target_commit.c makes finished files durable and final in batches.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -10,32 +11,12 @@
 #include <unistd.h>
 
 #include "ddp/reparse.h"
-#include "fd_cache.h"
-#include "file_target.h"
-#include "ntfs3g_commit.h"
+#include "file_target_internal.h"
 #include "temp_file.h"
 
-enum file_state { FILE_IDLE = 0, FILE_BEGUN, FILE_FINISHED, FILE_ABANDONED };
+#define EARLY_WRITEBACK_MIN (1u << 20)
 
-typedef struct target_entry {
-    ddp_target_file spec;
-    enum file_state state;
-    char *temp;               /* temporary file while begun (not in verify mode) */
-    uint64_t size, written;
-    struct stat stub_stat;    /* mode and times to keep */
-    int have_stat;
-    uint8_t *reparse;         /* xattr stubs: the buffer to put back if the commit fails */
-    size_t reparse_len;
-} target_entry;
-
-struct ddp_file_target {
-    ddp_target_mode mode;
-    uint32_t n;
-    target_entry *files;
-    ddp_fd_cache fds;
-};
-
-static ddp_status status_from_errno(int err)
+ddp_status ddp_ft_status_from_errno(int err)
 {
     switch (err) {
     case ENOENT:
@@ -81,7 +62,7 @@ static ddp_status remember_stub(ddp_file_target *t, target_entry *e)
     return ddp_stub_read(e->spec.path, DDP_STUB_XATTR, e->reparse, DDP_REPARSE_MAX_BUFFER, &e->reparse_len);
 }
 
-static void drop_temp(ddp_file_target *t, target_entry *e)
+void ddp_ft_drop_temp(ddp_file_target *t, target_entry *e)
 {
     if (!e->temp)
         return;
@@ -109,17 +90,17 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
     e->state = FILE_BEGUN;
     if (t->mode == DDP_TARGET_VERIFY)
         return DDP_OK;
-    dest = t->mode == DDP_TARGET_OUT ? e->spec.out_path : e->spec.path;
+    dest = ddp_ft_destination(t, e);
     if (!dest || (t->mode == DDP_TARGET_OUT && ddp_make_parents(dest) < 0))
         return DDP_ERR_IO;
     fd = ddp_temp_create(dest, &e->temp);
     if (fd < 0)
-        return status_from_errno(errno);
+        return ddp_ft_status_from_errno(errno);
     if (ftruncate(fd, (off_t)size) < 0) {
         int saved = errno;
         close(fd);
-        drop_temp(t, e);
-        return status_from_errno(saved);
+        ddp_ft_drop_temp(t, e);
+        return ddp_ft_status_from_errno(saved);
     }
     close(fd);
     return DDP_OK;
@@ -138,16 +119,21 @@ static ddp_status target_write(void *ctx, uint32_t i, uint64_t offset, const uin
         return DDP_OK;
     fd = ddp_fd_cache_get(&t->fds, e->temp);
     if (fd < 0)
-        return status_from_errno(errno);
+        return ddp_ft_status_from_errno(errno);
     for (size_t done = 0; done < len;) {
         ssize_t n = pwrite(fd, data + done, len - done, (off_t)(offset + done));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            return status_from_errno(n < 0 ? errno : EIO);
+            return ddp_ft_status_from_errno(n < 0 ? errno : EIO);
         done += (size_t)n;
     }
     return DDP_OK;
+}
+
+const char *ddp_ft_destination(const ddp_file_target *t, const target_entry *e)
+{
+    return t->mode == DDP_TARGET_OUT ? e->spec.out_path : e->spec.path;
 }
 
 /* The stub's mode and times on the restored file (a raw stub's; an ntfs-3g stub looks
@@ -166,33 +152,41 @@ static void keep_metadata(const target_entry *e, const char *file)
     (void)utimensat(AT_FDCWD, file, ts, 0);
 }
 
+/* A large file's write-back starts now, so that the commit's sync waits less. Small
+ * files are left to the commit: starting each one alone costs more than it saves. */
+static void start_writeback(ddp_file_target *t, const target_entry *e)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+    if (e->size < EARLY_WRITEBACK_MIN)
+        return;
+    int fd = ddp_fd_cache_get(&t->fds, e->temp);
+    if (fd >= 0)
+        (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)t;
+    (void)e;
+#endif
+}
+
+/* The content is complete: the temporary file is closed and waits for the next commit
+ * (file_target_commit.c), which makes it durable and puts it in place. */
 static ddp_status target_finish(void *ctx, uint32_t i)
 {
     ddp_file_target *t = ctx;
     target_entry *e = entry(t, i);
-    ddp_status s = DDP_OK;
 
     if (!e || e->state != FILE_BEGUN)
         return DDP_ERR_INVALID_ARG;
     if (e->written < e->size)
         return DDP_ERR_IO;              /* the engine did not deliver every byte */
     if (t->mode != DDP_TARGET_VERIFY) {
+        start_writeback(t, e);
         if (ddp_fd_cache_drop(&t->fds, e->temp) < 0)
             return DDP_ERR_IO;
-        if (t->mode == DDP_TARGET_IN_PLACE && e->spec.kind == DDP_STUB_XATTR) {
-            s = ddp_ntfs3g_commit(e->spec.path, e->temp, e->size, e->reparse, e->reparse_len,
-                                  e->have_stat ? &e->stub_stat : NULL);
-        } else {
+        if (t->mode != DDP_TARGET_IN_PLACE || e->spec.kind != DDP_STUB_XATTR)
             keep_metadata(e, e->temp);
-            if (ddp_temp_commit(e->temp, t->mode == DDP_TARGET_OUT ? e->spec.out_path : e->spec.path) < 0)
-                s = status_from_errno(errno);
-        }
-        if (s != DDP_OK)
-            return s;                   /* the temporary file goes in abandon */
-        free(e->temp);
-        e->temp = NULL;
     }
-    e->state = FILE_FINISHED;
+    e->state = FILE_COMMITTING;
     return DDP_OK;
 }
 
@@ -201,9 +195,9 @@ static void target_abandon(void *ctx, uint32_t i)
     ddp_file_target *t = ctx;
     target_entry *e = entry(t, i);
 
-    if (!e || e->state == FILE_FINISHED)
+    if (!e || e->state == FILE_FINISHED || e->state == FILE_ABANDONED)
         return;
-    drop_temp(t, e);
+    ddp_ft_drop_temp(t, e);
     e->state = FILE_ABANDONED;
 }
 
@@ -241,6 +235,12 @@ void ddp_file_target_bind(ddp_file_target *t, ddp_target *target)
     target->write = target_write;
     target->finish = target_finish;
     target->abandon = target_abandon;
+    target->commit = ddp_ft_commit;
+}
+
+void ddp_file_target_syncs(const ddp_file_target *t, ddp_sync_counts *out)
+{
+    *out = t->syncs;
 }
 
 uint64_t ddp_file_target_written(const ddp_file_target *t, uint32_t i)

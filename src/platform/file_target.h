@@ -1,14 +1,18 @@
 /*
  * file_target.h - the engine's ddp_target over Linux files, in three modes:
- *  - in place: a raw stub is replaced by its content (temporary file beside it, fsync'd,
- *    renamed over the stub on finish); an ntfs-3g stub gets its content in its own $DATA
- *    and loses its reparse attribute on finish (ntfs3g_commit.h);
+ *  - in place: a raw stub is replaced by its content (temporary file beside it, renamed
+ *    over the stub); an ntfs-3g stub gets its content in its own $DATA and loses its
+ *    reparse attribute (ntfs3g_commit.h);
  *  - out: the reparse buffer is read from the source stub, the content written to a
  *    separate destination (temporary file + rename); the source is never touched;
  *  - verify: content is rebuilt and checked by the engine, only counted here.
- * Nothing is lost: until finish, nothing but a temporary file was written, and abandon
- * deletes it. Stub mode and times are kept on the restored file. Chunks arrive in
- * container order, so the open temporary files are kept in a bounded LRU fd cache.
+ * finish() only closes the complete temporary file; the target's commit() makes every
+ * file finished since the last one durable and final at once (durable_batch.h: one
+ * syncfs per local file system, the renames, one fsync per folder), and fails a file
+ * whose own step fails without touching the others. Nothing is lost: until its commit,
+ * nothing but a temporary file was written, and abandon (or a failed commit) deletes
+ * it. Stub mode and times are kept on the restored file. Chunks arrive in container
+ * order, so the open temporary files are kept in a bounded LRU fd cache.
  */
 #ifndef DDP_PLATFORM_FILE_TARGET_H
 #define DDP_PLATFORM_FILE_TARGET_H
@@ -16,6 +20,7 @@
 #include <stdint.h>
 
 #include "ddp/restore.h"
+#include "durable_batch.h"
 #include "stub_source.h"
 
 typedef enum ddp_target_mode {
@@ -38,7 +43,9 @@ ddp_status ddp_file_target_new(ddp_target_mode mode, uint32_t n, const ddp_targe
 void ddp_file_target_bind(ddp_file_target *t, ddp_target *target);
 /* Bytes the engine wrote (or, in verify mode, delivered) for file i. */
 uint64_t ddp_file_target_written(const ddp_file_target *t, uint32_t i);
-/* Abandons every file begun and not finished, then frees t. */
+/* The syncs t's commits made so far. */
+void ddp_file_target_syncs(const ddp_file_target *t, ddp_sync_counts *out);
+/* Abandons every file begun and not committed, then frees t. */
 void ddp_file_target_free(ddp_file_target *t);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * temp_file.c - temporary files beside a destination, and the durable rename that
- * replaces the destination with one (temp_file.h).
+ * temp_file.c - temporary files beside a destination (temp_file.h); durable_batch.c
+ * makes them durable and file_target_commit.c renames them over their destinations.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -49,41 +49,6 @@ int ddp_temp_create(const char *dest, char **temp_path)
     }
     *temp_path = p;
     return fd;
-}
-
-static int sync_folder_of(const char *dest)
-{
-    size_t folder = folder_length(dest);
-    char *dir = folder ? strndup(dest, folder) : strdup(".");
-    int fd, rc = -1;
-
-    if (!dir)
-        return -1;
-    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(dir);
-    if (fd >= 0) {
-        rc = fsync(fd);
-        if (rc < 0 && (errno == EINVAL || errno == ENOTSUP || errno == ENOSYS))
-            rc = 0;         /* some file systems (FUSE) cannot sync a folder */
-        close(fd);
-    }
-    return rc;
-}
-
-int ddp_temp_commit(const char *temp_path, const char *dest)
-{
-    int fd = open(temp_path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    if (fsync(fd) < 0) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        return -1;
-    }
-    if (close(fd) < 0 || rename(temp_path, dest) < 0)
-        return -1;
-    return sync_folder_of(dest);
 }
 
 int ddp_make_parents(const char *dest)

@@ -12,10 +12,6 @@
  * *temp_path (malloc'd), or -1 with errno set. */
 int ddp_temp_create(const char *dest, char **temp_path);
 
-/* Makes temp_path's content durable and puts it at dest: fsync, rename, fsync of the
- * folder. Returns 0 or -1 with errno set (temp_path is left in place on failure). */
-int ddp_temp_commit(const char *temp_path, const char *dest);
-
 /* Creates dest's parent folders (mkdir -p of dirname(dest)). Returns 0 or -1. */
 int ddp_make_parents(const char *dest);
 

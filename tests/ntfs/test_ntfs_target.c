@@ -2,8 +2,9 @@
  * test_ntfs_target.c - the file target on a real ntfs-3g mount (the folder is argv[1],
  * prepared by run_ntfs_target.sh): a file carrying a dedup reparse point in
  * system.ntfs_reparse_data is read through lgetxattr; abandon leaves the reparse point and
- * no temporary file; finish puts the content in the file's own $DATA and removes the
- * reparse point, keeping the mtime; --out mode never touches the stub.
+ * no temporary file; finish leaves the stub as it is and the commit puts the content in
+ * the file's own $DATA and removes the reparse point, keeping the mtime; --out mode
+ * never touches the stub.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
@@ -69,6 +70,16 @@ static void assert_content(const char *path, const uint8_t *want, size_t len)
     free(got);
 }
 
+/* Commits and expects file 0 of 1 reported final. */
+static void commit_one(const ddp_target *tg)
+{
+    ddp_status status;
+    int reports;
+    assert_int_equal(commit_and_record(tg, 1, &status, &reports), DDP_OK);
+    assert_int_equal(reports, 1);
+    assert_int_equal(status, DDP_OK);
+}
+
 static void test_abandon_keeps_reparse_point(void **state)
 {
     uint8_t rp[512], c[100000], buf[512];
@@ -116,6 +127,8 @@ static void test_finish_in_place(void **state)
     assert_int_equal(tg.write(tg.ctx, 0, 0, c, 220000), DDP_OK);
     assert_true(has_reparse(stub, rp, rp_len));     /* nothing final before finish */
     assert_int_equal(tg.finish(tg.ctx, 0), DDP_OK);
+    assert_true(has_reparse(stub, rp, rp_len));     /* nor before the commit */
+    commit_one(&tg);
     assert_content(stub, c, sizeof c);
     errno = 0;
     assert_int_equal(lgetxattr(stub, DDP_NTFS_REPARSE_XATTR, NULL, 0), -1);
@@ -145,6 +158,7 @@ static void test_out_leaves_stub(void **state)
     assert_int_equal(tg.begin(tg.ctx, 0, sizeof c), DDP_OK);
     assert_int_equal(tg.write(tg.ctx, 0, 0, c, sizeof c), DDP_OK);
     assert_int_equal(tg.finish(tg.ctx, 0), DDP_OK);
+    commit_one(&tg);
     assert_content(out, c, sizeof c);
     assert_true(has_reparse(stub, rp, rp_len));
     ddp_file_target_free(t);

@@ -121,3 +121,28 @@ void fill_pattern(uint8_t *p, size_t n, uint32_t seed)
         p[i] = (uint8_t)x;
     }
 }
+
+typedef struct commit_log {
+    uint32_t n;
+    ddp_status *status;
+    int *reports;
+} commit_log;
+
+static void record_done(void *arg, uint32_t file, ddp_status st)
+{
+    commit_log *log = arg;
+    if (file >= log->n)
+        return;
+    log->status[file] = st;
+    log->reports[file]++;
+}
+
+ddp_status commit_and_record(const ddp_target *tg, uint32_t n, ddp_status *status, int *reports)
+{
+    commit_log log = {n, status, reports};
+    for (uint32_t i = 0; i < n; i++) {
+        status[i] = DDP_ERR_INVALID_ARG;
+        reports[i] = 0;
+    }
+    return tg->commit(tg->ctx, record_done, &log);
+}

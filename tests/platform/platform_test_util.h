@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ddp/restore.h"
+
 /* A new empty folder under $TMPDIR (or /tmp); returns a malloc'd path. */
 char *scratch_dir(void);
 /* rm -r of a folder made by scratch_dir. */
@@ -21,5 +23,9 @@ uint8_t *get_file(const char *path, size_t *len);
 int count_names(const char *dir, const char *needle);
 /* Deterministic test bytes. */
 void fill_pattern(uint8_t *p, size_t n, uint32_t seed);
+
+/* Calls tg->commit; reports[i] counts the reports of file i (n files) and status[i] holds
+ * the last one. Returns commit()'s result. */
+ddp_status commit_and_record(const ddp_target *tg, uint32_t n, ddp_status *status, int *reports);
 
 #endif

@@ -1,7 +1,9 @@
 /*
- * test_file_target.c - the Linux file target: content exact after finish, the stub
- * untouched and no temporary file left after abandon, --out never touching the source,
- * verify writing nothing, many files interleaved through a small fd cache, stub detection.
+ * test_file_target.c - the Linux file target: content exact after finish and commit,
+ * nothing visible at the destination before the commit, the stub untouched and no
+ * temporary file left after abandon, --out never touching the source, verify writing
+ * nothing, many files interleaved through a small fd cache and committed with O(1)
+ * syncs, a failing rename failing only its file, stub detection.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "ddp/reparse.h"
@@ -58,6 +61,36 @@ static void assert_file(const char *path, const uint8_t *want, size_t len)
     if (len)
         assert_memory_equal(got, want, len);
     free(got);
+}
+
+/* Commits and checks each file's report: want[i] is 'o' (final), 'f' (failed) or '-'
+ * (not reported); strlen(want) files. */
+static void commit_expect(const ddp_target *tg, const char *want)
+{
+    uint32_t n = (uint32_t)strlen(want);
+    ddp_status *status = calloc(n, sizeof *status);
+    int *reports = calloc(n, sizeof *reports);
+    assert_int_equal(commit_and_record(tg, n, status, reports), DDP_OK);
+    for (uint32_t i = 0; i < n; i++) {
+        if (reports[i] != (want[i] == '-' ? 0 : 1))
+            fail_msg("file %u reported %d times", i, reports[i]);
+        if (want[i] == 'o' && status[i] != DDP_OK)
+            fail_msg("file %u: %s", i, ddp_status_str(status[i]));
+        if (want[i] == 'f' && status[i] == DDP_OK)
+            fail_msg("file %u reported final", i);
+    }
+    free(status);
+    free(reports);
+}
+
+/* Every one of the n files reported once, final. */
+static void commit_all_ok(const ddp_target *tg, uint32_t n)
+{
+    char *want = malloc(n + 1);
+    memset(want, 'o', n);
+    want[n] = '\0';
+    commit_expect(tg, want);
+    free(want);
 }
 
 static void test_read_reparse_raw(void **state)
@@ -120,6 +153,11 @@ static void test_in_place_finish(void **state)
     assert_file(a, (const uint8_t *)STUB_TEXT, strlen(STUB_TEXT));     /* not yet */
     assert_int_equal(tg.finish(tg.ctx, 1), DDP_OK);
     assert_int_equal(tg.finish(tg.ctx, 0), DDP_OK);
+    /* finished, not yet committed: the stubs are still there */
+    assert_file(a, (const uint8_t *)STUB_TEXT, strlen(STUB_TEXT));
+    assert_file(b, (const uint8_t *)STUB_TEXT, strlen(STUB_TEXT));
+    assert_int_equal(count_names(f->dir, ".ddprestore-"), 2);
+    commit_all_ok(&tg, 2);
     assert_file(a, ca, sizeof ca);
     assert_file(b, cb, sizeof cb);
     assert_int_equal(stat(a, &st_after), 0);
@@ -162,6 +200,7 @@ static void test_in_place_abandon(void **state)
     assert_int_equal(tg.begin(tg.ctx, 1, sizeof c), DDP_OK);
     assert_int_equal(tg.write(tg.ctx, 1, 0, c, 4096), DDP_OK);
     assert_int_equal(tg.finish(tg.ctx, 1), DDP_OK);
+    commit_expect(&tg, "-o");
     assert_file(b, c, sizeof c);
     ddp_file_target_free(t);
     free(a);
@@ -202,6 +241,8 @@ static void test_out_mode(void **state)
     assert_int_equal(tg.begin(tg.ctx, 0, sizeof c), DDP_OK);
     assert_int_equal(tg.write(tg.ctx, 0, 0, c, sizeof c), DDP_OK);
     assert_int_equal(tg.finish(tg.ctx, 0), DDP_OK);
+    assert_null(get_file(out, &(size_t){0}));        /* not before the commit */
+    commit_all_ok(&tg, 1);
     assert_file(out, c, sizeof c);
     assert_file(a, (const uint8_t *)STUB_TEXT, strlen(STUB_TEXT));
     assert_int_equal(count_names(outdir, ".ddprestore-"), 0);
@@ -228,6 +269,7 @@ static void test_verify_writes_nothing(void **state)
     assert_int_not_equal(tg.finish(tg.ctx, 0), DDP_OK);       /* 40 bytes missing */
     assert_int_equal(tg.write(tg.ctx, 0, 60, c, 40), DDP_OK);
     assert_int_equal(tg.finish(tg.ctx, 0), DDP_OK);
+    commit_all_ok(&tg, 1);
     assert_int_equal(ddp_file_target_written(t, 0), 100);
     assert_file(a, (const uint8_t *)STUB_TEXT, strlen(STUB_TEXT));
     assert_int_equal(count_names(f->dir, ".ddprestore-"), 0);
@@ -263,6 +305,17 @@ static void test_many_files_interleaved(void **state)
                              DDP_OK);
     for (int i = 0; i < N; i++)
         assert_int_equal(tg.finish(tg.ctx, (uint32_t)i), DDP_OK);
+    commit_all_ok(&tg, N);
+    /* one batch, one folder: O(1) syncs, not one per file */
+    ddp_sync_counts syncs;
+    ddp_file_target_syncs(t, &syncs);
+    assert_int_equal(syncs.folder_syncs, 1);
+    if (ddp_syncfs_trusted_path(f->dir)) {
+        assert_int_equal(syncs.fs_syncs, 1);
+        assert_int_equal(syncs.file_syncs, 0);
+    } else {
+        assert_int_equal(syncs.file_syncs, N);
+    }
     for (int i = 0; i < N; i++) {
         assert_file(paths[i], content + (size_t)i * SIZE, SIZE);
         free(paths[i]);
@@ -270,6 +323,91 @@ static void test_many_files_interleaved(void **state)
     assert_int_equal(count_names(f->dir, ".ddprestore-"), 0);
     ddp_file_target_free(t);
     free(content);
+}
+
+/* --out: the destination of file 1 became a folder with a file in it after finish; its
+ * rename fails, only file 1 fails, its temporary file goes, the others are final. */
+static void test_failing_rename_fails_only_its_file(void **state)
+{
+    fixture *f = *state;
+    char *src[3], *out[3], *outdir = join(f->dir, "out");
+    ddp_target_file files[3];
+    uint8_t c[3][2000];
+    ddp_file_target *t;
+    ddp_target tg;
+
+    for (int i = 0; i < 3; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "src/s%d", i);
+        src[i] = make_stub(f->dir, name);
+        snprintf(name, sizeof name, "out/s%d", i);
+        out[i] = join(f->dir, name);
+        files[i] = (ddp_target_file){src[i], DDP_STUB_RAW, out[i]};
+        fill_pattern(c[i], sizeof c[i], 40 + (uint32_t)i);
+    }
+    assert_int_equal(ddp_file_target_new(DDP_TARGET_OUT, 3, files, 0, &t), DDP_OK);
+    ddp_file_target_bind(t, &tg);
+    for (uint32_t i = 0; i < 3; i++) {
+        assert_int_equal(tg.begin(tg.ctx, i, sizeof c[i]), DDP_OK);
+        assert_int_equal(tg.write(tg.ctx, i, 0, c[i], sizeof c[i]), DDP_OK);
+        assert_int_equal(tg.finish(tg.ctx, i), DDP_OK);
+    }
+    char *blocker = join(out[1], "occupied");
+    assert_int_equal(put_file(blocker, "x", 1), 0);
+    commit_expect(&tg, "ofo");
+    assert_file(out[0], c[0], sizeof c[0]);
+    assert_file(out[2], c[2], sizeof c[2]);
+    assert_file(blocker, (const uint8_t *)"x", 1);
+    assert_int_equal(count_names(outdir, ".ddprestore-"), 0);
+    for (int i = 0; i < 3; i++) {
+        assert_file(src[i], (const uint8_t *)STUB_TEXT, strlen(STUB_TEXT));
+        free(src[i]);
+        free(out[i]);
+    }
+    /* a second commit has nothing left to report */
+    commit_expect(&tg, "---");
+    ddp_file_target_free(t);
+    free(blocker);
+    free(outdir);
+}
+
+/* In place: the stub of file 0 is replaced by a folder before the commit; file 0 fails
+ * and keeps what is there, file 1 is final. Files in three folders: three folder syncs. */
+static void test_in_place_rename_failure_and_folders(void **state)
+{
+    fixture *f = *state;
+    char *a = make_stub(f->dir, "d1/a"), *b = make_stub(f->dir, "d2/b"), *c3 = make_stub(f->dir, "d3/c");
+    ddp_target_file files[3] = {{a, DDP_STUB_RAW, NULL}, {b, DDP_STUB_RAW, NULL}, {c3, DDP_STUB_RAW, NULL}};
+    uint8_t c[512];
+    ddp_file_target *t;
+    ddp_target tg;
+    ddp_sync_counts syncs;
+
+    fill_pattern(c, sizeof c, 77);
+    assert_int_equal(ddp_file_target_new(DDP_TARGET_IN_PLACE, 3, files, 0, &t), DDP_OK);
+    ddp_file_target_bind(t, &tg);
+    for (uint32_t i = 0; i < 3; i++) {
+        assert_int_equal(tg.begin(tg.ctx, i, sizeof c), DDP_OK);
+        assert_int_equal(tg.write(tg.ctx, i, 0, c, sizeof c), DDP_OK);
+        assert_int_equal(tg.finish(tg.ctx, i), DDP_OK);
+    }
+    assert_int_equal(unlink(a), 0);
+    char *inside = join(a, "inside");
+    assert_int_equal(put_file(inside, "y", 1), 0);
+    commit_expect(&tg, "foo");
+    assert_file(inside, (const uint8_t *)"y", 1);
+    assert_file(b, c, sizeof c);
+    assert_file(c3, c, sizeof c);
+    ddp_file_target_syncs(t, &syncs);
+    assert_int_equal(syncs.folder_syncs, 2);     /* d2 and d3; d1 had no rename */
+    char *d1 = join(f->dir, "d1");
+    assert_int_equal(count_names(d1, ".ddprestore-"), 0);
+    ddp_file_target_free(t);
+    free(d1);
+    free(inside);
+    free(a);
+    free(b);
+    free(c3);
 }
 
 static void test_detect_raw(void **state)
@@ -301,6 +439,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_out_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_files_interleaved, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failing_rename_fails_only_its_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_in_place_rename_failure_and_folders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_detect_raw, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -52,7 +52,29 @@ static ddp_status wrap_finish(void *ctx, uint32_t file)
 {
     progress *p = ctx;
     ddp_status s = p->inner.finish(p->inner.ctx, file);
-    p->done_files++;
+    if (!p->inner.commit) {
+        p->done_files++;
+        progress_draw(p, 0);
+    }
+    return s;
+}
+
+static void wrap_done(void *arg, uint32_t file, ddp_status st)
+{
+    progress *p = arg;
+    if (st == DDP_OK)
+        p->done_files++;
+    p->done(p->done_arg, file, st);
+}
+
+static ddp_status wrap_commit(void *ctx, void (*done)(void *arg, uint32_t file, ddp_status st), void *arg)
+{
+    progress *p = ctx;
+    p->done = done;
+    p->done_arg = arg;
+    ddp_status s = p->inner.commit(p->inner.ctx, wrap_done, p);
+    p->done = NULL;
+    p->done_arg = NULL;
     progress_draw(p, 0);
     return s;
 }
@@ -73,6 +95,7 @@ void progress_wrap(progress *p, const ddp_target *inner, ddp_target *wrapped)
     wrapped->write = wrap_write;
     wrapped->finish = wrap_finish;
     wrapped->abandon = wrap_abandon;
+    wrapped->commit = inner->commit ? wrap_commit : NULL;
 }
 
 void progress_draw(progress *p, int force)

@@ -1,0 +1,48 @@
+/*
+ * file_target_internal.h - the Linux file target's state, shared by file_target.c
+ * (begin, write, finish, abandon) and file_target_commit.c (the batch commit).
+ *
+ * A file goes IDLE -> BEGUN (temporary file being written) -> COMMITTING (content
+ * complete, temporary file closed, not yet durable nor visible) -> FINISHED (renamed over
+ * its destination, durable) or ABANDONED (temporary file deleted, stub untouched).
+ */
+#ifndef DDP_PLATFORM_FILE_TARGET_INTERNAL_H
+#define DDP_PLATFORM_FILE_TARGET_INTERNAL_H
+
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "durable_batch.h"
+#include "fd_cache.h"
+#include "file_target.h"
+
+enum file_state { FILE_IDLE = 0, FILE_BEGUN, FILE_COMMITTING, FILE_FINISHED, FILE_ABANDONED };
+
+typedef struct target_entry {
+    ddp_target_file spec;
+    enum file_state state;
+    char *temp;               /* temporary file while begun or committing (not in verify mode) */
+    uint64_t size, written;
+    struct stat stub_stat;    /* mode and times to keep */
+    int have_stat;
+    uint8_t *reparse;         /* xattr stubs: the buffer to put back if the commit fails */
+    size_t reparse_len;
+} target_entry;
+
+struct ddp_file_target {
+    ddp_target_mode mode;
+    uint32_t n;
+    target_entry *files;
+    ddp_fd_cache fds;
+    ddp_sync_counts syncs;
+};
+
+ddp_status ddp_ft_status_from_errno(int err);
+/* Closes and deletes e's temporary file, if any. */
+void ddp_ft_drop_temp(ddp_file_target *t, target_entry *e);
+/* Where e's content goes: the stub itself, or the --out destination. */
+const char *ddp_ft_destination(const ddp_file_target *t, const target_entry *e);
+/* target->commit (file_target_commit.c). */
+ddp_status ddp_ft_commit(void *ctx, void (*done)(void *arg, uint32_t file, ddp_status st), void *arg);
+
+#endif

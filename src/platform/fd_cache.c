@@ -81,6 +81,24 @@ int ddp_fd_cache_get(ddp_fd_cache *c, const char *key)
     return fd;
 }
 
+int ddp_fd_cache_put(ddp_fd_cache *c, const char *key, int fd)
+{
+    char *copy = strdup(key);
+    if (!copy) {
+        close(fd);
+        errno = ENOMEM;
+        return -1;
+    }
+    ddp_fd_cache_entry *e = find(c, key);
+    if (e)
+        release(e);
+    e = victim(c);
+    e->key = copy;
+    e->fd = fd;
+    e->last_use = ++c->clock;
+    return 0;
+}
+
 int ddp_fd_cache_drop(ddp_fd_cache *c, const char *key)
 {
     ddp_fd_cache_entry *e = find(c, key);

@@ -35,6 +35,9 @@ int ddp_fd_cache_init(ddp_fd_cache *c, size_t capacity, ddp_fd_opener open, void
 /* The fd for key, opening it (and closing the least recently used one) on a miss.
  * Returns -1 with errno set when the opener fails. */
 int ddp_fd_cache_get(ddp_fd_cache *c, const char *key);
+/* Caches fd, opened by the caller, under key (the cache owns it from now on; an fd
+ * already cached under key is closed). Returns 0, or -1 with errno ENOMEM (fd closed). */
+int ddp_fd_cache_put(ddp_fd_cache *c, const char *key, int fd);
 /* Closes and forgets key's fd if cached. Returns close()'s result (0 when not cached). */
 int ddp_fd_cache_drop(ddp_fd_cache *c, const char *key);
 /* Closes every fd and frees the cache. */

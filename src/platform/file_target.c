@@ -80,7 +80,7 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
     ddp_status s;
     int fd;
 
-    if (!e || e->state == FILE_BEGUN || size > (uint64_t)INT64_MAX)
+    if (!e || e->state == FILE_BEGUN || e->state == FILE_COMMITTING || size > (uint64_t)INT64_MAX)
         return DDP_ERR_INVALID_ARG;
     e->size = size;
     e->written = 0;
@@ -91,9 +91,15 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
     if (t->mode == DDP_TARGET_VERIFY)
         return DDP_OK;
     dest = ddp_ft_destination(t, e);
-    if (!dest || (t->mode == DDP_TARGET_OUT && ddp_make_parents(dest) < 0))
+    if (!dest)
         return DDP_ERR_IO;
     fd = ddp_temp_create(dest, &e->temp);
+    if (fd < 0 && errno == ENOENT && t->mode == DDP_TARGET_OUT) {
+        /* the destination's folders are made when the first file needs them */
+        if (ddp_make_parents(dest) < 0)
+            return DDP_ERR_IO;
+        fd = ddp_temp_create(dest, &e->temp);
+    }
     if (fd < 0)
         return ddp_ft_status_from_errno(errno);
     if (ftruncate(fd, (off_t)size) < 0) {
@@ -102,7 +108,11 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
         ddp_ft_drop_temp(t, e);
         return ddp_ft_status_from_errno(saved);
     }
-    close(fd);
+    /* kept open for the writes that follow */
+    if (ddp_fd_cache_put(&t->fds, e->temp, fd) < 0) {
+        ddp_ft_drop_temp(t, e);
+        return DDP_ERR_NO_MEMORY;
+    }
     return DDP_OK;
 }
 

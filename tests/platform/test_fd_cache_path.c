@@ -69,6 +69,17 @@ static void test_fd_cache_lru(void **state)
     assert_int_equal(ddp_fd_cache_drop(&c, "never-opened"), 0);
     assert_true(ddp_fd_cache_get(&c, "b") >= 0);
     assert_int_equal(log.opens, 6);
+    /* an fd the caller opened is served without the opener, and evicts like the others */
+    char *pc = join(log.dir, "c");
+    int fd = open(pc, O_RDONLY);
+    free(pc);
+    assert_true(fd >= 0);
+    assert_int_equal(ddp_fd_cache_put(&c, "put", fd), 0);
+    assert_int_equal(ddp_fd_cache_get(&c, "put"), fd);
+    assert_int_equal(log.opens, 6);
+    assert_int_equal(ddp_fd_cache_drop(&c, "put"), 0);
+    assert_true(ddp_fd_cache_get(&c, "c") >= 0);             /* "put" is gone: c opened again */
+    assert_int_equal(log.opens, 7);
     ddp_fd_cache_cleanup(&c);
     scratch_remove(log.dir);
     free(log.dir);

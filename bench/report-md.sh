@@ -5,7 +5,16 @@
 set -euo pipefail
 r=${1:?usage: report-md.sh results.json}
 
-jq -r '.machine | "- Date: \(.date); commit \(.commit)\n- CPU: \(.cpu), \(.nproc) cores (nproc); RAM \(.mem_kib / 1048576 * 10 | round / 10) GiB; kernel \(.kernel); work file system \(.work_fs)\n- Load average (1/5/15 min): \(.load_at_start) at start, \(.load_at_end) at end (shared machine)"' "$r"
+jq -r '.machine | "- Date: \(.date); commit \(.commit)\(if .dirty then " plus uncommitted changes of the working tree" else "" end); ddp-restore threads option: \(.threads_option // "default")\n- CPU: \(.cpu), \(.nproc) cores (nproc); RAM \(.mem_kib / 1048576 * 10 | round / 10) GiB; kernel \(.kernel); work file system \(.work_fs)\n- Load average (1/5/15 min): \(.load_at_start) at start, \(.load_at_end) at end (shared machine)"' "$r"
+echo
+echo "### Engine counters and CPU use (native ddp-restore; \"-\" = not in ddp-restore's --json report)"
+echo
+echo "CPU use = (user + sys) / wall: above 1 means more than one core was busy."
+echo
+echo "| corpus | threads | native s | user s | sys s | CPU use | read calls | coalesced runs | calls / run | commit calls | Wine CPU use |"
+echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+jq -r 'def f(n): if . == null then "-" else (. * pow(10; n) | round / pow(10; n) | tostring) end;
+  .corpora[] | "| \(.name) | \(.native.threads // "-") | \(.native.wall | f(3)) | \(.native.user | f(2)) | \(.native.sys | f(2)) | \(.native.cpu_utilisation | f(2)) | \(.native.read_calls) | \(.native.coalesced_runs // "-") | \(.native.calls_per_run | f(3)) | \(.native.commit_calls // "-") | \(.wine.cpu_utilisation | f(2)) |"' "$r"
 echo
 echo "### Restore against cp (wall seconds; x = cp time / restore time = restore MB/s / cp MB/s)"
 echo

@@ -2,7 +2,20 @@
 # Renders a results.json of bench/run-bench.sh as Markdown tables (for BENCHMARKS.md):
 # the machine, the per-corpus restore table, the scaling table (cost per MB) and the
 # in-memory engine figures.    bash bench/report-md.sh build-bench/results/results.json
+#      bash bench/report-md.sh --scaling A/results.json B/results.json ...: only the scaling
+#      table, over the 100-file corpora of several runs (e.g. 100 MB/1 GB and 4 GB run apart)
 set -euo pipefail
+if [ "${1:-}" = --scaling ]; then
+    shift
+    [ $# -gt 0 ] || { echo "usage: report-md.sh --scaling results.json..." >&2; exit 2; }
+    echo "| corpus | commit | MB | native s | native ms/MB | native CPU ms/MB | CPU use | cp ms/MB | read calls/MB | chunk refs | peak RSS MiB | RestoreFiles ms/MB | load1 |"
+    echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    jq -r -s 'def f(n): if . == null then "-" else (. * pow(10; n) | round / pow(10; n) | tostring) end;
+      [.[] | .machine.commit as $c | .corpora[] | select(.files == 100) | . + {commit: $c}] |
+      sort_by(.dedup_target, .logical_bytes) | .[] | (.logical_bytes / 1e6) as $mb |
+      "| \(.name) | \(.commit) | \($mb | f(0)) | \(.native.wall | f(3)) | \(.native.wall * 1000 / $mb | f(2)) | \((.native.user + .native.sys) * 1000 / $mb | f(2)) | \(.native.cpu_utilisation // ((.native.user + .native.sys) / .native.wall) | f(2)) | \(.cp.wall * 1000 / $mb | f(2)) | \(.native.read_calls / $mb | f(3)) | \(.native.chunk_refs) | \(.native.peak_rss_kib / 1024 | f(1)) | \(if .wine.restorefiles_seconds == null then null else .wine.restorefiles_seconds * 1000 / $mb end | f(2)) | \(.load1) |"' "$@"
+    exit 0
+fi
 r=${1:?usage: report-md.sh results.json}
 
 jq -r '.machine | "- Date: \(.date); commit \(.commit)\(if .dirty then " plus uncommitted changes of the working tree" else "" end); ddp-restore threads option: \(.threads_option // "default")\n- CPU: \(.cpu), \(.nproc) cores (nproc); RAM \(.mem_kib / 1048576 * 10 | round / 10) GiB; kernel \(.kernel); work file system \(.work_fs)\n- Load average (1/5/15 min): \(.load_at_start) at start, \(.load_at_end) at end (shared machine)"' "$r"

@@ -1,15 +1,16 @@
 /*
  * chunk_hash.c - the portable side of the chunk hash (FORMAT.md §5): algorithm names,
- * one-shot hashing on top of a back end's streaming digest, and detection of which of
+ * one-shot hashing through a back end's digest, and detection of which of
  * the two candidate algorithms produced a stored hash.
  *
  * The two candidates are SHA-256 and SHA-512 truncated to its first 32 bytes (which is
  * not SHA-512/256: that one starts from other initial values). The back ends
- * (hash_openssl.c, hash_bcrypt.c) only compute digests.
+ * (hash_builtin.c, hash_openssl.c, hash_bcrypt.c; hash_backend.h) only compute digests.
  */
 #include <string.h>
 
 #include "ddp/chunk_hash.h"
+#include "hash_backend.h"
 
 const char *ddp_hash_alg_name(ddp_hash_alg alg)
 {
@@ -36,15 +37,9 @@ ddp_hash_alg ddp_hash_alg_parse(const char *name)
 
 ddp_status ddp_chunk_hash(ddp_hash_alg alg, const void *data, size_t len, uint8_t out[DDP_HASH_SIZE])
 {
-    ddp_hash_stream *s = NULL;
-    ddp_status st = ddp_hash_stream_new(alg, &s);
-    if (st != DDP_OK)
-        return st;
-    st = ddp_hash_stream_update(s, data, len);
-    if (st == DDP_OK)
-        st = ddp_hash_stream_final(s, out);
-    ddp_hash_stream_free(s);
-    return st;
+    if ((alg != DDP_HASH_SHA256 && alg != DDP_HASH_SHA512_TRUNC) || !out || (!data && len))
+        return DDP_ERR_INVALID_ARG;
+    return ddp_hash_backend_digest(alg, data, len, out);
 }
 
 static int hash_matches(ddp_hash_alg alg, const void *data, size_t len, const uint8_t expected[DDP_HASH_SIZE])
@@ -53,6 +48,7 @@ static int hash_matches(ddp_hash_alg alg, const void *data, size_t len, const ui
     return ddp_chunk_hash(alg, data, len, got) == DDP_OK && memcmp(got, expected, DDP_HASH_SIZE) == 0;
 }
 
+/* Two digests at most, each without a heap allocation (hash_backend.h). */
 ddp_hash_alg ddp_chunk_hash_identify(const void *data, size_t len, const uint8_t expected[DDP_HASH_SIZE])
 {
     if (!expected)

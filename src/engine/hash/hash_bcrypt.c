@@ -1,5 +1,6 @@
 /*
- * hash_bcrypt.c - the streaming chunk-hash digest on Windows' BCrypt (MinGW builds).
+ * hash_bcrypt.c - the chunk-hash digest on Windows' BCrypt (MinGW builds, when chosen:
+ * DDP_HASH_BACKEND=bcrypt; the default there is hash_builtin.c, faster under Wine).
  * SHA-256 gives 32 bytes; SHA-512 gives 64, of which the first 32 are kept. This is the
  * one engine file that includes <windows.h>: BCrypt's types need it.
  *
@@ -15,7 +16,7 @@
 #include <windows.h>
 #include <bcrypt.h>
 
-#include "ddp/chunk_hash.h"
+#include "hash_backend.h"
 
 #ifndef BCRYPT_SUCCESS
 #define BCRYPT_SUCCESS(s) (((NTSTATUS)(s)) >= 0)
@@ -126,4 +127,17 @@ void ddp_hash_stream_free(ddp_hash_stream *s)
     if (s->hash)
         BCryptDestroyHash(s->hash);
     free(s);
+}
+
+ddp_status ddp_hash_backend_digest(ddp_hash_alg alg, const void *data, size_t len, uint8_t out[DDP_HASH_SIZE])
+{
+    ddp_hash_stream *s = NULL;
+    ddp_status st = ddp_hash_stream_new(alg, &s);
+    if (st != DDP_OK)
+        return st;
+    st = ddp_hash_stream_update(s, data, len);
+    if (st == DDP_OK)
+        st = ddp_hash_stream_final(s, out);
+    ddp_hash_stream_free(s);
+    return st;
 }

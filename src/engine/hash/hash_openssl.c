@@ -1,13 +1,15 @@
 /*
  * hash_openssl.c - the streaming chunk-hash digest on OpenSSL's libcrypto (native
- * builds). SHA-256 gives 32 bytes; SHA-512 gives 64, of which the first 32 are kept.
+ * builds, when chosen: DDP_HASH_BACKEND=openssl). SHA-256 gives 32 bytes; SHA-512 gives
+ * 64, of which the first 32 are kept. A one-shot digest goes through EVP_Digest, which
+ * allocates a context per call.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
-#include "ddp/chunk_hash.h"
+#include "hash_backend.h"
 
 struct ddp_hash_stream {
     EVP_MD_CTX *md;
@@ -77,4 +79,17 @@ void ddp_hash_stream_free(ddp_hash_stream *s)
         return;
     EVP_MD_CTX_free(s->md);
     free(s);
+}
+
+ddp_status ddp_hash_backend_digest(ddp_hash_alg alg, const void *data, size_t len, uint8_t out[DDP_HASH_SIZE])
+{
+    const EVP_MD *md = digest_of(alg);
+    if (!md)
+        return DDP_ERR_INVALID_ARG;
+    unsigned char full[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (EVP_Digest(len ? data : "", len, full, &n, md, NULL) != 1 || n < DDP_HASH_SIZE)
+        return DDP_ERR_IO;
+    memcpy(out, full, DDP_HASH_SIZE);
+    return DDP_OK;
 }

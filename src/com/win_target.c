@@ -2,14 +2,20 @@
  * win_target.c - ddp_target over Windows files (see win_target.h for the two modes).
  *
  * No data is lost on failure: in reparse mode the reparse point is deleted only in
- * finish(), after the engine verified every byte; abandon() turns the written range back
- * into sparse zeros, which is what the stub's $DATA held. In stub-file mode the stub is
- * never written: the temporary file replaces it in finish() or is deleted in abandon().
+ * commit(), after the engine verified every byte and the content was flushed; abandon()
+ * (or a failing commit of that file) turns the written range back into sparse zeros,
+ * which is what the stub's $DATA held. In stub-file mode the stub is never written: the
+ * flushed temporary file replaces it in commit() or is deleted.
+ *
+ * Measured under Wine 8 (1,024 files of 10 KB, ext4): flush and write-through move in
+ * finish() 2.2-2.6 s; in commit(), all flushes then all moves 1.8 s; flush and move file
+ * by file in commit() 2.0-2.7 s; moves without any flush 1.3-1.6 s.
  */
 #include <windows.h>
 #include <winioctl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "ddp/reparse.h"
 #include "win_target.h"
@@ -231,6 +237,7 @@ static ddp_status delete_reparse_point(HANDLE h)
     return DDP_OK;
 }
 
+/* The content is complete: the file waits, closed, for the next commit(). */
 static ddp_status target_finish(void *ctx, uint32_t i)
 {
     win_target *t = ctx;
@@ -238,31 +245,21 @@ static ddp_status target_finish(void *ctx, uint32_t i)
     HANDLE h;
     ddp_status st;
 
-    if (!f || !f->begun)
+    if (!f || !f->begun || f->committing)
         return DDP_ERR_INVALID_ARG;
     st = write_handle(t, f, OPEN_EXISTING, &h);
     if (st == DDP_OK)
         st = set_size(h, f->size);
-    if (st == DDP_OK && !FlushFileBuffers(h))
-        st = DDP_ERR_IO;
-    if (st == DDP_OK && !t->stub_files)
-        st = delete_reparse_point(h);
     close_file(t, f);
-    if (st == DDP_OK && t->stub_files &&
-        !MoveFileExW(f->write_path, f->path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
-        st = status_from_win32(GetLastError());
-    f->begun = 0;
+    if (st == DDP_OK)
+        f->committing = 1;
     return st;
 }
 
-static void target_abandon(void *ctx, uint32_t i)
+/* What abandon() leaves: the stub (stub-file mode) or sparse zeros under the reparse point. */
+static void undo_file(win_target *t, win_target_file *f)
 {
-    win_target *t = ctx;
-    win_target_file *f = file_at(t, i);
     HANDLE h;
-
-    if (!f || !f->begun)
-        return;
     if (t->stub_files) {
         close_file(t, f);
         DeleteFileW(f->write_path);
@@ -275,6 +272,132 @@ static void target_abandon(void *ctx, uint32_t i)
         close_file(t, f);
     }
     f->begun = 0;
+    f->committing = 0;
+}
+
+static void target_abandon(void *ctx, uint32_t i)
+{
+    win_target *t = ctx;
+    win_target_file *f = file_at(t, i);
+    if (f && f->begun)
+        undo_file(t, f);
+}
+
+typedef void (*done_fn)(void *arg, uint32_t file, ddp_status st);
+
+static void commit_failed(win_target *t, uint32_t i, ddp_status st, done_fn done, void *arg)
+{
+    undo_file(t, &t->files[i]);
+    done(arg, i, st);
+}
+
+/* FlushFileBuffers on a fresh handle (the write handle was closed in finish); in reparse
+ * mode the reparse point goes through the same handle once the content is flushed. */
+static ddp_status flush_file(win_target *t, const WCHAR *path)
+{
+    DWORD flags = FILE_FLAG_BACKUP_SEMANTICS | (t->stub_files ? 0 : FILE_FLAG_OPEN_REPARSE_POINT);
+    HANDLE h = CreateFileW(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING, flags, NULL);
+    ddp_status st;
+    if (h == INVALID_HANDLE_VALUE)
+        return status_from_win32(GetLastError());
+    st = FlushFileBuffers(h) ? DDP_OK : status_from_win32(GetLastError());
+    if (st == DDP_OK && !t->stub_files)
+        st = delete_reparse_point(h);
+    CloseHandle(h);
+    return st;
+}
+
+/* The folder part of path ("D:\a\b" -> "D:\a"), malloc'd; NULL when it has none. */
+static WCHAR *folder_of(const WCHAR *path)
+{
+    const WCHAR *slash = wcsrchr(path, L'\\');
+    size_t len;
+    WCHAR *out;
+    if (!slash || slash == path)
+        return NULL;
+    len = (size_t)(slash - path);
+    out = malloc((len + 1) * sizeof(WCHAR));
+    if (out) {
+        memcpy(out, path, len * sizeof(WCHAR));
+        out[len] = 0;
+    }
+    return out;
+}
+
+static int folder_cmp(const void *a, const void *b)
+{
+    return wcscmp(*(WCHAR *const *)a, *(WCHAR *const *)b);
+}
+
+/* One FlushFileBuffers per distinct folder of the files moved in this commit (best
+ * effort: Windows may refuse it for a folder, where write-through already did the work). */
+static void flush_folders(win_target *t)
+{
+    WCHAR **folders = calloc(t->n ? t->n : 1, sizeof *folders);
+    uint32_t m = 0;
+    if (!folders)
+        return;
+    for (uint32_t i = 0; i < t->n; i++) {
+        if (t->files[i].committing == 2 && (folders[m] = folder_of(t->files[i].path)) != NULL)
+            m++;
+    }
+    qsort(folders, m, sizeof *folders, folder_cmp);
+    for (uint32_t k = 0; k < m; k++) {
+        HANDLE h;
+        if (k > 0 && wcscmp(folders[k], folders[k - 1]) == 0)
+            continue;
+        h = CreateFileW(folders[k], GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                        NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+        if (h != INVALID_HANDLE_VALUE) {
+            FlushFileBuffers(h);
+            CloseHandle(h);
+        }
+    }
+    for (uint32_t k = 0; k < m; k++)
+        free(folders[k]);
+    free(folders);
+}
+
+static void committed(win_target_file *f, uint32_t i, done_fn done, void *arg)
+{
+    f->begun = 0;
+    f->committing = 0;
+    done(arg, i, DDP_OK);
+}
+
+/* Every finished file: flushed (in reparse mode its reparse point then deleted), then in
+ * stub-file mode moved over its stub and the folders flushed; each reported once. */
+static ddp_status target_commit(void *ctx, done_fn done, void *arg)
+{
+    win_target *t = ctx;
+    for (uint32_t i = 0; i < t->n; i++) {
+        win_target_file *f = &t->files[i];
+        ddp_status st;
+        if (!f->committing)
+            continue;
+        st = flush_file(t, f->write_path);
+        if (st != DDP_OK)
+            commit_failed(t, i, st, done, arg);
+        else if (!t->stub_files)
+            committed(f, i, done, arg);
+    }
+    if (!t->stub_files)
+        return DDP_OK;
+    for (uint32_t i = 0; i < t->n; i++) {
+        win_target_file *f = &t->files[i];
+        if (!f->committing)
+            continue;
+        if (!MoveFileExW(f->write_path, f->path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+            commit_failed(t, i, status_from_win32(GetLastError()), done, arg);
+        else
+            f->committing = 2;
+    }
+    flush_folders(t);
+    for (uint32_t i = 0; i < t->n; i++) {
+        if (t->files[i].committing == 2)
+            committed(&t->files[i], i, done, arg);
+    }
+    return DDP_OK;
 }
 
 BOOL win_target_stub_files_requested(void)
@@ -312,6 +435,7 @@ BOOL win_target_init(win_target *t, uint32_t n, BSTR *paths, int stub_files, ddp
     target->write = target_write;
     target->finish = target_finish;
     target->abandon = target_abandon;
+    target->commit = target_commit;
     return TRUE;
 }
 

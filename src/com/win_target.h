@@ -6,6 +6,11 @@
  *    as ddp-mkstore writes them; content goes to a temporary file beside it that replaces
  *    the stub on success. This is how the DLL runs end to end under Wine (no reparse points).
  * Open handles are kept in a small cache: chunks arrive in container order, not file order.
+ * finish() only completes a file's content and closes it; commit() makes the batch final:
+ * every file flushed first (FlushFileBuffers, fsync under Wine), then the reparse points
+ * deleted or the temporary files moved over their stubs (MOVEFILE_WRITE_THROUGH), then
+ * each folder of a moved file flushed once (what makes the renames durable under Wine;
+ * Windows may refuse it, write-through already covered them there).
  */
 #ifndef DDP_COM_WIN_TARGET_H
 #define DDP_COM_WIN_TARGET_H
@@ -23,6 +28,7 @@ typedef struct win_target_file {
     HANDLE handle;          /* INVALID_HANDLE_VALUE when not open */
     unsigned long last_use;
     int begun;
+    int committing;         /* 1: finished, waiting for commit(); 2: moved in this commit */
 } win_target_file;
 
 typedef struct win_target {

@@ -1,0 +1,141 @@
+/*
+ * test_restore_commit_dll.c - durability in batches through the real DLL under Wine
+ * (stub-file mode): when RestoreFiles returns, every restored file of every batch
+ * (more files than DDP_COMMIT_BATCH) is final, with no temporary file left; a file whose
+ * stub cannot be replaced at commit time (another handle denies delete sharing) fails
+ * alone and keeps its stub, while the rest of its batch is restored.
+ */
+#define COBJMACROS
+#include <windows.h>
+#include <objbase.h>
+#include <oleauto.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "com_test_util.h"
+#include "ddp/reparse.h"
+#include "ddp/restore.h"
+#include "ddpbackup.h"
+#include "dll_fixture.h"
+#include "test_store.h"
+
+static IDedupBackupSupport *support;
+
+static int setup(void **state)
+{
+    (void)state;
+    return test_com_begin(&support);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    test_com_end(support);
+    return 0;
+}
+
+static void options(ddp_store_options *opt)
+{
+    ddp_store_options_default(opt);
+    opt->layout = DDP_LAYOUT_0103;
+    opt->container_limit = 4u << 20;
+}
+
+/* Temporary files ("*.ddprestore-tmp") left in the restore folder. */
+static int count_temp_files(const dll_fixture *f)
+{
+    WCHAR pattern[MAX_PATH + 32];
+    WIN32_FIND_DATAW fd;
+    HANDLE h;
+    int n = 0;
+    swprintf(pattern, MAX_PATH + 32, L"%ls\\*.ddprestore-tmp", f->target);
+    h = FindFirstFileW(pattern, &fd);
+    if (h == INVALID_HANDLE_VALUE)
+        return 0;
+    do
+        n++;
+    while (FindNextFileW(h, &fd));
+    FindClose(h);
+    return n;
+}
+
+static void test_every_batch_final_on_return(void **state)
+{
+    const uint32_t n = DDP_COMMIT_BATCH + DDP_COMMIT_BATCH / 2;
+    size_t *sizes = malloc(n * sizeof *sizes);
+    HRESULT *results = calloc(n, sizeof *results);
+    ddp_store_options opt;
+    dll_fixture f;
+    test_store *store;
+    (void)state;
+
+    assert_non_null(sizes);
+    assert_non_null(results);
+    for (uint32_t i = 0; i < n; i++)
+        sizes[i] = 200 + (i * 53) % 4000;
+    options(&opt);
+    assert_int_equal(fixture_create(&f, L"batches", &opt, 29, n, sizes), 0);
+    store = test_store_new(f.root, TRUE, TEST_PLAN_NONE);
+    assert_int_equal(IDedupBackupSupport_RestoreFiles(support, n, f.paths, test_store_callback(store),
+                                                      DEDUP_RECONSTRUCT_UNOPTIMIZED, results),
+                     S_OK);
+    for (uint32_t i = 0; i < n; i++) {
+        if (results[i] != S_OK)
+            fail_msg("file %u: 0x%08lx", i, (unsigned long)results[i]);
+        if (!fixture_file_matches(&f, i))
+            fail_msg("file %u is not restored", i);
+    }
+    assert_int_equal(count_temp_files(&f), 0);
+    test_store_release(store);
+    fixture_destroy(&f);
+    free(results);
+    free(sizes);
+}
+
+static void test_file_failing_at_commit_keeps_stub(void **state)
+{
+    static const size_t sizes[] = { 90000, 120000, 150000, 60000, 30000 };
+    HRESULT results[5];
+    ddp_store_options opt;
+    dll_fixture f;
+    test_store *store;
+    HANDLE holder;
+    (void)state;
+
+    options(&opt);
+    assert_int_equal(fixture_create(&f, L"commitfail", &opt, 31, 5, sizes), 0);
+    /* readable by the DLL, but never deleted or replaced while this handle is open */
+    holder = CreateFileW(f.paths[2], GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    assert_true(holder != INVALID_HANDLE_VALUE);
+    store = test_store_new(f.root, TRUE, TEST_PLAN_NONE);
+    assert_int_equal(IDedupBackupSupport_RestoreFiles(support, 5, f.paths, test_store_callback(store),
+                                                      DEDUP_RECONSTRUCT_UNOPTIMIZED, results),
+                     DDP_E_JOB_COMPLETED_PARTIAL_SUCCESS);
+    CloseHandle(holder);
+    for (uint32_t i = 0; i < 5; i++) {
+        if (i == 2) {
+            assert_true(FAILED(results[i]));
+            assert_true(fixture_file_is_stub(&f, i));
+        } else {
+            assert_int_equal(results[i], S_OK);
+            assert_true(fixture_file_matches(&f, i));
+        }
+    }
+    assert_int_equal(count_temp_files(&f), 0);
+    test_store_release(store);
+    fixture_destroy(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_batch_final_on_return),
+        cmocka_unit_test(test_file_failing_at_commit_keeps_stub),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -4,6 +4,8 @@
 # in-memory engine figures.    bash bench/report-md.sh build-bench/results/results.json
 #      bash bench/report-md.sh --scaling A/results.json B/results.json ...: only the scaling
 #      table, over the 100-file corpora of several runs (e.g. 100 MB/1 GB and 4 GB run apart)
+#      bash bench/report-md.sh --compare OLD/results.json NEW/results.json: the corpora of both
+#      runs side by side (native and RestoreFiles seconds, ratios to cp, CPU use, RSS)
 set -euo pipefail
 if [ "${1:-}" = --scaling ]; then
     shift
@@ -14,6 +16,18 @@ if [ "${1:-}" = --scaling ]; then
       [.[] | .machine.commit as $c | .corpora[] | select(.files == 100) | . + {commit: $c}] |
       sort_by(.dedup_target, .logical_bytes) | .[] | (.logical_bytes / 1e6) as $mb |
       "| \(.name) | \(.commit) | \($mb | f(0)) | \(.native.wall | f(3)) | \(.native.wall * 1000 / $mb | f(2)) | \((.native.user + .native.sys) * 1000 / $mb | f(2)) | \(.native.cpu_utilisation // ((.native.user + .native.sys) / .native.wall) | f(2)) | \(.cp.wall * 1000 / $mb | f(2)) | \(.native.read_calls / $mb | f(3)) | \(.native.chunk_refs) | \(.native.peak_rss_kib / 1024 | f(1)) | \(if .wine.restorefiles_seconds == null then null else .wine.restorefiles_seconds * 1000 / $mb end | f(2)) | \(.load1) |"' "$@"
+    exit 0
+fi
+if [ "${1:-}" = --compare ]; then
+    [ $# -eq 3 ] || { echo "usage: report-md.sh --compare OLD/results.json NEW/results.json" >&2; exit 2; }
+    echo "| corpus | cp s old / new | native s old | native s new | new / old | x cp old | x cp new | CPU use old / new | RSS MiB old / new | RestoreFiles s old | RestoreFiles s new | new / old | x cp old | x cp new |"
+    echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    jq -r -n --slurpfile a "$2" --slurpfile b "$3" '
+      def f(n): if . == null then "-" else (. * pow(10; n) | round / pow(10; n) | tostring) end;
+      def util: if .native.wall > 0 then (.native.user + .native.sys) / .native.wall else null end;
+      ($a[0].corpora | map({key: .name, value: .}) | from_entries) as $old |
+      $b[0].corpora[] | select($old[.name] != null) | $old[.name] as $o |
+      "| \(.name) | \($o.cp.wall | f(3)) / \(.cp.wall | f(3)) | \($o.native.wall | f(3)) | \(.native.wall | f(3)) | \(.native.wall / $o.native.wall | f(2)) | \($o.native.ratio_vs_cp | f(2)) | \(.native.ratio_vs_cp | f(2)) | \($o | util | f(2)) / \(util | f(2)) | \($o.native.peak_rss_kib / 1024 | f(1)) / \(.native.peak_rss_kib / 1024 | f(1)) | \($o.wine.restorefiles_seconds | f(3)) | \(.wine.restorefiles_seconds | f(3)) | \(if $o.wine.restorefiles_seconds == null or .wine.restorefiles_seconds == null then null else .wine.restorefiles_seconds / $o.wine.restorefiles_seconds end | f(2)) | \($o.wine.ratio_vs_cp_restorefiles | f(2)) | \(.wine.ratio_vs_cp_restorefiles | f(2)) |"'
     exit 0
 fi
 r=${1:?usage: report-md.sh results.json}

@@ -237,23 +237,18 @@ static ddp_status delete_reparse_point(HANDLE h)
     return DDP_OK;
 }
 
-/* The content is complete: the file waits, closed, for the next commit(). */
+/* The content is complete (begin() set the size, writes stay inside it): the file waits,
+ * closed, for the next commit(). */
 static ddp_status target_finish(void *ctx, uint32_t i)
 {
     win_target *t = ctx;
     win_target_file *f = file_at(t, i);
-    HANDLE h;
-    ddp_status st;
 
     if (!f || !f->begun || f->committing)
         return DDP_ERR_INVALID_ARG;
-    st = write_handle(t, f, OPEN_EXISTING, &h);
-    if (st == DDP_OK)
-        st = set_size(h, f->size);
     close_file(t, f);
-    if (st == DDP_OK)
-        f->committing = 1;
-    return st;
+    f->committing = 1;
+    return DDP_OK;
 }
 
 /* What abandon() leaves: the stub (stub-file mode) or sparse zeros under the reparse point. */

@@ -18,6 +18,10 @@
 
 #include "durable_batch.h"
 
+/* Fewer files than this on one file system are fsync'd one by one: syncfs also writes
+ * back whatever else is dirty there (other programs' files), which a few fsyncs avoid. */
+#define SYNCFS_MIN_FILES 16u
+
 #define FS_EXT4 0xEF53u
 #define FS_XFS 0x58465342u
 #define FS_BTRFS 0x9123683Eu
@@ -90,7 +94,10 @@ void ddp_sync_files(const char *const *paths, size_t n, int *err, ddp_sync_count
     for (size_t i = 0; dev && i < n; i++) {
         if (err[i] != 0)
             continue;
-        int mark = syncfs_through(paths[i], counts) == 0 ? -1 : -2;
+        size_t on_dev = 0;
+        for (size_t j = i; j < n; j++)
+            on_dev += err[j] == 0 && dev[j] == dev[i];
+        int mark = on_dev >= SYNCFS_MIN_FILES && syncfs_through(paths[i], counts) == 0 ? -1 : -2;
         for (size_t j = i; j < n; j++) {
             if (err[j] == 0 && dev[j] == dev[i])
                 err[j] = mark;

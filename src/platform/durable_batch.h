@@ -3,10 +3,10 @@
  *
  * A restore that fsyncs each file and its folder pays two journal commits per file;
  * on 10,000 small files that is most of the time. Here a whole batch is paid at once:
- *  - content: one syncfs() per file system the files live on, when it is a local file
- *    system whose syncfs() writes everything back and reports write-back errors (Linux
- *    5.8 on); elsewhere (FUSE such as ntfs-3g, network file systems, or when syncfs
- *    fails) each file is fsync'd;
+ *  - content: one syncfs() per file system holding at least 16 of the files, when it is
+ *    a local file system whose syncfs() writes everything back and reports write-back
+ *    errors (Linux 5.8 on); elsewhere (FUSE such as ntfs-3g, network file systems, fewer
+ *    files, or when syncfs fails) each file is fsync'd;
  *  - names: after the renames, one fsync per distinct folder.
  * Measured on ext4 here (1,024 files of 10 KB): one syncfs 0.02-0.09 s, one fsync per
  * file 0.6-0.9 s.
@@ -28,7 +28,8 @@ typedef struct ddp_sync_counts {
  * file i from being durable (the others are not affected). */
 void ddp_sync_files(const char *const *paths, size_t n, int *err, ddp_sync_counts *counts);
 
-/* 1 when the file system holding path gets one syncfs rather than one fsync per file. */
+/* 1 when syncfs is trusted on the file system holding path (a batch of 16 files or more
+ * there then costs one syncfs instead of one fsync per file). */
 int ddp_syncfs_trusted_path(const char *path);
 
 /* fsyncs once each distinct folder holding one of paths[0..n-1] (err[i] != 0 entries are

@@ -3,7 +3,7 @@
  * nothing visible at the destination before the commit, the stub untouched and no
  * temporary file left after abandon, --out never touching the source, verify writing
  * nothing, many files interleaved through a small fd cache and committed with O(1)
- * syncs, a failing rename failing only its file, stub detection.
+ * syncs (a few files: one fsync each), a failing rename failing only its file, stub detection.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
@@ -400,6 +400,8 @@ static void test_in_place_rename_failure_and_folders(void **state)
     assert_file(c3, c, sizeof c);
     ddp_file_target_syncs(t, &syncs);
     assert_int_equal(syncs.folder_syncs, 2);     /* d2 and d3; d1 had no rename */
+    assert_int_equal(syncs.fs_syncs, 0);         /* three files: an fsync each, no syncfs */
+    assert_int_equal(syncs.file_syncs, 3);
     char *d1 = join(f->dir, "d1");
     assert_int_equal(count_names(d1, ".ddprestore-"), 0);
     ddp_file_target_free(t);

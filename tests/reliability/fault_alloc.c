@@ -8,9 +8,15 @@
  * Tracking: while armed, each block whose allocation call comes from the executable
  * itself (dladdr() names the same object as this file's code) goes into a fixed
  * open-addressing table; free() takes it out. realloc moves the entry.
+ *
+ * The restore engine's worker threads allocate too (the hash back end, the decoders):
+ * the counting and the table are kept under one recursive mutex (recursive in case the
+ * C library allocates while it answers dladdr), so the k-th allocation is the k-th of
+ * the whole process. Arming and reading the counts stay single-threaded.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 
@@ -32,6 +38,7 @@ static struct {
     void *caller;
 } table[TABLE_SIZE];
 static uint64_t tracked;
+static pthread_mutex_t guard = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
 static size_t slot_of(const void *p)
 {
@@ -147,50 +154,54 @@ static int must_fail(void)
     return 0;
 }
 
+static void *allocated(void *p, void *caller)
+{
+    track(p, caller);
+    pthread_mutex_unlock(&guard);
+    return p;
+}
+
 void *malloc(size_t size)
 {
+    pthread_mutex_lock(&guard);
     if (must_fail())
-        return NULL;
-    void *p = __libc_malloc(size);
-    track(p, __builtin_return_address(0));
-    return p;
+        return allocated(NULL, NULL);
+    return allocated(__libc_malloc(size), __builtin_return_address(0));
 }
 
 void *calloc(size_t n, size_t size)
 {
+    pthread_mutex_lock(&guard);
     if (must_fail())
-        return NULL;
-    void *p = __libc_calloc(n, size);
-    track(p, __builtin_return_address(0));
-    return p;
+        return allocated(NULL, NULL);
+    return allocated(__libc_calloc(n, size), __builtin_return_address(0));
 }
 
 void *realloc(void *old, size_t size)
 {
+    pthread_mutex_lock(&guard);
     if (!old) {
         if (must_fail())
-            return NULL;
-        void *p = __libc_malloc(size);
-        track(p, __builtin_return_address(0));
-        return p;
+            return allocated(NULL, NULL);
+        return allocated(__libc_malloc(size), __builtin_return_address(0));
     }
     if (size == 0) {
         untrack(old);
         __libc_free(old);
-        return NULL;
+        return allocated(NULL, NULL);
     }
     if (must_fail())
-        return NULL;
+        return allocated(NULL, NULL);
     void *p = __libc_realloc(old, size);
-    if (p) {
+    if (p)
         untrack(old);
-        track(p, __builtin_return_address(0));
-    }
-    return p;
+    return allocated(p, __builtin_return_address(0));
 }
 
 void free(void *p)
 {
+    pthread_mutex_lock(&guard);
     untrack(p);
     __libc_free(p);
+    pthread_mutex_unlock(&guard);
 }

@@ -4,7 +4,8 @@
  * can make the k-th one, after arming, return NULL. While armed it also keeps the blocks
  * allocated by code of the program itself (the engine and the test helpers, not shared
  * libraries such as libcrypto, whose caches legitimately outlive a call), so a test can
- * see that everything allocated during a run was freed. Single-threaded use only.
+ * see that everything allocated during a run was freed. Allocations may come from any
+ * thread; arming, disarming and reading the counts only while no other thread allocates.
  */
 #ifndef DDP_FAULT_ALLOC_H
 #define DDP_FAULT_ALLOC_H

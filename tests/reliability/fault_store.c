@@ -65,6 +65,50 @@ int fault_store_init(fault_store *s, const ddp_mem_store *mem)
     return 0;
 }
 
+int fault_store_clone(const fault_store *src, fault_store *dst)
+{
+    *dst = *src;
+    dst->files = calloc(src->n_files ? src->n_files : 1, sizeof *dst->files);
+    if (!dst->files)
+        return -1;
+    for (size_t i = 0; i < src->n_files; i++) {
+        const fault_file *a = &src->files[i];
+        fault_file *b = &dst->files[i];
+        *b = *a;
+        b->path = dup_string(a->path);
+        b->data = malloc(a->len ? a->len : 1);
+        if (!b->path || !b->data) {
+            dst->n_files = i + 1;
+            fault_store_free(dst);
+            return -1;
+        }
+        if (a->len)
+            memcpy(b->data, a->data, a->len);
+    }
+    return 0;
+}
+
+/* Folds bytes into the call digest. */
+static void digest_bytes(fault_store *s, const void *p, size_t len)
+{
+    const uint8_t *b = p;
+    uint64_t h = s->log_digest ? s->log_digest : 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ b[i]) * 0x100000001b3ull;
+    s->log_digest = h;
+}
+
+/* One call: its kind, path (or "") and four numbers. */
+static void note_call(fault_store *s, fault_kind kind, const char *path, uint64_t a, uint64_t b, uint64_t c,
+                      int64_t d)
+{
+    const uint64_t fields[5] = {(uint64_t)kind, a, b, c, (uint64_t)d};
+    s->log_calls++;
+    digest_bytes(s, fields, sizeof fields);
+    if (path)
+        digest_bytes(s, path, strlen(path) + 1);
+}
+
 void fault_store_free(fault_store *s)
 {
     for (size_t i = 0; s->files && i < s->n_files; i++) {
@@ -80,6 +124,8 @@ void fault_store_reset_counts(fault_store *s)
     memset(s->calls, 0, sizeof s->calls);
     s->failures_injected = 0;
     s->bytes_read = 0;
+    s->log_calls = 0;
+    s->log_digest = 0;
 }
 
 fault_file *fault_store_file(fault_store *s, const char *path)
@@ -134,11 +180,15 @@ static int32_t st_read(void *ctx, const char *path, uint64_t offset, uint32_t si
     fault_store *s = ctx;
     if (s->read_hook)
         s->read_hook(s, s->hook_ctx);
-    if (inject(s, FAULT_READ))
+    if (inject(s, FAULT_READ)) {
+        note_call(s, FAULT_READ, path, offset, size, 0, s->fail_hr);
         return s->fail_hr;
+    }
     const fault_file *f = fault_store_file(s, path);
-    if (!f || f->dropped)
+    if (!f || f->dropped) {
+        note_call(s, FAULT_READ, path, offset, size, 0, FAULT_E_FILE_NOT_FOUND);
         return FAULT_E_FILE_NOT_FOUND;
+    }
     uint64_t avail = offset < f->len ? f->len - offset : 0;
     uint32_t n = avail < size ? (uint32_t)avail : size;
     if (s->short_read && n > s->short_read)
@@ -147,6 +197,7 @@ static int32_t st_read(void *ctx, const char *path, uint64_t offset, uint32_t si
         memcpy(buf, f->data + offset, n);
     s->bytes_read += n;
     *got = s->over_report ? size + s->over_report : n;
+    note_call(s, FAULT_READ, path, offset, size, *got, 0);
     return 0;
 }
 
@@ -172,6 +223,7 @@ static void st_free_plan(void *ctx, ddp_plan_extent *plan)
         return;
     }
     head->container_index = 0;
+    note_call(s, FAULT_KINDS, NULL, 0, 0, 0, 0);
     s->plans_live--;
     s->plans_freed++;
     free(head);
@@ -188,6 +240,7 @@ static int32_t st_order(void *ctx, uint32_t n, const char *const *paths, ddp_pla
 {
     fault_store *s = ctx;
     uint32_t call_no = s->calls[FAULT_ORDER] + 1;
+    note_call(s, FAULT_ORDER, n ? paths[0] : NULL, n, call_no, 0, 0);
     if (inject(s, FAULT_ORDER))
         return s->fail_hr;
     if (s->plan_mode == FAULT_PLAN_HOOK && s->plan_hook)
@@ -217,12 +270,13 @@ static int32_t st_order(void *ctx, uint32_t n, const char *const *paths, ddp_pla
 static int32_t st_preview(void *ctx, const char *path, uint32_t n, const ddp_read_extent *reads)
 {
     fault_store *s = ctx;
-    (void)path;
     /* Touch every announced extent: ASan reports an array shorter than n. */
     volatile int64_t sum = 0;
     for (uint32_t i = 0; i < n; i++)
         sum += reads[i].length + reads[i].offset;
     (void)sum;
+    note_call(s, FAULT_PREVIEW, path, n, 0, 0, 0);
+    digest_bytes(s, reads, n * sizeof *reads);
     return inject(s, FAULT_PREVIEW) ? s->fail_hr : 0;
 }
 
@@ -230,6 +284,7 @@ static int32_t st_preview(void *ctx, const char *path, uint32_t n, const ddp_rea
 static int32_t st_find(void *ctx, const char *dir, uint32_t id, char **path)
 {
     fault_store *s = ctx;
+    note_call(s, FAULT_FIND, dir, id, 0, 0, 0);
     if (inject(s, FAULT_FIND))
         return s->fail_hr;
     switch (s->find_lie) {

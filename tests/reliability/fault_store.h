@@ -7,7 +7,8 @@
  * kind fails (or every call from the k-th on), short reads, a read that reports more
  * bytes than it was asked for, no order/preview callbacks, a find_container callback,
  * read plans (engine's choice, reversed, or made by a hook), and a hook run inside
- * every read (re-entrancy tests). Counts every call and every plan still live.
+ * every read (re-entrancy tests). Counts every call and every plan still live, and folds
+ * every call (kind, path, offsets, sizes, outcome) into a digest, in order.
  */
 #ifndef DDP_FAULT_STORE_H
 #define DDP_FAULT_STORE_H
@@ -71,11 +72,14 @@ struct fault_store {
     uint32_t failures_injected;
     uint32_t plans_live, plans_freed, bad_free;
     uint64_t bytes_read;
+    uint64_t log_calls, log_digest;  /* calls so far; FNV-1a over them in order */
 };
 
 /* Copies every file of mem. Returns 0, or -1 when out of memory. */
 int fault_store_init(fault_store *s, const ddp_mem_store *mem);
 void fault_store_free(fault_store *s);
+/* dst: an independent copy of src (files, damage, behaviour, counts). 0, or -1. */
+int fault_store_clone(const fault_store *src, fault_store *dst);
 void fault_store_api(fault_store *s, ddp_store *out);
 /* Forgets the call counts and the injected faults' effects (not the damage). */
 void fault_store_reset_counts(fault_store *s);

@@ -18,6 +18,42 @@ static void violation(fault_target *t, const char *fmt, ...)
     }
 }
 
+enum { CALL_REPARSE = 1, CALL_BEGIN, CALL_WRITE, CALL_FINISH, CALL_ABANDON };
+
+/* Folds one call into the digest (FNV-1a over its fields). */
+static void note_call(fault_target *t, uint32_t kind, uint32_t file, uint64_t a, uint64_t b)
+{
+    const uint64_t fields[4] = {kind, file, a, b};
+    const uint8_t *p = (const uint8_t *)fields;
+    uint64_t h = t->calls ? t->call_digest : 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < sizeof fields; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    t->call_digest = h;
+    t->calls++;
+}
+
+int fault_target_clone(const fault_target *src, fault_target *dst)
+{
+    *dst = *src;
+    dst->files = calloc(src->n ? src->n : 1, sizeof *dst->files);
+    if (!dst->files)
+        return -1;
+    for (uint32_t i = 0; i < src->n; i++) {
+        const fault_target_file *a = &src->files[i];
+        fault_target_file *b = &dst->files[i];
+        *b = *a;
+        if (a->content) {
+            b->content = malloc(a->size ? (size_t)a->size : 1);
+            if (!b->content) {
+                fault_target_free(dst);
+                return -1;
+            }
+            memcpy(b->content, a->content, (size_t)a->size);
+        }
+    }
+    return 0;
+}
+
 int fault_target_init(fault_target *t, uint32_t n)
 {
     memset(t, 0, sizeof *t);
@@ -42,6 +78,8 @@ void fault_target_reset(fault_target *t)
     t->violations = 0;
     t->violation[0] = '\0';
     t->injected_file = -1;
+    t->calls = 0;
+    t->call_digest = 0;
 }
 
 void fault_target_free(fault_target *t)
@@ -73,6 +111,7 @@ static ddp_status tg_read_reparse(void *ctx, uint32_t file, uint8_t *buf, size_t
 {
     fault_target *t = ctx;
     fault_target_file *f = file_of(t, file, "read_reparse");
+    note_call(t, CALL_REPARSE, file, cap, 0);
     t->reparse_reads++;
     if (!f)
         return DDP_ERR_INVALID_ARG;
@@ -88,6 +127,7 @@ static ddp_status tg_begin(void *ctx, uint32_t file, uint64_t size)
 {
     fault_target *t = ctx;
     fault_target_file *f = file_of(t, file, "begin");
+    note_call(t, CALL_BEGIN, file, size, 0);
     if (!f)
         return DDP_ERR_INVALID_ARG;
     if (f->begun || f->finished || f->abandoned) {
@@ -114,6 +154,7 @@ static ddp_status tg_write(void *ctx, uint32_t file, uint64_t offset, const uint
 {
     fault_target *t = ctx;
     fault_target_file *f = file_of(t, file, "write");
+    note_call(t, CALL_WRITE, file, offset, len);
     if (!f)
         return DDP_ERR_INVALID_ARG;
     if (!f->begun || f->finished || f->abandoned) {
@@ -138,6 +179,7 @@ static ddp_status tg_finish(void *ctx, uint32_t file)
 {
     fault_target *t = ctx;
     fault_target_file *f = file_of(t, file, "finish");
+    note_call(t, CALL_FINISH, file, 0, 0);
     if (!f)
         return DDP_ERR_INVALID_ARG;
     if (!f->begun || f->finished || f->abandoned) {
@@ -157,6 +199,7 @@ static void tg_abandon(void *ctx, uint32_t file)
 {
     fault_target *t = ctx;
     fault_target_file *f = file_of(t, file, "abandon");
+    note_call(t, CALL_ABANDON, file, 0, 0);
     t->abandons++;
     if (!f)
         return;

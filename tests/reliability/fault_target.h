@@ -38,10 +38,13 @@ typedef struct fault_target {
     int64_t injected_file;                                   /* file of the injected failure; -1: none */
     int violations;
     char violation[200];
+    uint64_t calls, call_digest;                             /* every call, FNV-1a over them in order */
 } fault_target;
 
 int fault_target_init(fault_target *t, uint32_t n);
 void fault_target_free(fault_target *t);
+/* dst: an independent copy of src (files, received content, behaviour, counters). 0, or -1. */
+int fault_target_clone(const fault_target *src, fault_target *dst);
 void fault_target_set_file(fault_target *t, uint32_t i, const uint8_t *reparse, size_t reparse_len,
                            const uint8_t *expect, size_t expect_len);
 void fault_target_api(fault_target *t, ddp_target *out);

@@ -11,6 +11,7 @@
 
 #include "ddp/container.h"
 #include "rel_env.h"
+#include "rel_twins.h"
 
 int rel_env_build(rel_env *e, uint16_t layout, int stale_hints)
 {
@@ -53,7 +54,10 @@ int32_t rel_env_run(rel_env *e)
         e->results[i].status = DDP_OK;
         e->results[i].message[0] = '\0';
     }
+    rel_twins tw;
+    rel_twins_take(&tw, e);
     e->overall = ddp_restore(&e->store, &e->target, REL_FILES, NULL, &e->opt, e->results, &e->stats);
+    rel_twins_compare(&tw, e);
     return e->overall;
 }
 

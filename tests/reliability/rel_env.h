@@ -35,7 +35,9 @@ typedef struct rel_env {
 int rel_env_build(rel_env *e, uint16_t layout, int stale_hints);
 /* A fresh copy of the store and a fresh target (after rel_env_build or rel_env_release). */
 int rel_env_prepare(rel_env *e);
-/* Runs ddp_restore with the current behaviour settings; returns the overall code. */
+/* Runs ddp_restore with the current behaviour settings; returns the overall code. The
+ * same restore also runs with the other thread counts and must give identical results
+ * (rel_twins.h; a difference fails the test). */
 int32_t rel_env_run(rel_env *e);
 /* fault_target_check on the last run, plus "every plan freed"; 0 when fine (else e->why). */
 int rel_env_check(rel_env *e);

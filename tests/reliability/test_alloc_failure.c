@@ -4,8 +4,9 @@
  * every k: no crash, every file restored byte-exact or unfinished with a result, every
  * block the engine or the test helpers allocated during the run freed again (tracked by
  * fault_alloc.c; under valgrind, which replaces malloc, the tests skip), and the overall
- * code E_OUTOFMEMORY whenever the engine itself ran out. Native glibc builds without
- * sanitizers only.
+ * code E_OUTOFMEMORY whenever the engine itself ran out. With one thread and with the
+ * worker pipeline (2 and 4 workers: their allocations count too). Native glibc builds
+ * without sanitizers only.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,8 +19,9 @@
 
 #include "fault_alloc.h"
 #include "rel_env.h"
+#include "rel_twins.h"
 
-static void sweep(uint16_t layout, int stale, fault_plan_mode plan, uint32_t max_read)
+static void sweep(uint16_t layout, int stale, fault_plan_mode plan, uint32_t max_read, uint32_t threads)
 {
     if (!fault_alloc_active())
         skip();   /* under valgrind: its malloc replaces the interposer */
@@ -36,6 +38,7 @@ static void sweep(uint16_t layout, int stale, fault_plan_mode plan, uint32_t max
     for (k = only ? strtoull(only, NULL, 10) : 1;; k++) {
         assert_int_equal(rel_env_prepare(&e), 0);
         e.fs.plan_mode = plan;
+        e.opt.threads = threads;
         if (max_read) {
             e.opt.max_read = max_read;
             e.opt.coalesce_gap = 0;
@@ -66,8 +69,8 @@ static void sweep(uint16_t layout, int stale, fault_plan_mode plan, uint32_t max
         rel_env_free(&e);
         return;
     }
-    print_message("layout %04x: %llu allocations per restore, each made to fail; %llu runs lost files, "
-                  "%llu file results E_OUTOFMEMORY, %llu early returns\n", layout, (unsigned long long)total,
+    print_message("layout %04x, %u thread(s): %llu allocations per restore, each made to fail; %llu runs lost "
+                  "files, %llu file results E_OUTOFMEMORY, %llu early returns\n", layout, threads, (unsigned long long)total,
                   (unsigned long long)lost_runs, (unsigned long long)oom_results, (unsigned long long)early);
     assert_true(total > 10);
     assert_true(lost_runs > 0);
@@ -77,19 +80,27 @@ static void sweep(uint16_t layout, int stale, fault_plan_mode plan, uint32_t max
 static void test_every_allocation_0102(void **state)
 {
     (void)state;
-    sweep(DDP_LAYOUT_0102, 0, FAULT_PLAN_NONE, 0);
+    sweep(DDP_LAYOUT_0102, 0, FAULT_PLAN_NONE, 0, 1);
+}
+
+/* The same with the worker pipeline: an allocation failing on a worker (in the hash back
+ * end or a decoder) or while the pipeline is set up must end like any other. */
+static void test_every_allocation_0102_threads(void **state)
+{
+    (void)state;
+    sweep(DDP_LAYOUT_0102, 0, FAULT_PLAN_NONE, 0, 2);
 }
 
 static void test_every_allocation_0103_stale(void **state)
 {
     (void)state;
-    sweep(DDP_LAYOUT_0103, 1, FAULT_PLAN_SAMPLE, 4096);
+    sweep(DDP_LAYOUT_0103, 1, FAULT_PLAN_SAMPLE, 4096, 2);
 }
 
 static void test_every_allocation_0201_plan(void **state)
 {
     (void)state;
-    sweep(DDP_LAYOUT_0201, 0, FAULT_PLAN_REVERSE, 0);
+    sweep(DDP_LAYOUT_0201, 0, FAULT_PLAN_REVERSE, 0, 4);
 }
 
 /* ddp_restore returning E_OUTOFMEMORY must still give every file a result (the header:
@@ -119,8 +130,10 @@ static void test_results_filled_on_early_oom(void **state)
 
 int main(void)
 {
+    rel_twins_enabled = 0;   /* a failed allocation makes every run different */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_allocation_0102),
+        cmocka_unit_test(test_every_allocation_0102_threads),
         cmocka_unit_test(test_every_allocation_0103_stale),
         cmocka_unit_test(test_every_allocation_0201_plan),
         cmocka_unit_test(test_results_filled_on_early_oom),

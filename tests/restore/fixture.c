@@ -9,6 +9,7 @@
 #include "ddp/reparse.h"
 #include "ddp/stream_map.h"
 #include "fixture.h"
+#include "same_threads.h"
 
 void fixture_options(ddp_store_options *opt, uint16_t layout)
 {
@@ -178,11 +179,7 @@ int fixture_chunk_location(const fixture *f, const ddp_store_options *opt, uint3
 int32_t fixture_restore(mock_store *m, mem_target *t, const ddp_restore_options *opt, ddp_file_result *results,
                         ddp_restore_stats *stats)
 {
-    ddp_store store;
-    ddp_target target;
-    mock_store_api(m, &store);
-    mem_target_api(t, &target);
-    return ddp_restore(&store, &target, t->n, NULL, opt, results, stats);
+    return same_threads_restore(m, t, opt, results, stats);
 }
 
 /* ---- protocol checks ---- */

@@ -43,7 +43,9 @@ uint32_t fixture_count_containers(const fixture *f, const char *sub);
  * offset of its Ckhr. Returns 0 on success. */
 int fixture_chunk_location(const fixture *f, const ddp_store_options *opt, uint32_t i, uint32_t k,
                            char *path, size_t cap, uint64_t *offset);
-/* Runs ddp_restore over the mock store and target (names NULL). */
+/* Runs ddp_restore over the mock store and target (names NULL), and the same scenario
+ * with the other thread counts, failing the test unless every outcome is identical
+ * (same_threads.h). */
 int32_t fixture_restore(mock_store *m, mem_target *t, const ddp_restore_options *opt, ddp_file_result *results,
                         ddp_restore_stats *stats);
 

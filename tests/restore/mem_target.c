@@ -7,6 +7,20 @@
 
 #include "mem_target.h"
 
+enum { CALL_REPARSE = 1, CALL_BEGIN, CALL_WRITE, CALL_FINISH, CALL_ABANDON, CALL_COMMIT, CALL_DONE };
+
+/* Folds one call into the digest (FNV-1a over its fields, little-endian). */
+static void note_call(mem_target *t, uint32_t kind, uint32_t file, uint64_t a, uint64_t b)
+{
+    const uint64_t fields[4] = {kind, file, a, b};
+    uint64_t h = t->calls ? t->call_digest : 0xcbf29ce484222325ull;
+    for (int i = 0; i < 4; i++)
+        for (int k = 0; k < 8; k++)
+            h = (h ^ ((fields[i] >> (8 * k)) & 0xFF)) * 0x100000001b3ull;
+    t->call_digest = h;
+    t->calls++;
+}
+
 static void violation(mem_target *t, const char *what, uint32_t file)
 {
     t->violations++;
@@ -17,6 +31,7 @@ static ddp_status t_read_reparse(void *ctx, uint32_t file, uint8_t *buf, size_t 
 {
     mem_target *t = ctx;
     mem_target_file *f = &t->files[file];
+    note_call(t, CALL_REPARSE, file, cap, 0);
     if (!f->reparse || f->reparse_removed)
         return DDP_ERR_NOT_REPARSE;
     size_t n = f->reparse_len < cap ? f->reparse_len : cap;
@@ -29,6 +44,7 @@ static ddp_status t_begin(void *ctx, uint32_t file, uint64_t size)
 {
     mem_target *t = ctx;
     mem_target_file *f = &t->files[file];
+    note_call(t, CALL_BEGIN, file, size, 0);
     if (f->begins++ || f->finishes || f->abandons)
         violation(t, "begin twice or after finish/abandon", file);
     free(f->content);
@@ -43,6 +59,7 @@ static ddp_status t_write(void *ctx, uint32_t file, uint64_t offset, const uint8
 {
     mem_target *t = ctx;
     mem_target_file *f = &t->files[file];
+    note_call(t, CALL_WRITE, file, offset, len);
     if (!f->begins || f->finishes || f->abandons) {
         violation(t, "write outside begin..finish", file);
         return DDP_ERR_INVALID_ARG;
@@ -67,6 +84,7 @@ static ddp_status t_finish(void *ctx, uint32_t file)
 {
     mem_target *t = ctx;
     mem_target_file *f = &t->files[file];
+    note_call(t, CALL_FINISH, file, 0, 0);
     if (!f->begins || f->finishes++ || f->abandons)
         violation(t, "finish without begin, twice or after abandon", file);
     for (uint64_t i = 0; i < f->size; i++) {
@@ -87,6 +105,7 @@ static void commit_file(mem_target *t, uint32_t i, void (*done)(void *, uint32_t
 {
     mem_target_file *f = &t->files[i];
     f->awaiting_commit = 0;
+    note_call(t, CALL_DONE, i, 0, 0);
     if ((int)i == t->fail_done_file) {
         f->commit_failed = 1;
         done(arg, i, DDP_ERR_IO);
@@ -106,6 +125,7 @@ static ddp_status t_commit(void *ctx, void (*done)(void *arg, uint32_t file, ddp
 {
     mem_target *t = ctx;
     t->commits++;
+    note_call(t, CALL_COMMIT, 0, 0, 0);
     uint32_t waiting = mem_target_uncommitted(t);
     if (waiting == 0)
         violation(t, "commit with no file waiting", 0);
@@ -139,6 +159,7 @@ static void t_abandon(void *ctx, uint32_t file)
 {
     mem_target *t = ctx;
     mem_target_file *f = &t->files[file];
+    note_call(t, CALL_ABANDON, file, 0, 0);
     if (f->finishes || f->abandons++)
         violation(t, "abandon after finish or twice", file);
     free(f->content);
@@ -187,6 +208,44 @@ void mem_target_reset(mem_target *t)
     t->last_violation[0] = '\0';
     t->commits = 0;
     t->largest_batch = 0;
+    t->calls = 0;
+    t->call_digest = 0;
+}
+
+static uint8_t *copy_bytes(const uint8_t *p, size_t len, int *failed)
+{
+    if (!p)
+        return NULL;
+    uint8_t *q = malloc(len ? len : 1);
+    if (!q) {
+        *failed = 1;
+        return NULL;
+    }
+    memcpy(q, p, len);
+    return q;
+}
+
+int mem_target_clone(const mem_target *src, mem_target *dst)
+{
+    *dst = *src;
+    dst->files = calloc(src->n ? src->n : 1, sizeof *dst->files);
+    if (!dst->files)
+        return -1;
+    int failed = 0;
+    for (uint32_t i = 0; i < src->n; i++) {
+        const mem_target_file *a = &src->files[i];
+        mem_target_file *b = &dst->files[i];
+        *b = *a;
+        size_t size = (size_t)(a->size ? a->size : 1);
+        b->reparse = copy_bytes(a->reparse, a->reparse_len, &failed);
+        b->content = copy_bytes(a->content, size, &failed);
+        b->written = copy_bytes(a->written, size, &failed);
+    }
+    if (failed) {
+        mem_target_free(dst);
+        return -1;
+    }
+    return 0;
 }
 
 void mem_target_free(mem_target *t)

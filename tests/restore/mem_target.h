@@ -9,6 +9,9 @@
  * and the reparse point goes in the next commit(), which can be made to fail as a whole
  * (fail_commit), to report one file as failed (fail_done_file, stub kept), to leave one
  * file unreported (silent_file) or to report one file twice (double_done_file).
+ *
+ * Every call (kind, file, offset, length, size, status) is folded into call_digest, in
+ * order, so two runs can be compared call sequence for call sequence.
  */
 #ifndef DDP_TEST_MEM_TARGET_H
 #define DDP_TEST_MEM_TARGET_H
@@ -44,6 +47,8 @@ typedef struct mem_target {
     int double_done_file;        /* -1: none; commit reports this file twice (S_OK, then a failure) */
     uint32_t commits;            /* commit() calls */
     uint32_t largest_batch;      /* most files one commit() saw waiting */
+    uint64_t calls;              /* target calls so far */
+    uint64_t call_digest;        /* FNV-1a over the calls in order */
 } mem_target;
 
 void mem_target_init(mem_target *t, uint32_t n);
@@ -55,5 +60,7 @@ void mem_target_api(mem_target *t, ddp_target *out);
 uint32_t mem_target_uncommitted(const mem_target *t);
 /* Forgets the content and counters (keeps reparse buffers, restores removed ones). */
 void mem_target_reset(mem_target *t);
+/* dst becomes an independent copy of src (files, content, behaviour, counters). 0: done. */
+int mem_target_clone(const mem_target *src, mem_target *dst);
 
 #endif

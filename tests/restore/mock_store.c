@@ -175,6 +175,14 @@ void mock_store_init(mock_store *m, ddp_mem_store *mem)
     m->mem = mem;
 }
 
+void mock_store_clone(const mock_store *src, mock_store *dst)
+{
+    *dst = *src;
+    dst->calls = NULL;
+    dst->n_calls = 0;
+    dst->cap_calls = 0;
+}
+
 void mock_store_clear_log(mock_store *m)
 {
     for (size_t i = 0; i < m->n_calls; i++) {

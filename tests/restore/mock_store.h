@@ -75,6 +75,8 @@ struct mock_store {
 
 void mock_store_init(mock_store *m, ddp_mem_store *mem);
 void mock_store_clear_log(mock_store *m);
+/* dst: the same store and behaviour as src, its call counts, an empty log. */
+void mock_store_clone(const mock_store *src, mock_store *dst);
 void mock_store_free(mock_store *m);
 void mock_store_api(mock_store *m, ddp_store *out);
 void mock_store_drop(mock_store *m, const char *path);

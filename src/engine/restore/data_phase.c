@@ -16,27 +16,53 @@
  * [0, size) were written (its chunks tile the file exactly: the reparse parser checks
  * the references are contiguous and ddp_stream_map_validate each stream map's range),
  * and the remaining ones (files of no chunk) at the end.
+ *
+ * With worker threads (options.threads, chunk_pipeline.c) the record is only recognised
+ * here (its Ckhr); its bytes are queued, a worker checks, decompresses and hashes it
+ * (examine_chunk), and the calling thread applies the outcome in queue order
+ * (apply_chunk): a chunk the worker found sound is resolved against the algorithm as it
+ * stands at that point of the sequence (the worker, not knowing it, hashed with both
+ * candidates) and written; any other chunk goes through the single-threaded path
+ * (consume_now) on its queued bytes, which produces the very failure, message and
+ * detection a single thread would have. Before a file is failed from outside that
+ * order (a record the reader could not read or find, the end of the phase) the
+ * pipeline is drained, so results, messages, statistics and the sequence of target
+ * calls are those of threads = 1.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "chunk_pipeline.h"
 #include "chunk_set.h"
 #include "ddp/codec.h"
 #include "ddp/container.h"
 #include "ddp/le.h"
+#include "ddp_thread.h"
 #include "restore_internal.h"
 
 typedef struct data_ctx {
+    rs_phase *ph;
     rs_chunk_set *cs;
     uint8_t *out;             /* one decompressed chunk */
+    rs_pipe *pipe;            /* NULL: everything on the calling thread */
 } data_ctx;
 
-static void chunk_fail(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, const char *msg)
+/* Fails every file using chunk rec (in sequence: from the single-threaded path). */
+static void fail_chunk_files(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, const char *msg)
 {
     data_ctx *x = ph->ctx;
     for (uint32_t u = x->cs->chunks[rec].first_use; u != RS_NONE; u = x->cs->uses[u].next)
         rs_file_fail(ph->job, x->cs->uses[u].file, hr, st, "%s", msg);
+}
+
+/* The reader's failure of record rec: everything queued before it is applied first. */
+static void chunk_fail(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, const char *msg)
+{
+    data_ctx *x = ph->ctx;
+    if (x->pipe)
+        rs_pipe_drain(x->pipe);
+    fail_chunk_files(ph, rec, hr, st, msg);
 }
 
 static void corrupt(rs_phase *ph, uint32_t rec, ddp_status st, uint64_t at, const char *what)
@@ -47,7 +73,7 @@ static void corrupt(rs_phase *ph, uint32_t rec, ddp_status st, uint64_t at, cons
     char msg[160];
     snprintf(msg, sizeof msg, "%s offset 0x%llx: chunk %u: %s", p ? p + 5 : path,
              (unsigned long long)(r->offset + at), r->sequence, what);
-    chunk_fail(ph, rec, DDP_HR_FILE_CORRUPT, st, msg);
+    fail_chunk_files(ph, rec, DDP_HR_FILE_CORRUPT, st, msg);
 }
 
 /* 1: the content has the expected hash, 0: not (or it could not be computed). */
@@ -97,13 +123,11 @@ static void write_uses(rs_phase *ph, uint32_t rec, const uint8_t *data, uint32_t
     }
 }
 
-static rs_verdict chunk_consume(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t len)
+/* Checks, decompresses and verifies the record's bytes; writes or fails the chunk. */
+static void consume_now(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t len)
 {
     data_ctx *x = ph->ctx;
     const rs_chunk *ch = &x->cs->chunks[rec];
-    if (!rs_record_is(bytes, len, ph->records[rec].sequence, DDP_RECORD_KIND_DATA))
-        return RS_NOT_HERE;
-    ph->job->stats.chunks_read++;
     ddp_record r;
     uint64_t at = 0;
     char what[128];
@@ -111,14 +135,14 @@ static rs_verdict chunk_consume(rs_phase *ph, uint32_t rec, const uint8_t *bytes
                                     sizeof what);
     if (st != DDP_OK) {
         corrupt(ph, rec, st, at, what);
-        return RS_CONSUMED;
+        return;
     }
     st = ddp_chunk_decompress(r.compression, bytes + r.header_size, r.payload_size, x->out, ch->logical);
     if (st != DDP_OK) {
         snprintf(what, sizeof what, "compression %u payload does not give %u bytes: %s", r.compression,
                  ch->logical, ddp_status_str(st));
         corrupt(ph, rec, st, r.header_size, what);
-        return RS_CONSUMED;
+        return;
     }
     if (!verify(ph->job, x->out, ch->logical, ch->hash)) {
         if (ph->job->alg == DDP_HASH_UNKNOWN)
@@ -126,10 +150,98 @@ static rs_verdict chunk_consume(rs_phase *ph, uint32_t rec, const uint8_t *bytes
         else
             snprintf(what, sizeof what, "content does not match its %s hash", ddp_hash_alg_name(ph->job->alg));
         corrupt(ph, rec, DDP_ERR_HASH_MISMATCH, r.header_size, what);
-        return RS_CONSUMED;
+        return;
     }
     write_uses(ph, rec, x->out, ch->logical);
+}
+
+/* 1 when content's alg hash is the chunk's. */
+static int hash_is(ddp_hash_alg alg, const uint8_t *content, size_t len, const uint8_t hash[32])
+{
+    uint8_t h[DDP_HASH_SIZE];
+    return ddp_chunk_hash(alg, content, len, h) == DDP_OK && memcmp(h, hash, DDP_HASH_SIZE) == 0;
+}
+
+/* On a worker: the checks of consume_now without their messages, and which of the
+ * algorithms (alg, or both while it is unknown) give the chunk's hash. */
+static void examine_chunk(void *ctx, rs_pipe_item *it, const uint8_t *record, uint8_t *content, ddp_hash_alg alg)
+{
+    const data_ctx *x = ctx;
+    const rs_chunk *ch = &x->cs->chunks[it->rec];
+    ddp_record r;
+    uint64_t at = 0;
+    char what[128];
+    it->examined = 0;
+    it->matches = 0;
+    if (rs_record_check(record, it->record_len, ch->stored, ch->hash, DDP_HASH_SIZE, "stream map", &r, &at, what,
+                        sizeof what) != DDP_OK ||
+        ddp_chunk_decompress(r.compression, record + r.header_size, r.payload_size, content, ch->logical) != DDP_OK)
+        return;
+    it->examined = 1;
+    if (alg == DDP_HASH_SHA256 || alg == DDP_HASH_UNKNOWN)
+        it->matches |= hash_is(DDP_HASH_SHA256, content, ch->logical, ch->hash) ? RS_HASH_BIT(DDP_HASH_SHA256) : 0;
+    if (alg == DDP_HASH_SHA512_TRUNC || alg == DDP_HASH_UNKNOWN)
+        it->matches |= hash_is(DDP_HASH_SHA512_TRUNC, content, ch->logical, ch->hash)
+                           ? RS_HASH_BIT(DDP_HASH_SHA512_TRUNC)
+                           : 0;
+}
+
+/* On the calling thread, in queue order: the examined chunk is written when its hash
+ * matches the algorithm as detection stands now (fixing it, like verify(), on the first
+ * match); anything else takes the single-threaded path for its exact failure. */
+static void apply_chunk(void *ctx, const rs_pipe_item *it, const uint8_t *record, const uint8_t *content)
+{
+    data_ctx *x = ctx;
+    rs_job *job = x->ph->job;
+    if (it->examined) {
+        ddp_hash_alg alg = job->alg;
+        if (alg == DDP_HASH_UNKNOWN)
+            alg = (it->matches & RS_HASH_BIT(DDP_HASH_SHA256)) ? DDP_HASH_SHA256
+                  : (it->matches & RS_HASH_BIT(DDP_HASH_SHA512_TRUNC)) ? DDP_HASH_SHA512_TRUNC
+                                                                      : DDP_HASH_UNKNOWN;
+        if (alg != DDP_HASH_UNKNOWN && (it->matches & RS_HASH_BIT(alg))) {
+            job->alg = alg;
+            write_uses(x->ph, it->rec, content, it->content_len);
+            return;
+        }
+    }
+    consume_now(x->ph, it->rec, record, it->record_len);
+}
+
+static rs_verdict chunk_consume(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t len)
+{
+    data_ctx *x = ph->ctx;
+    if (!rs_record_is(bytes, len, ph->records[rec].sequence, DDP_RECORD_KIND_DATA))
+        return RS_NOT_HERE;
+    ph->job->stats.chunks_read++;
+    if (x->pipe) {
+        if (rs_pipe_add(x->pipe, rec, bytes, (uint32_t)len, x->cs->chunks[rec].logical) == 0)
+            return RS_CONSUMED;
+        rs_pipe_drain(x->pipe);   /* too large for a batch: in sequence, on this thread */
+    }
+    consume_now(ph, rec, bytes, len);
     return RS_CONSUMED;
+}
+
+/* Worker threads for options.threads (0: one per online CPU), at most DDP_MAX_THREADS;
+ * none (NULL) for 1, or when the pipeline cannot be set up. */
+static rs_pipe *start_pipeline(rs_job *job, data_ctx *x)
+{
+    uint32_t n = job->opt.threads ? job->opt.threads : ddp_cpu_count();
+    if (n > DDP_MAX_THREADS)
+        n = DDP_MAX_THREADS;
+    if (n <= 1)
+        return NULL;
+    rs_pipe_load load = {0, 0, 0, 0};
+    for (uint32_t i = 0; i < x->cs->n_chunks; i++) {
+        uint32_t span = x->cs->records[i].span, logical = x->cs->chunks[i].logical;
+        load.record_bytes += span;
+        load.content_bytes += logical;
+        load.largest_record = span > load.largest_record ? span : load.largest_record;
+        load.largest_content = logical > load.largest_content ? logical : load.largest_content;
+    }
+    rs_pipe_ops ops = {x, examine_chunk, apply_chunk, &job->alg};
+    return rs_pipe_new(n, &ops, &load);
 }
 
 /* After the last chunk: finish what is complete, fail what is not. */
@@ -158,10 +270,10 @@ static void settle_files(rs_job *job)
 
 int32_t rs_data_phase(rs_job *job, rs_chunk_set *cs)
 {
-    data_ctx x = {cs, malloc(DDP_MAX_CHUNK_SIZE)};
+    rs_phase ph;
+    data_ctx x = {&ph, cs, malloc(DDP_MAX_CHUNK_SIZE), NULL};
     if (!x.out)
         return DDP_HR_E_OUTOFMEMORY;
-    rs_phase ph;
     memset(&ph, 0, sizeof ph);
     ph.job = job;
     ph.what = "chunk";
@@ -172,7 +284,9 @@ int32_t rs_data_phase(rs_job *job, rs_chunk_set *cs)
     ph.consume = chunk_consume;
     ph.fail = chunk_fail;
     ph.ctx = &x;
+    x.pipe = start_pipeline(job, &x);
     rs_phase_run(&ph);
+    rs_pipe_free(x.pipe);   /* applies every queued chunk first */
     free(x.out);
     if (!job->out_of_memory)
         settle_files(job);

@@ -19,6 +19,12 @@
  * Records whose bytes are not a matching Ckhr (stale hint) are collected and, after the
  * extent's pass, looked up in the container's Rrtl (redirect.c) and read again at their
  * real offset, again previewed and coalesced.
+ *
+ * stats.coalesced_runs counts the runs planned: every run build_runs() forms, in both
+ * record phases, including the runs of records read again after a redirection and runs
+ * left unread because their container turned out unreadable or the window could not be
+ * had. Reads of redirection tables (rs_read_range, rs_read_windows) are not runs. A run
+ * needs ceil(length / max_read) reads, plus one per re-ask after a short read.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,6 +347,7 @@ void rs_exec_records(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t 
     }
     uint32_t nq = 0;
     uint32_t nr = build_runs(ph, recs, live, runs, &nq);
+    ph->job->stats.coalesced_runs += nr;
     ddp_read_extent *q = malloc(nq * sizeof *q);
     if (!q) {
         free(runs);

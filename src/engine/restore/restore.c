@@ -31,6 +31,7 @@ static void normalise_options(const ddp_restore_options *in, ddp_restore_options
     if (!in)
         return;
     out->coalesce_gap = in->coalesce_gap;
+    out->threads = in->threads;   /* 0: auto; the data phase caps it at DDP_MAX_THREADS */
     if (in->max_read)
         out->max_read = in->max_read < RS_MIN_MAX_READ ? RS_MIN_MAX_READ
                         : in->max_read > RS_MAX_MAX_READ ? RS_MAX_MAX_READ : in->max_read;

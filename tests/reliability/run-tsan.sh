@@ -1,6 +1,8 @@
 #!/bin/sh
 # run-tsan.sh - builds the concurrency test (and the fault-injection test, single-threaded
 # but a useful baseline) with ThreadSanitizer in its own build directory and runs them.
+# test_concurrency also runs restores with the engine's own worker pipeline (4 workers,
+# compared with 1 and 2; damaged chunks, failing reads), so the pipeline is checked too.
 # Fails on any data race report (TSAN_OPTIONS halt_on_error=1, exit code 66).
 #
 # Usage: tests/reliability/run-tsan.sh [BUILD_DIR]   (default: build-tsan beside the sources)

@@ -13,6 +13,15 @@
  * them (coalesced, ascending, short reads completed) and redirect.c finds records whose
  * offset hint is stale through the container's Rrtl table.
  *
+ * Threads (options.threads; 0 = one per online CPU, at most DDP_MAX_THREADS; 1 = none):
+ * only phase 3 uses worker threads (chunk_pipeline.c, over the shim of
+ * src/engine/thread). The calling thread makes every store and target call, in the same
+ * order as with one thread; workers only check, decompress and hash copies of records
+ * and read the sealed chunk set. data_phase.c applies their results in record order and
+ * drains the pipeline before any file result from outside that order, so results,
+ * messages and statistics are identical for every thread count. A pipeline that cannot
+ * be set up (memory, thread creation) means the single-threaded path.
+ *
  * Memory (documented limits; none grows with the size of a container):
  *   - read window: one coalesced run, at most max_read bytes (default 1 MiB), or one
  *     record when a single record is larger (a data record is at most 0x58 + 256 KiB,
@@ -25,7 +34,13 @@
  *     lookup index of 8-16 bytes per distinct chunk (freed before data is read);
  *   - plan state per phase: 4 bytes per record (extent order), 24 bytes per plan extent,
  *     about 28 bytes per container; per extent being read, 32 bytes per run and 16 per
- *     read; one 256 KiB buffer for a decompressed chunk.
+ *     read; one 256 KiB buffer for a decompressed chunk;
+ *   - worker pipeline, phase 3 with threads > 1 (chunk_pipeline.h): workers + 2 batches,
+ *     each with room for at most RS_PIPE_RECORD_BYTES (1 MiB) of records, at most
+ *     RS_PIPE_CONTENT_BYTES (2 MiB) of decompressed content and RS_PIPE_ITEMS (1024)
+ *     records of 28 bytes; a phase with less data spreads its total over the batches
+ *     (at least 64 KiB each): 12 MiB with 2 workers and 30 MiB with 8 at most, a few
+ *     hundred KiB for small restores. Plus each worker thread's stack.
  *   So a chunk reference costs 16 bytes when its chunk is shared and at most 84 bytes
  *   when it is not: the 48-byte aim holds only from about two references per distinct
  *   chunk on. The bulk is the 32-byte stream-map hash kept per distinct chunk so that

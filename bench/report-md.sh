@@ -32,7 +32,7 @@ if [ "${1:-}" = --compare ]; then
 fi
 r=${1:?usage: report-md.sh results.json}
 
-jq -r '.machine | "- Date: \(.date); commit \(.commit)\(if .dirty then " plus uncommitted changes of the working tree" else "" end); ddp-restore threads option: \(.threads_option // "default")\n- CPU: \(.cpu), \(.nproc) cores (nproc); RAM \(.mem_kib / 1048576 * 10 | round / 10) GiB; kernel \(.kernel); work file system \(.work_fs)\n- Load average (1/5/15 min): \(.load_at_start) at start, \(.load_at_end) at end (shared machine)"' "$r"
+jq -r '.machine | "- Date: \(.date); commit \(.commit)\(if .dirty then " plus uncommitted changes of the working tree" else "" end); threads option: \(.threads_option // "default"); CPUs: \(.cpus // "all")\n- CPU: \(.cpu), \(.nproc) cores (nproc); RAM \(.mem_kib / 1048576 * 10 | round / 10) GiB; kernel \(.kernel); work file system \(.work_fs)\n- Load average (1/5/15 min): \(.load_at_start) at start, \(.load_at_end) at end (shared machine)"' "$r"
 echo
 echo "### Engine counters and CPU use (native ddp-restore; \"-\" = not in ddp-restore's --json report)"
 echo
@@ -67,9 +67,10 @@ jq -r 'def f(n): if . == null then "-" else (. * pow(10; n) | round / pow(10; n)
 echo
 echo "### In-memory engine (ddp-bench-restore: its own corpus, store in memory, no file system)"
 echo
-echo "| MiB | MB/s | read calls | bytes / min | back seeks | peak RSS MiB (incl. corpus and store in memory) |"
-echo "|--:|--:|--:|--:|--:|--:|"
-jq -r '.in_memory_engine[] | "| \(.mib) | \(.mb_s) | \(.read_calls) | \(.bytes_read / .minimum * 10000 | round / 10000) | \(.backward_seeks) | \(.peak_rss_kib_with_corpus / 1024 | round) |"' "$r"
+echo "| MiB | threads option | MB/s | CPU use | read calls | coalesced runs | calls / run | bytes / min | back seeks | peak RSS MiB (incl. corpus and store in memory) |"
+echo "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+jq -r 'def f(n): if . == null then "-" else (. * pow(10; n) | round / pow(10; n) | tostring) end;
+  .in_memory_engine[] | "| \(.mib) | \(.threads_option // "-") | \(.mb_s) | \(.cpu_utilisation | f(2)) | \(.read_calls) | \(.coalesced_runs // "-") | \(.calls_per_run | f(3)) | \(.bytes_read / .minimum * 10000 | round / 10000) | \(.backward_seeks) | \(.peak_rss_kib_with_corpus / 1024 | round) |"' "$r"
 echo
 echo "### Decoders (ddp-bench-codec, one core)"
 echo

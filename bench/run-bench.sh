@@ -8,7 +8,7 @@
 # the raw outputs into --out.
 #
 #   bash bench/run-bench.sh [--sizes small|1g|all|tiny] [--only NAME,...] [--threads N]
-#                           [--rev REV] [--out DIR] [--work DIR] [--no-wine] [--no-memory]
+#                           [--cpus LIST] [--rev REV] [--out DIR] [--work DIR] [--no-wine] [--no-memory]
 #
 #   small: 100 MB x {1, 100, 10,000 files} x {dedup 1x, 5x}   (default)
 #   1g:    small + 1 GB x 100 files x {1x, 5x}
@@ -17,6 +17,8 @@
 #   cp and cp+sync: median of three runs; each restore: one run.
 #   --only    only these corpora, by name (e.g. 4G-f100-x1,4G-f100-x5; any size, --sizes ignored)
 #   --threads passed to ddp-restore as --threads N (when it has the option; else an error)
+#             and to ddp-bench-restore (when it has it)
+#   --cpus    restores (native, Wine, in-memory) run under `taskset -c LIST` (e.g. 0: one core)
 #   --rev     measure commit REV: a clean `git archive` of it is built in $build/rev-SHA
 #             (default: the working tree as it is; results.json records "dirty": true
 #             when it has uncommitted changes)
@@ -28,7 +30,7 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 args="$*"
 
-sizes=small out="" work="" wine_on=1 only="" threads="" rev="" memory_on=1
+sizes=small out="" work="" wine_on=1 only="" threads="" rev="" memory_on=1 cpus=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) sizes=$2; shift 2 ;;
@@ -39,7 +41,8 @@ while [ $# -gt 0 ]; do
         --work) work=$2; shift 2 ;;
         --no-wine) wine_on=0; shift ;;
         --no-memory) memory_on=0; shift ;;
-        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+        --cpus) cpus=$2; shift 2 ;;
+        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
         *) echo "run-bench: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -83,12 +86,15 @@ win=$build/x86_64-w64-mingw32/bin
 for b in "$bin_corpus" "$bin_mkstore" "$bin_restore" "$bin_memrestore" "$bin_codec"; do
     [ -x "$b" ] || { echo "run-bench: $b was not built" >&2; exit 1; }
 done
-restore_opts=()
+restore_opts=() memory_opts=() pin=()
 if [ -n "$threads" ]; then
     "$bin_restore" --help 2>&1 | grep -q -- '--threads' ||
         { echo "run-bench: this ddp-restore has no --threads option" >&2; exit 1; }
     restore_opts=(--threads "$threads")
+    # ddp-bench-restore has no --help (an unknown word would be its size): look for the option's name
+    ! grep -q -a -- '--threads' "$bin_memrestore" || memory_opts=(--threads "$threads")
 fi
+[ -z "$cpus" ] || pin=(taskset -c "$cpus")
 
 # --- the machine ----------------------------------------------------------------------------
 machine_json() {
@@ -98,9 +104,9 @@ machine_json() {
     jq -n --arg cpu "$cpu" --arg date "$(date -u +%FT%TZ)" --arg commit "$commit" --argjson dirty "$dirty" \
         --arg kernel "$(uname -r)" --arg fs "$(df -T "$work" | awk 'NR==2 {print $2}')" \
         --argjson nproc "$(nproc)" --argjson mem_kib "$mem" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
-        --arg threads "${threads:-default}" --arg args "$args" \
+        --arg threads "${threads:-default}" --arg args "$args" --arg cpus "${cpus:-all}" \
         '{date: $date, commit: $commit, dirty: $dirty, cpu: $cpu, nproc: $nproc, mem_kib: $mem_kib,
-          kernel: $kernel, work_fs: $fs, load_at_start: $load, threads_option: $threads, arguments: $args}'
+          kernel: $kernel, work_fs: $fs, load_at_start: $load, threads_option: $threads, cpus: $cpus, arguments: $args}'
 }
 machine_json >"$out/machine.json"
 
@@ -165,16 +171,24 @@ rows=$out/rows.jsonl
 memory_bench() {
     local mib=$1 raw=$out/raw/bench-restore-${1}MiB.txt
     say "in-memory engine bench, $mib MiB"
-    "$bin_memrestore" "$mib" >"$raw" </dev/null
+    "${pin[@]}" "$bin_memrestore" "$mib" "${memory_opts[@]}" >"$raw" </dev/null
     local secs mbs reads bytes minimum seeks rss
     read -r secs mbs < <(sed -n 's/^restore: .* in \([0-9.]*\) s = \([0-9.]*\) MB\/s.*/\1 \2/p' "$raw")
     reads=$(sed -n 's/^calls: \([0-9]*\) reads.*/\1/p' "$raw")
     read -r bytes minimum seeks < <(sed -n 's/^bytes read \([0-9]*\) vs minimum \([0-9]*\) .*backward seeks \([0-9]*\)/\1 \2 \3/p' "$raw")
     rss=$(sed -n 's/^peak RSS: \([0-9]*\) KiB before.*, \([0-9]*\) KiB after/\2/p' "$raw")
+    # "threads option N: C s CPU for W s wall; R coalesced runs, X reads per run" (newer builds)
+    local topt=null cpu=null runs=null
+    if grep -q '^threads option' "$raw"; then
+        read -r topt cpu runs < <(sed -n 's/^threads option \([0-9]*\): \([0-9.]*\) s CPU for [0-9.]* s wall; \([0-9]*\) coalesced runs.*/\1 \2 \3/p' "$raw") || true
+    fi
     jq -n --argjson mib "$mib" --argjson secs "$secs" --argjson mbs "$mbs" --argjson reads "$reads" \
         --argjson bytes "$bytes" --argjson minimum "$minimum" --argjson seeks "$seeks" --argjson rss "$rss" \
+        --argjson topt "${topt:-null}" --argjson cpu "${cpu:-null}" --argjson runs "${runs:-null}" \
         '{mib: $mib, seconds: $secs, mb_s: $mbs, read_calls: $reads, bytes_read: $bytes, minimum: $minimum,
-          backward_seeks: $seeks, peak_rss_kib_with_corpus: $rss}' >>"$out/memory.jsonl"
+          backward_seeks: $seeks, peak_rss_kib_with_corpus: $rss, threads_option: $topt, cpu_seconds: $cpu,
+          cpu_utilisation: (if $cpu == null then null else $cpu / $secs end), coalesced_runs: $runs,
+          calls_per_run: (if ($runs // 0) > 0 then $reads / $runs else null end)}' >>"$out/memory.jsonl"
 }
 : >"$out/memory.jsonl"
 # one in-memory run per size measured (10, 100, 1024 or 4096 MiB)
@@ -226,14 +240,14 @@ for c in "${corpora[@]}"; do
     say "$name: native ddp-restore --out"
     preread "$vol"
     drop "$dir/native"
-    timed "$out/raw/$name-native.time" "$bin_restore" "${restore_opts[@]}" --store "$vol" --stubs raw \
+    timed "$out/raw/$name-native.time" "${pin[@]}" "$bin_restore" "${restore_opts[@]}" --store "$vol" --stubs raw \
         --out "$dir/native" --json --quiet "$vol" >"$out/raw/$name-native.json"
     read -r n_wall n_user n_sys n_rss <"$out/raw/$name-native.time"
     same_tree "$src" "$dir/native" || { echo "run-bench: $name: native restore differs" >&2; exit 1; }
     drop "$dir/native"
     ns_wall=null
     if [ -n "$nosync" ]; then   # the same restore with fsync made a no-op: the cost of durability
-        timed "$out/raw/$name-native-nosync.time" "$nosync" "$bin_restore" "${restore_opts[@]}" --store "$vol" --stubs raw \
+        timed "$out/raw/$name-native-nosync.time" "${pin[@]}" "$nosync" "$bin_restore" "${restore_opts[@]}" --store "$vol" --stubs raw \
             --out "$dir/native" --quiet "$vol"
         read -r ns_wall _ _ _ <"$out/raw/$name-native-nosync.time"
         same_tree "$src" "$dir/native" || { echo "run-bench: $name: native restore differs" >&2; exit 1; }
@@ -247,7 +261,7 @@ for c in "${corpora[@]}"; do
         say "$name: DdpBackup.dll under Wine (ddp-sample restore)"
         preread "$dir/backup"
         drop "$dir/wine"
-        timed "$out/raw/$name-wine.time" "$wine" "$win/ddp-sample.exe" restore "$(winepath -w "$dir/backup")" \
+        timed "$out/raw/$name-wine.time" "${pin[@]}" "$wine" "$win/ddp-sample.exe" restore "$(winepath -w "$dir/backup")" \
             "$(winepath -w "$dir/wine")" --batch 10000 >"$out/raw/$name-wine.txt" 2>&1
         read -r w_wall w_user w_sys w_rss <"$out/raw/$name-wine.time"
         w_inner=$(sed -n 's/^restored bytes: [0-9]* in \([0-9.]*\) s.*/\1/p' "$out/raw/$name-wine.txt" | tr -d '\r')
@@ -256,7 +270,7 @@ for c in "${corpora[@]}"; do
         same_tree "$src" "$dir/wine" || { echo "run-bench: $name: Wine restore differs" >&2; exit 1; }
         drop "$dir/wine"
         if [ -n "$nosync" ]; then
-            timed "$out/raw/$name-wine-nosync.time" "$nosync" "$wine" "$win/ddp-sample.exe" restore \
+            timed "$out/raw/$name-wine-nosync.time" "${pin[@]}" "$nosync" "$wine" "$win/ddp-sample.exe" restore \
                 "$(winepath -w "$dir/backup")" "$(winepath -w "$dir/wine")" --batch 10000 \
                 >"$out/raw/$name-wine-nosync.txt" 2>&1
             w_ns=$(sed -n 's/^restored bytes: [0-9]* in \([0-9.]*\) s.*/\1/p' "$out/raw/$name-wine-nosync.txt" | tr -d '\r')
@@ -339,7 +353,7 @@ jq -r '.corpora[] | [.name, .files, (.logical_bytes/1e6), .dedup_refs_ratio, .cp
         $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26}'
 echo
 echo "in-memory engine (ddp-bench-restore):"
-jq -r '.in_memory_engine[] | "  \(.mib) MiB: \(.mb_s) MB/s, \(.read_calls) reads, bytes/min \(.bytes_read / .minimum * 1000 | round / 1000), backward seeks \(.backward_seeks)"' "$out/results.json"
+jq -r '.in_memory_engine[] | "  \(.mib) MiB: \(.mb_s) MB/s, \(.read_calls) reads, bytes/min \(.bytes_read / .minimum * 1000 | round / 1000), backward seeks \(.backward_seeks), CPU use \(.cpu_utilisation // "-"), coalesced runs \(.coalesced_runs // "-")"' "$out/results.json"
 echo
 echo "decoders (ddp-bench-codec):"
 sed 's/^/  /' "$out/raw/bench-codec.txt"

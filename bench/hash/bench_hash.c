@@ -1,7 +1,7 @@
 /*
  * bench_hash.c - ddp-bench-hash: MB/s of the chunk hash on one core, through every path
  * this build has: the engine's own SHA-256 (portable and SHA-NI block functions) and
- * SHA-512, the engine's ddp_chunk_hash (whatever back end DDP_HASH_BACKEND chose), and
+ * SHA-512, the engine's ddp_chunk_hash (the back end hash_select.c chose at run time), and
  * the platform's library called directly (OpenSSL's EVP natively, BCrypt on Windows, so
  * the two can be compared under Wine).
  *
@@ -236,7 +236,8 @@ int main(int argc, char **argv)
         free(buf);
         return 1;
     }
-    printf("cpu sha-ni: %s; 64 KiB chunks, MB/s (best of %d)\n", ddp_cpu_has_sha_ni() ? "yes" : "no", quick ? 1 : 3);
+    printf("cpu sha-ni: %s; ddp_chunk_hash back end: %s; 64 KiB chunks, MB/s (best of %d)\n",
+           ddp_cpu_has_sha_ni() ? "yes" : "no", ddp_hash_backend_name(), quick ? 1 : 3);
     for (size_t i = 0; i < n; i++) {
         double mbs = measure(&paths[i], buf, quick ? 1 : 3, quick ? 0.02 : 0.3);
         printf("%-24s %9.1f\n", paths[i].name, mbs);

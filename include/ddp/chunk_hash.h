@@ -1,7 +1,9 @@
 /*
  * chunk_hash.h - the 32-byte chunk hash (FORMAT.md §5). Two candidates: SHA-256 and
  * the first 32 bytes of SHA-512. Uses the platform's crypto: OpenSSL's libcrypto
- * natively, BCrypt on Windows.
+ * natively, BCrypt on Windows (under Wine the engine's own SHA code, faster there);
+ * DDPBACKUP_HASH_BACKEND=builtin|openssl|bcrypt overrides the choice
+ * (src/engine/hash/hash_backend.h).
  */
 #ifndef DDP_CHUNK_HASH_H
 #define DDP_CHUNK_HASH_H
@@ -26,6 +28,9 @@ ddp_hash_alg ddp_hash_alg_parse(const char *name);
 ddp_status ddp_chunk_hash(ddp_hash_alg alg, const void *data, size_t len, uint8_t out[DDP_HASH_SIZE]);
 /* Which algorithm gives expected for data: SHA-256 tried first; DDP_HASH_UNKNOWN if neither. */
 ddp_hash_alg ddp_chunk_hash_identify(const void *data, size_t len, const uint8_t expected[DDP_HASH_SIZE]);
+
+/* The back end in use: "openssl", "bcrypt" or "builtin". */
+const char *ddp_hash_backend_name(void);
 
 /* Streaming digest of one of the two algorithms, for messages that arrive in pieces
  * (a stream map written entry by entry). final() writes the 32-byte hash and makes the

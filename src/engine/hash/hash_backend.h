@@ -1,9 +1,18 @@
 /*
- * hash_backend.h - what each chunk-hash back end provides besides the ddp_hash_stream_*
- * functions of ddp/chunk_hash.h: a one-shot digest of a whole message, which
- * ddp_chunk_hash and ddp_chunk_hash_identify use for every chunk (so it must not cost
- * a heap allocation where the back end can avoid one). Exactly one back end file
- * (hash_builtin.c, hash_openssl.c or hash_bcrypt.c) is built, chosen by CMake.
+ * hash_backend.h - the chunk-hash back ends behind ddp/chunk_hash.h. Each computes the
+ * two candidate digests (FORMAT.md §5) with one library:
+ *   - builtin (hash_builtin.c): the engine's own SHA-256 (SHA-NI when the CPU has it)
+ *     and SHA-512, always built;
+ *   - openssl (hash_openssl.c): OpenSSL's libcrypto, native builds;
+ *   - bcrypt (hash_bcrypt.c): Windows' BCrypt (CNG), MinGW builds.
+ * hash_select.c picks the one in use, once per process: the environment variable
+ * DDPBACKUP_HASH_BACKEND when it names a back end this build has, else the platform's
+ * library (OpenSSL natively; BCrypt on Windows, except under Wine, whose BCrypt is its
+ * own portable code, measured about 3.5x slower than builtin's SHA-NI path by
+ * bench/hash), else builtin.
+ *
+ * A one-shot digest must not cost a heap allocation where the library can avoid one:
+ * ddp_chunk_hash runs once or twice per chunk.
  */
 #ifndef DDP_HASH_BACKEND_H
 #define DDP_HASH_BACKEND_H
@@ -13,8 +22,34 @@
 
 #include "ddp/chunk_hash.h"
 
-/* The 32-byte chunk hash of data; alg is SHA256 or SHA512_TRUNC (checked by the caller),
- * data is non-NULL or len is 0. */
-ddp_status ddp_hash_backend_digest(ddp_hash_alg alg, const void *data, size_t len, uint8_t out[DDP_HASH_SIZE]);
+typedef struct ddp_hash_backend {
+    const char *name;                /* "builtin", "openssl", "bcrypt" */
+    /* 1 when this back end is the default here (the platform's library on its platform). */
+    int (*is_default)(void);
+    /* The 32-byte chunk hash of data; alg is SHA256 or SHA512_TRUNC (checked by the
+     * caller), data is non-NULL or len is 0. */
+    ddp_status (*digest)(ddp_hash_alg alg, const void *data, size_t len, uint8_t out[DDP_HASH_SIZE]);
+    /* A streaming context of alg (checked by the caller); final() makes it ready for the
+     * next message. */
+    ddp_status (*stream_new)(ddp_hash_alg alg, void **out);
+    ddp_status (*stream_update)(void *s, const void *data, size_t len);
+    ddp_status (*stream_final)(void *s, uint8_t out[DDP_HASH_SIZE]);
+    void (*stream_free)(void *s);
+} ddp_hash_backend;
+
+extern const ddp_hash_backend ddp_hash_backend_builtin;
+#if defined(DDP_HASH_HAVE_OPENSSL)
+extern const ddp_hash_backend ddp_hash_backend_openssl;
+#endif
+#if defined(_WIN32)
+extern const ddp_hash_backend ddp_hash_backend_bcrypt;
+#endif
+
+/* Every back end of this build, the platform's library first, builtin last. */
+size_t ddp_hash_backend_list(const ddp_hash_backend *const **list);
+/* The back end named name, or NULL when this build has none of that name. */
+const ddp_hash_backend *ddp_hash_backend_named(const char *name);
+/* The back end in use (chosen on the first call; never NULL). */
+const ddp_hash_backend *ddp_hash_backend_active(void);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * hash_bcrypt.c - the chunk-hash digest on Windows' BCrypt (MinGW builds, when chosen:
- * DDP_HASH_BACKEND=bcrypt; the default there is hash_builtin.c, faster under Wine).
+ * hash_bcrypt.c - the chunk-hash digest on Windows' BCrypt (MinGW builds; the default
+ * on Windows, but not under Wine, where builtin is faster: hash_backend.h).
  * SHA-256 gives 32 bytes; SHA-512 gives 64, of which the first 32 are kept. This is the
  * one engine file that includes <windows.h>: BCrypt's types need it.
  *
@@ -24,11 +24,11 @@
 
 static BCRYPT_ALG_HANDLE volatile providers[3];   /* by ddp_hash_alg */
 
-struct ddp_hash_stream {
+typedef struct bcrypt_stream {
     BCRYPT_ALG_HANDLE alg;                          /* shared: never closed */
     BCRYPT_HASH_HANDLE hash;
     ULONG digest_len;
-};
+} bcrypt_stream;
 
 static LPCWSTR algorithm_id(ddp_hash_alg alg)
 {
@@ -61,21 +61,28 @@ static BCRYPT_ALG_HANDLE provider(ddp_hash_alg alg)
     return h;
 }
 
-static ddp_status open_hash(ddp_hash_stream *s)
+static ddp_status open_hash(bcrypt_stream *s)
 {
     if (!BCRYPT_SUCCESS(BCryptCreateHash(s->alg, &s->hash, NULL, 0, NULL, 0, 0)))
         return DDP_ERR_IO;
     return DDP_OK;
 }
 
-ddp_status ddp_hash_stream_new(ddp_hash_alg alg, ddp_hash_stream **out)
+static void stream_free(void *stream)
 {
-    if (!out)
-        return DDP_ERR_INVALID_ARG;
-    *out = NULL;
+    bcrypt_stream *s = stream;
+    if (!s)
+        return;
+    if (s->hash)
+        BCryptDestroyHash(s->hash);
+    free(s);
+}
+
+static ddp_status stream_new(ddp_hash_alg alg, void **out)
+{
     if (!algorithm_id(alg))
         return DDP_ERR_INVALID_ARG;
-    ddp_hash_stream *s = calloc(1, sizeof *s);
+    bcrypt_stream *s = calloc(1, sizeof *s);
     if (!s)
         return DDP_ERR_NO_MEMORY;
     ULONG got = 0;
@@ -84,17 +91,16 @@ ddp_status ddp_hash_stream_new(ddp_hash_alg alg, ddp_hash_stream **out)
         !BCRYPT_SUCCESS(BCryptGetProperty(s->alg, BCRYPT_HASH_LENGTH, (PUCHAR)&s->digest_len,
                                           sizeof s->digest_len, &got, 0)) ||
         s->digest_len < DDP_HASH_SIZE || s->digest_len > 64 || open_hash(s) != DDP_OK) {
-        ddp_hash_stream_free(s);
+        stream_free(s);
         return DDP_ERR_IO;
     }
     *out = s;
     return DDP_OK;
 }
 
-ddp_status ddp_hash_stream_update(ddp_hash_stream *s, const void *data, size_t len)
+static ddp_status stream_update(void *stream, const void *data, size_t len)
 {
-    if (!s || (!data && len))
-        return DDP_ERR_INVALID_ARG;
+    bcrypt_stream *s = stream;
     const UCHAR *p = data;
     while (len) {   /* BCryptHashData takes a ULONG length */
         ULONG part = len > 0x40000000u ? 0x40000000u : (ULONG)len;
@@ -106,10 +112,9 @@ ddp_status ddp_hash_stream_update(ddp_hash_stream *s, const void *data, size_t l
     return DDP_OK;
 }
 
-ddp_status ddp_hash_stream_final(ddp_hash_stream *s, uint8_t out[DDP_HASH_SIZE])
+static ddp_status stream_final(void *stream, uint8_t out[DDP_HASH_SIZE])
 {
-    if (!s || !out)
-        return DDP_ERR_INVALID_ARG;
+    bcrypt_stream *s = stream;
     UCHAR full[64];
     NTSTATUS r = BCryptFinishHash(s->hash, full, s->digest_len, 0);
     BCryptDestroyHash(s->hash);
@@ -120,24 +125,31 @@ ddp_status ddp_hash_stream_final(ddp_hash_stream *s, uint8_t out[DDP_HASH_SIZE])
     return open_hash(s);   /* ready for the next message */
 }
 
-void ddp_hash_stream_free(ddp_hash_stream *s)
+static ddp_status digest(ddp_hash_alg alg, const void *data, size_t len, uint8_t out[DDP_HASH_SIZE])
 {
-    if (!s)
-        return;
-    if (s->hash)
-        BCryptDestroyHash(s->hash);
-    free(s);
-}
-
-ddp_status ddp_hash_backend_digest(ddp_hash_alg alg, const void *data, size_t len, uint8_t out[DDP_HASH_SIZE])
-{
-    ddp_hash_stream *s = NULL;
-    ddp_status st = ddp_hash_stream_new(alg, &s);
+    void *s = NULL;
+    ddp_status st = stream_new(alg, &s);
     if (st != DDP_OK)
         return st;
-    st = ddp_hash_stream_update(s, data, len);
+    st = len ? stream_update(s, data, len) : DDP_OK;
     if (st == DDP_OK)
-        st = ddp_hash_stream_final(s, out);
-    ddp_hash_stream_free(s);
+        st = stream_final(s, out);
+    stream_free(s);
     return st;
 }
+
+/* Wine's ntdll exports wine_get_version; Windows' does not. */
+static int running_under_wine(void)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
+}
+
+static int is_default(void)
+{
+    return !running_under_wine();
+}
+
+const ddp_hash_backend ddp_hash_backend_bcrypt = {
+    "bcrypt", is_default, digest, stream_new, stream_update, stream_final, stream_free,
+};

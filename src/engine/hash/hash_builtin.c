@@ -1,6 +1,6 @@
 /*
  * hash_builtin.c - the chunk-hash back end on the engine's own SHA-256 / SHA-512
- * (sha256.c, sha256_shani.c, sha512.c). SHA-256 runs on the SHA extensions when the
+ * (sha256.c, sha256_shani.c, sha512.c), built everywhere (hash_backend.h). SHA-256 runs on the SHA extensions when the
  * CPU has them. A one-shot digest keeps its context on the stack; a stream owns one
  * heap context, reset after every final.
  */
@@ -10,15 +10,15 @@
 #include "hash_backend.h"
 #include "sha2.h"
 
-struct ddp_hash_stream {
+typedef struct builtin_stream {
     ddp_hash_alg alg;
     union {
         ddp_sha256_ctx sha256;
         ddp_sha512_ctx sha512;
     } u;
-};
+} builtin_stream;
 
-static void stream_reset(ddp_hash_stream *s)
+static void stream_reset(builtin_stream *s)
 {
     if (s->alg == DDP_HASH_SHA256)
         ddp_sha256_init(&s->u.sha256, ddp_sha256_best_blocks());
@@ -26,14 +26,9 @@ static void stream_reset(ddp_hash_stream *s)
         ddp_sha512_init(&s->u.sha512);
 }
 
-ddp_status ddp_hash_stream_new(ddp_hash_alg alg, ddp_hash_stream **out)
+static ddp_status stream_new(ddp_hash_alg alg, void **out)
 {
-    if (!out)
-        return DDP_ERR_INVALID_ARG;
-    *out = NULL;
-    if (alg != DDP_HASH_SHA256 && alg != DDP_HASH_SHA512_TRUNC)
-        return DDP_ERR_INVALID_ARG;
-    ddp_hash_stream *s = malloc(sizeof *s);
+    builtin_stream *s = malloc(sizeof *s);
     if (!s)
         return DDP_ERR_NO_MEMORY;
     s->alg = alg;
@@ -42,12 +37,9 @@ ddp_status ddp_hash_stream_new(ddp_hash_alg alg, ddp_hash_stream **out)
     return DDP_OK;
 }
 
-ddp_status ddp_hash_stream_update(ddp_hash_stream *s, const void *data, size_t len)
+static ddp_status stream_update(void *stream, const void *data, size_t len)
 {
-    if (!s || (!data && len))
-        return DDP_ERR_INVALID_ARG;
-    if (!len)
-        return DDP_OK;
+    builtin_stream *s = stream;
     if (s->alg == DDP_HASH_SHA256)
         ddp_sha256_update(&s->u.sha256, data, len);
     else
@@ -55,10 +47,9 @@ ddp_status ddp_hash_stream_update(ddp_hash_stream *s, const void *data, size_t l
     return DDP_OK;
 }
 
-ddp_status ddp_hash_stream_final(ddp_hash_stream *s, uint8_t out[DDP_HASH_SIZE])
+static ddp_status stream_final(void *stream, uint8_t out[DDP_HASH_SIZE])
 {
-    if (!s || !out)
-        return DDP_ERR_INVALID_ARG;
+    builtin_stream *s = stream;
     if (s->alg == DDP_HASH_SHA256) {
         ddp_sha256_final(&s->u.sha256, out);
     } else {
@@ -70,12 +61,12 @@ ddp_status ddp_hash_stream_final(ddp_hash_stream *s, uint8_t out[DDP_HASH_SIZE])
     return DDP_OK;
 }
 
-void ddp_hash_stream_free(ddp_hash_stream *s)
+static void stream_free(void *s)
 {
     free(s);
 }
 
-ddp_status ddp_hash_backend_digest(ddp_hash_alg alg, const void *data, size_t len, uint8_t out[DDP_HASH_SIZE])
+static ddp_status digest(ddp_hash_alg alg, const void *data, size_t len, uint8_t out[DDP_HASH_SIZE])
 {
     if (alg == DDP_HASH_SHA256) {
         ddp_sha256_ctx c;
@@ -97,3 +88,12 @@ ddp_status ddp_hash_backend_digest(ddp_hash_alg alg, const void *data, size_t le
     }
     return DDP_ERR_INVALID_ARG;
 }
+
+static int always(void)
+{
+    return 1;
+}
+
+const ddp_hash_backend ddp_hash_backend_builtin = {
+    "builtin", always, digest, stream_new, stream_update, stream_final, stream_free,
+};

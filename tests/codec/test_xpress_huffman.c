@@ -1,4 +1,4 @@
-/* test_xpress_huffman.c - Xpress Huffman: the [MS-XCA] 3.2 example, code tables (over-
+/* test_xpress_huffman.c - Xpress Huffman: the two [MS-XCA] 3.2 examples, code tables (over-
  * subscribed, incomplete, single symbol), the end mark, block boundaries at 64 KiB,
  * malformed streams, garbage, and round trips through the test encoder. */
 #include <stdarg.h>
@@ -49,6 +49,47 @@ static void test_spec_example(void **state)
     for (size_t cut = 0; cut < 256 + 16; cut++)
         assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, cut, NULL, 26),
                          DDP_ERR_CORRUPT_DATA);
+}
+
+/* [MS-XCA] 3.2, second example: "abc" x 100 (300 bytes) as the literals a, b, c, one
+ * match (distance 3, length 297: length code 15, then the byte 0xff, then the u16
+ * 0x0126 = 297 - 3) and the end mark. Code lengths: 'a' 3, 'b' 3, 'c' 2, end mark 2,
+ * match symbol 287 (length code 15, one distance bit) 2. */
+static void example2(uint8_t in[263])
+{
+    static const uint8_t bits[7] = {0xa8, 0xdc, 0x00, 0x00, 0xff, 0x26, 0x01};
+    memset(in, 0, 256);
+    in[48] = 0x30;
+    in[49] = 0x23;
+    in[128] = 0x02;
+    in[143] = 0x20;
+    memcpy(in + 256, bits, sizeof(bits));
+}
+
+static void test_spec_example_long_match(void **state)
+{
+    (void)state;
+    uint8_t in[263], want[300], out[301];
+    for (int i = 0; i < 300; i++)
+        want[i] = (uint8_t)("abc"[i % 3]);
+    example2(in);
+    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, sizeof(in), out, 300), DDP_OK);
+    assert_memory_equal(out, want, 300);
+    assert_int_equal(ddp_chunk_decompress(DDP_COMPRESSION_XPRESS_HUFF, in, sizeof(in), out, 300), DDP_OK);
+    assert_memory_equal(out, want, 300);
+    /* The match runs past a shorter output; a longer one wants more than the stream has. */
+    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, sizeof(in), out, 299),
+                     DDP_ERR_CORRUPT_DATA);
+    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, sizeof(in), out, 301),
+                     DDP_ERR_CORRUPT_DATA);
+    /* Cut before the match's length bytes end. */
+    for (size_t cut = 0; cut < sizeof(in) - 1; cut++)
+        assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, cut, NULL, 300),
+                         DDP_ERR_CORRUPT_DATA);
+    /* An over-subscribed code ('a' of length 1 beside the others) is rejected. */
+    in[48] = 0x31;
+    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, sizeof(in), out, 300),
+                     DDP_ERR_CORRUPT_DATA);
 }
 
 static void test_tables(void **state)
@@ -191,6 +232,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spec_example),
+        cmocka_unit_test(test_spec_example_long_match),
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_bad_match),
         cmocka_unit_test(test_round_trips),

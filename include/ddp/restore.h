@@ -26,6 +26,11 @@
 #define DDP_HR_E_INVALIDARG                   ((int32_t)0x80070057u)
 #define DDP_HR_E_OUTOFMEMORY                  ((int32_t)0x8007000Eu)
 #define DDP_HR_E_FAIL                         ((int32_t)0x80004005u)
+/* Refusals of a target file (API.md §2): E_ACCESSDENIED; HRESULT_FROM_WIN32 of
+ * ERROR_DIRECTORY_NOT_SUPPORTED (a directory) and of ERROR_NOT_SUPPORTED (hard links). */
+#define DDP_HR_E_ACCESSDENIED                 ((int32_t)0x80070005u)
+#define DDP_HR_DIRECTORY_NOT_SUPPORTED        ((int32_t)0x80070150u)
+#define DDP_HR_NOT_SUPPORTED                  ((int32_t)0x80070032u)
 #define DDP_MAX_RESTORE_FILES 10000u
 
 /* One extent of an application's read plan (same layout as DEDUP_CONTAINER_EXTENT). */
@@ -106,6 +111,13 @@ typedef struct ddp_restore_options {
      * most DDP_MAX_THREADS. Store and target callbacks are always made on the calling
      * thread, in the same order, and every result is identical for every value. */
     uint32_t threads;
+    /* Chunk hashes (FORMAT.md §5: SHA-256 or truncated SHA-512, detected per restore
+     * unless hash_alg fixes it). 0 (default): a chunk matching neither candidate while the
+     * algorithm is still unknown is held as unverified; if a later chunk identifies the
+     * algorithm, the held chunks are corrupt and their files fail; if none ever does,
+     * their files are restored with status DDP_WARN_UNVERIFIED (S_OK, reported). Non-zero:
+     * such a chunk fails its files at once (nothing unverified is ever restored). */
+    uint32_t require_verified;
 } ddp_restore_options;
 
 #define DDP_MAX_THREADS 8u
@@ -125,6 +137,7 @@ typedef struct ddp_restore_stats {
      * ceil(length / max_read) reads, plus one per re-ask after a short read). */
     uint64_t coalesced_runs;
     uint64_t commit_calls;       /* target->commit() calls */
+    uint64_t unverified_chunks;  /* chunks matching neither hash candidate before the algorithm was known */
 } ddp_restore_stats;
 
 void ddp_restore_options_default(ddp_restore_options *opt);

@@ -26,7 +26,14 @@ typedef enum ddp_status {
     DDP_ERR_NOT_FOUND,       /* a container, record or file is not there */
     DDP_ERR_UNSUPPORTED,     /* valid but not handled (e.g. unknown compression) */
     DDP_ERR_INVALID_ARG,     /* a caller passed something impossible */
-    DDP_ERR_NOT_REPARSE      /* the file has no reparse point at all */
+    DDP_ERR_NOT_REPARSE,     /* the file has no reparse point at all */
+    DDP_ERR_ACCESS_DENIED,   /* the file could not be opened: permission denied */
+    DDP_ERR_IS_DIRECTORY,    /* a target names a directory, not a file */
+    DDP_ERR_HARD_LINK,       /* a target file has other hard links */
+    /* Not an error: the file was restored (S_OK) from chunks whose hash could not be
+     * checked, because no chunk of the restore matched either candidate algorithm
+     * (FORMAT.md §5: the store's algorithm stays unknown). */
+    DDP_WARN_UNVERIFIED
 } ddp_status;
 
 /* A short English name of a status ("CRC mismatch"). Never NULL. */

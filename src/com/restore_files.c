@@ -5,6 +5,11 @@
  * engine with the application's IDedupReadFileCallback as the store and the named files
  * as the target. Every callback happens synchronously on this thread; no reference on
  * the callback object is kept after return.
+ *
+ * Chunk hashes: a chunk matching neither candidate while no chunk has identified the
+ * store's algorithm is restored as unverified (ddp_restore_options.require_verified);
+ * its file's HRESULT is S_OK, and DDPBACKUP_DEBUG traces it. DDPBACKUP_REQUIRE_VERIFIED=1
+ * in the environment makes such files fail with DDP_E_FILE_CORRUPT instead.
  */
 #define COBJMACROS
 #include <windows.h>
@@ -47,10 +52,18 @@ static char **utf8_names(BSTR *paths, ULONG n)
     return names;
 }
 
+/* DDPBACKUP_REQUIRE_VERIFIED=1: nothing unverified is restored. */
+static uint32_t require_verified_requested(void)
+{
+    WCHAR value[8];
+    DWORD n = GetEnvironmentVariableW(L"DDPBACKUP_REQUIRE_VERIFIED", value, 8);
+    return n == 1 && value[0] == L'1';
+}
+
 static void trace_results(const ddp_file_result *results, char **names, ULONG n)
 {
     for (ULONG i = 0; i < n; i++)
-        if (results[i].hr != S_OK)
+        if (results[i].hr != S_OK || results[i].status != DDP_OK)
             TRACE("%s: %#lx %s", names[i] ? names[i] : "(null)", (unsigned long)results[i].hr, results[i].message);
 }
 
@@ -68,6 +81,7 @@ static HRESULT run_engine(ULONG n, BSTR *paths, char **names, IDedupReadFileCall
         return E_OUTOFMEMORY;
     callback_store_init(&cs, callback, &store);
     ddp_restore_options_default(&options);
+    options.require_verified = require_verified_requested();
     hr = ddp_restore(&store, &target, n, (const char *const *)names, &options, results, NULL);
     callback_store_cleanup(&cs);
     win_target_cleanup(&wt);

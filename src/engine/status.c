@@ -20,6 +20,10 @@ const char *ddp_status_str(ddp_status s)
     case DDP_ERR_UNSUPPORTED: return "unsupported";
     case DDP_ERR_INVALID_ARG: return "invalid argument";
     case DDP_ERR_NOT_REPARSE: return "no reparse point";
+    case DDP_ERR_ACCESS_DENIED: return "access denied";
+    case DDP_ERR_IS_DIRECTORY: return "is a directory, not a file";
+    case DDP_ERR_HARD_LINK: return "has other hard links (restoring it would change or detach them)";
+    case DDP_WARN_UNVERIFIED: return "restored without hash verification";
     }
     return "unknown status";
 }

@@ -17,8 +17,10 @@
  *   then     edits of 6 bytes: which file (a container, or a file's reparse buffer), u24
  *            offset, xor mask, op (xor / truncate there / drop the container)
  * The checks of fault_target_check must hold: each file is restored byte-exact with S_OK
- * and finished, or not finished (abandoned if begun) with a failure result; plans are all
- * freed; nothing leaks (LeakSanitizer) or crashes.
+ * and finished (or, when no chunk of the run identified the hash algorithm, S_OK with
+ * DDP_WARN_UNVERIFIED and no verified file beside it), or not finished (abandoned if
+ * begun) with a failure result; plans are all freed; nothing leaks (LeakSanitizer) or
+ * crashes.
  */
 #include <string.h>
 

@@ -117,6 +117,29 @@ run --store "$work/v4" --json "$work/v4" > "$work/missing.json" 2>/dev/null
 [ $rc -eq 1 ] || fail "missing container: exit $rc"
 grep -q '"result": "DDP_E_PATH_NOT_FOUND"' "$work/missing.json" || fail "missing container: result code"
 
+# A store of one file whose only (raw) chunk is damaged: no chunk identifies the hash
+# algorithm, so by default the file is restored and reported as unverified; with
+# --require-verified it fails and keeps its stub.
+mkdir -p "$work/lone/src"
+head -c 50000 "$work/original/odd names/deep er/with space & quote'.txt" > "$work/lone/src/only.txt"
+"$mkstore" --quiet --no-compress --stubs raw "$work/lone/src" "$work/lone/volume"
+data=$(find "$work/lone/volume/System Volume Information" -path '*Data*' -name '*.ccc' | head -1)
+size=$(stat -c %s "$data")
+printf 'Z' | dd of="$data" bs=1 seek=$((size - 100)) conv=notrunc status=none
+cp -a "$work/lone/volume" "$work/lone/strict"
+run --store "$work/lone/strict" --require-verified --json "$work/lone/strict" > "$work/lone/strict.json" 2>/dev/null
+[ $rc -eq 1 ] || fail "require-verified: exit $rc"
+grep -q '"result": "DDP_E_FILE_CORRUPT"' "$work/lone/strict.json" || fail "require-verified: result code"
+cmp -s "$work/lone/strict/only.txt" "$work/lone/volume/only.txt" || fail "require-verified: stub changed"
+run --store "$work/lone/volume" --json "$work/lone/volume" > "$work/lone/default.json" 2> "$work/lone/default.err"
+[ $rc -eq 0 ] || fail "unverified: exit $rc"
+grep -q '"result": "S_OK".*"verified": false' "$work/lone/default.json" || fail "unverified: not reported in JSON"
+grep -q '^UNVERIFIED .*only.txt: restored without hash verification' "$work/lone/default.err" ||
+    fail "unverified: not reported on stderr"
+is_stub "$work/lone/volume/only.txt" && fail "unverified: not restored"
+[ "$(stat -c %s "$work/lone/volume/only.txt")" -eq 50000 ] || fail "unverified: wrong size"
+echo "only chunk damaged: restored as unverified by default, refused with --require-verified"
+
 # More than 10,000 stubs: two engine calls (two plans each), every file verified. The
 # sources are hard links of one 40 KiB file, so this costs little disk.
 # (One folder of 100 links, copied as links 100 times: few processes, which are slow to start here.)

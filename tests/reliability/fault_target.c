@@ -235,6 +235,10 @@ static int check_file(const fault_target_file *f, const ddp_file_result *r, uint
     if (r->hr == DDP_S_OK) {
         if (!f->finished || f->abandoned)
             return fail(why, cap, "file %u: S_OK but finished=%d abandoned=%d", i, f->finished, f->abandoned);
+        if (r->status == DDP_WARN_UNVERIFIED)   /* no chunk identified the hash: content as stored */
+            return r->message[0] ? 0 : fail(why, cap, "file %u: unverified without a message", i);
+        if (r->status != DDP_OK)
+            return fail(why, cap, "file %u: S_OK with status %d", i, (int)r->status);
         if (f->size != f->expect_len || (f->expect_len && memcmp(f->content, f->expect, f->expect_len) != 0))
             return fail(why, cap, "file %u: S_OK but the content differs from the original", i);
         return 0;
@@ -258,11 +262,13 @@ int fault_target_check(const fault_target *t, const ddp_file_result *results, in
 {
     if (t->violations)
         return fail(why, cap, "protocol violation: %s", t->violation);
-    uint32_t done = 0, not_dedup = 0, failed = 0;
+    uint32_t done = 0, not_dedup = 0, failed = 0, unverified = 0, verified_content = 0;
     int32_t first_error = DDP_S_OK;
     for (uint32_t i = 0; i < t->n; i++) {
         if (check_file(&t->files[i], &results[i], i, why, cap) != 0)
             return -1;
+        unverified += results[i].hr == DDP_S_OK && results[i].status == DDP_WARN_UNVERIFIED;
+        verified_content += results[i].hr == DDP_S_OK && results[i].status == DDP_OK && t->files[i].expect_len > 0;
         if (results[i].hr == DDP_S_OK)
             done++;
         else if (results[i].hr == DDP_S_FALSE)
@@ -270,6 +276,10 @@ int fault_target_check(const fault_target *t, const ddp_file_result *results, in
         else if (failed++ == 0)
             first_error = results[i].hr;
     }
+    /* Unverified files exist only when no chunk identified the algorithm, and then no
+     * file with content can have been verified. */
+    if (unverified && verified_content)
+        return fail(why, cap, "%u files restored unverified beside %u verified ones", unverified, verified_content);
     int32_t expected = failed == 0 ? ((done == 0 && not_dedup > 0) ? DDP_S_FALSE : DDP_S_OK)
                        : done == 0 ? first_error
                                    : DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS;

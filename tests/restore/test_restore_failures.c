@@ -177,8 +177,8 @@ static void test_corrupt_chunk_one_of_three(void **state)
     }
 }
 
-/* The very first chunk read is corrupt while the hash algorithm is still unknown: it
- * matches neither candidate, so it is corrupt whichever the store uses: its file fails. */
+/* The very first chunk read is corrupt while the hash algorithm is still unknown: it is
+ * held, and once the other chunks identify the algorithm, its file fails. */
 static void test_corrupt_first_chunk_before_detection(void **state)
 {
     (void)state;
@@ -201,29 +201,98 @@ static void test_corrupt_first_chunk_before_detection(void **state)
     teardown_env(&e);
 }
 
-/* A store whose only chunk is damaged: no chunk ever identifies the algorithm, and the
- * unverifiable content is not accepted. */
-static void test_only_chunk_corrupt(void **state)
+/* A store of one file whose only chunk is damaged (raw, so it still "decompresses"). */
+static void setup_only_chunk_corrupt(env *e)
 {
-    (void)state;
     static const size_t one[1] = {3000};
-    env e;
-    memset(&e, 0, sizeof e);
-    fixture_options(&e.opt, DDP_LAYOUT_0103);
-    e.opt.compress = 0;
-    assert_int_equal(fixture_build(&e.f, &e.opt, 1, one, NULL), 0);
-    mock_store_init(&e.m, e.f.mem);
-    fixture_target(&e.f, &e.t);
+    memset(e, 0, sizeof *e);
+    fixture_options(&e->opt, DDP_LAYOUT_0103);
+    e->opt.compress = 0;
+    assert_int_equal(fixture_build(&e->f, &e->opt, 1, one, NULL), 0);
+    mock_store_init(&e->m, e->f.mem);
+    fixture_target(&e->f, &e->t);
     char path[200];
     uint64_t off;
-    assert_int_equal(fixture_chunk_location(&e.f, &e.opt, 0, 0, path, sizeof path, &off), 0);
-    assert_int_not_equal(fixture_chunk_location(&e.f, &e.opt, 0, 1, path, sizeof path, &off), 0);
-    assert_int_equal(fixture_chunk_location(&e.f, &e.opt, 0, 0, path, sizeof path, &off), 0);
-    mock_store_corrupt(&e.m, path, off + DDP_DATA_HEADER_SIZE + 1000, 0x01);
-    assert_int_equal(run(&e, NULL), DDP_HR_FILE_CORRUPT);
-    assert_failed(&e, 0, DDP_HR_FILE_CORRUPT);
-    assert_non_null(strstr(e.res[0].message, "neither"));
+    assert_int_not_equal(fixture_chunk_location(&e->f, &e->opt, 0, 1, path, sizeof path, &off), 0);
+    assert_int_equal(fixture_chunk_location(&e->f, &e->opt, 0, 0, path, sizeof path, &off), 0);
+    mock_store_corrupt(&e->m, path, off + DDP_DATA_HEADER_SIZE + 1000, 0x01);
+}
+
+/* No chunk ever identifies the algorithm (FORMAT.md §5: neither candidate is confirmed
+ * on real volumes): the file is restored, and its result says it was not verified. */
+static void test_only_chunk_corrupt_restored_unverified(void **state)
+{
+    (void)state;
+    env e;
+    setup_only_chunk_corrupt(&e);
+    assert_int_equal(run(&e, NULL), DDP_S_OK);
+    assert_int_equal(e.res[0].hr, DDP_S_OK);
+    assert_int_equal(e.res[0].status, DDP_WARN_UNVERIFIED);
+    assert_non_null(strstr(e.res[0].message, "without hash verification"));
+    assert_int_equal(e.st.unverified_chunks, 1);
+    assert_int_equal(e.t.files[0].finishes, 1);
+    assert_true(e.t.files[0].reparse_removed);
+    /* the content is what the store holds: the damaged byte included */
+    assert_false(fixture_restored(&e.f, &e.t, 0));
     teardown_env(&e);
+}
+
+/* The same with require_verified, or with the algorithm fixed: the file fails at once
+ * and keeps its reparse point. */
+static void test_only_chunk_corrupt_required_verified(void **state)
+{
+    (void)state;
+    for (int mode = 0; mode < 2; mode++) {
+        env e;
+        setup_only_chunk_corrupt(&e);
+        ddp_restore_options ro;
+        ddp_restore_options_default(&ro);
+        if (mode == 0)
+            ro.require_verified = 1;
+        else
+            ro.hash_alg = DDP_HASH_SHA256;
+        assert_int_equal(run(&e, &ro), DDP_HR_FILE_CORRUPT);
+        assert_failed(&e, 0, DDP_HR_FILE_CORRUPT);
+        assert_int_equal(e.res[0].status, DDP_ERR_HASH_MISMATCH);
+        assert_non_null(strstr(e.res[0].message, mode == 0 ? "neither" : "sha256"));
+        assert_int_equal(e.st.unverified_chunks, 0);
+        teardown_env(&e);
+    }
+}
+
+/* A damaged chunk read first is held unverified; the good chunks read after it identify
+ * the algorithm, so at the end the held one is corrupt: its file fails, with the same
+ * result for every thread count; the others restore. */
+static void test_held_chunk_fails_once_identified(void **state)
+{
+    (void)state;
+    static const uint32_t threads[] = {1, 2, 4};
+    for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+        env e;
+        memset(&e, 0, sizeof e);
+        fixture_options(&e.opt, DDP_LAYOUT_0102);
+        e.opt.compress = 0;
+        assert_int_equal(fixture_build(&e.f, &e.opt, N, sizes, NULL), 0);
+        mock_store_init(&e.m, e.f.mem);
+        fixture_target(&e.f, &e.t);
+        char path[200];
+        uint64_t off;
+        assert_int_equal(fixture_chunk_location(&e.f, &e.opt, 0, 0, path, sizeof path, &off), 0);
+        mock_store_corrupt(&e.m, path, off + DDP_DATA_HEADER_SIZE + 11, 0x20);
+        ddp_restore_options ro;
+        ddp_restore_options_default(&ro);
+        ro.threads = threads[t];
+        assert_int_equal(run(&e, &ro), DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS);
+        assert_failed(&e, 0, DDP_HR_FILE_CORRUPT);
+        assert_int_equal(e.res[0].status, DDP_ERR_HASH_MISMATCH);
+        assert_non_null(strstr(e.res[0].message, "the algorithm the other chunks use"));
+        assert_int_equal(e.st.unverified_chunks, 1);
+        for (uint32_t i = 1; i < N; i++) {
+            assert_ok(&e, i);
+            assert_int_equal(e.res[i].status, DDP_OK);
+        }
+        teardown_env(&e);
+    }
 }
 
 /* A flipped byte in a chunk's Ckhr hash: the record disagrees with the stream map. */
@@ -435,7 +504,9 @@ int main(void)
         cmocka_unit_test(test_missing_stream_container),
         cmocka_unit_test(test_corrupt_chunk_one_of_three),
         cmocka_unit_test(test_corrupt_first_chunk_before_detection),
-        cmocka_unit_test(test_only_chunk_corrupt),
+        cmocka_unit_test(test_only_chunk_corrupt_restored_unverified),
+        cmocka_unit_test(test_only_chunk_corrupt_required_verified),
+        cmocka_unit_test(test_held_chunk_fails_once_identified),
         cmocka_unit_test(test_corrupt_record_hash),
         cmocka_unit_test(test_corrupt_stream_map),
         cmocka_unit_test(test_truncated_container),

@@ -6,16 +6,21 @@
  * size and hash equal the stream map's, it decompresses to exactly the logical size the
  * stream map gives, and the hash of that content is the chunk hash. The hash algorithm
  * is the one the options fix, or is detected on the first chunk that matches one of the
- * two candidates (ddp_chunk_hash_identify). A chunk that matches neither candidate is
- * corrupt whichever of the two the store uses, so it fails its files at once, even
- * before the algorithm is known: content that cannot be verified is never finished
- * (a store using some third algorithm would fail every file, safely: the stubs keep
- * their reparse points).
+ * two candidates (ddp_chunk_hash_identify). Neither candidate is confirmed on real
+ * volumes (FORMAT.md §5), so a chunk that matches neither while the algorithm is still
+ * unknown is not rejected on that alone: it is written as *unverified* (RS_REC_UNVERIFIED)
+ * and its files are held (rs_file.unverified: not finished when complete). At the end of
+ * the phase (settle_unverified): if some chunk identified the algorithm, the held chunks
+ * are corrupt and fail their files (DDP_E_FILE_CORRUPT, stubs kept); if none did, the
+ * held files are finished with status DDP_WARN_UNVERIFIED (S_OK, and a message saying so),
+ * so a store that uses some third algorithm can still be restored, and says it was not
+ * verified. options.require_verified (or a fixed hash_alg) fails such a chunk at once.
  *
  * A verified chunk is written to every use; a file is finished as soon as all its bytes
  * [0, size) were written (its chunks tile the file exactly: the reparse parser checks
  * the references are contiguous and ddp_stream_map_validate each stream map's range),
- * and the remaining ones (files of no chunk) at the end.
+ * unless it holds unverified content, and the remaining ones (files of no chunk, held
+ * files) at the end.
  *
  * With worker threads (options.threads, chunk_pipeline.c) the record is only recognised
  * here (its Ckhr); its bytes are queued, a worker checks, decompresses and hashes it
@@ -118,10 +123,12 @@ static void write_uses(rs_phase *ph, uint32_t rec, const uint8_t *data, uint32_t
         }
         job->stats.bytes_written += len;
         f->written += len;
-        if (f->written == f->size)
+        if (f->written == f->size && !f->unverified)
             rs_file_finish(job, use->file);
     }
 }
+
+static void hold_unverified(rs_phase *ph, uint32_t rec);
 
 /* Checks, decompresses and verifies the record's bytes; writes or fails the chunk. */
 static void consume_now(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t len)
@@ -145,6 +152,11 @@ static void consume_now(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t
         return;
     }
     if (!verify(ph->job, x->out, ch->logical, ch->hash)) {
+        if (ph->job->alg == DDP_HASH_UNKNOWN && !ph->job->opt.require_verified) {
+            hold_unverified(ph, rec);
+            write_uses(ph, rec, x->out, ch->logical);
+            return;
+        }
         if (ph->job->alg == DDP_HASH_UNKNOWN)
             snprintf(what, sizeof what, "content matches neither a SHA-256 nor a SHA-512 truncated hash");
         else
@@ -153,6 +165,33 @@ static void consume_now(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t
         return;
     }
     write_uses(ph, rec, x->out, ch->logical);
+}
+
+/* The chunk's hash matched no candidate before the algorithm was known: its files get
+ * its content but wait for settle_unverified. */
+static void hold_unverified(rs_phase *ph, uint32_t rec)
+{
+    data_ctx *x = ph->ctx;
+    ph->records[rec].flags |= RS_REC_UNVERIFIED;
+    ph->job->stats.unverified_chunks++;
+    for (uint32_t u = x->cs->chunks[rec].first_use; u != RS_NONE; u = x->cs->uses[u].next)
+        ph->job->files[x->cs->uses[u].file].unverified = 1;
+}
+
+/* After the last chunk: when the algorithm became known, every held chunk is corrupt
+ * (its content does not have that algorithm's hash) and fails its files; otherwise the
+ * held files stay, to be finished as unverified by settle_files. */
+static void settle_unverified(rs_phase *ph)
+{
+    rs_job *job = ph->job;
+    if (!job->stats.unverified_chunks || job->alg == DDP_HASH_UNKNOWN)
+        return;
+    char what[128];
+    snprintf(what, sizeof what, "content does not match its %s hash (the algorithm the other chunks use)",
+             ddp_hash_alg_name(job->alg));
+    for (uint32_t rec = 0; rec < ph->n_records; rec++)
+        if (ph->records[rec].flags & RS_REC_UNVERIFIED)
+            corrupt(ph, rec, DDP_ERR_HASH_MISMATCH, DDP_DATA_HEADER_SIZE, what);
 }
 
 /* 1 when content's alg hash is the chunk's. */
@@ -288,7 +327,9 @@ int32_t rs_data_phase(rs_job *job, rs_chunk_set *cs)
     rs_phase_run(&ph);
     rs_pipe_free(x.pipe);   /* applies every queued chunk first */
     free(x.out);
-    if (!job->out_of_memory)
+    if (!job->out_of_memory) {
+        settle_unverified(&ph);
         settle_files(job);
+    }
     return job->out_of_memory ? DDP_HR_E_OUTOFMEMORY : 0;
 }

@@ -32,6 +32,7 @@ static void normalise_options(const ddp_restore_options *in, ddp_restore_options
         return;
     out->coalesce_gap = in->coalesce_gap;
     out->threads = in->threads;   /* 0: auto; the data phase caps it at DDP_MAX_THREADS */
+    out->require_verified = in->require_verified ? 1u : 0u;
     if (in->max_read)
         out->max_read = in->max_read < RS_MIN_MAX_READ ? RS_MIN_MAX_READ
                         : in->max_read > RS_MAX_MAX_READ ? RS_MAX_MAX_READ : in->max_read;

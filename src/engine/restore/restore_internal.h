@@ -79,6 +79,7 @@ typedef struct rs_file {
     uint32_t store;         /* index into rs_job.stores */
     uint8_t state;          /* enum rs_file_state */
     uint8_t began;          /* target->begin succeeded */
+    uint8_t unverified;     /* holds content of an unverified chunk (data_phase.c) */
 } rs_file;
 
 /* A chunk store named by the reparse points (one GUID). */
@@ -111,6 +112,7 @@ typedef struct rs_record {
 #define RS_REC_FAILED 2u      /* failed by the reader */
 #define RS_REC_MOVED 4u       /* not at its offset: look it up in the Rrtl */
 #define RS_REC_REDIRECTED 8u  /* offset comes from the Rrtl */
+#define RS_REC_UNVERIFIED 16u /* data chunk written while its hash matched no candidate */
 
 typedef enum rs_verdict {
     RS_CONSUMED = 0,        /* the record was handled (the consumer reports its own errors) */

@@ -60,12 +60,25 @@ int rs_file_alive(const rs_job *job, uint32_t file)
     return job->files[file].state == RS_FILE_PENDING;
 }
 
+static void note(rs_job *job, uint32_t file, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_message(job, file, fmt, ap);
+    va_end(ap);
+}
+
 static void file_succeeded(rs_job *job, uint32_t file)
 {
     job->files[file].state = RS_FILE_DONE;
     job->results[file].hr = DDP_S_OK;
     job->results[file].status = DDP_OK;
     job->results[file].message[0] = '\0';
+    if (job->files[file].unverified) {
+        job->results[file].status = DDP_WARN_UNVERIFIED;
+        note(job, file, "restored without hash verification: no chunk of this restore matched a SHA-256 or "
+                        "truncated SHA-512 hash, so the store's algorithm is unknown");
+    }
 }
 
 /* A file the target did not make final: it kept the stub, so there is nothing to abandon. */
@@ -165,6 +178,12 @@ int32_t rs_hr_of_status(ddp_status st)
         return DDP_HR_E_FAIL;
     case DDP_ERR_UNSUPPORTED:
         return DDP_HR_UNEXPECTED;
+    case DDP_ERR_ACCESS_DENIED:
+        return DDP_HR_E_ACCESSDENIED;
+    case DDP_ERR_IS_DIRECTORY:
+        return DDP_HR_DIRECTORY_NOT_SUPPORTED;
+    case DDP_ERR_HARD_LINK:
+        return DDP_HR_NOT_SUPPORTED;
     default:
         return DDP_HR_FILE_CORRUPT;
     }

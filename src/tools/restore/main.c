@@ -31,7 +31,7 @@
 typedef struct options {
     const char *store, *out;
     ddp_stub_mode stubs;
-    int verify, json, quiet, plan;
+    int verify, json, quiet, plan, require_verified;
     uint32_t threads;        /* options.threads: 0 one per online CPU, 1 no worker thread */
 } options;
 
@@ -47,6 +47,9 @@ static void usage(FILE *f)
           "  --plan                read containers sorted, whole files (default: engine's order)\n"
           "  --threads N           threads decompressing and verifying chunks (default 0: one per\n"
           "                        online CPU, at most 8; 1: everything on one thread)\n"
+          "  --require-verified    fail a file whose chunks match neither hash candidate (SHA-256,\n"
+          "                        truncated SHA-512) even when no chunk identifies the store's\n"
+          "                        algorithm (default: restore it and report it as unverified)\n"
           "  --quiet               no progress bar and no summary\n"
           "exit status: 0 all restored, 1 some failed, 2 usage\n",
           f);
@@ -103,6 +106,8 @@ static int parse_args(int argc, char **argv, options *o)
             o->quiet = 1;
         } else if (!strcmp(a, "--plan")) {
             o->plan = 1;
+        } else if (!strcmp(a, "--require-verified")) {
+            o->require_verified = 1;
         } else if (!strcmp(a, "--threads") && has_value) {
             if (parse_threads(argv[++i], &o->threads) < 0)
                 return -1;
@@ -149,6 +154,7 @@ static int restore_batch(const options *o, const ddp_store *store, file_list *li
     progress_wrap(prog, &inner, &wrapped);
     ddp_restore_options_default(&ropt);
     ropt.threads = o->threads;
+    ropt.require_verified = (uint32_t)o->require_verified;
     (void)ddp_restore(store, &wrapped, n, names, &ropt, results, &st);
     ddp_file_target_free(ft);
     total->read_calls += st.read_calls;

@@ -25,6 +25,9 @@ static const struct {
     {DDP_HR_E_INVALIDARG, "E_INVALIDARG"},
     {DDP_HR_E_OUTOFMEMORY, "E_OUTOFMEMORY"},
     {DDP_HR_E_FAIL, "E_FAIL"},
+    {DDP_HR_E_ACCESSDENIED, "E_ACCESSDENIED"},
+    {DDP_HR_DIRECTORY_NOT_SUPPORTED, "ERROR_DIRECTORY_NOT_SUPPORTED"},
+    {DDP_HR_NOT_SUPPORTED, "ERROR_NOT_SUPPORTED"},
 };
 
 const char *hr_name(int32_t hr)
@@ -38,6 +41,8 @@ const char *hr_name(int32_t hr)
 void report_failures_text(FILE *out, const file_list *list, size_t first, size_t n, const ddp_file_result *results)
 {
     for (size_t i = 0; i < n; i++) {
+        if (results[i].hr == DDP_S_OK && results[i].status == DDP_WARN_UNVERIFIED)
+            fprintf(out, "UNVERIFIED %s: %s\n", list->items[first + i].path, results[i].message);
         if (results[i].hr >= 0)
             continue;
         fprintf(out, "FAILED %s: %s (0x%08" PRIx32 ")%s%s\n", list->items[first + i].path, hr_name(results[i].hr),
@@ -110,8 +115,11 @@ void report_json_batch(FILE *out, const file_list *list, size_t first, size_t n,
             fprintf(out, ", \"out\": ");
             json_string(out, it->out_path);
         }
-        fprintf(out, ", \"result\": \"%s\", \"hr\": \"0x%08" PRIx32 "\", \"size\": %" PRIu64 ", \"message\": ",
-                hr_name(results[i].hr), (uint32_t)results[i].hr, it->logical_size);
+        fprintf(out, ", \"result\": \"%s\", \"hr\": \"0x%08" PRIx32 "\", \"status\": ",
+                hr_name(results[i].hr), (uint32_t)results[i].hr);
+        json_string(out, ddp_status_str(results[i].status));
+        fprintf(out, ", \"verified\": %s, \"size\": %" PRIu64 ", \"message\": ",
+                results[i].status == DDP_WARN_UNVERIFIED ? "false" : "true", it->logical_size);
         json_string(out, results[i].message);
         fputc('}', out);
     }
@@ -124,7 +132,8 @@ void report_json_end(FILE *out, const restore_totals *t, const ddp_restore_stats
             files, t->restored, t->failed, t->not_dedup, t->skipped, t->missing, t->bytes, t->seconds);
     fprintf(out, "  \"stats\": {\"read_calls\": %" PRIu64 ", \"preview_calls\": %" PRIu64 ", \"order_calls\": %" PRIu64
             ", \"bytes_read\": %" PRIu64 ", \"bytes_written\": %" PRIu64 ", \"chunks_read\": %" PRIu64
-            ", \"chunk_refs\": %" PRIu64 ", \"backward_seeks\": %" PRIu64 "}\n}\n",
+            ", \"chunk_refs\": %" PRIu64 ", \"backward_seeks\": %" PRIu64 ", \"coalesced_runs\": %" PRIu64
+            ", \"commit_calls\": %" PRIu64 ", \"unverified_chunks\": %" PRIu64 "}\n}\n",
             st->read_calls, st->preview_calls, st->order_calls, st->bytes_read, st->bytes_written, st->chunks_read,
-            st->chunk_refs, st->backward_seeks);
+            st->chunk_refs, st->backward_seeks, st->coalesced_runs, st->commit_calls, st->unverified_chunks);
 }

@@ -4,8 +4,10 @@
  *
  *  OrderContainersRestore: "in which order do you want these containers read?"
  *      We answer with a real read plan: the containers in the order they sit on our
- *      media (sorted by path, as we wrote them), one extent per container covering it
- *      whole. A tape product would answer with its tape order.
+ *      media (sorted by path, as we wrote them), one extent per container, as long as
+ *      the container file really is in our backup; containers we do not hold, or that
+ *      are empty, are left out, and a container asked for twice is planned once.
+ *      A tape product would answer with its tape order.
  *
  *  PreviewContainerRead: "these are the reads I am about to make in this container".
  *      We use it for read-ahead: the announced reads are sorted and merged into one span,
@@ -192,48 +194,114 @@ static HRESULT WINAPI store_ReadBackupFile(IDedupReadFileCallback *iface, BSTR p
     return hr;
 }
 
-typedef struct indexed_path {
+/*
+ * The read plan (OrderContainersRestore).
+ *
+ * The DLL lists the container files it needs and asks in which order, and which parts, it
+ * should read them. A backup product answers with what its media makes cheap; ours is a
+ * folder written in path order, so "media order" is path order (a tape product would sort
+ * by tape position instead). For each container we hold we plan one extent, [0, size of
+ * the file in the backup): the DLL then reads each container front to back in one pass,
+ * and the plan promises no bytes we do not have.
+ *
+ * What we leave out of the plan, and why:
+ *   - the same path asked for twice: one extent is enough (reading it twice costs a second
+ *     pass over the media for nothing);
+ *   - a container the backup does not hold: planning it would only make the DLL seek for
+ *     it. The DLL still reads whatever the plan does not cover once the plan is done, so
+ *     it does ask for that file then, and reports DDP_E_PATH_NOT_FOUND for the files
+ *     that needed it (the others are restored normally);
+ *   - an empty container file: there is nothing to read.
+ * If nothing is left, the plan is empty, which the DLL takes as "no preference".
+ */
+typedef struct plan_candidate {
     const WCHAR *path;
-    ULONG index;
-} indexed_path;
+    ULONG index;            /* position in the DLL's list: what ContainerIndex names */
+} plan_candidate;
 
-static int compare_paths(const void *a, const void *b)
+/* Path order, ignoring case as the file system does; the same path: first asked first. */
+static int compare_candidates(const void *a, const void *b)
 {
-    return _wcsicmp(((const indexed_path *)a)->path, ((const indexed_path *)b)->path);
+    const plan_candidate *x = a, *y = b;
+    int c = _wcsicmp(x->path, y->path);
+    if (c)
+        return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The size of a container file in the backup; FALSE when the backup does not hold it. */
+static BOOL container_size(const backup_store *s, const WCHAR *path, LONGLONG *size)
+{
+    WCHAR full[PATH_CHARS];
+    WIN32_FILE_ATTRIBUTE_DATA d;
+
+    if (!media_path(s, path, full) || !GetFileAttributesExW(full, GetFileExInfoStandard, &d) ||
+        (d.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY))
+        return FALSE;
+    *size = (LONGLONG)(((ULONGLONG)d.nFileSizeHigh << 32) | d.nFileSizeLow);
+    return TRUE;
+}
+
+/* Fills plan from the sorted candidates: one extent per distinct container we hold that
+ * is not empty. Returns the number of extents. */
+static ULONG fill_plan(const backup_store *s, const plan_candidate *sorted, ULONG n, DEDUP_CONTAINER_EXTENT *plan)
+{
+    ULONG entries = 0;
+    LONGLONG size;
+
+    for (ULONG i = 0; i < n; i++) {
+        if (i > 0 && !_wcsicmp(sorted[i].path, sorted[i - 1].path))
+            continue;   /* a duplicate: the first one asked for stands for both */
+        if (!container_size(s, sorted[i].path, &size) || size <= 0)
+            continue;   /* not in the backup, or empty: nothing to read */
+        plan[entries].ContainerIndex = sorted[i].index;
+        plan[entries].StartOffset = 0;
+        plan[entries].Length = size;
+        entries++;
+    }
+    return entries;
 }
 
 static HRESULT WINAPI store_OrderContainersRestore(IDedupReadFileCallback *iface, ULONG count, BSTR *paths,
                                                    ULONG *entries, DEDUP_CONTAINER_EXTENT **plan)
 {
     backup_store *s = from_callback(iface);
-    indexed_path *order;
+    plan_candidate *sorted;
+    ULONG n = 0;
 
     s->stats.order_calls++;
+    if (!entries || !plan)
+        return E_POINTER;
     *entries = 0;
     *plan = NULL;
     if (count == 0)
         return S_OK;
-    /* Our media order is path order: read the containers that way, each one whole. */
-    order = malloc(count * sizeof *order);
-    *plan = CoTaskMemAlloc(count * sizeof **plan);
-    if (!order || !*plan) {
-        free(order);
+    if (!paths)
+        return E_INVALIDARG;
+    if (count > MAXDWORD / sizeof **plan)   /* the sizes below must not wrap (32-bit builds) */
+        return E_OUTOFMEMORY;
+    sorted = malloc(count * sizeof *sorted);
+    *plan = CoTaskMemAlloc(count * sizeof **plan);   /* the DLL frees it with CoTaskMemFree */
+    if (!sorted || !*plan) {
+        free(sorted);
         CoTaskMemFree(*plan);
         *plan = NULL;
         return E_OUTOFMEMORY;
     }
     for (ULONG i = 0; i < count; i++) {
-        order[i].path = paths[i] ? paths[i] : L"";
-        order[i].index = i;
+        if (paths[i] && paths[i][0]) {   /* an empty name is no file of ours */
+            sorted[n].path = paths[i];
+            sorted[n].index = i;
+            n++;
+        }
     }
-    qsort(order, count, sizeof *order, compare_paths);
-    for (ULONG i = 0; i < count; i++) {
-        (*plan)[i].ContainerIndex = order[i].index;
-        (*plan)[i].StartOffset = 0;
-        (*plan)[i].Length = 0x7FFFFFFFFFFFFFFFLL;   /* LONGLONG_MAX: to the end of the container */
+    qsort(sorted, n, sizeof *sorted, compare_candidates);
+    *entries = fill_plan(s, sorted, n, *plan);
+    free(sorted);
+    if (*entries == 0) {
+        CoTaskMemFree(*plan);
+        *plan = NULL;
     }
-    *entries = count;
-    free(order);
     return S_OK;
 }
 

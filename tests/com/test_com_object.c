@@ -1,7 +1,8 @@
 /*
  * test_com_object.c - the DedupBackupSupport object through COM, as clients create it:
  * CoCreateInstance with CLSCTX_INPROC_SERVER and CLSCTX_ALL, aggregation refused, the
- * QueryInterface table, reference counts, DllCanUnloadNow with objects and locks.
+ * QueryInterface table, reference counts, DllCanUnloadNow with objects and locks (an
+ * unbalanced LockServer(FALSE) does not take the lock count below zero).
  */
 #define COBJMACROS
 #include <windows.h>
@@ -135,6 +136,32 @@ static void test_can_unload_now(void **state)
     IClassFactory_Release(factory);
 }
 
+/* An unbalanced LockServer(FALSE) is ignored: the lock count floors at zero, so the DLL
+ * can still unload, and a later lock still holds it (had the count gone to -1, the
+ * LockServer(TRUE) below would bring it to 0 and DllCanUnloadNow would say S_OK). */
+static void test_unbalanced_unlock(void **state)
+{
+    get_class_object_fn get = (get_class_object_fn)(void (*)(void))GetProcAddress(dll, "DllGetClassObject");
+    IClassFactory *factory = NULL;
+    (void)state;
+
+    assert_int_equal(get(&CLSID_DedupBackupSupport, &IID_IClassFactory, (void **)&factory), S_OK);
+    assert_int_equal(can_unload(), S_OK);
+    assert_int_equal(IClassFactory_LockServer(factory, FALSE), S_OK);
+    assert_int_equal(IClassFactory_LockServer(factory, FALSE), S_OK);
+    assert_int_equal(can_unload(), S_OK);
+    assert_int_equal(IClassFactory_LockServer(factory, TRUE), S_OK);
+    assert_int_equal(can_unload(), S_FALSE);
+    assert_int_equal(IClassFactory_LockServer(factory, TRUE), S_OK);
+    assert_int_equal(IClassFactory_LockServer(factory, FALSE), S_OK);
+    assert_int_equal(can_unload(), S_FALSE);
+    assert_int_equal(IClassFactory_LockServer(factory, FALSE), S_OK);
+    assert_int_equal(can_unload(), S_OK);
+    assert_int_equal(IClassFactory_LockServer(factory, FALSE), S_OK);
+    assert_int_equal(can_unload(), S_OK);
+    IClassFactory_Release(factory);
+}
+
 static void test_class_object_arguments(void **state)
 {
     get_class_object_fn get = (get_class_object_fn)(void (*)(void))GetProcAddress(dll, "DllGetClassObject");
@@ -169,6 +196,7 @@ int main(void)
         cmocka_unit_test(test_query_interface_table),
         cmocka_unit_test(test_refcounts),
         cmocka_unit_test(test_can_unload_now),
+        cmocka_unit_test(test_unbalanced_unlock),
         cmocka_unit_test(test_class_object_arguments),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -3,7 +3,10 @@
 # ddp-gendata -> ddp-mkstore (stub files, small containers, stale hints) -> regsvr32 in a
 # private prefix -> ddp-sample backup -> ddp-sample restore (several RestoreFiles batches)
 # -> every file byte-exact. Then a damaged container: only the files using it fail, their
-# stubs stay intact, the exit status says so.
+# stubs stay intact, the exit status says so. Then a container missing from the backup:
+# the sample's read plan leaves it out, the DLL reads what the plan does not cover
+# afterwards, and exactly the files that need it fail, with DDP_E_PATH_NOT_FOUND; every
+# other file is restored byte-exact.
 #
 # usage: test_sample_app.sh GENDATA MKSTORE SAMPLE_EXE DLL WORKDIR
 set -euo pipefail
@@ -38,6 +41,9 @@ done < <(find "$work/original" -type f -print0)
 [ "$mismatches" -eq 0 ] || { echo "$mismatches files differ"; exit 1; }
 echo "all files byte-exact"
 
+# A second backup with one data container missing (for the test after the damage one).
+cp -r "$work/backup" "$work/backup-missing"
+
 # Damage the backup: truncate one data container. Files using it fail; stubs stay.
 victim=$(find "$work/backup/System Volume Information" -path '*Data*' -name '*.ccc' | sort | head -1)
 truncate -s 30000 "$victim"
@@ -58,3 +64,37 @@ while read -r _ code path; do
     [ "$tag" = "80000013" ] || { echo "failed file $unix lost its stub ($code)"; exit 1; }
 done < <(grep '^FAILED' "$work/restore2.err")
 echo "damaged container: $failed files failed with their stubs intact"
+
+# A container missing from the backup (the last data container, another one than the
+# damaged one above).
+missing=$(find "$work/backup-missing/System Volume Information" -path '*Data*' -name '*.ccc' | sort | tail -1)
+[ -n "$missing" ] || { echo "no data container in the backup"; exit 1; }
+rm -f "$missing"
+rm -rf "$work/restored3"
+set +e
+"$wine" "$sample" restore "$(w "$work/backup-missing")" "$(w "$work/restored3")" > "$work/restore3.txt" 2> "$work/restore3.raw"
+rc=$?
+tr -d '\r' < "$work/restore3.raw" > "$work/restore3.err"
+set -e
+cat "$work/restore3.txt"
+[ "$rc" -eq 1 ] || { echo "expected exit 1 with a missing container, got $rc"; exit 1; }
+grep -Eq 'OrderContainersRestore=[1-9]' "$work/restore3.txt"
+failed=$(grep -c '^FAILED' "$work/restore3.err" || true)
+[ "$failed" -ge 1 ] || { echo "no file reported as failed"; exit 1; }
+other=$(grep '^FAILED' "$work/restore3.err" | grep -vc '^FAILED 0x80565304 ' || true)
+[ "$other" -eq 0 ] || { echo "$other files failed with another code than DDP_E_PATH_NOT_FOUND"; exit 1; }
+declare -A failed_files=()
+while read -r _ code path; do
+    unix=$(winepath -u "$path" 2>/dev/null)
+    tag=$(od -An -tx4 -N4 "$unix" | tr -d ' ')
+    [ "$tag" = "80000013" ] || { echo "failed file $unix lost its stub ($code)"; exit 1; }
+    failed_files[${unix#"$work/restored3"/}]=1
+done < <(grep '^FAILED' "$work/restore3.err")
+mismatches=0
+while IFS= read -r -d '' f; do
+    rel=${f#"$work/original"/}
+    [ -n "${failed_files[$rel]:-}" ] && continue
+    cmp -s "$f" "$work/restored3/$rel" || { echo "MISMATCH $rel"; mismatches=$((mismatches + 1)); }
+done < <(find "$work/original" -type f -print0)
+[ "$mismatches" -eq 0 ] || { echo "$mismatches files differ"; exit 1; }
+echo "missing container: $failed files failed with DDP_E_PATH_NOT_FOUND, stubs intact, all others byte-exact"

@@ -24,6 +24,10 @@
 #define IO_REPARSE_TAG_DEDUP 0x80000013L
 #endif
 
+#ifndef ERROR_DIRECTORY_NOT_SUPPORTED
+#define ERROR_DIRECTORY_NOT_SUPPORTED 336L
+#endif
+
 #define LONG_PATH_PREFIX L"\\\\?\\"
 #define TEMP_SUFFIX L".ddprestore-tmp"
 
@@ -37,6 +41,11 @@ static ddp_status status_from_win32(DWORD err)
         return DDP_ERR_NOT_FOUND;
     case ERROR_NOT_A_REPARSE_POINT:
         return DDP_ERR_NOT_REPARSE;
+    case ERROR_ACCESS_DENIED:
+        return DDP_ERR_ACCESS_DENIED;
+    case ERROR_DIRECTORY:
+    case ERROR_DIRECTORY_NOT_SUPPORTED:
+        return DDP_ERR_IS_DIRECTORY;
     case ERROR_NOT_ENOUGH_MEMORY:
     case ERROR_OUTOFMEMORY:
         return DDP_ERR_NO_MEMORY;
@@ -123,17 +132,46 @@ static ddp_status set_size(HANDLE h, uint64_t size)
                                                                               : status_from_win32(GetLastError());
 }
 
+/* A file to restore must be one file with one name: not a directory, and without other
+ * hard links, whose content would change with it (reparse mode writes $DATA in place)
+ * or keep the stub (stub-file mode replaces the name by a move). */
+static ddp_status check_single_file(HANDLE h)
+{
+    BY_HANDLE_FILE_INFORMATION info;
+    if (!GetFileInformationByHandle(h, &info))
+        return status_from_win32(GetLastError());
+    if (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+        return DDP_ERR_IS_DIRECTORY;
+    return info.nNumberOfLinks > 1 ? DDP_ERR_HARD_LINK : DDP_OK;
+}
+
+/* check_single_file of path (stub-file mode, just before the move replaces the stub). */
+static ddp_status check_single_path(const WCHAR *path)
+{
+    HANDLE h = open_for_read(path, FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT);
+    ddp_status st;
+    if (h == INVALID_HANDLE_VALUE)
+        return status_from_win32(GetLastError());
+    st = check_single_file(h);
+    CloseHandle(h);
+    return st;
+}
+
 static ddp_status read_reparse_point(win_target_file *f, uint8_t *buf, size_t cap, size_t *len)
 {
-    DWORD got = 0, attrs = GetFileAttributesW(f->write_path);
+    DWORD got = 0;
     HANDLE h;
     BOOL ok;
+    ddp_status st;
 
-    if (attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY))
-        return DDP_ERR_INVALID_ARG;
     h = open_for_read(f->write_path, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS);
     if (h == INVALID_HANDLE_VALUE)
         return status_from_win32(GetLastError());
+    st = check_single_file(h);
+    if (st != DDP_OK) {
+        CloseHandle(h);
+        return st;
+    }
     ok = DeviceIoControl(h, FSCTL_GET_REPARSE_POINT, NULL, 0, buf, (DWORD)cap, &got, NULL);
     if (!ok) {
         DWORD err = GetLastError();
@@ -149,14 +187,19 @@ static ddp_status read_reparse_point(win_target_file *f, uint8_t *buf, size_t ca
 static ddp_status read_stub_file(win_target_file *f, uint8_t *buf, size_t cap, size_t *len)
 {
     LARGE_INTEGER size;
-    DWORD got = 0, attrs = GetFileAttributesW(f->path);
+    DWORD got = 0;
     HANDLE h;
+    ddp_status st;
 
-    if (attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY))
-        return DDP_ERR_INVALID_ARG;
-    h = open_for_read(f->path, 0);
+    /* backup semantics: a directory opens too, and is told apart by check_single_file */
+    h = open_for_read(f->path, FILE_FLAG_BACKUP_SEMANTICS);
     if (h == INVALID_HANDLE_VALUE)
         return status_from_win32(GetLastError());
+    st = check_single_file(h);
+    if (st != DDP_OK) {
+        CloseHandle(h);
+        return st;
+    }
     if (!GetFileSizeEx(h, &size)) {
         CloseHandle(h);
         return DDP_ERR_IO;
@@ -193,8 +236,12 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
     if (!f || f->begun)
         return DDP_ERR_INVALID_ARG;
     st = write_handle(t, f, t->stub_files ? CREATE_ALWAYS : OPEN_EXISTING, &h);
-    if (st != DDP_OK)
+    if (st == DDP_OK && !t->stub_files)
+        st = check_single_file(h);      /* again: nothing is written into a file that got a link */
+    if (st != DDP_OK) {
+        close_file(t, f);
         return st;
+    }
     f->begun = 1;
     f->size = size;
     return set_size(h, size);
@@ -380,10 +427,16 @@ static ddp_status target_commit(void *ctx, done_fn done, void *arg)
         return DDP_OK;
     for (uint32_t i = 0; i < t->n; i++) {
         win_target_file *f = &t->files[i];
+        ddp_status st;
         if (!f->committing)
             continue;
-        if (!MoveFileExW(f->write_path, f->path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
-            commit_failed(t, i, status_from_win32(GetLastError()), done, arg);
+        st = check_single_path(f->path);
+        if (st == DDP_ERR_NOT_FOUND)
+            st = DDP_OK;                /* the move reports a stub that is gone */
+        if (st == DDP_OK && !MoveFileExW(f->write_path, f->path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+            st = status_from_win32(GetLastError());
+        if (st != DDP_OK)
+            commit_failed(t, i, st, done, arg);
         else
             f->committing = 2;
     }

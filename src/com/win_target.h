@@ -5,6 +5,10 @@
  *  - stub-file mode (DDPBACKUP_STUB_FILES=1): a stub's content is its raw reparse buffer,
  *    as ddp-mkstore writes them; content goes to a temporary file beside it that replaces
  *    the stub on success. This is how the DLL runs end to end under Wine (no reparse points).
+ * Refused, the file left as it is (SECURITY.md §2): a directory (DDP_ERR_IS_DIRECTORY), a
+ * file with more than one name (NumberOfLinks > 1: DDP_ERR_HARD_LINK), and what Windows
+ * will not let us open (ERROR_ACCESS_DENIED: DDP_ERR_ACCESS_DENIED); checked when the
+ * reparse point is read, again at begin (reparse mode) or before the move (stub-file mode).
  * Open handles are kept in a small cache: chunks arrive in container order, not file order.
  * finish() only completes a file's content and closes it; commit() makes the batch final:
  * every file flushed first (FlushFileBuffers, fsync under Wine), then the reparse points

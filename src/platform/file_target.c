@@ -24,9 +24,34 @@ ddp_status ddp_ft_status_from_errno(int err)
         return DDP_ERR_NOT_FOUND;
     case ENOMEM:
         return DDP_ERR_NO_MEMORY;
+    case EACCES:
+    case EPERM:
+        return DDP_ERR_ACCESS_DENIED;
+    case EISDIR:
+        return DDP_ERR_IS_DIRECTORY;
     default:
         return DDP_ERR_IO;
     }
+}
+
+/* In place the stub itself is replaced (a raw stub: by a rename over it) or rewritten
+ * (an ntfs-3g stub): one with other hard links is refused, since the other names would
+ * keep the stub (rename) or change with it; a directory is never a file to restore. */
+static ddp_status check_stub_stat(const ddp_file_target *t, const target_entry *e, const struct stat *st)
+{
+    if (S_ISDIR(st->st_mode))
+        return DDP_ERR_IS_DIRECTORY;
+    if (t->mode == DDP_TARGET_IN_PLACE && ddp_stub_links(e->spec.path, e->spec.kind, st) > 1)
+        return DDP_ERR_HARD_LINK;
+    return DDP_OK;
+}
+
+ddp_status ddp_ft_check_stub(const ddp_file_target *t, const target_entry *e)
+{
+    struct stat st;
+    if (ddp_stub_lstat(e->spec.path, &st) < 0)
+        return DDP_OK;          /* reading or replacing it reports what is wrong */
+    return check_stub_stat(t, e, &st);
 }
 
 static int open_temp(void *ctx, const char *key)
@@ -43,16 +68,24 @@ static target_entry *entry(ddp_file_target *t, uint32_t i)
 static ddp_status target_read_reparse(void *ctx, uint32_t i, uint8_t *buf, size_t cap, size_t *len)
 {
     target_entry *e = entry(ctx, i);
+    ddp_status s;
+    *len = 0;
     if (!e)
         return DDP_ERR_INVALID_ARG;
-    return ddp_stub_read(e->spec.path, e->spec.kind, buf, cap, len);
+    s = ddp_ft_check_stub(ctx, e);
+    return s != DDP_OK ? s : ddp_stub_read(e->spec.path, e->spec.kind, buf, cap, len);
 }
 
 /* Keeps what finish needs from the stub: its mode and times, and for an ntfs-3g stub its
- * reparse buffer. */
+ * reparse buffer; checks again that it may be restored (check_stub_stat). */
 static ddp_status remember_stub(ddp_file_target *t, target_entry *e)
 {
     e->have_stat = ddp_stub_lstat(e->spec.path, &e->stub_stat) == 0;
+    if (e->have_stat) {
+        ddp_status s = check_stub_stat(t, e, &e->stub_stat);
+        if (s != DDP_OK)
+            return s;
+    }
     if (t->mode != DDP_TARGET_IN_PLACE || e->spec.kind != DDP_STUB_XATTR)
         return DDP_OK;
     free(e->reparse);

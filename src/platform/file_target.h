@@ -13,6 +13,12 @@
  * nothing but a temporary file was written, and abandon (or a failed commit) deletes
  * it. Stub mode and times are kept on the restored file. Chunks arrive in container
  * order, so the open temporary files are kept in a bounded LRU fd cache.
+ * Refused, with the stub left as it is (SECURITY.md §2): a directory in a file's place
+ * (DDP_ERR_IS_DIRECTORY), in place a stub with other hard links (DDP_ERR_HARD_LINK:
+ * the rename would detach them, an ntfs-3g rewrite change them; --out and verify read
+ * it only, so links are fine there), a file the system will not let us read or replace
+ * (DDP_ERR_ACCESS_DENIED). The link check runs when the reparse point is read, at begin
+ * and just before the commit replaces the stub.
  */
 #ifndef DDP_PLATFORM_FILE_TARGET_H
 #define DDP_PLATFORM_FILE_TARGET_H

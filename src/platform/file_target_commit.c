@@ -56,8 +56,13 @@ static int commit_alone(ddp_file_target *t, uint32_t i, done_fn done, void *arg)
     }
     if (t->mode != DDP_TARGET_IN_PLACE || e->spec.kind != DDP_STUB_XATTR)
         return 0;
+    ddp_status s = ddp_ft_check_stub(t, e);
+    if (s != DDP_OK) {
+        file_failed(t, i, s, done, arg);
+        return 1;
+    }
     t->syncs.file_syncs += 2;   /* the temporary file, then the stub */
-    ddp_status s = ddp_ntfs3g_commit(e->spec.path, e->temp, e->size, e->reparse, e->reparse_len,
+    s = ddp_ntfs3g_commit(e->spec.path, e->temp, e->size, e->reparse, e->reparse_len,
                                      e->have_stat ? &e->stub_stat : NULL);
     if (s != DDP_OK)
         file_failed(t, i, s, done, arg);
@@ -121,10 +126,13 @@ ddp_status ddp_ft_commit(void *ctx, done_fn done, void *arg)
     }
     ddp_sync_files(b.temp, b.n, b.err, &t->syncs);
     for (size_t k = 0; k < b.n; k++) {
-        if (b.err[k] == 0 && rename(b.temp[k], b.dest[k]) < 0)
-            b.err[k] = errno;
-        if (b.err[k] != 0)
-            file_failed(t, b.file[k], ddp_ft_status_from_errno(b.err[k]), done, arg);
+        ddp_status s = b.err[k] ? ddp_ft_status_from_errno(b.err[k]) : ddp_ft_check_stub(t, &t->files[b.file[k]]);
+        if (s == DDP_OK && rename(b.temp[k], b.dest[k]) < 0)
+            s = ddp_ft_status_from_errno(errno);
+        if (s != DDP_OK) {
+            b.err[k] = -1;
+            file_failed(t, b.file[k], s, done, arg);
+        }
     }
     /* failed files were reported; the folder sync decides for the renamed ones */
     int *renamed = b.err;

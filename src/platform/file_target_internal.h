@@ -38,6 +38,10 @@ struct ddp_file_target {
 };
 
 ddp_status ddp_ft_status_from_errno(int err);
+/* Whether e's stub may still be restored: DDP_ERR_IS_DIRECTORY, DDP_ERR_HARD_LINK (in
+ * place, other names), else DDP_OK (also when it cannot be looked at). Run when its
+ * reparse point is read, at begin and again just before the commit replaces it. */
+ddp_status ddp_ft_check_stub(const ddp_file_target *t, const target_entry *e);
 /* Closes and deletes e's temporary file, if any. */
 void ddp_ft_drop_temp(ddp_file_target *t, target_entry *e);
 /* Where e's content goes: the stub itself, or the --out destination. */

@@ -5,6 +5,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/xattr.h>
@@ -20,6 +22,11 @@ static ddp_status status_from_errno(int err)
     case ENOENT:
     case ENOTDIR:
         return DDP_ERR_NOT_FOUND;
+    case EACCES:
+    case EPERM:
+        return DDP_ERR_ACCESS_DENIED;
+    case EISDIR:
+        return DDP_ERR_IS_DIRECTORY;
     case ENODATA:
     case ENOTSUP:
         return DDP_ERR_NOT_REPARSE;
@@ -35,14 +42,16 @@ static ddp_status status_from_errno(int err)
 static ddp_status read_raw(const char *path, uint8_t *buf, size_t cap, size_t *len)
 {
     struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    /* O_NONBLOCK: a FIFO in a file's place must not block the restore */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     size_t got = 0;
 
     if (fd < 0)
         return status_from_errno(errno);
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        int is_dir = S_ISDIR(st.st_mode);
         close(fd);
-        return DDP_ERR_NOT_REPARSE;
+        return is_dir ? DDP_ERR_IS_DIRECTORY : DDP_ERR_NOT_REPARSE;
     }
     if ((uint64_t)st.st_size > cap) {
         close(fd);
@@ -81,6 +90,9 @@ static ssize_t get_reparse_xattr(const char *path, uint8_t *buf, size_t cap)
 
 static ddp_status read_xattr(const char *path, uint8_t *buf, size_t cap, size_t *len)
 {
+    struct stat st;
+    if (ddp_stub_lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return DDP_ERR_IS_DIRECTORY;
     ssize_t n = get_reparse_xattr(path, buf, cap);
     if (n < 0)
         return status_from_errno(errno);
@@ -118,19 +130,57 @@ int ddp_stub_lstat(const char *path, struct stat *st)
     return rc;
 }
 
-ddp_stub_kind ddp_stub_detect(const char *path, ddp_stub_mode mode)
+ddp_status ddp_stub_probe(const char *path, ddp_stub_mode mode, ddp_stub_kind *kind)
 {
     uint8_t buf[DDP_REPARSE_MAX_BUFFER];
     size_t len;
+    ddp_status st;
 
+    *kind = DDP_STUB_NONE;
     if (mode != DDP_STUBS_RAW) {
         ssize_t n = get_reparse_xattr(path, buf, sizeof buf);
-        if (n > 0)
-            return looks_dedup(buf, (size_t)n) ? DDP_STUB_XATTR : DDP_STUB_NONE;
+        if (n > 0) {
+            *kind = looks_dedup(buf, (size_t)n) ? DDP_STUB_XATTR : DDP_STUB_NONE;
+            return DDP_OK;
+        }
+        if (n < 0 && status_from_errno(errno) == DDP_ERR_ACCESS_DENIED) {
+            *kind = DDP_STUB_XATTR;
+            return DDP_ERR_ACCESS_DENIED;
+        }
         if (mode == DDP_STUBS_XATTR)
-            return DDP_STUB_NONE;
+            return DDP_OK;
     }
-    if (read_raw(path, buf, sizeof buf, &len) == DDP_OK && looks_dedup(buf, len))
-        return DDP_STUB_RAW;
-    return DDP_STUB_NONE;
+    st = read_raw(path, buf, sizeof buf, &len);
+    if (st == DDP_ERR_ACCESS_DENIED) {
+        *kind = DDP_STUB_RAW;
+        return st;
+    }
+    if (st == DDP_OK && looks_dedup(buf, len))
+        *kind = DDP_STUB_RAW;
+    return DDP_OK;
+}
+
+ddp_stub_kind ddp_stub_detect(const char *path, ddp_stub_mode mode)
+{
+    ddp_stub_kind kind;
+    (void)ddp_stub_probe(path, mode, &kind);
+    return kind;
+}
+
+/* ntfs-3g counts a file's separate DOS (8.3) name as a link (its "posix_nlink" option
+ * leaves reparse points out): such a name, told apart from a long name that is its own
+ * DOS name by comparing the two, is not another link. */
+unsigned long ddp_stub_links(const char *path, ddp_stub_kind kind, const struct stat *st)
+{
+    char dos[16];
+    const char *base = strrchr(path, '/');
+    ssize_t n;
+
+    if (kind != DDP_STUB_XATTR || st->st_nlink < 2)
+        return (unsigned long)st->st_nlink;
+    n = lgetxattr(path, DDP_NTFS_DOS_NAME_XATTR, dos, sizeof dos - 1);
+    if (n <= 0)
+        return (unsigned long)st->st_nlink;
+    dos[n] = '\0';
+    return strcasecmp(dos, base ? base + 1 : path) == 0 ? (unsigned long)st->st_nlink : (unsigned long)st->st_nlink - 1;
 }

@@ -17,6 +17,7 @@
 #include "ddp/status.h"
 
 #define DDP_NTFS_REPARSE_XATTR "system.ntfs_reparse_data"
+#define DDP_NTFS_DOS_NAME_XATTR "system.ntfs_dos_name"
 
 typedef enum ddp_stub_kind {
     DDP_STUB_NONE = 0,      /* not a dedup stub */
@@ -32,14 +33,24 @@ typedef enum ddp_stub_mode {
 } ddp_stub_mode;
 
 /* Reads path's reparse buffer of the given kind into buf. DDP_ERR_NOT_REPARSE when the
- * file has none (no attribute; an empty raw file), DDP_ERR_NOT_FOUND when the file is
- * missing, DDP_ERR_BAD_LENGTH when it does not fit in cap, DDP_ERR_IO otherwise. */
+ * file has none (no attribute; an empty raw file; not a regular file, e.g. a FIFO),
+ * DDP_ERR_IS_DIRECTORY for a directory, DDP_ERR_ACCESS_DENIED when the system refuses
+ * to read it (EACCES, EPERM), DDP_ERR_NOT_FOUND when the file is missing,
+ * DDP_ERR_BAD_LENGTH when it does not fit in cap, DDP_ERR_IO otherwise. */
 ddp_status ddp_stub_read(const char *path, ddp_stub_kind kind, uint8_t *buf, size_t cap, size_t *len);
 
 /* Which kind of dedup stub path is under mode (DDP_STUB_NONE: not one). A raw stub is a
  * regular file of at most DDP_REPARSE_MAX_BUFFER bytes starting with the dedup tag and
  * holding its ReparseDataLength; an xattr stub carries an attribute with the dedup tag. */
 ddp_stub_kind ddp_stub_detect(const char *path, ddp_stub_mode mode);
+/* ddp_stub_detect, telling an unreadable file apart: DDP_ERR_ACCESS_DENIED when the
+ * system refused to read path (whether it is a stub is then unknown; *kind is the kind
+ * that could not be read), else DDP_OK with *kind (DDP_STUB_NONE: not a stub). */
+ddp_status ddp_stub_probe(const char *path, ddp_stub_mode mode, ddp_stub_kind *kind);
+
+/* The names the file of path (st: its lstat) has: st_nlink, less an ntfs-3g stub's
+ * separate DOS name (which ntfs-3g counts as a link). */
+unsigned long ddp_stub_links(const char *path, ddp_stub_kind kind, const struct stat *st);
 
 /* lstat, asked again when FUSE answers EIO for a name whose type just changed (a reparse
  * point set or removed on ntfs-3g: the kernel drops its stale inode on the first lookup). */

@@ -11,11 +11,16 @@
 static void test_names_distinct(void **state)
 {
     (void)state;
-    for (int a = DDP_OK; a <= DDP_ERR_NOT_REPARSE; a++) {
+    /* the statuses are consecutive from DDP_OK: the first without a name ends them */
+    int last = DDP_OK;
+    while (strcmp(ddp_status_str((ddp_status)(last + 1)), "unknown status") != 0)
+        last++;
+    assert_true(last >= DDP_ERR_HARD_LINK);
+    for (int a = DDP_OK; a <= last; a++) {
         const char *na = ddp_status_str((ddp_status)a);
         assert_non_null(na);
         assert_true(strlen(na) > 0);
-        for (int b = a + 1; b <= DDP_ERR_NOT_REPARSE; b++)
+        for (int b = a + 1; b <= last; b++)
             assert_string_not_equal(na, ddp_status_str((ddp_status)b));
     }
     assert_string_equal(ddp_status_str((ddp_status)999), "unknown status");

@@ -4,7 +4,8 @@
  * system.ntfs_reparse_data is read through lgetxattr; abandon leaves the reparse point and
  * no temporary file; finish leaves the stub as it is and the commit puts the content in
  * the file's own $DATA and removes the reparse point, keeping the mtime; --out mode
- * never touches the stub.
+ * never touches the stub; a separate DOS name (which ntfs-3g counts in st_nlink) is not
+ * taken for a hard link, a real second name is refused in place.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
@@ -166,12 +167,85 @@ static void test_out_leaves_stub(void **state)
     free(out);
 }
 
+/* Restores file 0 of a one-file in-place target over stub completely; returns the status
+ * commit reported, or the first failing call's. */
+static ddp_status restore_in_place(const char *stub, const uint8_t *c, size_t len)
+{
+    ddp_target_file files[1] = {{stub, DDP_STUB_XATTR, NULL}};
+    ddp_file_target *t;
+    ddp_target tg;
+    uint8_t buf[512];
+    size_t got;
+    ddp_status st;
+    int reports;
+
+    assert_int_equal(ddp_file_target_new(DDP_TARGET_IN_PLACE, 1, files, 0, &t), DDP_OK);
+    ddp_file_target_bind(t, &tg);
+    st = tg.read_reparse(tg.ctx, 0, buf, sizeof buf, &got);
+    if (st == DDP_OK)
+        st = tg.begin(tg.ctx, 0, len);
+    if (st == DDP_OK)
+        st = tg.write(tg.ctx, 0, 0, c, len);
+    if (st == DDP_OK)
+        st = tg.finish(tg.ctx, 0);
+    if (st == DDP_OK)
+        assert_int_equal(commit_and_record(&tg, 1, &st, &reports), DDP_OK);
+    ddp_file_target_free(t);
+    return st;
+}
+
+/* ntfs-3g counts a separate DOS name as a link (st_nlink 2 for a single-named file): that
+ * is not a hard link, and the file is restored. A real second name is refused. */
+static void test_dos_name_is_not_a_link(void **state)
+{
+    uint8_t rp[512], c[20000];
+    size_t rp_len;
+    char *stub = join(mount_dir, "A Long File Name.bin");
+    struct stat st;
+
+    (void)state;
+    fill_pattern(c, sizeof c, 4);
+    assert_int_equal(put_file(stub, "", 0), 0);
+    assert_int_equal(setxattr(stub, DDP_NTFS_DOS_NAME_XATTR, "ALONGF~1.BIN", 12, 0), 0);
+    assert_int_equal(truncate(stub, (off_t)sizeof c), 0);
+    rp_len = fake_reparse(rp, 4);
+    assert_int_equal(setxattr(stub, DDP_NTFS_REPARSE_XATTR, rp, rp_len, 0), 0);
+    assert_int_equal(ddp_stub_lstat(stub, &st), 0);
+    assert_int_equal(st.st_nlink, 2);                       /* the long name and the DOS name */
+    assert_int_equal(ddp_stub_links(stub, DDP_STUB_XATTR, &st), 1);
+    assert_int_equal(restore_in_place(stub, c, sizeof c), DDP_OK);
+    assert_content(stub, c, sizeof c);
+    free(stub);
+}
+
+static void test_hard_link_refused(void **state)
+{
+    uint8_t rp[512], c[20000];
+    size_t rp_len;
+    char *stub = make_ntfs_stub("linked.bin", sizeof c, rp, &rp_len), *other = join(mount_dir, "linked-too.bin");
+
+    (void)state;
+    fill_pattern(c, sizeof c, 6);
+    struct stat st;
+    /* the lookup refreshes the kernel's inode, stale since the type change (or link says EIO) */
+    assert_int_equal(ddp_stub_lstat(stub, &st), 0);
+    assert_int_equal(link(stub, other), 0);
+    assert_int_equal(restore_in_place(stub, c, sizeof c), DDP_ERR_HARD_LINK);
+    assert_true(has_reparse(stub, rp, rp_len));
+    assert_true(has_reparse(other, rp, rp_len));
+    assert_int_equal(count_names(mount_dir, ".ddprestore-"), 0);
+    free(stub);
+    free(other);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_abandon_keeps_reparse_point),
         cmocka_unit_test(test_finish_in_place),
         cmocka_unit_test(test_out_leaves_stub),
+        cmocka_unit_test(test_dos_name_is_not_a_link),
+        cmocka_unit_test(test_hard_link_refused),
     };
     if (argc != 2) {
         fprintf(stderr, "usage: test_ntfs_target NTFS-3G-MOUNTED-FOLDER\n");

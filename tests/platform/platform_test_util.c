@@ -122,6 +122,34 @@ void fill_pattern(uint8_t *p, size_t n, uint32_t seed)
     }
 }
 
+#define NOBODY_ID 65534
+
+static int dropped;
+
+int unprivileged_begin(void)
+{
+    if (geteuid() != 0)
+        return 0;
+    if (setegid(NOBODY_ID) != 0)
+        return -1;
+    if (seteuid(NOBODY_ID) != 0) {
+        (void)setegid(0);
+        return -1;
+    }
+    dropped = 1;
+    return 0;
+}
+
+void unprivileged_end(void)
+{
+    if (!dropped)
+        return;
+    /* back to root: the saved set-user-ID is still 0 */
+    if (seteuid(0) != 0 || setegid(0) != 0)
+        abort();
+    dropped = 0;
+}
+
 typedef struct commit_log {
     uint32_t n;
     ddp_status *status;

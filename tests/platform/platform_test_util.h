@@ -24,6 +24,12 @@ int count_names(const char *dir, const char *needle);
 /* Deterministic test bytes. */
 void fill_pattern(uint8_t *p, size_t n, uint32_t seed);
 
+/* For checks that need a file we may not read: as root (who may read anything) the
+ * effective user and group become nobody's (65534) until unprivileged_end(); as anyone
+ * else nothing changes (a mode of 0 already denies). Returns 0 on success. */
+int unprivileged_begin(void);
+void unprivileged_end(void);
+
 /* Calls tg->commit; reports[i] counts the reports of file i (n files) and status[i] holds
  * the last one. Returns commit()'s result. */
 ddp_status commit_and_record(const ddp_target *tg, uint32_t n, ddp_status *status, int *reports);

@@ -140,6 +140,49 @@ is_stub "$work/lone/volume/only.txt" && fail "unverified: not restored"
 [ "$(stat -c %s "$work/lone/volume/only.txt")" -eq 50000 ] || fail "unverified: wrong size"
 echo "only chunk damaged: restored as unverified by default, refused with --require-verified"
 
+# Target paths (SECURITY.md §2). In place, a stub with a second name is refused
+# (ERROR_NOT_SUPPORTED) and both names keep it; --verify only reads it and succeeds.
+cp -a "$work/volume" "$work/v5"
+mapfile -t v5_stubs < <(find "$work/v5" -path '*System Volume Information*' -prune -o -type f -print | sort |
+                        while read -r f; do is_stub "$f" && echo "$f"; done)
+linked=${v5_stubs[0]} secret=${v5_stubs[1]}
+ln "$linked" "$work/v5/second name"
+run --store "$work/v5" --json "$linked" > "$work/linked.json" 2> "$work/linked.err"
+[ $rc -eq 1 ] || fail "hard link: exit $rc"
+grep -qF "\"path\": \"$linked\", \"result\": \"ERROR_NOT_SUPPORTED\", \"hr\": \"0x80070032\"" "$work/linked.json" ||
+    fail "hard link: result"
+grep -q "^FAILED .*other hard links" "$work/linked.err" || fail "hard link: message"
+cmp -s "$linked" "$work/volume/${linked#"$work/v5/"}" && cmp -s "$work/v5/second name" "$linked" ||
+    fail "hard link: a name lost its stub"
+run --store "$work/v5" --verify --quiet "$linked"
+[ $rc -eq 0 ] || fail "hard link: verify exit $rc"
+# A stub we may not read fails with E_ACCESSDENIED (not skipped as "not a stub"); the
+# others verify. Root reads everything, so as root ddp-restore runs as nobody (setpriv).
+chmod 600 "$secret"
+as_user=()
+if [ "$(id -u)" -ne 0 ]; then
+    chmod 000 "$secret"
+elif command -v setpriv > /dev/null; then
+    as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
+else
+    as_user=(skip)
+fi
+if [ "${as_user[0]:-}" = skip ] || ! "${as_user[@]}" test -r "$linked"; then
+    echo "SKIPPED: unreadable stub (no setpriv, or the work folder is closed to nobody)"
+else
+    set +e
+    "${as_user[@]}" "$restore" --store "$work/v5" --verify --json "$work/v5" > "$work/secret.json" 2> "$work/secret.err"
+    rc=$?
+    set -e
+    [ $rc -eq 1 ] || fail "unreadable: exit $rc"
+    grep -qF "\"path\": \"$secret\", \"result\": \"E_ACCESSDENIED\", \"hr\": \"0x80070005\"" "$work/secret.json" ||
+        fail "unreadable: result"
+    grep -q "^FAILED .*access denied" "$work/secret.err" || fail "unreadable: message"
+    [ "$(json_total "$work/secret.json" failed)" -eq 1 ] || fail "unreadable: other files failed"
+    [ "$(json_total "$work/secret.json" restored)" -eq "$stubs" ] || fail "unreadable: others not verified"
+    echo "target paths: hard link refused in place, unreadable stub E_ACCESSDENIED${as_user:+ (as nobody)}"
+fi
+
 # More than 10,000 stubs: two engine calls (two plans each), every file verified. The
 # sources are hard links of one 40 KiB file, so this costs little disk.
 # (One folder of 100 links, copied as links 100 times: few processes, which are slow to start here.)

@@ -114,6 +114,20 @@ static int add_needs(phase1 *p, uint32_t file, const ddp_reparse *rp)
     return 0;
 }
 
+/* The target could not give file's reparse point. A refusal of the file itself (a
+ * directory, other hard links, access denied) gets its own code (API.md §2); any other
+ * failure is an I/O error (E_FAIL). */
+static void fail_read(rs_job *job, uint32_t file, ddp_status st)
+{
+    if (st == DDP_ERR_ACCESS_DENIED || st == DDP_ERR_IS_DIRECTORY || st == DDP_ERR_HARD_LINK) {
+        rs_file_fail(job, file, rs_hr_of_status(st), st, "the file cannot be restored: it %s",
+                     st == DDP_ERR_ACCESS_DENIED ? "cannot be read (access denied)" : ddp_status_str(st));
+        return;
+    }
+    rs_file_fail(job, file, st == DDP_ERR_NO_MEMORY ? DDP_HR_E_OUTOFMEMORY : DDP_HR_E_FAIL, st,
+                 "reading the reparse point failed: %s", ddp_status_str(st));
+}
+
 /* Reads and parses file i's reparse point. Returns -1 on out of memory only. */
 static int read_one(phase1 *p, uint32_t file, uint8_t *buf, ddp_reparse *rp)
 {
@@ -125,8 +139,7 @@ static int read_one(phase1 *p, uint32_t file, uint8_t *buf, ddp_reparse *rp)
         return 0;
     }
     if (st != DDP_OK) {
-        rs_file_fail(job, file, st == DDP_ERR_NO_MEMORY ? DDP_HR_E_OUTOFMEMORY : DDP_HR_E_FAIL, st,
-                     "reading the reparse point failed: %s", ddp_status_str(st));
+        fail_read(job, file, st);
         return 0;
     }
     if (len > DDP_REPARSE_MAX_BUFFER) {

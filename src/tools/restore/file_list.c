@@ -113,8 +113,8 @@ static int add_file(walk *w, const char *file)
 {
     restore_item item = {0};
 
-    item.kind = ddp_stub_detect(file, w->mode);
-    if (item.kind == DDP_STUB_NONE) {
+    /* A file we may not read could be a stub: it is kept, and its restore says why it fails. */
+    if (ddp_stub_probe(file, w->mode, &item.kind) != DDP_ERR_ACCESS_DENIED && item.kind == DDP_STUB_NONE) {
         w->list->skipped++;
         return 0;
     }

@@ -1,7 +1,9 @@
 /*
  * file_list.h - the files ddp-restore works on: every PATH given, folders walked in
  * sorted order (not following symbolic links, skipping "System Volume Information" and
- * our own temporary files), keeping the files that are dedup stubs of the kind asked for.
+ * our own temporary files), keeping the files that are dedup stubs of the kind asked for,
+ * and the files that cannot be read (whether they are stubs is unknown: their restore
+ * fails with E_ACCESSDENIED, they are not skipped silently).
  */
 #ifndef DDP_RESTORE_FILE_LIST_H
 #define DDP_RESTORE_FILE_LIST_H

@@ -2,9 +2,14 @@
  * test_restore_dll.c - RestoreFiles end to end through the real DLL under Wine: a chunk
  * store built by the engine's store builder, stubs as stub files (DDPBACKUP_STUB_FILES=1),
  * DdpBackup.dll registered with regsvr32 and created with CoCreateInstance, the backup read
- * through an IDedupReadFileCallback that checks the call contract. Every reparse layout,
- * several containers, stale hints, both ways of finding the stream container, the sample's
- * read plan, a missing container, a corrupt chunk, a non-dedup file, 10,000 files.
+ * through an IDedupReadFileCallback that checks the call contract (each preview's list read
+ * exactly, every call on the calling thread). Every reparse layout, several containers,
+ * stale hints, both ways of finding the stream container, read plans (the sample's, several
+ * extents per container, overlapping, zero-length, LONGLONG_MAX, out-of-range indexes,
+ * partial), short reads, FileResults NULL, a missing container, a corrupt chunk, files that
+ * are not deduplicated (and the overall result for each mix), callbacks on the calling
+ * thread while the engine's workers run, real reparse-point mode on ordinary files,
+ * 10,000 files.
  */
 #define COBJMACROS
 #include <windows.h>
@@ -49,12 +54,29 @@ static void options(ddp_store_options *opt, uint16_t layout, uint64_t container_
     opt->stale_hints = stale;
 }
 
-/* Restores every file of f through the DLL and checks the results and the call contract. */
-static void restore_all_ok(dll_fixture *f, BOOL directory, test_plan_kind plan)
+/* The call contract after a restore that read the backup: two order calls, every
+ * container read announced by the preview before it, every list read to its end, every
+ * call on this thread, no reference kept. */
+static void assert_contract(const test_store *store, BOOL directory)
 {
-    test_store *store = test_store_new(f->root, directory, plan);
-    HRESULT *results = calloc(f->n_files, sizeof *results);
     test_store_counts c;
+    test_store_get_counts(store, &c);
+    assert_int_equal(c.orders, 2);
+    assert_int_equal(c.unannounced_reads, 0);
+    assert_int_equal(c.unfinished_previews, 0);
+    assert_int_equal(c.empty_previews, 0);
+    assert_int_equal(c.wrong_thread_calls, 0);
+    assert_true(c.previews >= 1);
+    assert_true(c.reads >= 2);
+    if (directory)
+        assert_true(c.finds >= 1);
+    assert_int_equal(test_store_refcount(store), 1);   /* no reference kept */
+}
+
+/* Restores every file of f through the DLL and store; checks the results and the contract. */
+static void restore_through(dll_fixture *f, test_store *store, BOOL directory)
+{
+    HRESULT *results = calloc(f->n_files, sizeof *results);
 
     assert_non_null(store);
     assert_non_null(results);
@@ -64,16 +86,15 @@ static void restore_all_ok(dll_fixture *f, BOOL directory, test_plan_kind plan)
         assert_int_equal(results[i], S_OK);
         assert_true(fixture_file_matches(f, i));
     }
-    test_store_get_counts(store, &c);
-    assert_int_equal(c.orders, 2);
-    assert_int_equal(c.unannounced_reads, 0);
-    assert_true(c.previews >= 1);
-    assert_true(c.reads >= 2);
-    if (directory)
-        assert_true(c.finds >= 1);
-    assert_int_equal(test_store_refcount(store), 1);   /* no reference kept */
-    test_store_release(store);
+    assert_contract(store, directory);
     free(results);
+}
+
+static void restore_all_ok(dll_fixture *f, BOOL directory, test_plan_kind plan)
+{
+    test_store *store = test_store_new(f->root, directory, plan);
+    restore_through(f, store, directory);
+    test_store_release(store);
 }
 
 static void run_layout(uint16_t layout, const wchar_t *tag)
@@ -188,18 +209,33 @@ static void last_chunk_of(const dll_fixture *f, uint32_t i, char *data_path, siz
     *record_offset = last.offset_hint;
 }
 
+/* Flips a payload byte of the chunk ending file i (its only use when the chunk is unique). */
+static void corrupt_last_chunk(const dll_fixture *f, uint32_t i)
+{
+    char data_path[300];
+    uint32_t offset = 0;
+    WCHAR full[MAX_PATH * 2];
+    HANDLE h;
+    uint8_t byte = 0;
+    DWORD io = 0;
+    LARGE_INTEGER pos;
+
+    last_chunk_of(f, i, data_path, sizeof data_path, &offset);
+    fixture_store_path(f, data_path, full, MAX_PATH * 2);
+    h = CreateFileW(full, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_true(h != INVALID_HANDLE_VALUE);
+    pos.QuadPart = offset + DDP_DATA_HEADER_SIZE + 100;
+    assert_true(SetFilePointerEx(h, pos, NULL, FILE_BEGIN) && ReadFile(h, &byte, 1, &io, NULL) && io == 1);
+    byte ^= 0x5A;
+    assert_true(SetFilePointerEx(h, pos, NULL, FILE_BEGIN) && WriteFile(h, &byte, 1, &io, NULL) && io == 1);
+    CloseHandle(h);
+}
+
 static void test_corrupt_chunk_fails_one_file(void **state)
 {
     static const size_t sizes[] = { 200000, 5 * 65536 + 1234, 300000 };
     ddp_store_options opt;
     dll_fixture f;
-    char data_path[300];
-    uint32_t offset = 0;
-    WCHAR full[MAX_PATH * 2];
-    HANDLE h;
-    uint8_t byte;
-    DWORD io = 0;
-    LARGE_INTEGER pos;
     HRESULT results[3];
     test_store *store;
     (void)state;
@@ -207,17 +243,7 @@ static void test_corrupt_chunk_fails_one_file(void **state)
     options(&opt, DDP_LAYOUT_0103, 1u << 30, 0);
     opt.compress = 0;   /* raw payloads: a flipped byte is a wrong hash, not a decode error */
     assert_int_equal(fixture_create(&f, L"corrupt", &opt, 11, 3, sizes), 0);
-    last_chunk_of(&f, 1, data_path, sizeof data_path, &offset);
-    fixture_store_path(&f, data_path, full, MAX_PATH * 2);
-    h = CreateFileW(full, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
-    assert_true(h != INVALID_HANDLE_VALUE);
-    pos.QuadPart = offset + DDP_DATA_HEADER_SIZE + 100;
-    SetFilePointerEx(h, pos, NULL, FILE_BEGIN);
-    ReadFile(h, &byte, 1, &io, NULL);
-    byte ^= 0x5A;
-    SetFilePointerEx(h, pos, NULL, FILE_BEGIN);
-    WriteFile(h, &byte, 1, &io, NULL);
-    CloseHandle(h);
+    corrupt_last_chunk(&f, 1);
 
     store = test_store_new(f.root, TRUE, TEST_PLAN_NONE);
     assert_int_equal(IDedupBackupSupport_RestoreFiles(support, 3, f.paths, test_store_callback(store),
@@ -263,7 +289,7 @@ static void test_missing_container(void **state)
     fixture_destroy(&f);
 }
 
-/* File 1 is a plain file: S_FALSE for it, the others restored. */
+/* File 1 is a plain file: S_FALSE for it, the others restored: S_OK overall (API.md §3). */
 static void test_non_dedup_file(void **state)
 {
     static const size_t sizes[] = { 100000, 0, 100000 };
@@ -276,13 +302,416 @@ static void test_non_dedup_file(void **state)
     options(&opt, DDP_LAYOUT_0201, 1u << 30, 0);
     assert_int_equal(fixture_create(&f, L"nondedup", &opt, 17, 3, sizes), 0);
     store = test_store_new(f.root, TRUE, TEST_PLAN_NONE);
-    IDedupBackupSupport_RestoreFiles(support, 3, f.paths, test_store_callback(store), DEDUP_RECONSTRUCT_UNOPTIMIZED,
-                                     results);
+    assert_int_equal(IDedupBackupSupport_RestoreFiles(support, 3, f.paths, test_store_callback(store),
+                                                      DEDUP_RECONSTRUCT_UNOPTIMIZED, results), S_OK);
     assert_int_equal(results[0], S_OK);
     assert_int_equal(results[1], S_FALSE);
     assert_int_equal(results[2], S_OK);
     for (uint32_t i = 0; i < 3; i++)
         assert_true(fixture_file_matches(&f, i));
+    test_store_release(store);
+    fixture_destroy(&f);
+}
+
+/* Replaces file i's stub by its original content: an ordinary file (above the largest
+ * reparse buffer, so it cannot pass for a stub). */
+static void make_plain(const dll_fixture *f, uint32_t i)
+{
+    HANDLE h = CreateFileW(f->paths[i], GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    DWORD done = 0;
+    assert_true(f->sizes[i] > DDP_REPARSE_MAX_BUFFER);
+    assert_true(h != INVALID_HANDLE_VALUE);
+    assert_true(WriteFile(h, f->contents[i], (DWORD)f->sizes[i], &done, NULL) && done == f->sizes[i]);
+    CloseHandle(h);
+}
+
+/* No file deduplicated: S_FALSE overall and per file, the files untouched, nothing read. */
+static void test_no_file_deduplicated(void **state)
+{
+    static const size_t sizes[] = { 100000, 70000, 130000 };
+    ddp_store_options opt;
+    dll_fixture f;
+    HRESULT results[3];
+    test_store *store;
+    test_store_counts c;
+    (void)state;
+
+    options(&opt, DDP_LAYOUT_0102, 1u << 30, 0);
+    assert_int_equal(fixture_create(&f, L"nonedup", &opt, 29, 3, sizes), 0);
+    for (uint32_t i = 0; i < 3; i++)
+        make_plain(&f, i);
+    store = test_store_new(f.root, TRUE, TEST_PLAN_NONE);
+    assert_int_equal(IDedupBackupSupport_RestoreFiles(support, 3, f.paths, test_store_callback(store),
+                                                      DEDUP_RECONSTRUCT_UNOPTIMIZED, results), S_FALSE);
+    for (uint32_t i = 0; i < 3; i++) {
+        assert_int_equal(results[i], S_FALSE);
+        assert_true(fixture_file_matches(&f, i));
+    }
+    test_store_get_counts(store, &c);
+    assert_int_equal(c.reads, 0);
+    test_store_release(store);
+    fixture_destroy(&f);
+}
+
+/* A plain file, a file that fails and a restored one: partial success. */
+static void test_non_dedup_failed_and_restored(void **state)
+{
+    static const size_t sizes[] = { 100000, 5 * 65536 + 1234, 300000 };
+    ddp_store_options opt;
+    dll_fixture f;
+    HRESULT results[3];
+    test_store *store;
+    (void)state;
+
+    options(&opt, DDP_LAYOUT_0103, 1u << 30, 0);
+    opt.compress = 0;
+    assert_int_equal(fixture_create(&f, L"mixpart", &opt, 31, 3, sizes), 0);
+    corrupt_last_chunk(&f, 1);
+    make_plain(&f, 0);
+    store = test_store_new(f.root, TRUE, TEST_PLAN_NONE);
+    assert_int_equal(IDedupBackupSupport_RestoreFiles(support, 3, f.paths, test_store_callback(store),
+                                                      DEDUP_RECONSTRUCT_UNOPTIMIZED, results),
+                     DDP_E_JOB_COMPLETED_PARTIAL_SUCCESS);
+    assert_int_equal(results[0], S_FALSE);
+    assert_int_equal(results[1], DDP_E_FILE_CORRUPT);
+    assert_int_equal(results[2], S_OK);
+    assert_true(fixture_file_matches(&f, 0));
+    assert_true(fixture_file_is_stub(&f, 1));
+    assert_true(fixture_file_matches(&f, 2));
+    test_store_release(store);
+    fixture_destroy(&f);
+}
+
+/* A plain file and a file that fails, none restored: the failure is the overall result. */
+static void test_non_dedup_and_failed(void **state)
+{
+    static const size_t sizes[] = { 100000, 5 * 65536 + 1234 };
+    ddp_store_options opt;
+    dll_fixture f;
+    HRESULT results[2];
+    test_store *store;
+    (void)state;
+
+    options(&opt, DDP_LAYOUT_0103, 1u << 30, 0);
+    opt.compress = 0;
+    assert_int_equal(fixture_create(&f, L"mixfail", &opt, 37, 2, sizes), 0);
+    corrupt_last_chunk(&f, 1);
+    make_plain(&f, 0);
+    store = test_store_new(f.root, TRUE, TEST_PLAN_NONE);
+    assert_int_equal(IDedupBackupSupport_RestoreFiles(support, 2, f.paths, test_store_callback(store),
+                                                      DEDUP_RECONSTRUCT_UNOPTIMIZED, results), DDP_E_FILE_CORRUPT);
+    assert_int_equal(results[0], S_FALSE);
+    assert_int_equal(results[1], DDP_E_FILE_CORRUPT);
+    assert_true(fixture_file_matches(&f, 0));
+    assert_true(fixture_file_is_stub(&f, 1));
+    test_store_release(store);
+    fixture_destroy(&f);
+}
+
+/* FileResults NULL on a real restore: S_OK, every file restored. */
+static void test_results_null(void **state)
+{
+    static const size_t sizes[] = { 300000, 900000, 500000, 650000 };
+    ddp_store_options opt;
+    dll_fixture f;
+    test_store *store;
+    (void)state;
+
+    options(&opt, DDP_LAYOUT_0103, 256 * 1024, 0);
+    assert_int_equal(fixture_create(&f, L"resnull", &opt, 41, 4, sizes), 0);
+    store = test_store_new(f.root, TRUE, TEST_PLAN_SAMPLE);
+    assert_int_equal(IDedupBackupSupport_RestoreFiles(support, 4, f.paths, test_store_callback(store),
+                                                      DEDUP_RECONSTRUCT_UNOPTIMIZED, NULL), S_OK);
+    for (uint32_t i = 0; i < 4; i++)
+        assert_true(fixture_file_matches(&f, i));
+    assert_contract(store, TRUE);
+    test_store_release(store);
+    fixture_destroy(&f);
+}
+
+/* FileResults NULL, one file corrupt: partial success, the others restored, its stub kept. */
+static void test_results_null_partial(void **state)
+{
+    static const size_t sizes[] = { 200000, 5 * 65536 + 1234, 300000 };
+    ddp_store_options opt;
+    dll_fixture f;
+    test_store *store;
+    (void)state;
+
+    options(&opt, DDP_LAYOUT_0102, 1u << 30, 0);
+    opt.compress = 0;
+    assert_int_equal(fixture_create(&f, L"resnullp", &opt, 43, 3, sizes), 0);
+    corrupt_last_chunk(&f, 1);
+    store = test_store_new(f.root, TRUE, TEST_PLAN_NONE);
+    assert_int_equal(IDedupBackupSupport_RestoreFiles(support, 3, f.paths, test_store_callback(store),
+                                                      DEDUP_RECONSTRUCT_UNOPTIMIZED, NULL),
+                     DDP_E_JOB_COMPLETED_PARTIAL_SUCCESS);
+    assert_true(fixture_file_matches(&f, 0));
+    assert_true(fixture_file_is_stub(&f, 1));
+    assert_true(fixture_file_matches(&f, 2));
+    test_store_release(store);
+    fixture_destroy(&f);
+}
+
+/* Several containers of each kind, a few MB: for the short-read and plan scenarios. */
+static void create_multi(dll_fixture *f, const wchar_t *tag, uint32_t seed)
+{
+    static const size_t sizes[] = { 300000, 900000, 500000, 650000, 120000, 1 };
+    ddp_store_options opt;
+    options(&opt, DDP_LAYOUT_0103, 256 * 1024, 0);
+    assert_int_equal(fixture_create(f, tag, &opt, seed, 6, sizes), 0);
+}
+
+/* Every read answered with at most 1000 bytes: asked again for the rest, byte-exact. */
+static void test_short_reads_1000(void **state)
+{
+    dll_fixture f;
+    test_store *store;
+    test_store_counts c;
+    (void)state;
+
+    create_multi(&f, L"short1k", 47);
+    store = test_store_new(f.root, TRUE, TEST_PLAN_NONE);
+    test_store_set_short_reads(store, 1000, FALSE);
+    restore_through(&f, store, TRUE);
+    test_store_get_counts(store, &c);
+    assert_true(c.short_reads > 100);
+    test_store_release(store);
+    fixture_destroy(&f);
+}
+
+/* Every read answered with half of what was asked, with the sample's plan: byte-exact. */
+static void test_short_reads_half(void **state)
+{
+    dll_fixture f;
+    test_store *store;
+    test_store_counts c;
+    (void)state;
+
+    create_multi(&f, L"shorthalf", 53);
+    store = test_store_new(f.root, TRUE, TEST_PLAN_SAMPLE);
+    test_store_set_short_reads(store, 0, TRUE);
+    restore_through(&f, store, TRUE);
+    test_store_get_counts(store, &c);
+    assert_true(c.short_reads > 10);
+    test_store_release(store);
+    fixture_destroy(&f);
+}
+
+static void run_plan(test_plan_kind plan, const wchar_t *tag, uint32_t seed)
+{
+    dll_fixture f;
+    create_multi(&f, tag, seed);
+    restore_all_ok(&f, TRUE, plan);
+    fixture_destroy(&f);
+}
+
+static void test_plan_several_extents_per_container(void **state)
+{
+    (void)state;
+    run_plan(TEST_PLAN_QUARTERS_DESCENDING, L"planq", 59);
+}
+
+static void test_plan_overlapping_extents(void **state)
+{
+    (void)state;
+    run_plan(TEST_PLAN_OVERLAPPING, L"planov", 61);
+}
+
+static void test_plan_zero_length_extents(void **state)
+{
+    (void)state;
+    run_plan(TEST_PLAN_ZERO_LENGTH, L"planzero", 67);
+}
+
+static void test_plan_length_to_end(void **state)
+{
+    (void)state;
+    run_plan(TEST_PLAN_TO_END, L"planend", 71);
+}
+
+/* Out-of-range ContainerIndex entries are ignored (docs/API.md §8): the restore succeeds. */
+static void test_plan_index_out_of_range(void **state)
+{
+    (void)state;
+    run_plan(TEST_PLAN_BAD_INDEX, L"planidx", 73);
+}
+
+/* A plan covering half of one container: the rest is still read (and previewed). */
+static void test_plan_leaving_bytes_uncovered(void **state)
+{
+    (void)state;
+    run_plan(TEST_PLAN_PARTIAL, L"planpart", 79);
+}
+
+/* Containers of a few MB, read in several calls per extent: every preview announces
+ * several reads, and exactly those reads follow it, in order, all of them. */
+static void test_previews_consumed_exactly(void **state)
+{
+    static const size_t sizes[] = { 1500000, 2500000, 1200000, 900000 };
+    ddp_store_options opt;
+    dll_fixture f;
+    test_store *store;
+    test_store_counts c;
+    (void)state;
+
+    options(&opt, DDP_LAYOUT_0102, 1u << 30, 0);
+    opt.compress = 0;   /* one data container of several MB */
+    assert_int_equal(fixture_create(&f, L"previews", &opt, 83, 4, sizes), 0);
+    store = test_store_new(f.root, TRUE, TEST_PLAN_SAMPLE);
+    restore_through(&f, store, TRUE);
+    test_store_get_counts(store, &c);
+    assert_true(c.largest_preview >= 2);
+    assert_true(c.reads > c.previews);
+    assert_int_equal(c.unfinished_previews, 0);
+    assert_int_equal(c.unannounced_reads, 0);
+    test_store_release(store);
+    fixture_destroy(&f);
+}
+
+/* Several MB in several data containers, so that the engine's worker threads run. */
+static void create_big(dll_fixture *f, const wchar_t *tag, uint32_t seed)
+{
+    static const size_t sizes[] = { 1500000, 1700000, 1300000, 1600000 };
+    ddp_store_options opt;
+    options(&opt, DDP_LAYOUT_0103, 1u << 20, 0);
+    assert_int_equal(fixture_create(f, tag, &opt, seed, 4, sizes), 0);
+}
+
+/* Workers the engine starts with its default options.threads (0: one per CPU, at most 8). */
+static ULONG default_workers(void)
+{
+    SYSTEM_INFO si;
+    GetSystemInfo(&si);
+    if (si.dwNumberOfProcessors <= 1)
+        return 0;
+    return si.dwNumberOfProcessors > 8 ? 8 : si.dwNumberOfProcessors;
+}
+
+/* One RestoreFiles of every file of a fixture, on whichever thread runs it. */
+typedef struct thread_run {
+    dll_fixture *f;
+    HRESULT hr;
+    HRESULT *results;
+    ULONG threads_before;      /* the process's threads just before the call */
+    test_store_counts counts;
+    LONG refs_after;
+} thread_run;
+
+/* No cmocka assertion here: this may run on a thread of its own. */
+static void run_counting_threads(thread_run *r)
+{
+    test_store *store = test_store_new(r->f->root, TRUE, TEST_PLAN_SAMPLE);
+    r->hr = E_FAIL;
+    if (!store)
+        return;
+    test_store_count_threads(store, TRUE);
+    r->threads_before = test_process_threads();
+    r->hr = IDedupBackupSupport_RestoreFiles(support, r->f->n_files, r->f->paths, test_store_callback(store),
+                                             DEDUP_RECONSTRUCT_UNOPTIMIZED, r->results);
+    test_store_get_counts(store, &r->counts);
+    r->refs_after = test_store_refcount(store);
+    test_store_release(store);
+}
+
+/* Every callback came on the thread that called RestoreFiles (the store's creator), while
+ * the engine's workers were alive during the reads; the files are restored. */
+static void assert_thread_run(const thread_run *r)
+{
+    ULONG workers = default_workers();
+    assert_int_equal(r->hr, S_OK);
+    for (uint32_t i = 0; i < r->f->n_files; i++) {
+        assert_int_equal(r->results[i], S_OK);
+        assert_true(fixture_file_matches(r->f, i));
+    }
+    assert_true(r->counts.reads > 2 && r->counts.previews > 2 && r->counts.orders == 2 && r->counts.finds >= 1);
+    assert_int_equal(r->counts.wrong_thread_calls, 0);
+    assert_int_equal(r->refs_after, 1);
+    assert_true(r->threads_before > 0);
+    if (r->counts.most_threads < r->threads_before + workers)
+        fail_msg("%lu threads before RestoreFiles, at most %lu during its reads, %lu workers expected",
+                 (unsigned long)r->threads_before, (unsigned long)r->counts.most_threads, (unsigned long)workers);
+}
+
+static void test_callbacks_on_calling_thread(void **state)
+{
+    dll_fixture f;
+    HRESULT results[4];
+    thread_run r;
+    (void)state;
+    create_big(&f, L"thrmain", 89);
+    memset(&r, 0, sizeof r);
+    r.f = &f;
+    r.results = results;
+    run_counting_threads(&r);
+    assert_thread_run(&r);
+    fixture_destroy(&f);
+}
+
+static DWORD WINAPI restore_on_new_thread(void *arg)
+{
+    if (FAILED(CoInitializeEx(NULL, COINIT_MULTITHREADED)))
+        return 1;
+    run_counting_threads(arg);
+    CoUninitialize();
+    return 0;
+}
+
+/* RestoreFiles called on another thread than the one that created the object: the
+ * callbacks come on that other thread. */
+static void test_callbacks_on_other_calling_thread(void **state)
+{
+    dll_fixture f;
+    HRESULT results[4];
+    thread_run r;
+    HANDLE t;
+    DWORD rc = 1;
+    (void)state;
+    create_big(&f, L"throther", 97);
+    memset(&r, 0, sizeof r);
+    r.f = &f;
+    r.results = results;
+    t = CreateThread(NULL, 0, restore_on_new_thread, &r, 0, NULL);
+    assert_non_null(t);
+    WaitForSingleObject(t, INFINITE);
+    GetExitCodeThread(t, &rc);
+    CloseHandle(t);
+    assert_int_equal(rc, 0);
+    assert_thread_run(&r);
+    fixture_destroy(&f);
+}
+
+/* Real reparse-point mode (DDPBACKUP_STUB_FILES unset) on ordinary files: Wine has no
+ * reparse points, FSCTL_GET_REPARSE_POINT fails with ERROR_NOT_A_REPARSE_POINT: S_FALSE
+ * for every file, nothing changed. */
+static void test_reparse_mode_ordinary_files(void **state)
+{
+    static const size_t sizes[] = { 100000, 70000, 130000 };
+    ddp_store_options opt;
+    dll_fixture f;
+    HRESULT results[3];
+    test_store *store;
+    test_store_counts c;
+    HRESULT hr;
+    (void)state;
+
+    options(&opt, DDP_LAYOUT_0103, 1u << 30, 0);
+    assert_int_equal(fixture_create(&f, L"realmode", &opt, 101, 3, sizes), 0);
+    for (uint32_t i = 0; i < 3; i++)
+        make_plain(&f, i);
+    store = test_store_new(f.root, TRUE, TEST_PLAN_NONE);
+    assert_true(SetEnvironmentVariableW(L"DDPBACKUP_STUB_FILES", NULL));
+    hr = IDedupBackupSupport_RestoreFiles(support, 3, f.paths, test_store_callback(store),
+                                          DEDUP_RECONSTRUCT_UNOPTIMIZED, results);
+    assert_true(SetEnvironmentVariableW(L"DDPBACKUP_STUB_FILES", L"1"));
+    assert_int_equal(hr, S_FALSE);
+    for (uint32_t i = 0; i < 3; i++) {
+        assert_int_equal(results[i], S_FALSE);
+        assert_true(fixture_file_matches(&f, i));
+    }
+    test_store_get_counts(store, &c);
+    assert_int_equal(c.reads, 0);
+    assert_int_equal(test_store_refcount(store), 1);
     test_store_release(store);
     fixture_destroy(&f);
 }
@@ -351,6 +780,23 @@ int main(void)
         cmocka_unit_test(test_corrupt_chunk_fails_one_file),
         cmocka_unit_test(test_missing_container),
         cmocka_unit_test(test_non_dedup_file),
+        cmocka_unit_test(test_no_file_deduplicated),
+        cmocka_unit_test(test_non_dedup_failed_and_restored),
+        cmocka_unit_test(test_non_dedup_and_failed),
+        cmocka_unit_test(test_results_null),
+        cmocka_unit_test(test_results_null_partial),
+        cmocka_unit_test(test_short_reads_1000),
+        cmocka_unit_test(test_short_reads_half),
+        cmocka_unit_test(test_plan_several_extents_per_container),
+        cmocka_unit_test(test_plan_overlapping_extents),
+        cmocka_unit_test(test_plan_zero_length_extents),
+        cmocka_unit_test(test_plan_length_to_end),
+        cmocka_unit_test(test_plan_index_out_of_range),
+        cmocka_unit_test(test_plan_leaving_bytes_uncovered),
+        cmocka_unit_test(test_previews_consumed_exactly),
+        cmocka_unit_test(test_callbacks_on_calling_thread),
+        cmocka_unit_test(test_callbacks_on_other_calling_thread),
+        cmocka_unit_test(test_reparse_mode_ordinary_files),
         cmocka_unit_test(test_path_forms),
         cmocka_unit_test(test_ten_thousand_files),
     };

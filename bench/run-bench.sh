@@ -54,6 +54,20 @@ out=$(realpath -m "${out:-$build/results}")
 work=$(realpath -m "${work:-$build/work}")
 mkdir -p "$out/raw" "$work"
 
+# What the benchmark needs besides the build's own packages (scripts/bootstrap.sh): jq for the
+# JSON, GNU time for CPU and peak RSS, eatmydata for the runs without fsync. Installed when
+# missing and this is root on Debian; otherwise the runs that need them say so.
+bench_packages=()
+command -v jq >/dev/null || bench_packages+=(jq)
+[ -x /usr/bin/time ] || bench_packages+=(time)
+command -v eatmydata >/dev/null || bench_packages+=(eatmydata)
+if [ ${#bench_packages[@]} -gt 0 ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    printf '== installing %s\n' "${bench_packages[*]}" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${bench_packages[@]}" >/dev/null ||
+        { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${bench_packages[@]}" >/dev/null; } || true
+fi
+bash "$repo/scripts/bootstrap.sh" >/dev/null
+
 say() { printf '== %s\n' "$*" >&2; }
 
 # --- build -----------------------------------------------------------------------------

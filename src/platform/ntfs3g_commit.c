@@ -4,6 +4,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,15 +87,106 @@ static int copy_content(int in, int out, uint64_t size)
     return rc == 0 ? fsync(out) : -1;
 }
 
-/* Puts the stub back as it was: zeros of its former size, then the reparse point. */
-static void roll_back(const char *stub, int fd, off_t former_size, const uint8_t *reparse, size_t len)
+/* fsyncs the folder holding path; 0 or -1. */
+static int sync_folder_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    int rc = -1;
+    if (dir) {
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0) {
+            rc = fsync(fd);
+            close(fd);
+        }
+        free(dir);
+    }
+    return rc;
+}
+
+/* Deletes the ready file once it is no longer needed, durably. */
+static void drop_ready(const char *ready)
+{
+    if (ready && unlink(ready) == 0)
+        (void)sync_folder_of(ready);
+}
+
+/* Puts the stub back as it was: zeros of its former size, then the reparse point. The
+ * ready file is deleted only when the reparse point is back (else it is the content). */
+static void roll_back(const char *stub, int fd, off_t former_size, const uint8_t *reparse, size_t len,
+                      const char *ready)
 {
     if (fd >= 0) {
         if (ftruncate(fd, 0) == 0 && ftruncate(fd, former_size) == 0)
             (void)fsync(fd);
         close(fd);
     }
-    (void)lsetxattr(stub, DDP_NTFS_REPARSE_XATTR, reparse, len, 0);
+    if (lsetxattr(stub, DDP_NTFS_REPARSE_XATTR, reparse, len, 0) == 0)
+        drop_ready(ready);
+}
+
+char *ddp_ntfs3g_ready_path(const char *stub)
+{
+    const char *slash = strrchr(stub, '/');
+    size_t folder = slash ? (size_t)(slash - stub) + 1 : 0, base = strlen(stub + folder);
+    if (base == 0 || base > 200)
+        return NULL;
+    char *p = malloc(folder + 1 + base + sizeof DDP_READY_MARK);
+    if (!p)
+        return NULL;
+    memcpy(p, stub, folder);
+    p[folder] = '.';
+    memcpy(p + folder + 1, stub + folder, base);
+    memcpy(p + folder + 1 + base, DDP_READY_MARK, sizeof DDP_READY_MARK);
+    return p;
+}
+
+char *ddp_ntfs3g_stub_of_ready(const char *ready)
+{
+    const char *slash = strrchr(ready, '/');
+    size_t folder = slash ? (size_t)(slash - ready) + 1 : 0;
+    const char *name = ready + folder;
+    size_t n = strlen(name), mark = sizeof DDP_READY_MARK - 1;
+    if (n <= mark + 1 || name[0] != '.' || strcmp(name + n - mark, DDP_READY_MARK) != 0)
+        return NULL;
+    char *p = malloc(folder + n - mark);
+    if (!p)
+        return NULL;
+    memcpy(p, ready, folder);
+    memcpy(p + folder, name + 1, n - mark - 1);
+    p[folder + n - mark - 1] = '\0';
+    return p;
+}
+
+ddp_recovery ddp_ntfs3g_recover(const char *ready)
+{
+    char *stub = ddp_ntfs3g_stub_of_ready(ready);
+    struct stat st, rst;
+    ddp_recovery r = DDP_RECOVERY_FAILED;
+    if (!stub)
+        return r;
+    if (ddp_stub_detect(stub, DDP_STUBS_XATTR) == DDP_STUB_XATTR) {
+        drop_ready(ready);           /* the stub is whole: the restore had not begun to change it */
+        free(stub);
+        return DDP_RECOVERY_STALE;
+    }
+    int in = open(ready, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (in >= 0 && fstat(in, &rst) == 0 && S_ISREG(rst.st_mode) && ddp_stub_lstat(stub, &st) == 0 &&
+        S_ISREG(st.st_mode)) {
+        int out = open_stub(stub);
+        if (out >= 0) {
+            int ok = copy_content(in, out, (uint64_t)rst.st_size) == 0;
+            ok = close(out) == 0 && ok;
+            if (ok) {
+                drop_ready(ready);
+                r = DDP_RECOVERY_COMPLETED;
+            }
+        }
+    }
+    if (in >= 0)
+        close(in);
+    free(stub);
+    return r;
 }
 
 ddp_status ddp_ntfs3g_commit(const char *stub, const char *temp, uint64_t size, const uint8_t *reparse,
@@ -102,6 +194,7 @@ ddp_status ddp_ntfs3g_commit(const char *stub, const char *temp, uint64_t size, 
 {
     struct stat st;
     int in, out;
+    char *ready;
 
     in = open(temp, O_RDONLY | O_CLOEXEC);
     if (in < 0)
@@ -110,24 +203,39 @@ ddp_status ddp_ntfs3g_commit(const char *stub, const char *temp, uint64_t size, 
         close(in);
         return DDP_ERR_IO;
     }
+    /* From here until the stub's copy is durable, the content has a name that says so. */
+    ready = ddp_ntfs3g_ready_path(stub);
+    if (ready && (rename(temp, ready) < 0 || sync_folder_of(ready) < 0)) {
+        if (access(ready, F_OK) == 0)
+            (void)rename(ready, temp);
+        free(ready);
+        close(in);
+        return DDP_ERR_IO;
+    }
     if (lremovexattr(stub, DDP_NTFS_REPARSE_XATTR) < 0) {
+        if (ready)
+            (void)rename(ready, temp);   /* the caller deletes temp on failure */
+        free(ready);
         close(in);
         return DDP_ERR_IO;
     }
     out = open_stub(stub);
     if (out < 0 || fstat(out, &st) < 0) {
         close(in);
-        roll_back(stub, out, 0, reparse, len);
+        roll_back(stub, out, 0, reparse, len, ready);
+        free(ready);
         return DDP_ERR_IO;
     }
     if (copy_content(in, out, size) < 0) {
         close(in);
-        roll_back(stub, out, st.st_size, reparse, len);
+        roll_back(stub, out, st.st_size, reparse, len, ready);
+        free(ready);
         return DDP_ERR_IO;
     }
     close(in);
     if (close(out) < 0) {
-        roll_back(stub, -1, st.st_size, reparse, len);
+        roll_back(stub, -1, st.st_size, reparse, len, ready);
+        free(ready);
         return DDP_ERR_IO;
     }
     if (times) {
@@ -135,6 +243,10 @@ ddp_status ddp_ntfs3g_commit(const char *stub, const char *temp, uint64_t size, 
         struct timespec ts[2] = {times->st_atim, times->st_mtim};
         (void)utimensat(AT_FDCWD, stub, ts, AT_SYMLINK_NOFOLLOW);
     }
-    (void)unlink(temp);
+    if (ready)
+        drop_ready(ready);
+    else
+        (void)unlink(temp);
+    free(ready);
     return DDP_OK;
 }

@@ -18,9 +18,17 @@
  * the temporary file deleted. If anything fails after the removal (tests/ntfs makes the
  * copy fail with ENOSPC), the stub's $DATA is reset to zeros of its former size and the
  * reparse point is set again. Should the process die between the removal and the end of
- * the copy, the complete, fsync'd content is still in ".<name>.ddprestore-XXXXXX" beside
- * the stub. The price is that the content is written twice, and the volume needs free
- * room for the largest file being restored.
+ * the copy, the complete, fsync'd content is still beside the stub: just before the
+ * removal the temporary file is renamed ".<name>.ddprestore-ready" (a name that says "the
+ * complete, verified content of <name>") and the folder is synced; it is deleted (and the
+ * folder synced) only once the stub's own copy is durable, or once a roll-back has put
+ * the reparse point back. ddp_ntfs3g_recover, which ddp-restore runs before restoring in
+ * place, finishes what such a crash left: a ready file beside a file without its reparse
+ * point is copied into it; beside a stub that still has its reparse point, it is stale
+ * and deleted. (Names longer than 200 bytes get a temporary name that is cut, and no
+ * ready name: for them the content stays in the temporary file after such a crash.)
+ * The price is that the content is written twice, and the volume needs free room for
+ * the largest file being restored.
  */
 #ifndef DDP_PLATFORM_NTFS3G_COMMIT_H
 #define DDP_PLATFORM_NTFS3G_COMMIT_H
@@ -36,5 +44,23 @@
  * On success temp is gone; on failure temp is left for the caller to delete. */
 ddp_status ddp_ntfs3g_commit(const char *stub, const char *temp, uint64_t size, const uint8_t *reparse,
                              size_t len, const struct stat *times);
+
+#define DDP_READY_MARK ".ddprestore-ready"
+
+/* ".<name>.ddprestore-ready" beside stub (malloc'd); NULL when out of memory or when the
+ * name is too long to have one. */
+char *ddp_ntfs3g_ready_path(const char *stub);
+
+/* The stub a ready file belongs to (malloc'd), or NULL when ready is not such a name. */
+char *ddp_ntfs3g_stub_of_ready(const char *ready);
+
+typedef enum ddp_recovery {
+    DDP_RECOVERY_COMPLETED = 0,  /* the stub had lost its reparse point: its content was completed */
+    DDP_RECOVERY_STALE,          /* the stub still has its reparse point: the ready file was deleted */
+    DDP_RECOVERY_FAILED          /* nothing changed (no such stub, or copying failed: errno) */
+} ddp_recovery;
+
+/* Finishes an in-place restore that a crash interrupted (see above), for one ready file. */
+ddp_recovery ddp_ntfs3g_recover(const char *ready);
 
 #endif

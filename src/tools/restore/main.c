@@ -9,6 +9,8 @@
  * stub or a folder of stubs. In place, a raw stub is replaced by its content and an
  * ntfs-3g stub gets its content and loses its reparse point; --out writes copies under
  * DIR and never touches the sources; --verify rebuilds and checks, writing nothing.
+ * In place, what an earlier run interrupted by a crash left on an ntfs-3g mount is
+ * finished first (recover.h).
  * Files go to the engine in batches of at most 10,000. Exit: 0 every stub restored,
  * 1 some failed, 2 usage.
  */
@@ -23,6 +25,7 @@
 #include "file_list.h"
 #include "file_target.h"
 #include "progress.h"
+#include "recover.h"
 #include "report.h"
 
 #define EXIT_SOME_FAILED 1
@@ -186,6 +189,7 @@ int main(int argc, char **argv)
     uint64_t total_bytes = 0;
     struct stat st;
     int n_paths = parse_args(argc, argv, &o);
+    int failed_recoveries = 0;
 
     if (n_paths < 0) {
         usage(stderr);
@@ -194,6 +198,12 @@ int main(int argc, char **argv)
     if (stat(o.store, &st) < 0 || !S_ISDIR(st.st_mode)) {
         fprintf(stderr, "ddp-restore: --store %s is not a folder\n", o.store);
         return EXIT_USAGE;
+    }
+    if (!o.out && !o.verify && o.stubs != DDP_STUBS_RAW) {
+        recover_counts rc;   /* in place on ntfs-3g: finish what a crash interrupted first */
+        recover_interrupted(argv, n_paths, stderr, &rc);
+        if (rc.failed)
+            failed_recoveries = 1;
     }
     for (int i = 0; i < n_paths; i++) {
         if (file_list_add(&list, argv[i], o.store, o.out, o.stubs) < 0) {
@@ -243,5 +253,5 @@ int main(int argc, char **argv)
     ddp_dir_store_close(ds);
     free(results);
     file_list_free(&list);
-    return totals.failed || totals.missing ? EXIT_SOME_FAILED : 0;
+    return totals.failed || totals.missing || failed_recoveries ? EXIT_SOME_FAILED : 0;
 }

@@ -50,6 +50,18 @@ run --store "$work/v1" --verify --json "$work/v1" > "$work/verify.json"
 [ "$(json_total "$work/verify.json" restored)" -eq "$stubs" ] || fail "verify: not every stub checked"
 diff -r "$work/volume" "$work/v1" > /dev/null || fail "verify changed the volume"
 
+# On a terminal (script(1) gives it one) a progress bar shows files, MB, MB/s and ETA,
+# ending at every file; without one (a pipe) there is no bar.
+if command -v script > /dev/null; then
+    script -qec "$(printf '%q ' "$restore" --store "$work/v1" --verify "$work/v1")" /dev/null > "$work/tty.txt"
+    grep -aq "\[#*-*\] [0-9]*/$stubs files  [0-9.]*/[0-9.]* MB  [0-9.]* MB/s  ETA [0-9]*:[0-9][0-9]" "$work/tty.txt" ||
+        fail "no progress bar on a terminal"
+    grep -aq "\] $stubs/$stubs files" "$work/tty.txt" || fail "the progress bar does not end at $stubs/$stubs files"
+    run --store "$work/v1" --verify "$work/v1" 2> "$work/notty.txt"
+    grep -q "ETA" "$work/notty.txt" && fail "progress bar drawn without a terminal"
+    echo "progress bar on a terminal only"
+fi
+
 # --out: copies byte-exact, sources untouched (the same tree relative to the store root).
 run --store "$work/v1" --out "$work/out" --json "$work/v1" > "$work/out.json"
 [ $rc -eq 0 ] || fail "out: exit $rc"

@@ -3,10 +3,15 @@
 # seed corpora from store-builder output, then runs each harness for FUZZ_SECONDS
 # (default 20) seconds. Fails when any harness reports a finding (crash, sanitizer
 # error, leak, timeout, failed invariant); the input is kept as BUILD/fuzz/artifacts/*.
+# The harnesses are the ones listed in tests/fuzz/harnesses.txt (11: fuzz_reparse,
+# fuzz_reparse_layout, fuzz_cthr, fuzz_rrtl, fuzz_record, fuzz_smap, fuzz_xpress,
+# fuzz_lznt1, fuzz_xpress_huffman, fuzz_xpress_roundtrip, fuzz_restore); it also fails
+# when one of them was not built or did not run (no libFuzzer DONE line, no executions),
+# and when the build holds a harness the list does not name.
 #
 # Usage: tests/fuzz/run-fuzzers.sh [--no-build] [BUILD_DIR] [HARNESS...]
 #   BUILD_DIR defaults to build-fuzz beside the source tree; HARNESS names (fuzz_xpress ...)
-#   pick a subset. --no-build (used by CTest) skips configuring and building.
+#   pick a subset of the list. --no-build (used by CTest) skips configuring and building.
 # Environment: FUZZ_SECONDS per harness; FUZZ_JOBS parallel harnesses (default 1);
 #   FUZZ_ARGS extra libFuzzer flags.
 set -u
@@ -34,10 +39,23 @@ rm -rf "$work/seeds"
 mkdir -p "$work/corpus" "$work/artifacts" "$work/logs"
 "$bin/fuzz-seeds" "$work/seeds" || exit 1
 
+expected=$(grep -E '^fuzz_' "$src/tests/fuzz/harnesses.txt")
+[ -n "$expected" ] || { echo "run-fuzzers: no harness listed in tests/fuzz/harnesses.txt" >&2; exit 1; }
+listed() { printf '%s\n' $expected | grep -qx "$1"; }
+failed=""
 if [ $# -gt 0 ]; then
     harnesses="$*"
+    for h in $harnesses; do
+        listed "$h" || { echo "run-fuzzers: $h is not in tests/fuzz/harnesses.txt" >&2; exit 2; }
+    done
 else
-    harnesses=$(cd "$bin" && ls fuzz_* 2>/dev/null | grep -v '\.' )
+    harnesses=$expected
+    # a harness the build has and the list does not name would be silently left out
+    for f in "$bin"/fuzz_*; do
+        h=${f##*/}
+        case $h in *.*) continue ;; esac
+        [ -x "$f" ] && ! listed "$h" && { echo "FAIL $h: built but not in tests/fuzz/harnesses.txt"; failed="$failed $h"; }
+    done
 fi
 
 # Inputs up to 256 KiB + 4 bytes for the decoders (one chunk), smaller elsewhere.
@@ -49,8 +67,13 @@ max_len_of() {
     esac
 }
 
-failed=""
+ran=0
 for h in $harnesses; do
+    if [ ! -x "$bin/$h" ]; then
+        echo "FAIL $h: not built ($bin/$h missing)"
+        failed="$failed $h"
+        continue
+    fi
     kind=${h#fuzz_}
     corpus=$work/corpus/$kind
     mkdir -p "$corpus"
@@ -68,13 +91,17 @@ for h in $harnesses; do
         echo "FAIL $h (exit $rc): see $log"
         grep -E 'ERROR|invariant failed|SUMMARY|Test unit written' "$log" | head -n 8
         failed="$failed $h"
+    elif [ -z "$done_line" ] || [ "${execs:-0}" -eq 0 ]; then
+        echo "FAIL $h: did not run (no DONE line or no executions): see $log"
+        failed="$failed $h"
     else
-        echo "ok   $h: ${execs:-?} execs; ${done_line:-no DONE line}"
+        echo "ok   $h: $execs execs; $done_line"
+        ran=$((ran + 1))
     fi
 done
 
 if [ -n "$failed" ]; then
-    echo "run-fuzzers: findings in:$failed" >&2
+    echo "run-fuzzers: failed (finding, not built or not run):$failed" >&2
     exit 1
 fi
-echo "run-fuzzers: all harnesses ran ${seconds}s without a finding"
+echo "run-fuzzers: $ran harnesses ran ${seconds}s each without a finding"

@@ -4,7 +4,8 @@
  * every k: no crash, every file restored byte-exact or unfinished with a result, every
  * block the engine or the test helpers allocated during the run freed again (tracked by
  * fault_alloc.c; under valgrind, which replaces malloc, the tests skip), and the overall
- * code E_OUTOFMEMORY whenever the engine itself ran out. With one thread and with the
+ * code E_OUTOFMEMORY whenever the engine itself ran out, and every file that failed
+ * carries E_OUTOFMEMORY (its cause) as its result. With one thread and with the
  * worker pipeline (2 and 4 workers: their allocations count too). Native glibc builds
  * without sanitizers only.
  */
@@ -20,6 +21,36 @@
 #include "fault_alloc.h"
 #include "rel_env.h"
 #include "rel_twins.h"
+
+/* The only fault of the run is the failed allocation: every file that failed must say so
+ * (E_OUTOFMEMORY, status DDP_ERR_NO_MEMORY), whichever allocation it was: the engine's,
+ * the hash back end's, or the test store's and target's (which report it as such). */
+static uint64_t known_hash_oom_files;
+
+/* SECURITY.md §4, finding 8 (open): an allocation failing inside OpenSSL (the hash back
+ * end's per-thread digest context) is reported as a hash mismatch, DDP_E_FILE_CORRUPT,
+ * not as out of memory; the fix belongs to src/engine/hash. Tolerated in exactly that
+ * case (and counted) until then. */
+static int known_hash_oom(const ddp_file_result *r)
+{
+    return fault_alloc_failed_in_library() && r->hr == DDP_HR_FILE_CORRUPT && r->status == DDP_ERR_HASH_MISMATCH;
+}
+
+static void expect_oom_causes(const rel_env *e, uint16_t layout, uint64_t k)
+{
+    for (uint32_t i = 0; i < REL_FILES; i++) {
+        const ddp_file_result *r = &e->results[i];
+        if (r->hr >= 0 || r->hr == REL_UNSET_HR)
+            continue;
+        if (known_hash_oom(r)) {
+            known_hash_oom_files++;
+            continue;
+        }
+        if (r->hr != DDP_HR_E_OUTOFMEMORY || r->status != DDP_ERR_NO_MEMORY)
+            fail_msg("layout %04x, allocation %llu fails: file %u failed with 0x%08x / %s (%s), not E_OUTOFMEMORY",
+                     layout, (unsigned long long)k, i, (unsigned)r->hr, ddp_status_str(r->status), r->message);
+    }
+}
 
 static void sweep(uint16_t layout, int stale, fault_plan_mode plan, uint32_t max_read, uint32_t threads)
 {
@@ -54,6 +85,7 @@ static void sweep(uint16_t layout, int stale, fault_plan_mode plan, uint32_t max
         else if (rel_env_check(&e) != 0)
             fail_msg("layout %04x, allocation %llu fails: %s", layout, (unsigned long long)k, e.why);
         lost_runs += rel_env_restored(&e) < 5;
+        expect_oom_causes(&e, layout, k);
         for (uint32_t i = 0; i < REL_FILES; i++)
             oom_results += e.results[i].hr == DDP_HR_E_OUTOFMEMORY;
         rel_env_release(&e);
@@ -70,8 +102,10 @@ static void sweep(uint16_t layout, int stale, fault_plan_mode plan, uint32_t max
         return;
     }
     print_message("layout %04x, %u thread(s): %llu allocations per restore, each made to fail; %llu runs lost "
-                  "files, %llu file results E_OUTOFMEMORY, %llu early returns\n", layout, threads, (unsigned long long)total,
-                  (unsigned long long)lost_runs, (unsigned long long)oom_results, (unsigned long long)early);
+                  "files, %llu file results E_OUTOFMEMORY, %llu early returns, %llu files with finding 8\n", layout,
+                  threads, (unsigned long long)total, (unsigned long long)lost_runs, (unsigned long long)oom_results,
+                  (unsigned long long)early, (unsigned long long)known_hash_oom_files);
+    known_hash_oom_files = 0;
     assert_true(total > 10);
     assert_true(lost_runs > 0);
     rel_env_free(&e);

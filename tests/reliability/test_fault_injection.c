@@ -17,7 +17,9 @@
 #include "rel_env.h"
 
 #define DEDUP_FILES 5u      /* files 0, 2, 3, 4, 5 have reparse points */
-#define MAX_K 100000u
+#ifndef MAX_K
+#define MAX_K 100000u   /* a sweep still reaching calls at MAX_K fails (-DMAX_K=3 shows it) */
+#endif
 
 typedef struct variant {
     uint16_t layout;
@@ -83,7 +85,8 @@ static void sweep_store_kind(fault_kind kind, int from, int32_t hr, int with_fin
         assert_int_equal(rel_env_build(&e, variants[v].layout, variants[v].stale), 0);
         expect_clean_run(&e);
         uint32_t k, failing_runs = 0;
-        for (k = 1; k < MAX_K; k++) {
+        int ended = 0;
+        for (k = 1; k < MAX_K && !ended; k++) {
             assert_int_equal(rel_env_prepare(&e), 0);
             set_variant(&e, &variants[v]);
             e.fs.with_find = with_find;
@@ -103,10 +106,13 @@ static void sweep_store_kind(fault_kind kind, int from, int32_t hr, int with_fin
             if (kind == FAULT_PREVIEW || kind == FAULT_ORDER)
                 assert_int_equal(rel_env_restored(&e), DEDUP_FILES);
             rel_env_release(&e);
-            if (!reached)
-                break;
+            ended = !reached;
         }
         /* The sweep went past the last call: the loop really covered every call. */
+        if (!ended)
+            fail_msg("layout %04x, failing %s: still reaching a call at k = %u (MAX_K): the sweep never ended",
+                     variants[v].layout, names[kind], MAX_K - 1);
+        k--;    /* the run that ended the sweep */
         print_message("layout %04x: %s failures injected at k = 1..%u, %u runs lost files\n", variants[v].layout,
                       names[kind], k - 1, failing_runs);
         assert_true(k > 1);
@@ -164,7 +170,8 @@ static void sweep_target(target_call which)
         rel_env e;
         assert_int_equal(rel_env_build(&e, variants[v].layout, variants[v].stale), 0);
         uint32_t k;
-        for (k = 1; k < MAX_K; k++) {
+        int ended = 0;
+        for (k = 1; k < MAX_K && !ended; k++) {
             assert_int_equal(rel_env_prepare(&e), 0);
             set_variant(&e, &variants[v]);
             if (which == TG_BEGIN)
@@ -182,7 +189,8 @@ static void sweep_target(target_call which)
             if (bad < 0) {
                 assert_int_equal(rel_env_restored(&e), DEDUP_FILES);
                 rel_env_release(&e);
-                break;
+                ended = 1;
+                continue;
             }
             for (uint32_t i = 0; i < REL_FILES; i++) {
                 if (i == 1 || i == 6)
@@ -200,6 +208,10 @@ static void sweep_target(target_call which)
             assert_int_equal(e.overall, DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS);
             rel_env_release(&e);
         }
+        if (!ended)
+            fail_msg("layout %04x, failing target %s: still reaching a call at k = %u (MAX_K): the sweep never ended",
+                     variants[v].layout, names[which], MAX_K - 1);
+        k--;    /* the run that ended the sweep */
         print_message("layout %04x: target %s failures injected at k = 1..%u\n", variants[v].layout, names[which],
                       k - 1);
         assert_true(k > DEDUP_FILES);

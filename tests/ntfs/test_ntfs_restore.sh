@@ -8,12 +8,14 @@
 # (ntfsfix -n) after unmounting, and the content survives another mount.
 # Exits 77 (CTest SKIP_RETURN_CODE) with "SKIPPED: ..." where FUSE or ntfs-3g is missing.
 #
-# usage: test_ntfs_restore.sh GENDATA MKSTORE RESTORE WORKDIR
+# ddp-inspect reads a stub's reparse point from its attribute (--xattr) on the mount.
+#
+# usage: test_ntfs_restore.sh GENDATA MKSTORE RESTORE WORKDIR INSPECT
 set -euo pipefail
 # Under the sanitizer build a report must not pass for ddp-restore's "some failed" (1).
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=87"
-gendata=$1 mkstore=$2 restore=$3 work=$4
+gendata=$1 mkstore=$2 restore=$3 work=$4 inspect=$5
 SKIP=77
 
 skip() { echo "SKIPPED: $*"; exit $SKIP; }
@@ -59,6 +61,17 @@ done < "$work/all.txt"
 stubs=$(wc -l < "$stub_list")
 [ "$stubs" -ge 20 ] || fail "expected dedup reparse points after a remount, found $stubs"
 echo "$stubs files carry a dedup reparse point after remounting"
+
+# ddp-inspect --xattr: the reparse point of a stub on the mount, every field named.
+first=$(sed -n 1p "$stub_list")
+"$inspect" reparse --xattr "$mnt/$first" > "$work/inspect.txt" || fail "ddp-inspect --xattr: exit $?"
+grep -q "0x80000013" "$work/inspect.txt" && grep -qi "layout" "$work/inspect.txt" && grep -qi "guid" "$work/inspect.txt" ||
+    { cat "$work/inspect.txt"; fail "ddp-inspect --xattr: fields missing"; }
+"$inspect" --json reparse --xattr "$mnt/$first" > "$work/inspect.json" || fail "ddp-inspect --json --xattr: exit $?"
+size=$(stat -c %s "$work/original/$first")
+grep -q "\"logical_size\": *$size" "$work/inspect.json" || grep -q "$size" "$work/inspect.json" ||
+    { cat "$work/inspect.json"; fail "ddp-inspect --xattr: logical size $size not reported"; }
+echo "ddp-inspect --xattr reads the reparse point of $first"
 
 # --verify and --out never touch the volume.
 run --store "$mnt" --stubs xattr --verify --quiet "$mnt"

@@ -26,8 +26,14 @@ const char *ddp_hash_alg_name(ddp_hash_alg alg);   /* "sha256", "sha512-trunc", 
 ddp_hash_alg ddp_hash_alg_parse(const char *name);
 
 ddp_status ddp_chunk_hash(ddp_hash_alg alg, const void *data, size_t len, uint8_t out[DDP_HASH_SIZE]);
-/* Which algorithm gives expected for data: SHA-256 tried first; DDP_HASH_UNKNOWN if neither. */
+/* Which algorithm gives expected for data: SHA-256 tried first; DDP_HASH_UNKNOWN if neither
+ * (or if a digest could not be computed: ddp_chunk_hash_detect tells the two apart). */
 ddp_hash_alg ddp_chunk_hash_identify(const void *data, size_t len, const uint8_t expected[DDP_HASH_SIZE]);
+/* The same, with the reason: DDP_OK and *alg (DDP_HASH_UNKNOWN when neither candidate gives
+ * expected), or the failure of a digest that could not be computed (DDP_ERR_NO_MEMORY...),
+ * in which case nothing is known about the data. */
+ddp_status ddp_chunk_hash_detect(const void *data, size_t len, const uint8_t expected[DDP_HASH_SIZE],
+                                 ddp_hash_alg *alg);
 
 /* The back end in use: "openssl", "bcrypt" or "builtin". */
 const char *ddp_hash_backend_name(void);

@@ -143,23 +143,15 @@ uint64_t fault_alloc_own_live(void **caller)
     return tracked;
 }
 
-static void *failed_caller;
-
-/* Counts an allocation made from caller; 1 when this one must fail. */
-static int must_fail(void *caller)
+/* Counts an allocation; 1 when this one must fail. */
+static int must_fail(void)
 {
     calls++;
     if (fail_at && calls == fail_at) {
         failures++;
-        failed_caller = caller;
         return 1;
     }
     return 0;
-}
-
-int fault_alloc_failed_in_library(void)
-{
-    return failures > 0 && !from_program(failed_caller);
 }
 
 static void *allocated(void *p, void *caller)
@@ -172,7 +164,7 @@ static void *allocated(void *p, void *caller)
 void *malloc(size_t size)
 {
     pthread_mutex_lock(&guard);
-    if (must_fail(__builtin_return_address(0)))
+    if (must_fail())
         return allocated(NULL, NULL);
     return allocated(__libc_malloc(size), __builtin_return_address(0));
 }
@@ -180,7 +172,7 @@ void *malloc(size_t size)
 void *calloc(size_t n, size_t size)
 {
     pthread_mutex_lock(&guard);
-    if (must_fail(__builtin_return_address(0)))
+    if (must_fail())
         return allocated(NULL, NULL);
     return allocated(__libc_calloc(n, size), __builtin_return_address(0));
 }
@@ -189,7 +181,7 @@ void *realloc(void *old, size_t size)
 {
     pthread_mutex_lock(&guard);
     if (!old) {
-        if (must_fail(__builtin_return_address(0)))
+        if (must_fail())
             return allocated(NULL, NULL);
         return allocated(__libc_malloc(size), __builtin_return_address(0));
     }
@@ -198,7 +190,7 @@ void *realloc(void *old, size_t size)
         __libc_free(old);
         return allocated(NULL, NULL);
     }
-    if (must_fail(__builtin_return_address(0)))
+    if (must_fail())
         return allocated(NULL, NULL);
     void *p = __libc_realloc(old, size);
     if (p)

@@ -22,9 +22,6 @@ void fault_alloc_disarm(void);
 /* Allocations counted since the last arm, and failures injected. */
 uint64_t fault_alloc_calls(void);
 uint64_t fault_alloc_failures(void);
-/* 1 when the allocation made to fail was called from a shared library (libcrypto), not
- * from the program's own code. */
-int fault_alloc_failed_in_library(void);
 /* Blocks the program's own code allocated while armed and that are not freed yet;
  * *caller gets the return address of the first one's allocation call (or NULL). */
 uint64_t fault_alloc_own_live(void **caller);

@@ -25,27 +25,12 @@
 /* The only fault of the run is the failed allocation: every file that failed must say so
  * (E_OUTOFMEMORY, status DDP_ERR_NO_MEMORY), whichever allocation it was: the engine's,
  * the hash back end's, or the test store's and target's (which report it as such). */
-static uint64_t known_hash_oom_files;
-
-/* SECURITY.md §4, finding 8 (open): an allocation failing inside OpenSSL (the hash back
- * end's per-thread digest context) is reported as a hash mismatch, DDP_E_FILE_CORRUPT,
- * not as out of memory; the fix belongs to src/engine/hash. Tolerated in exactly that
- * case (and counted) until then. */
-static int known_hash_oom(const ddp_file_result *r)
-{
-    return fault_alloc_failed_in_library() && r->hr == DDP_HR_FILE_CORRUPT && r->status == DDP_ERR_HASH_MISMATCH;
-}
-
 static void expect_oom_causes(const rel_env *e, uint16_t layout, uint64_t k)
 {
     for (uint32_t i = 0; i < REL_FILES; i++) {
         const ddp_file_result *r = &e->results[i];
         if (r->hr >= 0 || r->hr == REL_UNSET_HR)
             continue;
-        if (known_hash_oom(r)) {
-            known_hash_oom_files++;
-            continue;
-        }
         if (r->hr != DDP_HR_E_OUTOFMEMORY || r->status != DDP_ERR_NO_MEMORY)
             fail_msg("layout %04x, allocation %llu fails: file %u failed with 0x%08x / %s (%s), not E_OUTOFMEMORY",
                      layout, (unsigned long long)k, i, (unsigned)r->hr, ddp_status_str(r->status), r->message);
@@ -102,10 +87,9 @@ static void sweep(uint16_t layout, int stale, fault_plan_mode plan, uint32_t max
         return;
     }
     print_message("layout %04x, %u thread(s): %llu allocations per restore, each made to fail; %llu runs lost "
-                  "files, %llu file results E_OUTOFMEMORY, %llu early returns, %llu files with finding 8\n", layout,
+                  "files, %llu file results E_OUTOFMEMORY, %llu early returns\n", layout,
                   threads, (unsigned long long)total, (unsigned long long)lost_runs, (unsigned long long)oom_results,
-                  (unsigned long long)early, (unsigned long long)known_hash_oom_files);
-    known_hash_oom_files = 0;
+                  (unsigned long long)early);
     assert_true(total > 10);
     assert_true(lost_runs > 0);
     rel_env_free(&e);

@@ -44,22 +44,33 @@ ddp_status ddp_chunk_hash(ddp_hash_alg alg, const void *data, size_t len, uint8_
     return ddp_hash_backend_active()->digest(alg, data, len, out);
 }
 
-static int hash_matches(ddp_hash_alg alg, const void *data, size_t len, const uint8_t expected[DDP_HASH_SIZE])
+/* Two digests at most, each without a heap allocation (hash_backend.h). */
+ddp_status ddp_chunk_hash_detect(const void *data, size_t len, const uint8_t expected[DDP_HASH_SIZE],
+                                 ddp_hash_alg *alg)
 {
-    uint8_t got[DDP_HASH_SIZE];
-    return ddp_chunk_hash(alg, data, len, got) == DDP_OK && memcmp(got, expected, DDP_HASH_SIZE) == 0;
+    static const ddp_hash_alg candidates[2] = {DDP_HASH_SHA256, DDP_HASH_SHA512_TRUNC};
+    if (!alg)
+        return DDP_ERR_INVALID_ARG;
+    *alg = DDP_HASH_UNKNOWN;
+    if (!expected)
+        return DDP_ERR_INVALID_ARG;
+    for (int i = 0; i < 2; i++) {
+        uint8_t got[DDP_HASH_SIZE];
+        ddp_status st = ddp_chunk_hash(candidates[i], data, len, got);
+        if (st != DDP_OK)
+            return st;
+        if (memcmp(got, expected, DDP_HASH_SIZE) == 0) {
+            *alg = candidates[i];
+            return DDP_OK;
+        }
+    }
+    return DDP_OK;
 }
 
-/* Two digests at most, each without a heap allocation (hash_backend.h). */
 ddp_hash_alg ddp_chunk_hash_identify(const void *data, size_t len, const uint8_t expected[DDP_HASH_SIZE])
 {
-    if (!expected)
-        return DDP_HASH_UNKNOWN;
-    if (hash_matches(DDP_HASH_SHA256, data, len, expected))
-        return DDP_HASH_SHA256;
-    if (hash_matches(DDP_HASH_SHA512_TRUNC, data, len, expected))
-        return DDP_HASH_SHA512_TRUNC;
-    return DDP_HASH_UNKNOWN;
+    ddp_hash_alg alg = DDP_HASH_UNKNOWN;
+    return ddp_chunk_hash_detect(data, len, expected, &alg) == DDP_OK ? alg : DDP_HASH_UNKNOWN;
 }
 
 const char *ddp_hash_backend_name(void)

@@ -59,8 +59,10 @@ static ddp_status digest_with(EVP_MD_CTX *ctx, const EVP_MD *md, const void *dat
 {
     unsigned char full[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    if (EVP_DigestInit_ex2(ctx, md, NULL) != 1 || (len && EVP_DigestUpdate(ctx, data, len) != 1) ||
-        EVP_DigestFinal_ex(ctx, full, &n) != 1 || n < DDP_HASH_SIZE)
+    if (EVP_DigestInit_ex2(ctx, md, NULL) != 1)
+        return DDP_ERR_NO_MEMORY;   /* what makes an initialisation of a fetched digest fail */
+    if ((len && EVP_DigestUpdate(ctx, data, len) != 1) || EVP_DigestFinal_ex(ctx, full, &n) != 1 ||
+        n < DDP_HASH_SIZE)
         return DDP_ERR_IO;
     memcpy(out, full, DDP_HASH_SIZE);
     return DDP_OK;

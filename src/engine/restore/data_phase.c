@@ -81,20 +81,25 @@ static void corrupt(rs_phase *ph, uint32_t rec, ddp_status st, uint64_t at, cons
     fail_chunk_files(ph, rec, DDP_HR_FILE_CORRUPT, st, msg);
 }
 
-/* 1: the content has the expected hash, 0: not (or it could not be computed). */
-static int verify(rs_job *job, const uint8_t *data, size_t len, const uint8_t hash[32])
+/* DDP_OK with *match: whether the content has the expected hash (detecting the algorithm
+ * on the first match); a failure when a digest could not be computed (out of memory in the
+ * hash back end): then nothing is known about the content. */
+static ddp_status verify(rs_job *job, const uint8_t *data, size_t len, const uint8_t hash[32], int *match)
 {
+    *match = 0;
     if (job->alg == DDP_HASH_UNKNOWN) {
-        ddp_hash_alg a = ddp_chunk_hash_identify(data, len, hash);
-        if (a == DDP_HASH_UNKNOWN)
-            return 0;
-        job->alg = a;
-        return 1;
+        ddp_hash_alg a = DDP_HASH_UNKNOWN;
+        ddp_status st = ddp_chunk_hash_detect(data, len, hash, &a);
+        if (st == DDP_OK && a != DDP_HASH_UNKNOWN) {
+            job->alg = a;
+            *match = 1;
+        }
+        return st;
     }
     uint8_t h[DDP_HASH_SIZE];
-    if (ddp_chunk_hash(job->alg, data, len, h) != DDP_OK)
-        return 0;
-    return memcmp(h, hash, DDP_HASH_SIZE) == 0;
+    ddp_status st = ddp_chunk_hash(job->alg, data, len, h);
+    *match = st == DDP_OK && memcmp(h, hash, DDP_HASH_SIZE) == 0;
+    return st;
 }
 
 static void write_uses(rs_phase *ph, uint32_t rec, const uint8_t *data, uint32_t len)
@@ -151,7 +156,14 @@ static void consume_now(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t
         corrupt(ph, rec, st, r.header_size, what);
         return;
     }
-    if (!verify(ph->job, x->out, ch->logical, ch->hash)) {
+    int match = 0;
+    st = verify(ph->job, x->out, ch->logical, ch->hash, &match);
+    if (st != DDP_OK) {
+        snprintf(what, sizeof what, "the chunk's hash could not be computed: %s", ddp_status_str(st));
+        fail_chunk_files(ph, rec, rs_hr_of_status(st), st, what);
+        return;
+    }
+    if (!match) {
         if (ph->job->alg == DDP_HASH_UNKNOWN && !ph->job->opt.require_verified) {
             hold_unverified(ph, rec);
             write_uses(ph, rec, x->out, ch->logical);

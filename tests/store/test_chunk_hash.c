@@ -109,6 +109,30 @@ static void test_identify(void **state)
     assert_int_equal(ddp_chunk_hash_identify(msg, strlen(msg) - 1, h256), DDP_HASH_UNKNOWN);
 }
 
+/* detect: the same answers with a status; a digest that cannot run is not "neither". */
+static void test_detect(void **state)
+{
+    (void)state;
+    const char *msg = "another chunk";
+    uint8_t h256[DDP_HASH_SIZE], h512[DDP_HASH_SIZE];
+    ddp_hash_alg alg = DDP_HASH_SHA256;
+    assert_int_equal(ddp_chunk_hash(DDP_HASH_SHA256, msg, strlen(msg), h256), DDP_OK);
+    assert_int_equal(ddp_chunk_hash(DDP_HASH_SHA512_TRUNC, msg, strlen(msg), h512), DDP_OK);
+    assert_int_equal(ddp_chunk_hash_detect(msg, strlen(msg), h512, &alg), DDP_OK);
+    assert_int_equal(alg, DDP_HASH_SHA512_TRUNC);
+    assert_int_equal(ddp_chunk_hash_detect(msg, strlen(msg), h256, &alg), DDP_OK);
+    assert_int_equal(alg, DDP_HASH_SHA256);
+    h256[0] ^= 0x80;
+    assert_int_equal(ddp_chunk_hash_detect(msg, strlen(msg), h256, &alg), DDP_OK);
+    assert_int_equal(alg, DDP_HASH_UNKNOWN);
+    /* data NULL with a length: the digest cannot be computed */
+    alg = DDP_HASH_SHA256;
+    assert_int_equal(ddp_chunk_hash_detect(NULL, 5, h256, &alg), DDP_ERR_INVALID_ARG);
+    assert_int_equal(alg, DDP_HASH_UNKNOWN);
+    assert_int_equal(ddp_chunk_hash_detect(msg, strlen(msg), NULL, &alg), DDP_ERR_INVALID_ARG);
+    assert_int_equal(ddp_chunk_hash_detect(msg, strlen(msg), h512, NULL), DDP_ERR_INVALID_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -118,6 +142,7 @@ int main(void)
         cmocka_unit_test(test_unknown_alg_rejected),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_identify),
+        cmocka_unit_test(test_detect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -147,7 +147,9 @@ void ddp_restore_options_default(ddp_restore_options *opt);
  * in messages. results (may be NULL) gets one result per file; stats (may be NULL) the
  * counts. Returns the overall code: S_OK all restored, S_FALSE none deduplicated,
  * the first per-file error when none was restored, DDP_E_JOB_COMPLETED_PARTIAL_SUCCESS
- * otherwise; E_INVALIDARG for bad arguments; E_OUTOFMEMORY.
+ * otherwise (running out of memory fails the unfinished files with E_OUTOFMEMORY and
+ * follows the same rule); E_INVALIDARG for bad arguments; E_OUTOFMEMORY when not even the
+ * job could be set up.
  */
 int32_t ddp_restore(const ddp_store *store, const ddp_target *target, uint32_t n_files,
                     const char *const *names, const ddp_restore_options *opt,

@@ -283,7 +283,7 @@ int fault_target_check(const fault_target *t, const ddp_file_result *results, in
     int32_t expected = failed == 0 ? ((done == 0 && not_dedup > 0) ? DDP_S_FALSE : DDP_S_OK)
                        : done == 0 ? first_error
                                    : DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS;
-    if (overall != expected && overall != DDP_HR_E_OUTOFMEMORY)
+    if (overall != expected)
         return fail(why, cap, "overall 0x%08x, per-file results say 0x%08x", (unsigned)overall, (unsigned)expected);
     return 0;
 }

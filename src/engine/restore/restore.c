@@ -123,7 +123,9 @@ int32_t ddp_restore(const ddp_store *store, const ddp_target *target, uint32_t n
     }
     memset(job.results, 0, (size_t)n_files * sizeof *job.results);
     run_phases(&job);
-    int32_t overall = job.out_of_memory ? DDP_HR_E_OUTOFMEMORY : rs_overall(&job);
+    /* Out of memory mid-restore fails the unfinished files with E_OUTOFMEMORY; the overall
+     * result follows the same rule as any failure (API.md §3). */
+    int32_t overall = rs_overall(&job);
     if (stats)
         *stats = job.stats;
     free(job.window);

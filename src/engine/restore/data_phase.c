@@ -6,7 +6,7 @@
  * size and hash equal the stream map's, it decompresses to exactly the logical size the
  * stream map gives, and the hash of that content is the chunk hash. The hash algorithm
  * is the one the options fix, or is detected on the first chunk that matches one of the
- * two candidates (ddp_chunk_hash_identify). Neither candidate is confirmed on real
+ * two candidates (ddp_chunk_hash_detect). Neither candidate is confirmed on real
  * volumes (FORMAT.md §5), so a chunk that matches neither while the algorithm is still
  * unknown is not rejected on that alone: it is written as *unverified* (RS_REC_UNVERIFIED)
  * and its files are held (rs_file.unverified: not finished when complete). At the end of

@@ -14,7 +14,7 @@
 #   1g:    small + 1 GB x 100 files x {1x, 5x}
 #   all:   1g + 4 GB x 100 files x {1x, 5x}
 #   tiny:  10 MB x {1, 100, 1,000 files} x {1x, 5x} (a smoke run of the script itself)
-#   cp and cp+sync: median of three runs; each restore: one run.
+#   cp, cp+sync and the native restore: median of three runs; the other restores: one run.
 #   --only    only these corpora, by name (e.g. 4G-f100-x1,4G-f100-x5; any size, --sizes ignored)
 #   --threads passed to ddp-restore as --threads N (when it has the option; else an error)
 #             and to ddp-bench-restore (when it has it)
@@ -251,14 +251,20 @@ for c in "${corpora[@]}"; do
     read -r cp_wall cp_user cp_sys cp_rss <"$out/raw/$name-cp.time"
     read -r cps_wall _ _ _ <"$out/raw/$name-cpsync.time"
 
-    say "$name: native ddp-restore --out"
+    say "$name: native ddp-restore --out (three runs, the median kept)"
     preread "$vol"
+    for r in 1 2 3; do
+        drop "$dir/native"
+        timed "$out/raw/$name-native.time.$r" "${pin[@]}" "$bin_restore" "${restore_opts[@]}" --store "$vol" \
+            --stubs raw --out "$dir/native" --json --quiet "$vol" >"$out/raw/$name-native.json.$r"
+        same_tree "$src" "$dir/native" || { echo "run-bench: $name: native restore differs" >&2; exit 1; }
+    done
     drop "$dir/native"
-    timed "$out/raw/$name-native.time" "${pin[@]}" "$bin_restore" "${restore_opts[@]}" --store "$vol" --stubs raw \
-        --out "$dir/native" --json --quiet "$vol" >"$out/raw/$name-native.json"
+    # the median run by wall time: its timing, CPU, RSS and engine report
+    med=$(for r in 1 2 3; do echo "$(cut -d' ' -f1 "$out/raw/$name-native.time.$r") $r"; done | sort -n | sed -n 2p | cut -d' ' -f2)
+    cp "$out/raw/$name-native.time.$med" "$out/raw/$name-native.time"
+    cp "$out/raw/$name-native.json.$med" "$out/raw/$name-native.json"
     read -r n_wall n_user n_sys n_rss <"$out/raw/$name-native.time"
-    same_tree "$src" "$dir/native" || { echo "run-bench: $name: native restore differs" >&2; exit 1; }
-    drop "$dir/native"
     ns_wall=null
     if [ -n "$nosync" ]; then   # the same restore with fsync made a no-op: the cost of durability
         timed "$out/raw/$name-native-nosync.time" "${pin[@]}" "$nosync" "$bin_restore" "${restore_opts[@]}" --store "$vol" --stubs raw \

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "durable_batch.h"
 #include "ntfs3g_commit.h"
 #include "stub_source.h"
 
@@ -87,21 +88,13 @@ static int copy_content(int in, int out, uint64_t size)
     return rc == 0 ? fsync(out) : -1;
 }
 
-/* fsyncs the folder holding path; 0 or -1. */
+/* fsyncs the folder holding path (durable_batch.c: folders a FUSE file system cannot
+ * sync count as synced); 0 or -1. */
 static int sync_folder_of(const char *path)
 {
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
-    int rc = -1;
-    if (dir) {
-        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd >= 0) {
-            rc = fsync(fd);
-            close(fd);
-        }
-        free(dir);
-    }
-    return rc;
+    ddp_sync_counts counts = {0, 0, 0};
+    int err = 0;
+    return ddp_sync_folders(&path, 1, &err, &counts) == 0 && err == 0 ? 0 : -1;
 }
 
 /* Deletes the ready file once it is no longer needed, durably. */
@@ -141,14 +134,22 @@ char *ddp_ntfs3g_ready_path(const char *stub)
     return p;
 }
 
+int ddp_ntfs3g_is_ready_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    size_t n = strlen(name), mark = sizeof DDP_READY_MARK - 1;
+    return name[0] == '.' && n > mark + 1 && strcmp(name + n - mark, DDP_READY_MARK) == 0;
+}
+
 char *ddp_ntfs3g_stub_of_ready(const char *ready)
 {
     const char *slash = strrchr(ready, '/');
     size_t folder = slash ? (size_t)(slash - ready) + 1 : 0;
-    const char *name = ready + folder;
-    size_t n = strlen(name), mark = sizeof DDP_READY_MARK - 1;
-    if (n <= mark + 1 || name[0] != '.' || strcmp(name + n - mark, DDP_READY_MARK) != 0)
+    size_t n = strlen(ready + folder), mark = sizeof DDP_READY_MARK - 1;
+    if (!ddp_ntfs3g_is_ready_name(ready))
         return NULL;
+    const char *name = ready + folder;
     char *p = malloc(folder + n - mark);
     if (!p)
         return NULL;
@@ -158,16 +159,12 @@ char *ddp_ntfs3g_stub_of_ready(const char *ready)
     return p;
 }
 
-ddp_recovery ddp_ntfs3g_recover(const char *ready)
+ddp_recovery ddp_ntfs3g_recover(const char *stub, const char *ready)
 {
-    char *stub = ddp_ntfs3g_stub_of_ready(ready);
     struct stat st, rst;
     ddp_recovery r = DDP_RECOVERY_FAILED;
-    if (!stub)
-        return r;
     if (ddp_stub_detect(stub, DDP_STUBS_XATTR) == DDP_STUB_XATTR) {
         drop_ready(ready);           /* the stub is whole: the restore had not begun to change it */
-        free(stub);
         return DDP_RECOVERY_STALE;
     }
     int in = open(ready, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -185,7 +182,6 @@ ddp_recovery ddp_ntfs3g_recover(const char *ready)
     }
     if (in >= 0)
         close(in);
-    free(stub);
     return r;
 }
 

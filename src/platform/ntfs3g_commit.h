@@ -51,6 +51,8 @@ ddp_status ddp_ntfs3g_commit(const char *stub, const char *temp, uint64_t size, 
  * name is too long to have one. */
 char *ddp_ntfs3g_ready_path(const char *stub);
 
+/* 1 when the last component of path is a ready name (".<name>.ddprestore-ready"). */
+int ddp_ntfs3g_is_ready_name(const char *path);
 /* The stub a ready file belongs to (malloc'd), or NULL when ready is not such a name. */
 char *ddp_ntfs3g_stub_of_ready(const char *ready);
 
@@ -60,7 +62,8 @@ typedef enum ddp_recovery {
     DDP_RECOVERY_FAILED          /* nothing changed (no such stub, or copying failed: errno) */
 } ddp_recovery;
 
-/* Finishes an in-place restore that a crash interrupted (see above), for one ready file. */
-ddp_recovery ddp_ntfs3g_recover(const char *ready);
+/* Finishes an in-place restore that a crash interrupted (see above): ready is the ready
+ * file of stub (ddp_ntfs3g_stub_of_ready). */
+ddp_recovery ddp_ntfs3g_recover(const char *stub, const char *ready);
 
 #endif

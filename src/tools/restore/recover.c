@@ -18,7 +18,7 @@ static void recover_one(const char *ready, FILE *log, recover_counts *c)
     char *stub = ddp_ntfs3g_stub_of_ready(ready);
     if (!stub)
         return;
-    switch (ddp_ntfs3g_recover(ready)) {
+    switch (ddp_ntfs3g_recover(stub, ready)) {
     case DDP_RECOVERY_COMPLETED:
         c->completed++;
         fprintf(log, "RECOVERED %s: a restore interrupted after its reparse point was removed was "
@@ -35,18 +35,10 @@ static void recover_one(const char *ready, FILE *log, recover_counts *c)
     free(stub);
 }
 
-static int is_ready_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    const char *name = slash ? slash + 1 : path;
-    size_t n = strlen(name), mark = strlen(DDP_READY_MARK);
-    return name[0] == '.' && n > mark + 1 && strcmp(name + n - mark, DDP_READY_MARK) == 0;
-}
-
 static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
     (void)ftw;
-    if (type == FTW_F && S_ISREG(st->st_mode) && is_ready_name(path))
+    if (type == FTW_F && S_ISREG(st->st_mode) && ddp_ntfs3g_is_ready_name(path))
         recover_one(path, walk_log, walk_counts);
     return 0;
 }

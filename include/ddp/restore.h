@@ -141,6 +141,9 @@ typedef struct ddp_restore_stats {
 } ddp_restore_stats;
 
 void ddp_restore_options_default(ddp_restore_options *opt);
+/* Adds every count of add to sum (callers summing several restores use this, never
+ * their own field list). */
+void ddp_restore_stats_add(ddp_restore_stats *sum, const ddp_restore_stats *add);
 
 /*
  * Restores files 0..n_files-1 of target from store. names[i] (may be NULL) names file i

@@ -24,6 +24,24 @@ void ddp_restore_options_default(ddp_restore_options *opt)
     opt->probe_generations = RS_DEFAULT_PROBE_GENERATIONS;
 }
 
+/* A new count must be added here too: the size check fails the build until it is. */
+_Static_assert(sizeof(ddp_restore_stats) == 11 * sizeof(uint64_t), "ddp_restore_stats_add adds every field");
+
+void ddp_restore_stats_add(ddp_restore_stats *sum, const ddp_restore_stats *add)
+{
+    sum->read_calls += add->read_calls;
+    sum->preview_calls += add->preview_calls;
+    sum->order_calls += add->order_calls;
+    sum->bytes_read += add->bytes_read;
+    sum->bytes_written += add->bytes_written;
+    sum->chunks_read += add->chunks_read;
+    sum->chunk_refs += add->chunk_refs;
+    sum->backward_seeks += add->backward_seeks;
+    sum->coalesced_runs += add->coalesced_runs;
+    sum->commit_calls += add->commit_calls;
+    sum->unverified_chunks += add->unverified_chunks;
+}
+
 /* Zero means "default"; max_read is kept within [4 KiB, 64 MiB] and a multiple of 8. */
 static void normalise_options(const ddp_restore_options *in, ddp_restore_options *out)
 {

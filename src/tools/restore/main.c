@@ -160,16 +160,7 @@ static int restore_batch(const options *o, const ddp_store *store, file_list *li
     ropt.require_verified = (uint32_t)o->require_verified;
     (void)ddp_restore(store, &wrapped, n, names, &ropt, results, &st);
     ddp_file_target_free(ft);
-    total->read_calls += st.read_calls;
-    total->preview_calls += st.preview_calls;
-    total->order_calls += st.order_calls;
-    total->bytes_read += st.bytes_read;
-    total->bytes_written += st.bytes_written;
-    total->chunks_read += st.chunks_read;
-    total->chunk_refs += st.chunk_refs;
-    total->backward_seeks += st.backward_seeks;
-    total->coalesced_runs += st.coalesced_runs;
-    total->commit_calls += st.commit_calls;
+    ddp_restore_stats_add(total, &st);
     free(files);
     free(names);
     return 0;

@@ -25,7 +25,7 @@ void ddp_restore_options_default(ddp_restore_options *opt)
 }
 
 /* A new count must be added here too: the size check fails the build until it is. */
-_Static_assert(sizeof(ddp_restore_stats) == 11 * sizeof(uint64_t), "ddp_restore_stats_add adds every field");
+_Static_assert(sizeof(ddp_restore_stats) == 12 * sizeof(uint64_t), "ddp_restore_stats_add adds every field");
 
 void ddp_restore_stats_add(ddp_restore_stats *sum, const ddp_restore_stats *add)
 {
@@ -40,6 +40,7 @@ void ddp_restore_stats_add(ddp_restore_stats *sum, const ddp_restore_stats *add)
     sum->coalesced_runs += add->coalesced_runs;
     sum->commit_calls += add->commit_calls;
     sum->unverified_chunks += add->unverified_chunks;
+    sum->identify_reads += add->identify_reads;
 }
 
 /* Zero means "default"; max_read is kept within [4 KiB, 64 MiB] and a multiple of 8. */
@@ -51,6 +52,7 @@ static void normalise_options(const ddp_restore_options *in, ddp_restore_options
     out->coalesce_gap = in->coalesce_gap;
     out->threads = in->threads;   /* 0: auto; the data phase caps it at DDP_MAX_THREADS */
     out->require_verified = in->require_verified ? 1u : 0u;
+    out->allow_unverified = in->allow_unverified ? 1u : 0u;
     if (in->max_read)
         out->max_read = in->max_read < RS_MIN_MAX_READ ? RS_MIN_MAX_READ
                         : in->max_read > RS_MAX_MAX_READ ? RS_MAX_MAX_READ : in->max_read;

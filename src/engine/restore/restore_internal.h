@@ -232,6 +232,9 @@ void rs_stream_plan_free(rs_stream_plan *sp);
 typedef struct rs_chunk_set rs_chunk_set;
 int32_t rs_stream_map_phase(rs_job *job, rs_stream_plan *sp, rs_chunk_set **chunks);
 int32_t rs_data_phase(rs_job *job, rs_chunk_set *chunks);
+/* identify.c: after phase 3, when chunks were held unverified and the algorithm is still
+ * unknown: tries to fix job->alg from other records of the held chunks' containers. */
+void rs_identify_alg(rs_phase *ph);
 void rs_chunk_set_free(rs_chunk_set *cs);
 
 #endif

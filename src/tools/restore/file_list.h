@@ -20,16 +20,26 @@ typedef struct restore_item {
     uint64_t logical_size;  /* from the reparse point (0 when it does not parse) */
 } restore_item;
 
+/* A path the walk could not reach (a folder it could not list, or not completely, an
+ * entry it could not examine): whether it holds stubs is unknown, so it is a failure. */
+typedef struct unreached_path {
+    char *path;
+    int err;              /* errno */
+    const char *what;     /* "cannot list the folder", ... */
+} unreached_path;
+
 typedef struct file_list {
     restore_item *items;
     size_t count, cap;
     size_t skipped;       /* regular files that are not dedup stubs */
     size_t missing;       /* PATH arguments that do not exist */
+    unreached_path *unreached;
+    size_t n_unreached, cap_unreached;
 } file_list;
 
 /* Adds path (a file or a folder) to list. root: the --store folder; out: the --out folder
  * or NULL. Returns 0, or -1 when out of memory. A missing path is counted and reported
- * on stderr. */
+ * on stderr; a path the walk cannot reach is listed in unreached (reported by the caller). */
 int file_list_add(file_list *list, const char *path, const char *root, const char *out, ddp_stub_mode mode);
 /* Drops second mentions of a path (a file named and also inside a folder named). */
 int file_list_unique(file_list *list);

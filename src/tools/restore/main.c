@@ -3,7 +3,7 @@
  * same engine and the same per-file results as DdpBackup.dll, without COM.
  *
  *   ddp-restore --store ROOT [--stubs raw|xattr|auto] [--out DIR | --verify] [--json]
- *               [--plan] [--threads N] [--quiet] PATH...
+ *               [--plan] [--threads N] [--require-verified | --allow-unverified] [--quiet] PATH...
  *
  * ROOT holds "System Volume Information/Dedup" (a volume or its backup). Each PATH is a
  * stub or a folder of stubs. In place, a raw stub is replaced by its content and an
@@ -11,8 +11,10 @@
  * DIR and never touches the sources; --verify rebuilds and checks, writing nothing.
  * In place, what an earlier run interrupted by a crash left on an ntfs-3g mount is
  * finished first (recover.h).
+ * Every file is verified, or reported unverified; in place an unverified file keeps its
+ * stub unless --allow-unverified. A folder that cannot be listed is a failure.
  * Files go to the engine in batches of at most 10,000. Exit: 0 every stub restored,
- * 1 some failed, 2 usage.
+ * 1 some failed (or could not be reached), 2 usage.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -24,6 +26,7 @@
 #include "dir_store.h"
 #include "file_list.h"
 #include "file_target.h"
+#include "preflight.h"
 #include "progress.h"
 #include "recover.h"
 #include "report.h"
@@ -34,7 +37,7 @@
 typedef struct options {
     const char *store, *out;
     ddp_stub_mode stubs;
-    int verify, json, quiet, plan, require_verified;
+    int verify, json, quiet, plan, require_verified, allow_unverified;
     uint32_t threads;        /* options.threads: 0 one per online CPU, 1 no worker thread */
 } options;
 
@@ -51,8 +54,10 @@ static void usage(FILE *f)
           "  --threads N           threads decompressing and verifying chunks (default 0: one per\n"
           "                        online CPU, at most 8; 1: everything on one thread)\n"
           "  --require-verified    fail a file whose chunks match neither hash candidate (SHA-256,\n"
-          "                        truncated SHA-512) even when no chunk identifies the store's\n"
-          "                        algorithm (default: restore it and report it as unverified)\n"
+          "                        truncated SHA-512) even when no record identifies the store's\n"
+          "                        algorithm (default: every file is verified, or reported unverified)\n"
+          "  --allow-unverified    in place, restore such unverified files too (default: they keep\n"
+          "                        their stubs and fail; --out and --verify report them unverified)\n"
           "  --quiet               no progress bar and no summary\n"
           "exit status: 0 all restored, 1 some failed, 2 usage\n",
           f);
@@ -111,6 +116,8 @@ static int parse_args(int argc, char **argv, options *o)
             o->plan = 1;
         } else if (!strcmp(a, "--require-verified")) {
             o->require_verified = 1;
+        } else if (!strcmp(a, "--allow-unverified")) {
+            o->allow_unverified = 1;
         } else if (!strcmp(a, "--threads") && has_value) {
             if (parse_threads(argv[++i], &o->threads) < 0)
                 return -1;
@@ -121,7 +128,7 @@ static int parse_args(int argc, char **argv, options *o)
             return -1;
         }
     }
-    if (!o->store || n_paths == 0 || (o->out && o->verify))
+    if (!o->store || n_paths == 0 || (o->out && o->verify) || (o->require_verified && o->allow_unverified))
         return -1;
     return n_paths;
 }
@@ -158,6 +165,7 @@ static int restore_batch(const options *o, const ddp_store *store, file_list *li
     ddp_restore_options_default(&ropt);
     ropt.threads = o->threads;
     ropt.require_verified = (uint32_t)o->require_verified;
+    ropt.allow_unverified = (uint32_t)(o->allow_unverified || mode != DDP_TARGET_IN_PLACE);
     (void)ddp_restore(store, &wrapped, n, names, &ropt, results, &st);
     ddp_file_target_free(ft);
     ddp_restore_stats_add(total, &st);
@@ -180,7 +188,7 @@ int main(int argc, char **argv)
     uint64_t total_bytes = 0;
     struct stat st;
     int n_paths = parse_args(argc, argv, &o);
-    int failed_recoveries = 0;
+    int failed_recoveries = 0, rc;
 
     if (n_paths < 0) {
         usage(stderr);
@@ -190,6 +198,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "ddp-restore: --store %s is not a folder\n", o.store);
         return EXIT_USAGE;
     }
+    if ((rc = preflight_store(o.store, stderr)) != 0 ||
+        (o.out && (rc = preflight_out(o.out, argv, n_paths, o.store, stderr)) != 0))
+        return rc;
     if (!o.out && !o.verify && o.stubs != DDP_STUBS_RAW) {
         recover_counts rc;   /* in place on ntfs-3g: finish what a crash interrupted first */
         recover_interrupted(argv, n_paths, stderr, &rc);
@@ -233,6 +244,10 @@ int main(int argc, char **argv)
             fputc('\n', stderr);          /* keeps the bar off the failure lines */
         report_failures_text(stderr, &list, i, n, results);
     }
+    report_unreached_text(stderr, &list);
+    if (o.json)
+        report_json_unreached(stdout, &list);
+    totals.failed += list.n_unreached;
     progress_end(&prog);
     totals.seconds = progress_now() - prog.start;
     totals.skipped = list.skipped;

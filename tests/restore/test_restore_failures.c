@@ -506,6 +506,26 @@ static void test_malformed_reparse(void **state)
     teardown_env(&e);
 }
 
+/* Buffers shorter than the reparse header (a stub file cut short): one carrying the dedup
+ * tag is a malformed dedup file (DDP_E_INVALID_DATA); one too short for a tag, or with
+ * another tag, is not deduplicated (S_FALSE). */
+static void test_short_reparse_buffers(void **state)
+{
+    (void)state;
+    env e;
+    setup_env(&e, 1u << 30);
+    static const uint8_t other_tag[6] = {0x0C, 0x00, 0x00, 0xA0, 0, 0};
+    mem_target_set_reparse(&e.t, 0, e.f.reparse[0], 6);
+    mem_target_set_reparse(&e.t, 1, e.f.reparse[1], 3);
+    mem_target_set_reparse(&e.t, 2, other_tag, sizeof other_tag);
+    assert_int_equal(run(&e, NULL), DDP_HR_INVALID_DATA);
+    assert_failed(&e, 0, DDP_HR_INVALID_DATA);
+    assert_int_equal(e.res[0].status, DDP_ERR_TRUNCATED);
+    assert_int_equal(e.res[1].hr, DDP_S_FALSE);
+    assert_int_equal(e.res[2].hr, DDP_S_FALSE);
+    teardown_env(&e);
+}
+
 /* Messages name the file when names are given. */
 static void test_names_in_messages(void **state)
 {
@@ -567,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_failing_write),
         cmocka_unit_test(test_not_deduplicated),
         cmocka_unit_test(test_malformed_reparse),
+        cmocka_unit_test(test_short_reparse_buffers),
         cmocka_unit_test(test_names_in_messages),
         cmocka_unit_test(test_arguments),
     };

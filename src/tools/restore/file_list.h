@@ -3,7 +3,9 @@
  * sorted order (not following symbolic links, skipping "System Volume Information" and
  * our own temporary files), keeping the files that are dedup stubs of the kind asked for,
  * and the files that cannot be read (whether they are stubs is unknown: their restore
- * fails with E_ACCESSDENIED, they are not skipped silently).
+ * fails with E_ACCESSDENIED, they are not skipped silently). A folder that cannot be
+ * listed (or not to its end) and an entry that cannot be examined are kept as unreached
+ * paths, which the caller reports as failures.
  */
 #ifndef DDP_RESTORE_FILE_LIST_H
 #define DDP_RESTORE_FILE_LIST_H

@@ -198,8 +198,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "ddp-restore: --store %s is not a folder\n", o.store);
         return EXIT_USAGE;
     }
-    if ((rc = preflight_store(o.store, stderr)) != 0 ||
-        (o.out && (rc = preflight_out(o.out, argv, n_paths, o.store, stderr)) != 0))
+    if ((o.out && (rc = preflight_out(o.out, argv, n_paths, o.store, stderr)) != 0) ||
+        (rc = preflight_store(o.store, stderr)) != 0)
         return rc;
     if (!o.out && !o.verify && o.stubs != DDP_STUBS_RAW) {
         recover_counts rc;   /* in place on ntfs-3g: finish what a crash interrupted first */

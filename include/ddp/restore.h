@@ -115,10 +115,10 @@ typedef struct ddp_restore_options {
      * unless hash_alg fixes it). Every restored file is verified, or reported unverified.
      * 0 (default): a chunk matching neither candidate while the algorithm is still unknown
      * is held as unverified. If a later chunk identifies the algorithm, or, when no chunk
-     * of the restore does, one of the other records of the same data containers (at most
-     * DDP_IDENTIFY_CONTAINERS containers, DDP_IDENTIFY_READS_PER_CONTAINER reads of at
-     * most max_read bytes each, previewed and counted like any read), the held chunks are
-     * corrupt and their files fail (DDP_E_FILE_CORRUPT). Only when no record matches
+     * of the restore does, one of the other records of the same containers (uncompressed
+     * data records, or chunks the neighbouring stream maps name; bounded below, every read
+     * previewed and counted like any read), the held chunks are corrupt and their files
+     * fail (DDP_E_FILE_CORRUPT). Only when no record matches
      * either candidate are their files unverified: see allow_unverified. Non-zero: such a
      * chunk fails its files at once (nothing unverified is ever restored). */
     uint32_t require_verified;
@@ -128,9 +128,13 @@ typedef struct ddp_restore_options {
     uint32_t allow_unverified;
 } ddp_restore_options;
 
-/* Bounds of the extra reads that identify the hash algorithm (require_verified). */
+/* Bounds of the extra reads that identify the hash algorithm (require_verified): per
+ * container, at most DDP_IDENTIFY_READS_PER_CONTAINER reads of max_read bytes, in at most
+ * DDP_IDENTIFY_CONTAINERS data containers and as many stream containers, then at most
+ * DDP_IDENTIFY_CHUNK_READS chunks that the stream maps read there name. */
 #define DDP_IDENTIFY_CONTAINERS 4u
 #define DDP_IDENTIFY_READS_PER_CONTAINER 2u
+#define DDP_IDENTIFY_CHUNK_READS 8u
 
 #define DDP_MAX_THREADS 8u
 

@@ -234,7 +234,7 @@ static void test_only_chunk_corrupt_unverified(void **state)
         assert_int_equal(run(&e, &ro), allow ? DDP_S_OK : DDP_HR_FILE_CORRUPT);
         assert_int_equal(e.res[0].status, DDP_WARN_UNVERIFIED);
         assert_int_equal(e.st.unverified_chunks, 1);
-        assert_int_equal(e.st.identify_reads, 1);
+        assert_int_equal(e.st.identify_reads, 2);   /* its data and its stream container */
         assert_protocol(&e.m);
         if (!allow) {
             assert_failed(&e, 0, DDP_HR_FILE_CORRUPT);
@@ -283,6 +283,40 @@ static void test_lone_damaged_chunk_identified_by_neighbours(void **state)
         assert_non_null(strstr(e.res[0].message, "hash"));
         assert_int_equal(e.st.unverified_chunks, 1);
         assert_int_equal(e.st.identify_reads, victim == 0 ? 1 : 2);
+        assert_protocol(&e.m);
+        teardown_env(&e);
+    }
+}
+
+/* The same when every other chunk of the store is compressed, so no data record can be
+ * hashed without its logical size: the stream maps after the file's own in its stream
+ * container name those chunks with their sizes, and one of them identifies the algorithm
+ * (a data-container probe, a stream-container probe, a chunk read). */
+static void test_lone_damaged_chunk_identified_by_stream_maps(void **state)
+{
+    (void)state;
+    static const size_t sizes3[N] = {3000, 6000, 6000};   /* file 0 one raw chunk, the others Xpress */
+    for (uint32_t threads = 1; threads <= 2; threads++) {
+        env e;
+        memset(&e, 0, sizeof e);
+        fixture_options(&e.opt, DDP_LAYOUT_0102);
+        assert_int_equal(fixture_build(&e.f, &e.opt, N, sizes3, NULL), 0);
+        mock_store_init(&e.m, e.f.mem);
+        mem_target_init(&e.t, 1);
+        mem_target_set_reparse(&e.t, 0, e.f.reparse[0], e.f.reparse_len[0]);
+        char path[200];
+        uint64_t off;
+        assert_int_not_equal(fixture_chunk_location(&e.f, &e.opt, 0, 1, path, sizeof path, &off), 0);
+        assert_int_equal(fixture_chunk_location(&e.f, &e.opt, 0, 0, path, sizeof path, &off), 0);
+        mock_store_corrupt(&e.m, path, off + DDP_DATA_HEADER_SIZE + 7, 0x40);
+        ddp_restore_options ro;
+        ddp_restore_options_default(&ro);
+        ro.threads = threads;
+        ro.allow_unverified = 1;   /* even so: identified, so corrupt */
+        assert_int_equal(run(&e, &ro), DDP_HR_FILE_CORRUPT);
+        assert_failed(&e, 0, DDP_HR_FILE_CORRUPT);
+        assert_int_equal(e.res[0].status, DDP_ERR_HASH_MISMATCH);
+        assert_int_equal(e.st.identify_reads, 3);
         assert_protocol(&e.m);
         teardown_env(&e);
     }
@@ -577,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_corrupt_first_chunk_before_detection),
         cmocka_unit_test(test_only_chunk_corrupt_unverified),
         cmocka_unit_test(test_lone_damaged_chunk_identified_by_neighbours),
+        cmocka_unit_test(test_lone_damaged_chunk_identified_by_stream_maps),
         cmocka_unit_test(test_only_chunk_corrupt_required_verified),
         cmocka_unit_test(test_held_chunk_fails_once_identified),
         cmocka_unit_test(test_corrupt_record_hash),

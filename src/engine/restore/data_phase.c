@@ -348,9 +348,9 @@ int32_t rs_data_phase(rs_job *job, rs_chunk_set *cs)
     rs_phase_run(&ph);
     rs_pipe_free(x.pipe);   /* applies every queued chunk first */
     free(x.out);
+    if (!job->out_of_memory && job->alg == DDP_HASH_UNKNOWN && job->stats.unverified_chunks)
+        rs_identify_alg(&ph);
     if (!job->out_of_memory) {
-        if (job->alg == DDP_HASH_UNKNOWN && job->stats.unverified_chunks)
-            rs_identify_alg(&ph);
         settle_unverified(&ph);
         settle_files(job);
     }

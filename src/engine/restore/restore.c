@@ -143,6 +143,7 @@ int32_t ddp_restore(const ddp_store *store, const ddp_target *target, uint32_t n
     }
     memset(job.results, 0, (size_t)n_files * sizeof *job.results);
     run_phases(&job);
+    rs_identify_free(&job);
     /* Out of memory mid-restore fails the unfinished files with E_OUTOFMEMORY; the overall
      * result follows the same rule as any failure (API.md §3). */
     int32_t overall = rs_overall(&job);

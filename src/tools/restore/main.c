@@ -59,7 +59,7 @@ static void usage(FILE *f)
           "  --allow-unverified    in place, restore such unverified files too (default: they keep\n"
           "                        their stubs and fail; --out and --verify report them unverified)\n"
           "  --quiet               no progress bar and no summary\n"
-          "exit status: 0 all restored, 1 some failed, 2 usage\n",
+          "exit status: 0 all restored, 1 some failed or could not be reached, 2 usage\n",
           f);
 }
 
@@ -188,7 +188,7 @@ int main(int argc, char **argv)
     uint64_t total_bytes = 0;
     struct stat st;
     int n_paths = parse_args(argc, argv, &o);
-    int failed_recoveries = 0, rc;
+    int failed_recoveries = 0, checked;
 
     if (n_paths < 0) {
         usage(stderr);
@@ -198,9 +198,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "ddp-restore: --store %s is not a folder\n", o.store);
         return EXIT_USAGE;
     }
-    if ((o.out && (rc = preflight_out(o.out, argv, n_paths, o.store, stderr)) != 0) ||
-        (rc = preflight_store(o.store, stderr)) != 0)
-        return rc;
+    if ((o.out && (checked = preflight_out(o.out, argv, n_paths, o.store, stderr)) != 0) ||
+        (checked = preflight_store(o.store, stderr)) != 0)
+        return checked;
     if (!o.out && !o.verify && o.stubs != DDP_STUBS_RAW) {
         recover_counts rc;   /* in place on ntfs-3g: finish what a crash interrupted first */
         recover_interrupted(argv, n_paths, stderr, &rc);

@@ -176,16 +176,9 @@ static int build(const mkstore_options *opt, mkstore_totals *totals)
 
 int main(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            mkstore_usage(stdout);
-            return 0;
-        }
     mkstore_options opt;
-    if (mkstore_parse_args(argc, argv, &opt) != 0) {
-        mkstore_usage(stderr);
+    if (mkstore_parse_args(argc, argv, &opt) != 0)
         return EXIT_USAGE;
-    }
     if (prepare_dest(&opt) != 0)
         return EXIT_BUILD_FAILED;
     mkstore_totals totals;

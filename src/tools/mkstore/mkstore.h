@@ -20,7 +20,7 @@ typedef struct mkstore_options {
     ddp_store_options store;
     stub_mode stubs;
     uint64_t min_size;        /* smaller files are copied as they are */
-    int json, quiet;
+    int json, quiet, force;
     const char *src, *dest;
 } mkstore_options;
 

@@ -27,9 +27,12 @@
 #include "progress.h"
 #include "recover.h"
 #include "report.h"
+#include "tool_cli.h"
 
 #define EXIT_SOME_FAILED 1
-#define EXIT_USAGE 2
+#define EXIT_USAGE CLI_EXIT_USAGE
+/* --threads above the engine's DDP_MAX_THREADS run DDP_MAX_THREADS threads. */
+#define MAX_THREADS_OPTION 64u
 
 typedef struct options {
     const char *store, *out;
@@ -40,7 +43,10 @@ typedef struct options {
 
 static void usage(FILE *f)
 {
-    fputs("usage: ddp-restore --store ROOT [options] PATH...\n"
+    fputs("usage: ddp-restore --store ROOT [options] [--] PATH...\n"
+          "Rebuilds deduplicated files (dedup reparse points, \"stubs\") from a chunk store:\n"
+          "in place, as copies under --out DIR, or only checked (--verify). A PATH is a stub or\n"
+          "a folder (walked). Options may come before or after the PATHs; -- ends them.\n"
           "  --store ROOT          volume or backup root holding System Volume Information/Dedup\n"
           "  --stubs raw|xattr|auto  where reparse points are: file content (raw), the ntfs-3g\n"
           "                        attribute system.ntfs_reparse_data (xattr), or either (auto, default)\n"
@@ -48,25 +54,16 @@ static void usage(FILE *f)
           "  --verify              rebuild and check every file, write nothing\n"
           "  --json                machine-readable report on standard output\n"
           "  --plan                read containers sorted, whole files (default: engine's order)\n"
-          "  --threads N           threads decompressing and verifying chunks (default 0: one per\n"
-          "                        online CPU, at most 8; 1: everything on one thread)\n"
+          "  --threads N           threads decompressing and verifying chunks, 0..64 (default 0:\n"
+          "                        one per online CPU; at most 8 run; 1: everything on one thread)\n"
           "  --require-verified    fail a file whose chunks match neither hash candidate (SHA-256,\n"
           "                        truncated SHA-512) even when no chunk identifies the store's\n"
           "                        algorithm (default: restore it and report it as unverified)\n"
-          "  --quiet               no progress bar and no summary\n"
+          "  --quiet, -q           no progress bar and no summary\n"
+          "  --help, -h            this text on standard output\n"
+          "  --version             version and commit\n"
           "exit status: 0 all restored, 1 some failed, 2 usage\n",
           f);
-}
-
-/* A thread count: decimal digits, at most 4096 (the engine uses at most DDP_MAX_THREADS). */
-static int parse_threads(const char *s, uint32_t *n)
-{
-    char *end = NULL;
-    unsigned long v = strtoul(s, &end, 10);
-    if (!*s || *end || s[0] == '-' || v > 4096)
-        return -1;
-    *n = (uint32_t)v;
-    return 0;
 }
 
 static int parse_stubs(const char *s, ddp_stub_mode *mode)
@@ -82,47 +79,59 @@ static int parse_stubs(const char *s, ddp_stub_mode *mode)
     return 0;
 }
 
+enum { OPT_STORE = 1, OPT_OUT, OPT_STUBS, OPT_VERIFY, OPT_JSON, OPT_QUIET, OPT_PLAN, OPT_REQUIRE_VERIFIED,
+       OPT_THREADS };
+static const cli_option restore_options[] = {
+    {"--store", NULL, 1, OPT_STORE},
+    {"--out", NULL, 1, OPT_OUT},
+    {"--stubs", NULL, 1, OPT_STUBS},
+    {"--verify", NULL, 0, OPT_VERIFY},
+    {"--json", NULL, 0, OPT_JSON},
+    {"--quiet", "-q", 0, OPT_QUIET},
+    {"--plan", NULL, 0, OPT_PLAN},
+    {"--require-verified", NULL, 0, OPT_REQUIRE_VERIFIED},
+    {"--threads", NULL, 1, OPT_THREADS},
+    {NULL, NULL, 0, 0},
+};
+
 /* Options may come before or after the PATHs ("--" ends them). The PATHs are moved to
- * the front of argv in their order; returns their count, or -1 on a usage error. */
+ * the front of argv in their order; returns their count, or -1 after a usage error was
+ * reported. */
 static int parse_args(int argc, char **argv, options *o)
 {
-    int n_paths = 0, options_done = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has_value = i + 1 < argc;
-        if (options_done || a[0] != '-' || !strcmp(a, "-")) {
-            argv[n_paths++] = argv[i];
-        } else if (!strcmp(a, "--")) {
-            options_done = 1;
-        } else if (!strcmp(a, "--store") && has_value) {
-            o->store = argv[++i];
-        } else if (!strcmp(a, "--out") && has_value) {
-            o->out = argv[++i];
-        } else if (!strcmp(a, "--stubs") && has_value) {
-            if (parse_stubs(argv[++i], &o->stubs) < 0)
-                return -1;
-        } else if (!strcmp(a, "--verify")) {
-            o->verify = 1;
-        } else if (!strcmp(a, "--json")) {
-            o->json = 1;
-        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-            o->quiet = 1;
-        } else if (!strcmp(a, "--plan")) {
-            o->plan = 1;
-        } else if (!strcmp(a, "--require-verified")) {
-            o->require_verified = 1;
-        } else if (!strcmp(a, "--threads") && has_value) {
-            if (parse_threads(argv[++i], &o->threads) < 0)
-                return -1;
-        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            exit(0);
-        } else {
-            return -1;
+    int n_paths = 0, id;
+    const char *v;
+    uint64_t n;
+    cli c;
+    cli_init(&c, "ddp-restore", usage, argc, argv);
+    while ((id = cli_next(&c, restore_options, &v)) != CLI_END) {
+        switch (id) {
+        case CLI_ERROR: return -1;
+        case CLI_OPERAND: argv[n_paths++] = (char *)v; break;
+        case OPT_STORE: o->store = v; break;
+        case OPT_OUT: o->out = v; break;
+        case OPT_STUBS:
+            if (parse_stubs(v, &o->stubs) < 0)
+                return cli_usage_error(&c, "--stubs: must be raw, xattr or auto, not '%s'", v), -1;
+            break;
+        case OPT_VERIFY: o->verify = 1; break;
+        case OPT_JSON: o->json = 1; break;
+        case OPT_QUIET: o->quiet = 1; break;
+        case OPT_PLAN: o->plan = 1; break;
+        case OPT_REQUIRE_VERIFIED: o->require_verified = 1; break;
+        case OPT_THREADS:
+            if (cli_parse_u64(v, 0, MAX_THREADS_OPTION, &n) < 0)
+                return cli_usage_error(&c, "--threads: must be 0..%u", MAX_THREADS_OPTION), -1;
+            o->threads = (uint32_t)n;
+            break;
         }
     }
-    if (!o->store || n_paths == 0 || (o->out && o->verify))
-        return -1;
+    if (!o->store)
+        return cli_usage_error(&c, "missing --store ROOT"), -1;
+    if (o->out && o->verify)
+        return cli_usage_error(&c, "--out and --verify cannot be combined"), -1;
+    if (n_paths == 0)
+        return cli_usage_error(&c, "missing PATH"), -1;
     return n_paths;
 }
 
@@ -191,10 +200,8 @@ int main(int argc, char **argv)
     int n_paths = parse_args(argc, argv, &o);
     int failed_recoveries = 0;
 
-    if (n_paths < 0) {
-        usage(stderr);
+    if (n_paths < 0)
         return EXIT_USAGE;
-    }
     if (stat(o.store, &st) < 0 || !S_ISDIR(st.st_mode)) {
         fprintf(stderr, "ddp-restore: --store %s is not a folder\n", o.store);
         return EXIT_USAGE;

@@ -26,6 +26,11 @@ void cli_print_version(FILE *f, const char *tool)
     fputs("ddpbackup: Windows Data Deduplication restore, MIT license\n", f);
 }
 
+const char *cli_plural(uint64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
 int cli_usage_error(const cli *c, const char *fmt, ...)
 {
     va_list ap;

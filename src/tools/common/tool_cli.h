@@ -50,6 +50,8 @@ int cli_usage_error(const cli *c, const char *fmt, ...)
     ;
 /* A number in decimal or 0x hex within [min, max]; 0, or -1 when it is not one. */
 int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+/* "1 file", "2 files": n and the noun in the number it needs. */
+const char *cli_plural(uint64_t n, const char *one, const char *many);
 /* "TOOL VERSION (commit C)" and one line naming the project. */
 void cli_print_version(FILE *f, const char *tool);
 

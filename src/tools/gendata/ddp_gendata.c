@@ -142,7 +142,9 @@ static int make_dirs(const char *root, const char *sub)
     for (char *p = path + 1; *p; p++) {
         if (*p == '/') {
             *p = 0;
-            if (make_dir(path) != 0 && errno != EEXIST)
+            if (make_dir(path) == 0)
+                written.folders++;
+            else if (errno != EEXIST)
                 return -1;
             *p = '/';
         }

@@ -35,7 +35,7 @@ for layout in 0201 0102 0103; do
     cmp -s "$T/mnt/small.txt" "$T/src/small.txt" || fail "small file not copied ($layout)"
     out=$("$RESTORE" --store "$T/mnt" --stubs xattr --verify "$T/mnt/x" "$T/mnt/copy.bin" 2>&1) ||
         fail "ddp-restore --verify ($layout): $out"
-    echo "$out" | grep -q "3 restored" || fail "not 3 files verified ($layout): $out"
+    echo "$out" | grep -q "3 files verified" || fail "not 3 files verified ($layout): $out"
 done
 # A second run over the stubs and store of the first is refused without --force, and
 # replaces them with it.

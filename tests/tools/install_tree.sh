@@ -17,9 +17,9 @@ for tool in ddp-restore ddp-inspect ddp-mkstore ddp-gendata; do
     page=$T/prefix/share/man/man1/$tool.1
     [ -f "$page" ] || fail "$tool.1 not installed in share/man/man1"
     PATH=$T/prefix/bin "$tool" --version | grep -q "^$tool [0-9]" || fail "installed $tool --version"
-    # Option names, both ways (roff writes a dash as \-).
+    # Option names, both ways (roff writes a dash as \-; the examples may use other tools').
     "$T/prefix/bin/$tool" --help | grep -o -- '--[a-z][a-z-]*' | sort -u > "$T/help.opts"
-    sed 's/\\-/-/g' "$page" | grep -o -- '--[a-z][a-z-]*' | sort -u > "$T/man.opts"
+    sed -e '/^\.SH EXAMPLES/,$d' -e 's/\\-/-/g' "$page" | grep -o -- '--[a-z][a-z-]*' | sort -u > "$T/man.opts"
     missing=$(comm -23 "$T/help.opts" "$T/man.opts" | tr '\n' ' ')
     [ -z "$missing" ] || fail "$tool.1 does not describe: $missing"
     extra=$(comm -13 "$T/help.opts" "$T/man.opts" | tr '\n' ' ')

@@ -8,7 +8,10 @@
  * ROOT holds "System Volume Information/Dedup" (a volume or its backup). Each PATH is a
  * stub or a folder of stubs. In place, a raw stub is replaced by its content and an
  * ntfs-3g stub gets its content and loses its reparse point; --out writes copies under
- * DIR and never touches the sources; --verify rebuilds and checks, writing nothing.
+ * DIR, with copies of the ordinary files (the whole tree; --stubs-only: the stubs only),
+ * and never touches the sources; --verify rebuilds and checks, writing nothing.
+ * Restored files keep their zero runs as holes and the stub's access and modification
+ * times (src/platform/file_target.c).
  * In place, what an earlier run interrupted by a crash left on an ntfs-3g mount is
  * finished first (recover.h).
  * Files go to the engine in batches of at most 10,000. Exit: 0 every stub restored,
@@ -24,6 +27,7 @@
 #include "dir_store.h"
 #include "file_list.h"
 #include "file_target.h"
+#include "plain_copy.h"
 #include "progress.h"
 #include "recover.h"
 #include "report.h"
@@ -37,7 +41,7 @@
 typedef struct options {
     const char *store, *out;
     ddp_stub_mode stubs;
-    int verify, json, quiet, plan, require_verified;
+    int verify, json, quiet, plan, require_verified, stubs_only;
     uint32_t threads;        /* options.threads: 0 one per online CPU, 1 no worker thread */
 } options;
 
@@ -50,7 +54,9 @@ static void usage(FILE *f)
           "  --store ROOT          volume or backup root holding System Volume Information/Dedup\n"
           "  --stubs raw|xattr|auto  where reparse points are: file content (raw), the ntfs-3g\n"
           "                        attribute system.ntfs_reparse_data (xattr), or either (auto, default)\n"
-          "  --out DIR             write restored copies under DIR; sources stay untouched\n"
+          "  --out DIR             write restored copies under DIR, with copies of the ordinary\n"
+          "                        files, links and folders: the whole tree; sources stay untouched\n"
+          "  --stubs-only          with --out: only the deduplicated files\n"
           "  --verify              rebuild and check every file, write nothing\n"
           "  --json                machine-readable report on standard output\n"
           "  --plan                read containers sorted, whole files (default: engine's order)\n"
@@ -80,7 +86,7 @@ static int parse_stubs(const char *s, ddp_stub_mode *mode)
 }
 
 enum { OPT_STORE = 1, OPT_OUT, OPT_STUBS, OPT_VERIFY, OPT_JSON, OPT_QUIET, OPT_PLAN, OPT_REQUIRE_VERIFIED,
-       OPT_THREADS };
+       OPT_THREADS, OPT_STUBS_ONLY };
 static const cli_option restore_options[] = {
     {"--store", NULL, 1, OPT_STORE},
     {"--out", NULL, 1, OPT_OUT},
@@ -91,6 +97,7 @@ static const cli_option restore_options[] = {
     {"--plan", NULL, 0, OPT_PLAN},
     {"--require-verified", NULL, 0, OPT_REQUIRE_VERIFIED},
     {"--threads", NULL, 1, OPT_THREADS},
+    {"--stubs-only", NULL, 0, OPT_STUBS_ONLY},
     {NULL, NULL, 0, 0},
 };
 
@@ -119,6 +126,7 @@ static int parse_args(int argc, char **argv, options *o)
         case OPT_QUIET: o->quiet = 1; break;
         case OPT_PLAN: o->plan = 1; break;
         case OPT_REQUIRE_VERIFIED: o->require_verified = 1; break;
+        case OPT_STUBS_ONLY: o->stubs_only = 1; break;
         case OPT_THREADS:
             if (cli_parse_u64(v, 0, MAX_THREADS_OPTION, &n) < 0)
                 return cli_usage_error(&c, "--threads: must be 0..%u", MAX_THREADS_OPTION), -1;
@@ -130,6 +138,8 @@ static int parse_args(int argc, char **argv, options *o)
         return cli_usage_error(&c, "missing --store ROOT"), -1;
     if (o->out && o->verify)
         return cli_usage_error(&c, "--out and --verify cannot be combined"), -1;
+    if (o->stubs_only && !o->out)
+        return cli_usage_error(&c, "--stubs-only goes with --out"), -1;
     if (n_paths == 0)
         return cli_usage_error(&c, "missing PATH"), -1;
     return n_paths;
@@ -212,6 +222,7 @@ int main(int argc, char **argv)
         if (rc.failed)
             failed_recoveries = 1;
     }
+    list.copy_plain = o.out && !o.stubs_only;
     for (int i = 0; i < n_paths; i++) {
         if (file_list_add(&list, argv[i], o.store, o.out, o.stubs) < 0) {
             fprintf(stderr, "ddp-restore: out of memory\n");
@@ -250,6 +261,7 @@ int main(int argc, char **argv)
         report_failures_text(stderr, &list, i, n, results);
     }
     progress_end(&prog);
+    plain_copy_all(&list, stderr, &totals.copied, &totals.copy_failed);
     totals.seconds = progress_now() - prog.start;
     totals.skipped = list.skipped;
     totals.missing = list.missing;
@@ -260,5 +272,5 @@ int main(int argc, char **argv)
     ddp_dir_store_close(ds);
     free(results);
     file_list_free(&list);
-    return totals.failed || totals.missing || failed_recoveries ? EXIT_SOME_FAILED : 0;
+    return totals.failed || totals.missing || totals.copy_failed || failed_recoveries ? EXIT_SOME_FAILED : 0;
 }

@@ -41,11 +41,6 @@ for tool in "$RESTORE" "$INSPECT" "$MKSTORE" "$GENDATA"; do
     usage_error "$name: unknown option '--bogus'" "$tool" --bogus=1 x y
     usage_error "$name: unknown option '-z'" "$tool" -z x y
 done
-# --version names the commit that was built: the one checked out, when this is git.
-src=$(cd "$(dirname "$0")/../.." && pwd)
-if command -v git > /dev/null && head=$(git -C "$src" rev-parse --short=12 HEAD 2>/dev/null); then
-    "$RESTORE" --version | grep -q "(commit $head" || fail "--version: not commit $head: $("$RESTORE" --version)"
-fi
 
 # ddp-restore: values, conflicts, missing operands.
 usage_error "ddp-restore: --threads: must be 0..64" "$RESTORE" --store "$T" --threads 65 "$T"

@@ -16,7 +16,11 @@ for tool in ddp-restore ddp-inspect ddp-mkstore ddp-gendata; do
     [ -x "$T/prefix/bin/$tool" ] || fail "$tool not installed in bin"
     page=$T/prefix/share/man/man1/$tool.1
     [ -f "$page" ] || fail "$tool.1 not installed in share/man/man1"
-    PATH=$T/prefix/bin "$tool" --version | grep -q "^$tool [0-9]" || fail "installed $tool --version"
+    # the version and commit the build captured (which commit that is: below)
+    want=$(sed -n 's/#define DDP_VERSION "\(.*\)"/\1/p' "$BUILD/src/tools/common/generated/ddp_build_info.h")
+    commit=$(sed -n 's/#define DDP_COMMIT "\(.*\)"/\1/p' "$BUILD/src/tools/common/generated/ddp_build_info.h")
+    PATH=$T/prefix/bin "$tool" --version | grep -qx "$tool $want (commit $commit)" ||
+        fail "installed $tool --version: $(PATH=$T/prefix/bin "$tool" --version | head -1), not $want/$commit"
     # Option names, both ways (roff writes a dash as \-; the examples may use other tools').
     "$T/prefix/bin/$tool" --help | grep -o -- '--[a-z][a-z-]*' | sort -u > "$T/help.opts"
     sed -e '/^\.SH EXAMPLES/,$d' -e 's/\\-/-/g' "$page" | grep -o -- '--[a-z][a-z-]*' | sort -u > "$T/man.opts"

@@ -210,7 +210,7 @@ static int add_tree(walk *w, const char *dir)
         n++;
     }
     closedir(d);
-    if (rc == 0)
+    if (rc == 0 && n > 1)           /* an empty folder has no array (names is NULL) */
         qsort(names, n, sizeof *names, compare_names);
     for (size_t i = 0; i < n; i++) {
         if (rc == 0) {

@@ -63,6 +63,7 @@ usage_error "ddp-inspect: missing FILE" "$INSPECT" --json
 usage_error "ddp-inspect: --offset and --sequence cannot be combined" "$INSPECT" smap f --offset 1 --sequence 2
 usage_error "ddp-inspect: --sequence: must be a number (decimal or 0x hex)" "$INSPECT" smap f --sequence x
 usage_error "ddp-inspect: smap needs --offset N or --sequence N" "$INSPECT" smap f
+usage_error "ddp-inspect: --xattr and --file cannot be combined" "$INSPECT" reparse --xattr --file f
 # ddp-gendata
 usage_error "ddp-gendata: --scale: must be 1..1000" "$GENDATA" --scale 0 "$T/g"
 usage_error "ddp-gendata: missing DIR" "$GENDATA" --seed 3

@@ -89,10 +89,10 @@ static int parse_args(int argc, char **argv, args *a)
             a->json = 1;
         } else if (id == OPT_RECORDS) {
             a->records = 1;
-        } else if (id == OPT_XATTR) {
-            a->reparse_source = FROM_XATTR;
-        } else if (id == OPT_FILE) {
-            a->reparse_source = FROM_WIN32;
+        } else if (id == OPT_XATTR || id == OPT_FILE) {
+            if (a->reparse_source != FROM_DUMP && a->reparse_source != (id == OPT_XATTR ? FROM_XATTR : FROM_WIN32))
+                return usage("--xattr and --file cannot be combined");
+            a->reparse_source = id == OPT_XATTR ? FROM_XATTR : FROM_WIN32;
         } else if (id == OPT_OFFSET || id == OPT_SEQUENCE) {
             if (a->smap_by)
                 return usage("--offset and --sequence cannot be combined");

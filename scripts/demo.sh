@@ -85,7 +85,7 @@ log=$work/demo.log
 # run_step NAME COMMAND...: the step's name, its output into the log, a line every 15 s
 # while it runs (with the build's [N/M] when there is one), its time when done.
 run_step() {
-    local name=$1 pid t0 rc last
+    local name=$1 pid t0 rc last waited=""
     shift
     step=$name
     printf '%s ... ' "$name"
@@ -101,11 +101,13 @@ run_step() {
         if kill -0 "$pid" 2>/dev/null; then
             last=$(grep -ao '\[[0-9]*/[0-9]*\]' "$log" | tail -1 || true)
             printf '\n  still %s (%d s%s)' "$name" $(($(date +%s) - t0)) "${last:+, build step $last}"
+            waited=1
         fi
     done
     rc=0
     wait "$pid" || rc=$?
     [ "$rc" -eq 0 ] || { echo; fail "$name failed (exit $rc); the last lines of $log:$(echo; tail -n 15 "$log")"; }
+    [ -z "$waited" ] || printf '\n  '
     echo "done ($(($(date +%s) - t0)) s)"
 }
 
@@ -161,14 +163,28 @@ export DDPBACKUP_STUB_FILES=1   # Wine has no reparse points: stubs are stub fil
 step="backup with the sample application"
 say "$step: volume -> backup folder"
 "$wine" "$win/ddp-sample.exe" backup "$(winepath -w "$work/volume")" "$(winepath -w "$work/backup")" |
-    tr -d '\r'
+    tr -d '\r' > "$work/backup.txt"
+cat "$work/backup.txt" >> "$log"
+# The sample counts every file it copies, the chunk store's containers too.
+backed=$(sed -n 's/^backed up: [0-9]* directories, \([0-9]*\) files.*/\1/p' "$work/backup.txt")
+stubs=$(sed -n 's/.*, \([0-9]*\) dedup stubs$/\1/p' "$work/backup.txt")
+echo "backed up: $((stubs + copied)) files ($stubs stubs, $copied left as they are)" \
+     "and the chunk store ($((backed - copied)) files)"
 
 step="restore through IDedupBackupSupport::RestoreFiles"
 say "$step (sample application, $batch files per call)"
 set +e
 "$wine" "$win/ddp-sample.exe" restore "$(winepath -w "$work/backup")" "$(winepath -w "$work/restored")" \
-    --batch "$batch" 2>&1 | tr -d '\r' | tee "$work/restore.txt"
+    --batch "$batch" 2>&1 | tr -d '\r' > "$work/restore.txt"
 restore_rc=${PIPESTATUS[0]}
+cat "$work/restore.txt" >> "$log"
+put_back=$(sed -n 's/^tree restored: [0-9]* directories, \([0-9]*\) files.*/\1/p' "$work/restore.txt")
+echo "put back from the backup: ${put_back:-0} files left as they are, $stubs stubs"
+sed -n 's/^RestoreFiles: \([0-9]*\) call(s); \([0-9]*\) restored, [0-9]* not deduplicated, \([0-9]*\) failed/\1 \2 \3/p' \
+    "$work/restore.txt" | while read -r calls ok bad; do
+    echo "RestoreFiles: $ok of the $stubs stubs restored, $bad failed, in $calls $([ "$calls" -eq 1 ] && echo call || echo calls)"
+done
+grep -v '^tree restored:\|^RestoreFiles:\|^restored bytes:' "$work/restore.txt" || true   # failures, callbacks
 set -e
 wineserver -k 2>/dev/null || true
 
@@ -195,7 +211,8 @@ awk -v f="$files" -v o="$optimized" -v c="$copied" -v l="$logical" -v s="$store_
     printf "bytes on disk:      %d (%.1f MB: chunk store %.1f MB + files left as they are %.1f MB + stubs %.1f MB)\n",
            d, d / 1e6, s / 1e6, cb / 1e6, sb / 1e6
     printf "dedup ratio:        %.2fx (logical bytes / bytes on disk)\n", (d > 0 ? l / d : 0) }'
-echo "restore:            ${restore_line#restored bytes: }"
+restore_line=${restore_line#restored bytes: }
+echo "restore:            ${restore_line/ in / bytes of the $stubs deduplicated files in }"
 echo "${calls_line}"
 echo "byte-exact:         $((files - mismatches)) of $files files"
 echo "total time:         $((elapsed / 60)) min $((elapsed % 60)) s (installing and building included)"

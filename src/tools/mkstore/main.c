@@ -126,16 +126,10 @@ static int dest_inside_src(const char *src, const char *dest)
 }
 #endif
 
-/* DEST_ROOT/<name>, malloc'ed. */
-static char *under_dest(const mkstore_options *opt, const char *name)
-{
-    return dest_path(opt->dest, name);
-}
-
 /* 1 when DEST_ROOT holds a chunk store folder with anything in it. */
 static int holds_chunk_store(const mkstore_options *opt)
 {
-    char *p = under_dest(opt, CHUNK_STORE_FOLDER);
+    char *p = dest_path(opt->dest, CHUNK_STORE_FOLDER);
     DIR *d = p ? opendir(p) : NULL;
     struct dirent *e;
     int found = 0;
@@ -154,7 +148,7 @@ static int note_store_folder(const mkstore_options *opt)
     char guid[39], tail[128];
     ddp_guid_format(opt->store.guid, guid);
     snprintf(tail, sizeof tail, CHUNK_STORE_FOLDER "/%s.ddp", guid);
-    char *full = under_dest(opt, tail);
+    char *full = dest_path(opt->dest, tail);
     if (!full)
         return -1;
     size_t base = strlen(opt->dest) + 1;

@@ -49,6 +49,7 @@ usage_error "ddp-restore: --out and --verify cannot be combined" "$RESTORE" --st
 usage_error "ddp-restore: missing PATH" "$RESTORE" --store "$T"
 usage_error "ddp-restore: missing --store ROOT" "$RESTORE" "$T"
 usage_error "ddp-restore: --store needs a value" "$RESTORE" "$T" --store
+usage_error "ddp-restore: --store needs a value" "$RESTORE" --store= "$T"
 usage_error "ddp-restore: --stubs: must be raw, xattr or auto, not 'bad'" "$RESTORE" --store "$T" --stubs bad "$T"
 usage_error "ddp-restore: --stubs-only goes with --out" "$RESTORE" --store "$T" --stubs-only "$T"
 usage_error "ddp-restore: --verify takes no value" "$RESTORE" --store "$T" --verify=yes "$T"

@@ -58,7 +58,6 @@ static const cli_option *find_option(const cli_option *opts, const char *arg, si
 int cli_next(cli *c, const cli_option *opts, const char **value)
 {
     *value = NULL;
-    c->inline_value = 0;
     if (c->next >= c->argc)
         return CLI_END;
     const char *a = c->argv[c->next++];
@@ -92,10 +91,9 @@ int cli_next(cli *c, const cli_option *opts, const char **value)
         }
         return o->id;
     }
-    if (eq) {
-        c->inline_value = 1;
+    if (eq && eq[1]) {
         *value = eq + 1;
-    } else if (c->next < c->argc) {
+    } else if (!eq && c->next < c->argc) {
         *value = c->argv[c->next++];
     } else {
         cli_usage_error(c, "%s needs a value", o->name);

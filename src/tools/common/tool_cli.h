@@ -31,7 +31,6 @@ typedef struct cli {
     char **argv;
     int next;                   /* index of the next argument */
     int operands_only;          /* "--" was seen */
-    char inline_value;          /* the last option came as --NAME=VALUE */
 } cli;
 
 enum { CLI_END = 0, CLI_OPERAND = -1, CLI_ERROR = -2 };

@@ -55,7 +55,7 @@ alloc=$(( $(stat -c %b "$T/inplace/zeros/z.bin") * $(stat -c %B "$T/inplace/zero
 [ "$alloc" -lt 2000000 ] || fail "in place: the zero chunks were written ($alloc bytes allocated)"
 [ "$(stat -c %Y "$T/inplace/docs/a.bin")" = "$want_mtime" ] || fail "in place: not the stub's modification time"
 
-# Failures: one line per file, the path once, '/' in container names.
+# Failures: one line per file, the path once, '/' in container names, errors in words.
 cp -a "$T/vol" "$T/bad"
 rm "$T/bad/System Volume Information/Dedup/ChunkStore/"*/Data/*.ccc
 "$RESTORE" --store "$T/bad" --verify "$T/bad" > "$T/sum" 2> "$T/err"; rc=$?
@@ -67,5 +67,6 @@ while read -r line; do
     echo "$line" | grep -Eq "^FAILED [^:]+: DDP_E_[A-Z_]+ \(0x[0-9a-f]{8}\): .+" || fail "not PATH: CODE (0x..): reason: $line"
 done < "$T/err"
 grep -q '\\' "$T/err" && fail "a backslash in: $(cat "$T/err")"
+grep -q "could not be read (error 0x80070002: file not found)" "$T/err" || fail "a Win32 error without words: $(cat "$T/err")"
 grep -q "^verify: 0 files verified (0.0 MB), 3 failed, 2 other files skipped" "$T/sum" || fail "failure summary: $(cat "$T/sum")"
 echo "ok"

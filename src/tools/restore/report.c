@@ -3,6 +3,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -39,17 +40,41 @@ const char *hr_name(int32_t hr)
     return "HRESULT";
 }
 
+/* Words for the Win32 errors (as HRESULTs) the store's reads report. */
+static const char *win32_words(unsigned long hr)
+{
+    switch (hr) {
+    case 0x80070002ul: return "file not found";
+    case 0x80070003ul: return "path not found";
+    case 0x80070005ul: return "access denied";
+    case 0x8007000Eul: return "out of memory";
+    case 0x8007001Eul: return "read fault";
+    case 0x80070026ul: return "end of file";
+    default: return NULL;
+    }
+}
+
 /* The engine's message for a file, as one line for this user: container names with '/'
- * (the store's names are Windows paths), and without the file's own path, which the
- * line already starts with (the engine ends some messages with " (PATH)"). */
+ * (the store's names are Windows paths), "(error 0x80070002)" with its words, and
+ * without the file's own path, which the line already starts with (the engine ends some
+ * messages with " (PATH)"). */
 static void print_reason(FILE *out, const char *message, const char *path)
 {
     size_t len = strlen(message), lp = strlen(path);
     if (len >= lp + 3 && message[len - 1] == ')' && !strncmp(message + len - lp - 1, path, lp) &&
         !strncmp(message + len - lp - 3, " (", 2))
         len -= lp + 3;
-    for (size_t i = 0; i < len; i++)
+    for (size_t i = 0; i < len; i++) {
+        const char *words = NULL;
         fputc(message[i] == '\\' ? '/' : message[i], out);
+        if (i + 17 < len && !strncmp(message + i, "(error 0x", 9) && message[i + 18 - 1] == ')')
+            words = win32_words(strtoul(message + i + 7, NULL, 16));
+        if (words) {                 /* "(error 0x80070002: file not found)" */
+            fwrite(message + i + 1, 1, 16, out);
+            fprintf(out, ": %s", words);
+            i += 16;
+        }
+    }
 }
 
 void report_failures_text(FILE *out, const file_list *list, size_t first, size_t n, const ddp_file_result *results)

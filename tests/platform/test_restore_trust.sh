@@ -167,7 +167,7 @@ run "$restore" --store "$work/lone/keep" "$work/lone/keep" > "$work/lone/keep.ou
 cmp -s "$work/lone/keep/only.txt" "$work/lone/volume/only.txt" || fail "unverified in place: stub replaced"
 grep -q "^FAILED .*only.txt: DDP_E_FILE_CORRUPT.*unverified restores were not allowed" "$work/lone/keep.err" ||
     fail "unverified in place: no FAILED line"
-grep -q "0 restored .* 1 failed, 1 unverified" "$work/lone/keep.out" || fail "unverified in place: summary"
+grep -q "0 files restored .*, 1 failed, 1 unverified" "$work/lone/keep.out" || fail "unverified in place: summary"
 cp -a "$work/lone/volume" "$work/lone/allow"
 run "$restore" --store "$work/lone/allow" --allow-unverified --json "$work/lone/allow" > "$work/lone/allow.json" \
     2> "$work/lone/allow.err"
@@ -179,7 +179,7 @@ jq -e '.files[0].result == "S_OK" and .files[0].verified == false' "$work/lone/a
 [ "$(json_total "$work/lone/allow.json" unverified)" -eq 1 ] || fail "--allow-unverified: totals"
 grep -q '^UNVERIFIED .*only.txt' "$work/lone/allow.err" || fail "--allow-unverified: no UNVERIFIED line"
 run "$restore" --store "$work/lone/volume" --verify "$work/lone/volume" > "$work/lone/verify.out" 2>/dev/null
-[ $rc -eq 0 ] && grep -q "1 restored .* 1 unverified" "$work/lone/verify.out" || fail "unverified verify: exit $rc"
+[ $rc -eq 0 ] && grep -q "1 file verified .*, 0 failed, 1 unverified" "$work/lone/verify.out" || fail "unverified verify: exit $rc"
 run "$restore" --store "$work/lone/volume" --verify --json "$work/lone/volume" > "$work/lone/verify.json" 2>/dev/null
 [ "$(json_stat "$work/lone/verify.json" unverified_chunks)" -eq 1 ] || fail "unverified verify: unverified_chunks"
 run "$restore" --store "$work/lone/volume" --verify --require-verified "$work/lone/volume" > /dev/null 2>&1

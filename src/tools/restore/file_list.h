@@ -3,9 +3,11 @@
  * sorted order (not following symbolic links, skipping "System Volume Information" and
  * our own temporary files), keeping the files that are dedup stubs of the kind asked for,
  * and the files that cannot be read (whether they are stubs is unknown: their restore
- * fails with E_ACCESSDENIED, they are not skipped silently). A folder that cannot be
- * listed (or not to its end) and an entry that cannot be examined are kept as unreached
- * paths, which the caller reports as failures.
+ * fails with E_ACCESSDENIED, they are not skipped silently). For --out, unless
+ * --stubs-only, the rest of the tree too (ordinary files, symbolic links, folders), to be
+ * copied as it is (plain_copy.h). A folder that cannot be listed (or not to its end) and
+ * an entry that cannot be examined are kept as unreached paths, which the caller reports
+ * as failures.
  */
 #ifndef DDP_RESTORE_FILE_LIST_H
 #define DDP_RESTORE_FILE_LIST_H
@@ -30,10 +32,20 @@ typedef struct unreached_path {
     const char *what;     /* "cannot list the folder", ... */
 } unreached_path;
 
+/* --out without --stubs-only: what is not a stub is copied as it is. */
+typedef enum plain_kind { PLAIN_FILE, PLAIN_LINK, PLAIN_FOLDER } plain_kind;
+typedef struct plain_item {
+    char *path, *out_path;
+    plain_kind kind;
+} plain_item;
+
 typedef struct file_list {
     restore_item *items;
     size_t count, cap;
-    size_t skipped;       /* regular files that are not dedup stubs */
+    int copy_plain;       /* set before adding: keep ordinary files, links and folders in plain */
+    plain_item *plain;
+    size_t plain_count, plain_cap;
+    size_t skipped;       /* regular files that are not dedup stubs (and are not copied) */
     size_t missing;       /* PATH arguments that do not exist */
     unreached_path *unreached;
     size_t n_unreached, cap_unreached;

@@ -67,7 +67,7 @@ void ddp_reader_cache_stats(ddp_reader_cache *c, ddp_reader_stats *out);
  * (DDP_ERR_NOT_DEDUP: another tag), DDP_ERR_NOT_FOUND (a stream container is not in
  * the store), DDP_ERR_IO (it could not be read), DDP_ERR_HASH_MISMATCH / RANGE /
  * BAD_LENGTH... (a stream map that does not match its reference), DDP_ERR_NO_MEMORY.
- * The store must outlive the reader.
+ * The store is copied; its ctx must outlive the reader.
  */
 ddp_status ddp_file_reader_open(const ddp_store *store, ddp_reader_cache *cache, const uint8_t *reparse,
                                 size_t len, const char *name, ddp_file_reader **out);

@@ -64,7 +64,8 @@ ddp_status ddp_file_reader_open(const ddp_store *store, ddp_reader_cache *cache,
         return DDP_ERR_NO_MEMORY;
     }
     const ddp_reader_options *opt = rd_cache_options(cache);
-    r->job.store = store;
+    r->store = *store;
+    r->job.store = &r->store;
     ddp_restore_options_default(&r->job.opt);
     r->job.opt.probe_generations = opt->probe_generations;
     r->job.stores = &r->dir;

@@ -332,6 +332,35 @@ static void test_open_failures(void **state)
     fixture_free(&f);
 }
 
+/* One cache over two chunk stores of different hash algorithms (one volume may hold
+ * both): each store's algorithm is its own. */
+static void test_stores_of_both_algorithms(void **state)
+{
+    (void)state;
+    static const size_t sizes[1] = {120000};
+    ddp_store_options opt[2];
+    fixture f[2];
+    for (int k = 0; k < 2; k++) {
+        fixture_options(&opt[k], DDP_LAYOUT_0103);
+        opt[k].hash_alg = k ? DDP_HASH_SHA512_TRUNC : DDP_HASH_SHA256;
+        opt[k].guid[0] = (uint8_t)(0x40 + k);
+        assert_int_equal(fixture_build(&f[k], &opt[k], 1, sizes, NULL), 0);
+    }
+    ddp_reader_cache *c = new_cache(NULL, 4);
+    for (int round = 0; round < 2; round++) {
+        for (int k = 0; k < 2; k++) {
+            ddp_store s = mem_store(f[k].mem);
+            ddp_file_reader *r = NULL;
+            assert_int_equal(ddp_file_reader_open(&s, c, f[k].reparse[0], f[k].reparse_len[0], "f", &r), DDP_OK);
+            read_and_compare(r, f[k].data[0], f[k].size[0], (uint64_t)k);
+            ddp_file_reader_close(r);
+        }
+    }
+    ddp_reader_cache_free(c);
+    fixture_free(&f[0]);
+    fixture_free(&f[1]);
+}
+
 typedef struct worker_arg {
     const fixture *f;
     const ddp_store *s;
@@ -403,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_damaged_chunk),
         cmocka_unit_test(test_cache_serves_random_reads),
         cmocka_unit_test(test_open_failures),
+        cmocka_unit_test(test_stores_of_both_algorithms),
         cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,13 +8,17 @@
  * while it is being replaced. Memory: a slot's buffer grows to the largest chunk it has
  * held, at most DDP_MAX_CHUNK_SIZE, so cache_chunks x 256 KiB at most.
  *
- * The cache also owns what the readers of the store share: the options, the hash
- * algorithm once a chunk identified it, and the totals of the readers' counts.
+ * The cache also owns what its readers share: the options, the hash algorithm of each
+ * chunk store (by GUID; a volume may hold stores of both algorithms) once a chunk
+ * identified it, and the totals of the readers' counts. RD_MAX_STORES stores are
+ * remembered; the chunks of any further store are identified one by one.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "reader_internal.h"
+
+#define RD_MAX_STORES 64u
 
 typedef struct rd_slot {
     rd_key key;
@@ -29,7 +33,11 @@ struct ddp_reader_cache {
     rd_slot *slots;
     uint32_t n_slots;
     uint64_t tick;
-    ddp_hash_alg alg;
+    struct {
+        uint8_t guid[16];
+        ddp_hash_alg alg;
+    } algs[RD_MAX_STORES];
+    uint32_t n_algs;
     ddp_reader_stats totals;
 };
 
@@ -61,7 +69,6 @@ ddp_status ddp_reader_cache_new(const ddp_reader_options *opt, ddp_reader_cache 
         if (c->opt.hash_alg != DDP_HASH_SHA256 && c->opt.hash_alg != DDP_HASH_SHA512_TRUNC)
             c->opt.hash_alg = DDP_HASH_UNKNOWN;
     }
-    c->alg = c->opt.hash_alg;
     c->n_slots = c->opt.cache_chunks;
     c->slots = calloc(c->n_slots, sizeof *c->slots);
     c->lock = ddp_mutex_new();
@@ -139,19 +146,29 @@ void rd_cache_put(ddp_reader_cache *c, const rd_key *k, const uint8_t *content, 
     ddp_mutex_unlock(c->lock);
 }
 
-ddp_hash_alg rd_cache_alg(ddp_reader_cache *c)
+ddp_hash_alg rd_cache_alg(ddp_reader_cache *c, const uint8_t guid[16])
 {
+    if (c->opt.hash_alg != DDP_HASH_UNKNOWN)
+        return c->opt.hash_alg;
+    ddp_hash_alg a = DDP_HASH_UNKNOWN;
     ddp_mutex_lock(c->lock);
-    ddp_hash_alg a = c->alg;
+    for (uint32_t i = 0; i < c->n_algs; i++)
+        if (memcmp(c->algs[i].guid, guid, 16) == 0)
+            a = c->algs[i].alg;
     ddp_mutex_unlock(c->lock);
     return a;
 }
 
-void rd_cache_set_alg(ddp_reader_cache *c, ddp_hash_alg alg)
+void rd_cache_set_alg(ddp_reader_cache *c, const uint8_t guid[16], ddp_hash_alg alg)
 {
     ddp_mutex_lock(c->lock);
-    if (c->alg == DDP_HASH_UNKNOWN)
-        c->alg = alg;
+    uint32_t i = 0;
+    while (i < c->n_algs && memcmp(c->algs[i].guid, guid, 16) != 0)
+        i++;
+    if (i == c->n_algs && c->n_algs < RD_MAX_STORES) {
+        memcpy(c->algs[i].guid, guid, 16);
+        c->algs[c->n_algs++].alg = alg;
+    }
     ddp_mutex_unlock(c->lock);
 }
 

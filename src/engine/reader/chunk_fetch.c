@@ -13,7 +13,7 @@
  * A data chunk is then checked like the restore checks it (record_check.c: header,
  * payload size and hash against the stream map), decompressed to exactly its logical
  * size and hashed. The hash algorithm is the options' or the one the first matching
- * chunk identified (shared through the cache); a chunk matching neither candidate fails
+ * chunk of the same store identified (shared through the cache); a chunk matching neither candidate fails
  * (a mount never serves content it could not verify).
  */
 #include <stdio.h>
@@ -118,7 +118,7 @@ static ddp_status data_container(ddp_file_reader *r, const rd_chunk *ch)
 
 static ddp_status verify(ddp_file_reader *r, const rd_chunk *ch, char *why, size_t cap)
 {
-    ddp_hash_alg alg = rd_cache_alg(r->cache);
+    ddp_hash_alg alg = rd_cache_alg(r->cache, r->dir.guid);
     if (alg == DDP_HASH_UNKNOWN) {
         ddp_status st = ddp_chunk_hash_detect(r->content, ch->logical, ch->hash, &alg);
         if (st != DDP_OK) {
@@ -129,7 +129,7 @@ static ddp_status verify(ddp_file_reader *r, const rd_chunk *ch, char *why, size
             snprintf(why, cap, "content matches neither a SHA-256 nor a SHA-512 truncated hash");
             return DDP_ERR_HASH_MISMATCH;
         }
-        rd_cache_set_alg(r->cache, alg);
+        rd_cache_set_alg(r->cache, r->dir.guid, alg);
         return DDP_OK;
     }
     uint8_t h[DDP_HASH_SIZE];

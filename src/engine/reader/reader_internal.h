@@ -62,8 +62,9 @@ const ddp_reader_options *rd_cache_options(const ddp_reader_cache *c);
 int rd_cache_copy(ddp_reader_cache *c, const rd_key *k, uint32_t from, uint8_t *dst, uint32_t n);
 /* Keeps a copy of a verified chunk (the least recently used one makes room). */
 void rd_cache_put(ddp_reader_cache *c, const rd_key *k, const uint8_t *content, uint32_t len);
-ddp_hash_alg rd_cache_alg(ddp_reader_cache *c);
-void rd_cache_set_alg(ddp_reader_cache *c, ddp_hash_alg alg);
+/* The hash algorithm of chunk store guid: the options', or the one a chunk identified. */
+ddp_hash_alg rd_cache_alg(ddp_reader_cache *c, const uint8_t guid[16]);
+void rd_cache_set_alg(ddp_reader_cache *c, const uint8_t guid[16], ddp_hash_alg alg);
 void rd_cache_add_stats(ddp_reader_cache *c, const ddp_reader_stats *delta);
 
 /* stream_index.c: fills r->size, r->dir, r->chunks from a reparse buffer. */

@@ -4,7 +4,7 @@
 # hints with SHA-512 truncated hashes, several small containers, a file of more than 512
 # chunks), mounted with the plugin from the build tree: every file compared with cmp,
 # random ranges compared, writes refused on a read-write mount, and a damaged chunk
-# giving EIO for its range while the rest of its file reads.
+# giving EIO for its range while the rest of its file reads, logged with path and offset.
 #
 # The plugin is loaded without touching the system: the test re-runs itself in a private
 # mount namespace (unshare -m) where an overlay over ntfs-3g's library directory adds
@@ -105,8 +105,12 @@ if truncate -s 10 "$f" 2> /dev/null; then fail "truncating a deduplicated file s
 cmp -s "$f" "$src/c0102raw/c0102raw/three_mb.bin" || fail "a refused write changed the file"
 unmount
 
-# Every file byte-exact through a read-only mount (the damaged file apart).
-mount_ntfs ro
+# Every file byte-exact through a read-only mount (the damaged file apart). ntfs-3g stays
+# in the foreground (no_detach) so that the plugin's log lines land in ntfs3g.log.
+ntfs-3g -o ro,no_detach "$img" "$mnt" 2> "$work/ntfs3g.log" &
+ntfs3g_pid=$!
+for _ in $(seq 1 100); do mountpoint -q "$mnt" && break; sleep 0.1; done
+mountpoint -q "$mnt" || fail "ntfs-3g -o ro,no_detach did not mount: $(cat "$work/ntfs3g.log")"
 checked=0
 while IFS= read -r rel; do
     [ "$rel" = c0103damaged/three_mb.bin ] && continue
@@ -147,4 +151,8 @@ for other in random.bin sub/text.txt; do
     cmp "$mnt/c0103damaged/$other" "$src/c0103damaged/c0103damaged/$other" || fail "$other of the damaged store"
 done
 unmount
+wait "$ntfs3g_pid" || true
+line="/c0103damaged/three_mb.bin offset $(printf '0x%x' "$bad_start"): "
+grep -qF "dedup: $line" "$work/ntfs3g.log" || fail "no log line naming '$line': $(cat "$work/ntfs3g.log")"
+grep -q "does not match its sha256 hash" "$work/ntfs3g.log" || fail "the log line does not say why"
 echo "ok: plugin read $checked files on NTFS, damaged chunk [$bad_start, $bad_end) gave EIO"

@@ -17,7 +17,7 @@
  *
  * One chunk cache serves every file of the mount (file_reader.h: 32 chunks, 8 MiB at
  * most), plus VS_OPEN_CONTAINERS open container attributes. Files are named in log
- * lines by their MFT record number (the plugin interface gives no path).
+ * lines by their path on the volume (inode_path.c: the plugin interface gives no path).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +28,7 @@
 #include "ddp/file_reader.h"
 #include "ddp/reparse.h"
 #include "fuse_abi.h"
+#include "inode_path.h"
 #include "ntfs3g_headers.h"
 #include "volume_store.h"
 
@@ -110,8 +111,8 @@ static int dedup_open(ntfs_inode *ni, const REPARSE_POINT *reparse, struct fuse_
     pthread_mutex_unlock(&g_lock);
     if (rc)
         return rc;
-    char name[48];
-    snprintf(name, sizeof name, "MFT record %llu", (unsigned long long)ni->mft_no);
+    char name[512];
+    ip_inode_path(ni, name, sizeof name);
     ddp_file_reader *r = NULL;
     ddp_status st = ddp_file_reader_open(&store, g_cache, (const uint8_t *)reparse, reparse_len(reparse), name, &r);
     if (st != DDP_OK)

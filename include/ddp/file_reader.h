@@ -12,11 +12,20 @@
  *
  * Decoded chunks are kept in a ddp_reader_cache shared by the readers of one store.
  * Memory bound: cache_chunks x DDP_MAX_CHUNK_SIZE (256 KiB) of chunk content at most
- * (default 32 chunks: 8 MiB; 2 MiB with the usual 64 KiB chunks), plus per open reader
- * 64 bytes per chunk of the file, one record buffer and one chunk buffer (0x58 + 256 KiB
- * and 256 KiB, allocated on the first read that misses the cache).
+ * (default 32 chunks: 8 MiB; 2 MiB with the usual 64 KiB chunks), plus the prefetch
+ * worker's queue of prefetch_chunks records and one chunk buffer (default 8 x (0x58 +
+ * 256 KiB) + 256 KiB: 2.25 MiB at most), plus per open reader 64 bytes per chunk of the
+ * file, one record buffer and one chunk buffer (0x58 + 256 KiB and 256 KiB, allocated on
+ * the first read that misses the cache). With the defaults: 10.25 MiB + 512 KiB per open
+ * file + 64 bytes per chunk of the open files.
  *
- * Threads: the cache and each reader have their own lock, so readers of different files
+ * Sequential reads (a read starting where the previous one of the same reader ended)
+ * have the records of the chunks of the next read of the same length (at most
+ * prefetch_chunks of them) read and queued for a worker
+ * thread, which decodes and verifies them into the cache (prefetch.c): decoding then
+ * overlaps the caller's own work.
+ *
+ * Threads: the cache, its prefetcher and each reader have their own lock, so readers of different files
  * (and, serialised, of the same file) may be used from any threads at once; the store's
  * read callback must then be safe to call concurrently. Open containers are the store's
  * business (dir_store keeps a few fds open, the plugin a few ntfs-3g attributes).
@@ -33,11 +42,16 @@
 
 #define DDP_READER_DEFAULT_CACHE_CHUNKS 32u
 #define DDP_READER_MAX_CACHE_CHUNKS 4096u
+#define DDP_READER_DEFAULT_PREFETCH 8u
+#define DDP_READER_MAX_PREFETCH 64u
 
 typedef struct ddp_reader_options {
     uint32_t cache_chunks;        /* decoded chunks kept (0: default; at most DDP_READER_MAX_CACHE_CHUNKS) */
     ddp_hash_alg hash_alg;        /* DDP_HASH_UNKNOWN: detected on the first chunk that matches */
     uint32_t probe_generations;   /* stream container generations probed (0: 16) */
+    /* Chunks decoded ahead of sequential reads on one worker thread (0: none; default 8,
+     * at most DDP_READER_MAX_PREFETCH). Their records are read on the reading thread. */
+    uint32_t prefetch_chunks;
     /* Called with one line per failure (may be NULL); from the thread that read. */
     void (*log)(void *ctx, const char *msg);
     void *log_ctx;
@@ -50,6 +64,7 @@ typedef struct ddp_reader_stats {
     uint64_t store_reads;         /* read() calls on the store */
     uint64_t redirects;           /* records found through an Rrtl */
     uint64_t failures;            /* chunk ranges that failed a read */
+    uint64_t prefetches;          /* chunk records handed to the prefetch worker */
 } ddp_reader_stats;
 
 typedef struct ddp_reader_cache ddp_reader_cache;

@@ -332,6 +332,60 @@ static void test_open_failures(void **state)
     fixture_free(&f);
 }
 
+/* Sequential reads hand the following chunks to the prefetch worker, which decodes them
+ * into the cache: the reader then decodes few chunks itself; with prefetching off it
+ * decodes every one. Random reads prefetch nothing. Content is exact either way. */
+static void test_prefetch(void **state)
+{
+    (void)state;
+    static const size_t sizes[1] = {2u << 20};
+    ddp_store_options sopt;
+    fixture_options(&sopt, DDP_LAYOUT_0103);
+    sopt.stale_hints = 1;
+    fixture f;
+    assert_int_equal(fixture_build(&f, &sopt, 1, sizes, NULL), 0);
+    ddp_store s = mem_store(f.mem);
+    for (uint32_t depth = 0; depth <= 8; depth += 4) {
+        ddp_reader_options opt;
+        ddp_reader_options_default(&opt);
+        opt.prefetch_chunks = depth;
+        ddp_reader_cache *c = NULL;
+        assert_int_equal(ddp_reader_cache_new(&opt, &c), DDP_OK);
+        ddp_file_reader *r = NULL;
+        assert_int_equal(ddp_file_reader_open(&s, c, f.reparse[0], f.reparse_len[0], "f", &r), DDP_OK);
+        uint8_t *buf = malloc(sizes[0]);
+        size_t got = 0;
+        for (size_t pos = 0; pos < sizes[0]; pos += got)
+            assert_int_equal(ddp_file_reader_read(r, pos, buf + pos, 32768, &got), DDP_OK);
+        assert_memory_equal(buf, f.data[0], sizes[0]);
+        ddp_reader_stats st;
+        ddp_file_reader_stats(r, &st);
+        uint32_t chunks = (uint32_t)(st.chunk_decodes + st.prefetches);
+        assert_true(chunks >= sizes[0] / sopt.max_chunk);
+        if (depth == 0) {
+            assert_int_equal(st.prefetches, 0);
+        } else {
+            assert_true(st.prefetches > 0);
+            assert_true(st.chunk_decodes < st.prefetches);
+        }
+        ddp_file_reader_close(r);
+        /* Random reads in a new reader: nothing prefetched. */
+        assert_int_equal(ddp_file_reader_open(&s, c, f.reparse[0], f.reparse_len[0], "f", &r), DDP_OK);
+        uint64_t seed = 3;
+        for (int k = 0; k < 50; k++) {
+            uint64_t off = rng(&seed) % sizes[0];
+            assert_int_equal(ddp_file_reader_read(r, off + 1, buf, 4096, &got), DDP_OK);
+            assert_memory_equal(buf, f.data[0] + off + 1, got);
+        }
+        ddp_file_reader_stats(r, &st);
+        assert_int_equal(st.prefetches, 0);
+        ddp_file_reader_close(r);
+        free(buf);
+        ddp_reader_cache_free(c);
+    }
+    fixture_free(&f);
+}
+
 /* One cache over two chunk stores of different hash algorithms (one volume may hold
  * both): each store's algorithm is its own. */
 static void test_stores_of_both_algorithms(void **state)
@@ -433,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_cache_serves_random_reads),
         cmocka_unit_test(test_open_failures),
         cmocka_unit_test(test_stores_of_both_algorithms),
+        cmocka_unit_test(test_prefetch),
         cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,6 +39,7 @@ struct ddp_reader_cache {
     } algs[RD_MAX_STORES];
     uint32_t n_algs;
     ddp_reader_stats totals;
+    rd_prefetcher *prefetch;
 };
 
 void ddp_reader_options_default(ddp_reader_options *opt)
@@ -47,6 +48,7 @@ void ddp_reader_options_default(ddp_reader_options *opt)
     opt->cache_chunks = DDP_READER_DEFAULT_CACHE_CHUNKS;
     opt->hash_alg = DDP_HASH_UNKNOWN;
     opt->probe_generations = RS_DEFAULT_PROBE_GENERATIONS;
+    opt->prefetch_chunks = DDP_READER_DEFAULT_PREFETCH;
 }
 
 ddp_status ddp_reader_cache_new(const ddp_reader_options *opt, ddp_reader_cache **out)
@@ -68,6 +70,8 @@ ddp_status ddp_reader_cache_new(const ddp_reader_options *opt, ddp_reader_cache 
             c->opt.probe_generations = RS_MAX_PROBE_GENERATIONS;
         if (c->opt.hash_alg != DDP_HASH_SHA256 && c->opt.hash_alg != DDP_HASH_SHA512_TRUNC)
             c->opt.hash_alg = DDP_HASH_UNKNOWN;
+        if (c->opt.prefetch_chunks > DDP_READER_MAX_PREFETCH)
+            c->opt.prefetch_chunks = DDP_READER_MAX_PREFETCH;
     }
     c->n_slots = c->opt.cache_chunks;
     c->slots = calloc(c->n_slots, sizeof *c->slots);
@@ -76,6 +80,7 @@ ddp_status ddp_reader_cache_new(const ddp_reader_options *opt, ddp_reader_cache 
         ddp_reader_cache_free(c);
         return DDP_ERR_NO_MEMORY;
     }
+    c->prefetch = rd_prefetcher_new(c, c->opt.prefetch_chunks);   /* NULL: reads decode alone */
     *out = c;
     return DDP_OK;
 }
@@ -84,6 +89,7 @@ void ddp_reader_cache_free(ddp_reader_cache *c)
 {
     if (!c)
         return;
+    rd_prefetcher_free(c->prefetch);   /* its worker puts into the cache until it stops */
     for (uint32_t i = 0; c->slots && i < c->n_slots; i++)
         free(c->slots[i].data);
     free(c->slots);
@@ -103,6 +109,19 @@ static rd_slot *find(ddp_reader_cache *c, const rd_key *k)
         if (c->slots[i].used && memcmp(&c->slots[i].key, k, sizeof *k) == 0)
             return &c->slots[i];
     return NULL;
+}
+
+rd_prefetcher *rd_cache_prefetcher(ddp_reader_cache *c)
+{
+    return c->prefetch;
+}
+
+int rd_cache_has(ddp_reader_cache *c, const rd_key *k)
+{
+    ddp_mutex_lock(c->lock);
+    int has = find(c, k) != NULL;
+    ddp_mutex_unlock(c->lock);
+    return has;
 }
 
 int rd_cache_copy(ddp_reader_cache *c, const rd_key *k, uint32_t from, uint8_t *dst, uint32_t n)
@@ -181,6 +200,7 @@ void rd_cache_add_stats(ddp_reader_cache *c, const ddp_reader_stats *d)
     c->totals.store_reads += d->store_reads;
     c->totals.redirects += d->redirects;
     c->totals.failures += d->failures;
+    c->totals.prefetches += d->prefetches;
     ddp_mutex_unlock(c->lock);
 }
 

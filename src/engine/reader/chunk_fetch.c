@@ -116,11 +116,12 @@ static ddp_status data_container(ddp_file_reader *r, const rd_chunk *ch)
     return r->data_path ? DDP_OK : DDP_ERR_NO_MEMORY;
 }
 
-static ddp_status verify(ddp_file_reader *r, const rd_chunk *ch, char *why, size_t cap)
+static ddp_status verify(ddp_reader_cache *cache, const uint8_t guid[16], const rd_chunk *ch,
+                         const uint8_t *content, char *why, size_t cap)
 {
-    ddp_hash_alg alg = rd_cache_alg(r->cache, r->dir.guid);
+    ddp_hash_alg alg = rd_cache_alg(cache, guid);
     if (alg == DDP_HASH_UNKNOWN) {
-        ddp_status st = ddp_chunk_hash_detect(r->content, ch->logical, ch->hash, &alg);
+        ddp_status st = ddp_chunk_hash_detect(content, ch->logical, ch->hash, &alg);
         if (st != DDP_OK) {
             snprintf(why, cap, "the chunk's hash could not be computed: %s", ddp_status_str(st));
             return st;
@@ -129,11 +130,11 @@ static ddp_status verify(ddp_file_reader *r, const rd_chunk *ch, char *why, size
             snprintf(why, cap, "content matches neither a SHA-256 nor a SHA-512 truncated hash");
             return DDP_ERR_HASH_MISMATCH;
         }
-        rd_cache_set_alg(r->cache, r->dir.guid, alg);
+        rd_cache_set_alg(cache, guid, alg);
         return DDP_OK;
     }
     uint8_t h[DDP_HASH_SIZE];
-    ddp_status st = ddp_chunk_hash(alg, r->content, ch->logical, h);
+    ddp_status st = ddp_chunk_hash(alg, content, ch->logical, h);
     if (st != DDP_OK) {
         snprintf(why, cap, "the chunk's hash could not be computed: %s", ddp_status_str(st));
         return st;
@@ -143,6 +144,50 @@ static ddp_status verify(ddp_file_reader *r, const rd_chunk *ch, char *why, size
         return DDP_ERR_HASH_MISMATCH;
     }
     return DDP_OK;
+}
+
+ddp_status rd_decode_chunk(ddp_reader_cache *cache, const uint8_t guid[16], const rd_chunk *ch,
+                           const uint8_t *record, uint8_t *content, uint64_t *at, char *why, size_t cap)
+{
+    uint32_t span = DDP_DATA_HEADER_SIZE + ch->stored;
+    ddp_record rec;
+    *at = 0;
+    ddp_status st = rs_record_check(record, span, ch->stored, ch->hash, DDP_HASH_SIZE, "stream map", &rec, at, why,
+                                    cap);
+    if (st != DDP_OK)
+        return st;
+    *at = rec.header_size;
+    st = ddp_chunk_decompress(rec.compression, record + rec.header_size, rec.payload_size, content, ch->logical);
+    if (st != DDP_OK) {
+        snprintf(why, cap, "compression %u payload does not give %u bytes: %s", rec.compression, ch->logical,
+                 ddp_status_str(st));
+        return st;
+    }
+    return verify(cache, guid, ch, content, why, cap);
+}
+
+static ddp_status prepare(ddp_file_reader *r, const rd_chunk *ch)
+{
+    if (!r->record)
+        r->record = malloc(DDP_DATA_HEADER_SIZE + DDP_MAX_CHUNK_SIZE);
+    if (!r->content)
+        r->content = malloc(DDP_MAX_CHUNK_SIZE);
+    return r->record && r->content ? data_container(r, ch) : DDP_ERR_NO_MEMORY;
+}
+
+ddp_status rd_read_chunk_record(ddp_file_reader *r, uint32_t i, uint8_t *buf, char *why, size_t cap)
+{
+    rd_chunk *ch = &r->chunks[i];
+    ddp_status st = data_container(r, ch);
+    if (st != DDP_OK) {
+        snprintf(why, cap, "out of memory");
+        return st;
+    }
+    rs_container c;
+    memset(&c, 0, sizeof c);
+    c.path = r->data_path;
+    return rd_read_record(r, &c, ch->sequence, DDP_RECORD_KIND_DATA, &ch->offset, DDP_DATA_HEADER_SIZE + ch->stored,
+                          buf, why, cap);
 }
 
 static const char *short_path(const char *path)
@@ -155,41 +200,19 @@ ddp_status rd_fetch_chunk(ddp_file_reader *r, uint32_t i)
 {
     rd_chunk *ch = &r->chunks[i];
     uint64_t start = i ? r->chunks[i - 1].end : 0;
-    if (!r->record)
-        r->record = malloc(DDP_DATA_HEADER_SIZE + DDP_MAX_CHUNK_SIZE);
-    if (!r->content)
-        r->content = malloc(DDP_MAX_CHUNK_SIZE);
-    if (!r->record || !r->content || data_container(r, ch) != DDP_OK) {
+    if (prepare(r, ch) != DDP_OK) {
         rd_log(r, start, "out of memory reading chunk %u", ch->sequence);
         return DDP_ERR_NO_MEMORY;
     }
-    rs_container c;
-    memset(&c, 0, sizeof c);
-    c.path = r->data_path;
-    uint32_t span = DDP_DATA_HEADER_SIZE + ch->stored;
     uint32_t hint = ch->offset;
     char why[128];
-    ddp_status st = rd_read_record(r, &c, ch->sequence, DDP_RECORD_KIND_DATA, &ch->offset, span, r->record, why,
-                                   sizeof why);
     uint64_t at = 0;
-    if (st == DDP_OK) {
-        ddp_record rec;
-        st = rs_record_check(r->record, span, ch->stored, ch->hash, DDP_HASH_SIZE, "stream map", &rec, &at, why,
-                             sizeof why);
-        if (st == DDP_OK) {
-            at = rec.header_size;
-            st = ddp_chunk_decompress(rec.compression, r->record + rec.header_size, rec.payload_size, r->content,
-                                      ch->logical);
-            if (st != DDP_OK)
-                snprintf(why, sizeof why, "compression %u payload does not give %u bytes: %s", rec.compression,
-                         ch->logical, ddp_status_str(st));
-            else
-                st = verify(r, ch, why, sizeof why);
-        }
-    }
+    ddp_status st = rd_read_chunk_record(r, i, r->record, why, sizeof why);
+    if (st == DDP_OK)
+        st = rd_decode_chunk(r->cache, r->dir.guid, ch, r->record, r->content, &at, why, sizeof why);
     r->stats.chunk_decodes++;
     if (st != DDP_OK)
-        rd_log(r, start, "%s offset 0x%llx: chunk %u (hint 0x%x): %s", short_path(c.path),
+        rd_log(r, start, "%s offset 0x%llx: chunk %u (hint 0x%x): %s", short_path(r->data_path),
                (unsigned long long)ch->offset + at, ch->sequence, hint, why);
     return st;
 }

@@ -5,7 +5,8 @@
  * ascending), then walks the chunks it covers: each piece is copied from the cache when
  * the chunk is there, otherwise the chunk is fetched (chunk_fetch.c), kept in the cache
  * and copied. The first chunk that fails ends the read: what came before it is returned
- * with the failure.
+ * with the failure. A read that starts where the previous one ended is sequential: the
+ * chunks after it are handed to the prefetcher (prefetch.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -120,12 +121,47 @@ static ddp_status copy_piece(ddp_file_reader *r, uint32_t i, uint32_t from, uint
         r->stats.cache_hits++;
         return DDP_OK;
     }
+    /* Being decoded ahead: wait for it (a record that failed there is fetched below). */
+    if (rd_prefetcher_wait(rd_cache_prefetcher(r->cache), &k) && rd_cache_copy(r->cache, &k, from, dst, n)) {
+        r->stats.cache_hits++;
+        return DDP_OK;
+    }
     ddp_status st = rd_fetch_chunk(r, i);
     if (st != DDP_OK)
         return st;
     rd_cache_put(r->cache, &k, r->content, r->chunks[i].logical);
     memcpy(dst, r->content + from, n);
     return DDP_OK;
+}
+
+/* After a sequential read of len bytes that ended in chunk last: the records of the chunks
+ * covering the next len bytes (the read that is likely to follow), neither cached nor
+ * queued, go to the prefetcher while it has room. A record that cannot be read is left
+ * for the read that needs it (which reports why). */
+static void prefetch_after(ddp_file_reader *r, uint32_t last, size_t len)
+{
+    rd_prefetcher *p = rd_cache_prefetcher(r->cache);
+    uint32_t depth = rd_prefetcher_depth(p);
+    uint64_t until = r->chunks[last].end + len;
+    for (uint32_t i = last + 1; i < r->n_chunks && i <= last + depth; i++) {
+        if (i > last + 1 && r->chunks[i - 1].end >= until)
+            break;
+        rd_key k;
+        key_of(r, &r->chunks[i], &k);
+        if (rd_cache_has(r->cache, &k) || !rd_prefetcher_wanted(p, &k))
+            continue;
+        uint8_t *rec = malloc(DDP_DATA_HEADER_SIZE + r->chunks[i].stored);
+        char why[128];
+        if (!rec || rd_read_chunk_record(r, i, rec, why, sizeof why) != DDP_OK) {
+            free(rec);
+            return;
+        }
+        if (!rd_prefetcher_submit(p, &k, &r->chunks[i], rec)) {
+            free(rec);
+            return;
+        }
+        r->stats.prefetches++;
+    }
 }
 
 ddp_status ddp_file_reader_read(ddp_file_reader *r, uint64_t offset, void *buf, size_t len, size_t *got)
@@ -139,7 +175,8 @@ ddp_status ddp_file_reader_read(ddp_file_reader *r, uint64_t offset, void *buf, 
     ddp_status st = DDP_OK;
     uint8_t *dst = buf;
     uint64_t pos = offset, end = offset + len;
-    for (uint32_t i = chunk_at(r, pos); pos < end && i < r->n_chunks; i++) {
+    uint32_t i = chunk_at(r, pos);
+    for (; pos < end && i < r->n_chunks; i++) {
         uint64_t start = i ? r->chunks[i - 1].end : 0;
         uint64_t stop = r->chunks[i].end < end ? r->chunks[i].end : end;
         st = copy_piece(r, i, (uint32_t)(pos - start), dst + (pos - offset), (uint32_t)(stop - pos));
@@ -150,6 +187,9 @@ ddp_status ddp_file_reader_read(ddp_file_reader *r, uint64_t offset, void *buf, 
         pos = stop;
     }
     *got = (size_t)(pos - offset);
+    if (st == DDP_OK && offset == r->next_offset && i > 0)
+        prefetch_after(r, i - 1, len);
+    r->next_offset = pos;
     ddp_mutex_unlock(r->lock);
     return st;
 }

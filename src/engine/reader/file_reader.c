@@ -121,9 +121,23 @@ static ddp_status copy_piece(ddp_file_reader *r, uint32_t i, uint32_t from, uint
         r->stats.cache_hits++;
         return DDP_OK;
     }
-    /* Being decoded ahead: wait for it (a record that failed there is fetched below). */
-    if (rd_prefetcher_wait(rd_cache_prefetcher(r->cache), &k) && rd_cache_copy(r->cache, &k, from, dst, n)) {
-        r->stats.cache_hits++;
+    rd_prefetcher *p = rd_cache_prefetcher(r->cache);
+    uint8_t *queued = rd_prefetcher_take(p, &k);
+    if (queued) {   /* its record was read already: decode it here */
+        char why[128];
+        uint64_t at = 0;
+        ddp_status st = r->content || (r->content = malloc(DDP_MAX_CHUNK_SIZE)) ? DDP_OK : DDP_ERR_NO_MEMORY;
+        if (st == DDP_OK)
+            st = rd_decode_chunk(r->cache, r->dir.guid, &r->chunks[i], queued, r->content, &at, why, sizeof why);
+        free(queued);
+        if (st == DDP_OK) {
+            r->stats.chunk_decodes++;
+            rd_cache_put(r->cache, &k, r->content, r->chunks[i].logical);
+            memcpy(dst, r->content + from, n);
+            return DDP_OK;
+        }   /* else fetched again below, which logs why */
+    } else if (rd_prefetcher_wait(p, &k) && rd_cache_copy(r->cache, &k, from, dst, n)) {
+        r->stats.cache_hits++;   /* the worker finished it */
         return DDP_OK;
     }
     ddp_status st = rd_fetch_chunk(r, i);

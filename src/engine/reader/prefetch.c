@@ -7,7 +7,9 @@
  * and verifies each one (rd_decode_chunk: no reader state) and puts the good ones in the
  * cache. A record that fails is dropped: the reader then fetches that chunk itself when
  * it is needed and reports the failure with the file's name and offset. A reader needing
- * a chunk that is queued or being decoded waits for it rather than decoding it twice.
+ * a chunk the worker has not started takes its record back and decodes it itself (on a
+ * loaded machine, waiting for the worker to be scheduled cost more than the decode); one
+ * the worker is decoding, it waits for.
  *
  * Memory: at most depth queued records (each 0x58 + stored size, at most 0x58 + 256 KiB)
  * plus the worker's 256 KiB chunk buffer; depth <= DDP_READER_MAX_PREFETCH.
@@ -52,6 +54,8 @@ static void worker(void *arg)
         rd_job job = p->queue[p->head];
         p->head = (p->head + 1) % p->depth;
         p->count--;
+        if (!job.record)
+            continue;   /* taken back by its reader */
         p->current = job.key;
         p->busy = 1;
         ddp_mutex_unlock(p->lock);
@@ -118,15 +122,34 @@ uint32_t rd_prefetcher_depth(const rd_prefetcher *p)
     return p ? p->depth : 0;
 }
 
-/* Under the lock: k is queued or being decoded. */
-static int pending(const rd_prefetcher *p, const rd_key *k)
+/* Under the lock: the queued job of k, or NULL. */
+static rd_job *queued(rd_prefetcher *p, const rd_key *k)
 {
-    if (p->busy && same(&p->current, k))
-        return 1;
-    for (uint32_t i = 0; i < p->count; i++)
-        if (same(&p->queue[(p->head + i) % p->depth].key, k))
-            return 1;
-    return 0;
+    for (uint32_t i = 0; i < p->count; i++) {
+        rd_job *j = &p->queue[(p->head + i) % p->depth];
+        if (j->record && same(&j->key, k))
+            return j;
+    }
+    return NULL;
+}
+
+/* Under the lock: k is queued or being decoded. */
+static int pending(rd_prefetcher *p, const rd_key *k)
+{
+    return (p->busy && same(&p->current, k)) || queued(p, k);
+}
+
+uint8_t *rd_prefetcher_take(rd_prefetcher *p, const rd_key *k)
+{
+    if (!p)
+        return NULL;
+    ddp_mutex_lock(p->lock);
+    rd_job *j = queued(p, k);
+    uint8_t *record = j ? j->record : NULL;
+    if (j)
+        j->record = NULL;   /* the worker skips it */
+    ddp_mutex_unlock(p->lock);
+    return record;
 }
 
 int rd_prefetcher_wait(rd_prefetcher *p, const rd_key *k)

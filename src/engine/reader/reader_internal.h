@@ -78,6 +78,8 @@ rd_prefetcher *rd_cache_prefetcher(ddp_reader_cache *c);
 rd_prefetcher *rd_prefetcher_new(ddp_reader_cache *cache, uint32_t depth);   /* NULL for depth 0 */
 void rd_prefetcher_free(rd_prefetcher *p);
 uint32_t rd_prefetcher_depth(const rd_prefetcher *p);
+/* The record of k if it is queued and not started (the caller now owns it), else NULL. */
+uint8_t *rd_prefetcher_take(rd_prefetcher *p, const rd_key *k);
 /* Waits while k is queued or being decoded; 1 when it had to wait. */
 int rd_prefetcher_wait(rd_prefetcher *p, const rd_key *k);
 /* 1 when the queue has room and k is not in it. */

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The ntfs-3g dedup plugin on real NTFS: an mkntfs image filled by ddp-mkstore --stubs
-# xattr with five chunk stores (one per case: every layout, compressed and not, stale
+# xattr with six chunk stores (one per case: every layout, compressed and not, stale
 # hints with SHA-512 truncated hashes, several small containers, a file of more than 512
-# chunks), mounted with the plugin from the build tree: every file compared with cmp,
+# chunks, a stream container generation found only by listing its folder), mounted with the plugin from the build tree: every file compared with cmp,
 # random ranges compared, writes refused on a read-write mount, and a damaged chunk
 # giving EIO for its range while the rest of its file reads, logged with path and offset.
 #
@@ -64,6 +64,7 @@ small_set "$src/c0102raw/c0102raw"
 small_set "$src/c0103stale/c0103stale"
 "$gendata" --seed 32 --scale 1 "$src/c0102multi/c0102multi"
 small_set "$src/c0103damaged/c0103damaged"
+small_set "$src/c0102gen/c0102gen"
 
 mount_ntfs rw
 n=0
@@ -78,6 +79,12 @@ build c0102raw --layout 0102 --no-compress
 build c0103stale --layout 0103 --stale-hints --hash sha512-trunc
 build c0102multi --layout 0102 --container-size 1048576
 build c0103damaged --layout 0103
+build c0102gen --layout 0102 --stream-generation 40
+# A newer generation than the reparse points' hints and the probed 1..16: only a listing
+# of the Stream folder (the plugin store's find_container) finds it.
+store6="$mnt/System Volume Information/Dedup/ChunkStore/{1F0E5D2C-0000-4000-8000-000000000006}.ddp"
+for c in "$store6"/Stream/*.00000028.ccc; do mv "$c" "${c%.00000028.ccc}.00000029.ccc"; done
+ls "$store6"/Stream/*.00000029.ccc > /dev/null || fail "no stream container renamed to generation 0x29"
 data_count=$(find "$mnt/System Volume Information/Dedup/ChunkStore/{1F0E5D2C-0000-4000-8000-000000000004}.ddp/Data" \
     -name '*.ccc' | wc -l)
 [ "$data_count" -ge 3 ] || fail "c0102multi has $data_count data containers, not several"

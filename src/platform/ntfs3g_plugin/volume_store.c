@@ -1,13 +1,18 @@
 /*
  * volume_store.c - see volume_store.h. read() answers like dir_store: a read past the
  * end gives S_OK with fewer bytes; a missing file HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND),
- * any other failure ERROR_READ_FAULT.
+ * any other failure ERROR_READ_FAULT. find_container() lists the folder through
+ * libntfs-3g as dir_store lists it through the mount: "%08x.%08x.ccc" names of the id
+ * (ddp_container_name_parse, which skips names holding "delete"), the highest generation
+ * answered (FORMAT.md §2), so a stream container of any generation is found without
+ * probing.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ddp/container.h"
 #include "ntfs3g_headers.h"
 #include "volume_store.h"
 
@@ -147,9 +152,63 @@ static int32_t vs_read(void *ctx, const char *path, uint64_t offset, uint32_t si
     return hr;
 }
 
+typedef struct vs_listing {
+    uint32_t id, best_gen;
+    char best[32];
+} vs_listing;
+
+static int list_entry(void *ctx, const ntfschar *name, const int name_len, const int name_type, const s64 pos,
+                      const MFT_REF mref, const unsigned dt_type)
+{
+    (void)pos;
+    (void)mref;
+    (void)dt_type;
+    vs_listing *l = ctx;
+    if (name_type == FILE_NAME_DOS || name_len <= 0 || name_len >= (int)sizeof l->best)
+        return 0;
+    char *mb = NULL;
+    if (ntfs_ucstombs(name, name_len, &mb, 0) < 0 || !mb)
+        return 0;
+    uint32_t id = 0, gen = 0;
+    if (strlen(mb) < sizeof l->best && ddp_container_name_parse(mb, &id, &gen) == 0 && id == l->id &&
+        (!l->best[0] || gen > l->best_gen)) {
+        l->best_gen = gen;
+        strcpy(l->best, mb);
+    }
+    free(mb);
+    return 0;
+}
+
+static int32_t vs_find_container(void *ctx, const char *dir, uint32_t id, char **path)
+{
+    volume_store *s = ctx;
+    *path = NULL;
+    char *vdir = volume_path(dir);
+    if (!vdir)
+        return (int32_t)0x8007000Eu;   /* E_OUTOFMEMORY */
+    vs_listing l = {id, 0, ""};
+    pthread_mutex_lock(&s->lock);
+    ntfs_inode *ni = ntfs_pathname_to_inode(s->vol, NULL, vdir);
+    s64 pos = 0;
+    int rc = ni ? ntfs_readdir(ni, &pos, &l, list_entry) : -1;
+    if (ni)
+        ntfs_inode_close(ni);
+    pthread_mutex_unlock(&s->lock);
+    free(vdir);
+    if (rc != 0 || !l.best[0])
+        return 1;   /* no such folder or no container of the id */
+    size_t n = strlen(dir) + 1 + strlen(l.best) + 1;
+    *path = malloc(n);
+    if (!*path)
+        return (int32_t)0x8007000Eu;
+    snprintf(*path, n, "%s\\%s", dir, l.best);
+    return 0;
+}
+
 void vs_api(volume_store *s, ddp_store *out)
 {
     memset(out, 0, sizeof *out);
     out->ctx = s;
     out->read = vs_read;
+    out->find_container = vs_find_container;
 }

@@ -5,6 +5,7 @@
  * FUSE loop that would answer is the one calling it). A few container data attributes
  * stay open (VS_OPEN_CONTAINERS, least recently used closed first) until
  * vs_close_containers(); a lock serialises every libntfs-3g call made here.
+ * find_container() answers the highest generation of an id in a folder's listing.
  */
 #ifndef DDP_NTFS3G_VOLUME_STORE_H
 #define DDP_NTFS3G_VOLUME_STORE_H

@@ -10,11 +10,20 @@
 # mount namespace (unshare -m) where an overlay over ntfs-3g's library directory adds
 # ntfs-3g/ntfs-plugin-80000013.so (the directory may not even exist on the system).
 # Exits 77 (CTest SKIP_RETURN_CODE) with "SKIPPED: ..." only where FUSE is absent.
+# NTFS3G_PRELOAD (set by the sanitizer build): libraries preloaded into ntfs-3g, so that a
+# plugin built with ASan/UBSan loads and is checked inside the daemon.
 #
 # usage: test_ntfs_plugin.sh PLUGIN MKSTORE GENDATA INSPECT WORKDIR
 set -euo pipefail
 plugin=$1 mkstore=$2 gendata=$3 inspect=$4 work=$5
 SKIP=77
+ntfs3g() {
+    if [ -n "${NTFS3G_PRELOAD:-}" ]; then
+        LD_PRELOAD=$NTFS3G_PRELOAD ASAN_OPTIONS=detect_leaks=0 command ntfs-3g "$@"
+    else
+        command ntfs-3g "$@"
+    fi
+}
 skip() { echo "SKIPPED: $*"; exit $SKIP; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -43,7 +52,7 @@ unmount() {
     if mountpoint -q "$mnt" 2>/dev/null; then umount "$mnt" 2>/dev/null || umount -l "$mnt"; fi
 }
 trap unmount EXIT
-mount_ntfs() { ntfs-3g -o "$1" "$img" "$mnt" || fail "ntfs-3g -o $1 failed"; }
+mount_ntfs() { ntfs3g -o "$1" "$img" "$mnt" || fail "ntfs-3g -o $1 failed"; }
 
 mkdir -p "$mnt" "$src"
 truncate -s 512M "$img"
@@ -114,7 +123,7 @@ unmount
 
 # Every file byte-exact through a read-only mount (the damaged file apart). ntfs-3g stays
 # in the foreground (no_detach) so that the plugin's log lines land in ntfs3g.log.
-ntfs-3g -o ro,no_detach "$img" "$mnt" 2> "$work/ntfs3g.log" &
+ntfs3g -o ro,no_detach "$img" "$mnt" 2> "$work/ntfs3g.log" &
 ntfs3g_pid=$!
 for _ in $(seq 1 100); do mountpoint -q "$mnt" && break; sleep 0.1; done
 mountpoint -q "$mnt" || fail "ntfs-3g -o ro,no_detach did not mount: $(cat "$work/ntfs3g.log")"

@@ -81,8 +81,12 @@ ddp_status rd_read_record(ddp_file_reader *r, rs_container *c, uint32_t sequence
     int32_t hr = rs_read_range(&r->job, c, *offset, span, buf, &got);
     if (hr < 0)
         return read_failed(hr, why, cap, "record");
-    if (rs_record_is(buf, got, sequence, kind))
-        return got == span ? DDP_OK : (snprintf(why, cap, "the container ends inside the record"), DDP_ERR_TRUNCATED);
+    if (rs_record_is(buf, got, sequence, kind)) {
+        if (got == span)
+            return DDP_OK;
+        snprintf(why, cap, "the container ends inside the record");
+        return DDP_ERR_TRUNCATED;
+    }
     uint32_t moved = 0;
     ddp_status st = rrtl_find(r, c, sequence, &moved, why, cap);
     if (st != DDP_OK)

@@ -432,9 +432,13 @@ static void worker(void *p)
     if (ddp_file_reader_open(a->s, a->c, a->f->reparse[a->file], a->f->reparse_len[a->file], "t", &r) != DDP_OK)
         return;
     size_t size = a->f->size[a->file], got = 0;
-    uint8_t *buf = malloc(8192);
+    uint8_t *buf = malloc(32768);
     uint64_t seed = a->file + 11;
     int ok = 1;
+    /* Sequentially first: the four readers share the cache's prefetch worker. */
+    for (size_t pos = 0; ok && pos < size; pos += got)
+        ok = ddp_file_reader_read(r, pos, buf, 32768, &got) == DDP_OK && got > 0 &&
+             memcmp(buf, a->f->data[a->file] + pos, got) == 0;
     for (int i = 0; ok && i < 3000; i++) {
         uint64_t off = rng(&seed) % size;
         size_t n = 1 + (size_t)(rng(&seed) % 8192);
@@ -447,7 +451,8 @@ static void worker(void *p)
 }
 
 /* Four files read at once on four threads through one small cache (chunks shared by
- * copies of a file meet in it). */
+ * copies of a file meet in it), sequentially (through the prefetch worker) then at
+ * random. */
 static void test_threads(void **state)
 {
     (void)state;
@@ -472,6 +477,7 @@ static void test_threads(void **state)
     ddp_reader_stats st;
     ddp_reader_cache_stats(c, &st);
     assert_true(st.cache_hits > 0);
+    assert_true(st.prefetches > 0);
     assert_int_equal(st.failures, 0);
     ddp_reader_cache_free(c);
     fixture_free(&f);

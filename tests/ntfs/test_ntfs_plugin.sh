@@ -84,7 +84,7 @@ build() {
         "$src/$case" "$mnt" || fail "ddp-mkstore ($case)"
 }
 build c0201 --layout 0201
-build c0102raw --layout 0102 --no-compress
+build c0102raw --layout 0102 --no-compress --data-generation 7
 build c0103stale --layout 0103 --stale-hints --hash sha512-trunc
 build c0102multi --layout 0102 --container-size 1048576
 build c0103damaged --layout 0103

@@ -10,7 +10,8 @@
  * and is reported through the log callback with the file's name and offset; the other
  * ranges of the file read on.
  *
- * Decoded chunks are kept in a ddp_reader_cache shared by the readers of one store.
+ * Decoded chunks are kept in a ddp_reader_cache shared by readers (of one or several
+ * chunk stores: entries are keyed by store GUID, container, record and hash).
  * Memory bound: cache_chunks x DDP_MAX_CHUNK_SIZE (256 KiB) of chunk content at most
  * (default 32 chunks: 8 MiB; 2 MiB with the usual 64 KiB chunks), plus the prefetch
  * worker's queue of prefetch_chunks records and one chunk buffer (default 8 x (0x58 +
@@ -21,12 +22,12 @@
  *
  * Sequential reads (a read starting where the previous one of the same reader ended)
  * have the records of the chunks of the next read of the same length (at most
- * prefetch_chunks of them) read and queued for a worker
- * thread, which decodes and verifies them into the cache (prefetch.c): decoding then
- * overlaps the caller's own work.
+ * prefetch_chunks of them) read and queued for a worker thread, which decodes and
+ * verifies them into the cache (prefetch.c): decoding then overlaps the caller's work.
  *
- * Threads: the cache, its prefetcher and each reader have their own lock, so readers of different files
- * (and, serialised, of the same file) may be used from any threads at once; the store's
+ * Threads: the cache, its prefetcher and each reader have their own lock, so readers of
+ * different files (and, serialised, of the same file) may be used from any threads at
+ * once; the store's
  * read callback must then be safe to call concurrently. Open containers are the store's
  * business (dir_store keeps a few fds open, the plugin a few ntfs-3g attributes).
  */

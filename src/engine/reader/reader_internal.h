@@ -1,7 +1,7 @@
 /*
  * reader_internal.h - the parts of ddp_file_reader (file_reader.h):
- *   chunk_cache.c   the shared cache of decoded chunks, the hash algorithm once known,
- *                   and the totals of every reader;
+ *   chunk_cache.c   the shared cache of decoded chunks, each store's hash algorithm
+ *                   once known, the prefetcher, and the totals of every reader;
  *   stream_index.c  open: the reparse point, the stream containers (located the way a
  *                   restore locates them, container_locator.c) and the stream maps,
  *                   turned into one sorted table of the file's chunks;
@@ -9,9 +9,10 @@
  *                   decompressed and verified;
  *   prefetch.c      the worker thread decoding the chunks that follow a sequential read;
  *   file_reader.c   the public functions: binary search, copy out, locking.
- * Store reads go through the restore engine's reading helpers (rs_read_range,
- * rs_read_windows) over a small rs_job of the reader's own, which holds the store, the
- * options and the read window; the reader's lock serialises its use.
+ * Store reads go through the restore engine's reading helper rs_read_range (short reads
+ * completed, oversized answers refused) and stream containers are found by
+ * rs_locate_stream_container, both over a small rs_job of the reader's own holding the
+ * store and the options; the reader's lock serialises its use.
  */
 #ifndef DDP_READER_INTERNAL_H
 #define DDP_READER_INTERNAL_H

@@ -67,11 +67,11 @@ small_set() {
     head -c 3000000 /dev/urandom > "$1/three_mb.bin"
     head -c 65537 /dev/zero > "$1/zeros.bin"
 }
-"$gendata" --seed 31 --scale 1 "$src/c0201/c0201" > /dev/null
+"$gendata" --seed 31 --scale 1 "$src/c0201/c0201" > /dev/null 2>&1
 head -c 48000000 /dev/urandom > "$src/c0201/c0201/big.bin"            # > 512 chunks of ~64 KiB
 small_set "$src/c0102raw/c0102raw"
 small_set "$src/c0103stale/c0103stale"
-"$gendata" --seed 32 --scale 1 "$src/c0102multi/c0102multi"
+"$gendata" --seed 32 --scale 1 "$src/c0102multi/c0102multi" > /dev/null 2>&1
 small_set "$src/c0103damaged/c0103damaged"
 small_set "$src/c0102gen/c0102gen"
 
@@ -80,8 +80,9 @@ n=0
 build() {
     local case=$1; shift
     n=$((n + 1))
-    "$mkstore" --quiet --stubs xattr --guid "{1F0E5D2C-0000-4000-8000-00000000000$n}" "$@" \
-        "$src/$case" "$mnt" || fail "ddp-mkstore ($case)"
+    # --force from the second store on: the volume then holds a chunk store already.
+    "$mkstore" --quiet --stubs xattr --guid "{1F0E5D2C-0000-4000-8000-00000000000$n}" \
+        $([ $n -gt 1 ] && echo --force) "$@" "$src/$case" "$mnt" || fail "ddp-mkstore ($case)"
 }
 build c0201 --layout 0201
 build c0102raw --layout 0102 --no-compress --data-generation 7

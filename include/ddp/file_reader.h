@@ -14,16 +14,16 @@
  * chunk stores: entries are keyed by store GUID, container, record and hash).
  * Memory bound: cache_chunks x DDP_MAX_CHUNK_SIZE (256 KiB) of chunk content at most
  * (default 32 chunks: 8 MiB; 2 MiB with the usual 64 KiB chunks), plus the prefetch
- * worker's queue of prefetch_chunks records and one chunk buffer (default 8 x (0x58 +
- * 256 KiB) + 256 KiB: 2.25 MiB at most), plus per open reader 64 bytes per chunk of the
+ * workers' queue of prefetch_chunks records and two chunk buffers (default 8 x (0x58 +
+ * 256 KiB) + 2 x 256 KiB: 2.5 MiB at most), plus per open reader 64 bytes per chunk of the
  * file, one record buffer and one chunk buffer (0x58 + 256 KiB and 256 KiB, allocated on
- * the first read that misses the cache). With the defaults: 10.25 MiB + 512 KiB per open
+ * the first read that misses the cache). With the defaults: 10.5 MiB + 512 KiB per open
  * file + 64 bytes per chunk of the open files.
  *
  * Sequential reads (a read starting where the previous one of the same reader ended)
- * have the records of the chunks of the next read of the same length (at most
- * prefetch_chunks of them) read and queued for a worker thread, which decodes and
- * verifies them into the cache (prefetch.c): decoding then overlaps the caller's work.
+ * have the records of the chunks of the next four reads of the same length (at most
+ * prefetch_chunks of them) read and queued for two worker threads, which decode and
+ * verify them into the cache (prefetch.c): decoding then overlaps the caller's work.
  *
  * Threads: the cache, its prefetcher and each reader have their own lock, so readers of
  * different files (and, serialised, of the same file) may be used from any threads at
@@ -50,7 +50,7 @@ typedef struct ddp_reader_options {
     uint32_t cache_chunks;        /* decoded chunks kept (0: default; at most DDP_READER_MAX_CACHE_CHUNKS) */
     ddp_hash_alg hash_alg;        /* DDP_HASH_UNKNOWN: detected on the first chunk that matches */
     uint32_t probe_generations;   /* stream container generations probed (0: 16) */
-    /* Chunks decoded ahead of sequential reads on one worker thread (0: none; default 8,
+    /* Chunks decoded ahead of sequential reads on two worker threads (0: none; default 8,
      * at most DDP_READER_MAX_PREFETCH). Their records are read on the reading thread. */
     uint32_t prefetch_chunks;
     /* Called with one line per failure (may be NULL); from the thread that read. */

@@ -15,6 +15,11 @@
 
 #include "reader_internal.h"
 
+/* How many reads ahead of a sequential reader chunks are prefetched (within
+ * prefetch_chunks): one read ahead left the workers too little slack on a loaded machine
+ * (BENCHMARKS.md, issue 16). */
+#define RD_PREFETCH_READS 4u
+
 void rd_log(ddp_file_reader *r, uint64_t offset, const char *fmt, ...)
 {
     const ddp_reader_options *opt = rd_cache_options(r->cache);
@@ -149,14 +154,14 @@ static ddp_status copy_piece(ddp_file_reader *r, uint32_t i, uint32_t from, uint
 }
 
 /* After a sequential read of len bytes that ended in chunk last: the records of the chunks
- * covering the next len bytes (the read that is likely to follow), neither cached nor
- * queued, go to the prefetcher while it has room. A record that cannot be read is left
- * for the read that needs it (which reports why). */
+ * covering the next RD_PREFETCH_READS x len bytes (the reads likely to follow), neither
+ * cached nor queued, go to the prefetcher while it has room. A record that cannot be read
+ * is left for the read that needs it (which reports why). */
 static void prefetch_after(ddp_file_reader *r, uint32_t last, size_t len)
 {
     rd_prefetcher *p = rd_cache_prefetcher(r->cache);
     uint32_t depth = rd_prefetcher_depth(p);
-    uint64_t until = r->chunks[last].end + len;
+    uint64_t until = r->chunks[last].end + RD_PREFETCH_READS * (uint64_t)len;
     for (uint32_t i = last + 1; i < r->n_chunks && i <= last + depth; i++) {
         if (i > last + 1 && r->chunks[i - 1].end >= until)
             break;

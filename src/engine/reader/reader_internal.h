@@ -7,7 +7,7 @@
  *                   turned into one sorted table of the file's chunks;
  *   chunk_fetch.c   one chunk's record: read at its hint or through the Rrtl, checked,
  *                   decompressed and verified;
- *   prefetch.c      the worker thread decoding the chunks that follow a sequential read;
+ *   prefetch.c      the worker threads decoding the chunks that follow a sequential read;
  *   file_reader.c   the public functions: binary search, copy out, locking.
  * Store reads go through the restore engine's reading helper rs_read_range (short reads
  * completed, oversized answers refused) and stream containers are found by

@@ -328,7 +328,7 @@ static void *patch_import(HMODULE module, const char *dll_name, const char *func
     return NULL;
 }
 
-static void *saved_delete_key, *saved_unregister_typelib;
+static void *saved_delete_key, *saved_unregister_typelib, *saved_create_key;
 static int injected_failures;
 
 static LSTATUS WINAPI delete_key_failing_for_server(HKEY key, LPCWSTR name)
@@ -364,6 +364,27 @@ static HRESULT WINAPI unregister_typelib_doing_nothing(REFGUID libid, WORD major
     return S_OK;
 }
 
+/* Refuses to create the event source's key (as a registry without write access to
+ * HKLM\SYSTEM would); every other key is created. */
+static LSTATUS WINAPI create_key_failing_for_event_source(HKEY key, LPCWSTR name, DWORD reserved, LPWSTR cls,
+                                                          DWORD options, REGSAM sam, const SECURITY_ATTRIBUTES *sa,
+                                                          PHKEY out, LPDWORD disposition)
+{
+    if (name && wcsstr(name, L"\\EventLog\\")) {
+        injected_failures++;
+        return ERROR_ACCESS_DENIED;
+    }
+    return RegCreateKeyExW(key, name, reserved, cls, options, sam, (SECURITY_ATTRIBUTES *)sa, out, disposition);
+}
+
+static void inject_create_key(void *fn)
+{
+    void *previous = patch_import(dll, "ADVAPI32.dll", "RegCreateKeyExW", fn);
+    assert_non_null(previous);
+    if (!saved_create_key)
+        saved_create_key = previous;
+}
+
 static void inject_delete_key(void *fn)
 {
     void *previous = patch_import(dll, "ADVAPI32.dll", "RegDeleteKeyW", fn);
@@ -386,7 +407,9 @@ static void remove_injections(void)
         patch_import(dll, "ADVAPI32.dll", "RegDeleteKeyW", saved_delete_key);
     if (saved_unregister_typelib)
         patch_import(dll, "OLEAUT32.dll", "UnRegisterTypeLib", saved_unregister_typelib);
-    saved_delete_key = saved_unregister_typelib = NULL;
+    if (saved_create_key)
+        patch_import(dll, "ADVAPI32.dll", "RegCreateKeyExW", saved_create_key);
+    saved_delete_key = saved_unregister_typelib = saved_create_key = NULL;
     injected_failures = 0;
 }
 
@@ -740,6 +763,20 @@ static void test_unregister_keeps_other_event_source(void **state)
     assert_true(wcscmp(file, OTHER_SERVER) == 0);
 }
 
+/* A registration that cannot add the event source fails as a whole: nothing of it stays. */
+static void test_register_fails_without_event_source(void **state)
+{
+    (void)state;
+    assert_int_equal(dll_unregister(), S_OK);
+    inject_create_key((void *)create_key_failing_for_event_source);
+    assert_int_equal(dll_register(), SELFREG_E_CLASS);
+    assert_int_equal(injected_failures, 1);
+    remove_injections();
+    assert_false(class_key_exists(NULL));
+    check_typelib_gone();
+    assert_false(event_source_exists());
+}
+
 /* The message table is embedded and formats both events with their three strings. */
 static void test_message_table(void **state)
 {
@@ -781,6 +818,7 @@ int main(void)
         REG_TEST(test_unregister_unreadable_registry),
         REG_TEST(test_event_source_registered),
         REG_TEST(test_unregister_keeps_other_event_source),
+        REG_TEST(test_register_fails_without_event_source),
         cmocka_unit_test(test_version_resource),
         cmocka_unit_test(test_typelib_resource),
         cmocka_unit_test(test_message_table),

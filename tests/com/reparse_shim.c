@@ -42,7 +42,6 @@ SHIM(HANDLE, CreateFileW, 28, (LPCWSTR, DWORD, DWORD, LPSECURITY_ATTRIBUTES, DWO
 SHIM(BOOL, CloseHandle, 4, (HANDLE))
 SHIM(BOOL, DeviceIoControl, 32, (HANDLE, DWORD, LPVOID, DWORD, LPVOID, DWORD, LPDWORD, LPOVERLAPPED))
 SHIM(BOOL, GetFileInformationByHandle, 8, (HANDLE, LPBY_HANDLE_FILE_INFORMATION))
-SHIM(BOOL, GetFileInformationByHandleEx, 16, (HANDLE, FILE_INFO_BY_HANDLE_CLASS, LPVOID, DWORD))
 SHIM(BOOL, SetFileInformationByHandle, 16, (HANDLE, FILE_INFO_BY_HANDLE_CLASS, LPVOID, DWORD))
 SHIM(BOOL, WriteFile, 20, (HANDLE, LPCVOID, DWORD, LPDWORD, LPOVERLAPPED))
 SHIM(BOOL, ReadFile, 20, (HANDLE, LPVOID, DWORD, LPDWORD, LPOVERLAPPED))
@@ -446,11 +445,6 @@ BOOL WINAPI shim_DeviceIoControl(HANDLE h, DWORD code, LPVOID in, DWORD in_len, 
     default:
         return real_DeviceIoControl(h, code, in, in_len, out, out_len, returned, ov);
     }
-}
-
-BOOL WINAPI shim_GetFileInformationByHandleEx(HANDLE h, FILE_INFO_BY_HANDLE_CLASS cls, LPVOID out, DWORD len)
-{
-    return injected() ? FALSE : real_GetFileInformationByHandleEx(h, cls, out, len);
 }
 
 BOOL WINAPI shim_SetFileInformationByHandle(HANDLE h, FILE_INFO_BY_HANDLE_CLASS cls, LPVOID in, DWORD len)

@@ -12,6 +12,8 @@
  * engine's result says it is unverified and DDPBACKUP_DEBUG traces it.
  * DDPBACKUP_REQUIRE_VERIFIED=1 in the environment makes such files fail with
  * DDP_E_FILE_CORRUPT instead.
+ * Each failed file and each file restored unverified is reported in the event log
+ * (event_log.h).
  */
 #define COBJMACROS
 #include <windows.h>
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 
 #include "callback_store.h"
+#include "event_log.h"
 #include "ddp/restore.h"
 #include "restore_files.h"
 #include "text.h"
@@ -110,6 +113,7 @@ HRESULT ddp_restore_files(ULONG n, BSTR *paths, IDedupReadFileCallback *store, D
     }
     hr = run_engine(n, paths, names, store, results);
     trace_results(results, names, n);
+    ddp_event_report_results(results, paths, n);
     if (file_results)
         for (ULONG i = 0; i < n; i++)
             file_results[i] = results[i].hr;

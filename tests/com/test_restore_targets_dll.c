@@ -100,6 +100,7 @@ static HRESULT restore(const dll_fixture *f, HRESULT *results)
     return hr;
 }
 
+#ifndef DDP_TEST_REPARSE
 static void test_stub_file_mode_refusals(void **state)
 {
     dll_fixture f;
@@ -125,7 +126,9 @@ static void test_stub_file_mode_refusals(void **state)
     assert_true(attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY));
     fixture_destroy(&f);
 }
+#endif
 
+#ifndef DDP_TEST_REPARSE
 /* Cuts the file at path to size bytes. */
 static void cut_file(const WCHAR *path, LONGLONG size)
 {
@@ -168,6 +171,7 @@ static void test_stub_file_mode_cut_stubs(void **state)
     }
     fixture_destroy(&f);
 }
+#endif
 
 static void test_reparse_mode_refusals(void **state)
 {
@@ -177,9 +181,9 @@ static void test_reparse_mode_refusals(void **state)
     (void)state;
 
     make_fixture(&f, L"refuse-rp", other, MAX_PATH);
-    assert_true(SetEnvironmentVariableW(L"DDPBACKUP_STUB_FILES", NULL));
+    SetEnvironmentVariableW(L"DDPBACKUP_STUB_FILES", NULL);   /* reparse mode */
     restore(&f, results);
-    assert_true(SetEnvironmentVariableW(L"DDPBACKUP_STUB_FILES", L"1"));
+    test_default_mode();
     assert_int_equal((uint32_t)results[DIR_FILE], (uint32_t)DDP_HR_DIRECTORY_NOT_SUPPORTED);
     assert_folder_kept(&f);
     assert_int_equal((uint32_t)results[LINKED_FILE], (uint32_t)DDP_HR_NOT_SUPPORTED);
@@ -190,9 +194,13 @@ static void test_reparse_mode_refusals(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_stub_file_mode_refusals),
+#ifndef DDP_TEST_REPARSE
+        cmocka_unit_test(test_stub_file_mode_refusals),   /* stub-file mode only */
+#endif
         cmocka_unit_test(test_reparse_mode_refusals),
-        cmocka_unit_test(test_stub_file_mode_cut_stubs),
+#ifndef DDP_TEST_REPARSE
+        cmocka_unit_test(test_stub_file_mode_cut_stubs), /* stub-file mode only */
+#endif
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

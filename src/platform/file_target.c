@@ -111,6 +111,7 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
     target_entry *e = entry(t, i);
     const char *dest;
     ddp_status s;
+    uint64_t id;
     int fd;
 
     if (!e || e->state == FILE_BEGUN || e->state == FILE_COMMITTING || size > (uint64_t)INT64_MAX)
@@ -126,12 +127,14 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
     dest = ddp_ft_destination(t, e);
     if (!dest)
         return DDP_ERR_IO;
-    fd = ddp_temp_create(dest, &e->temp);
+    /* in place the temporary name carries the stub's inode number (its identity) */
+    id = t->mode == DDP_TARGET_IN_PLACE && e->have_stat ? (uint64_t)e->stub_stat.st_ino : 0;
+    fd = ddp_temp_create(dest, id, &e->temp);
     if (fd < 0 && errno == ENOENT && t->mode == DDP_TARGET_OUT) {
         /* the destination's folders are made when the first file needs them */
         if (ddp_make_parents(dest) < 0)
-            return DDP_ERR_IO;
-        fd = ddp_temp_create(dest, &e->temp);
+            return ddp_ft_status_from_errno(errno);
+        fd = ddp_temp_create(dest, id, &e->temp);
     }
     if (fd < 0)
         return ddp_ft_status_from_errno(errno);

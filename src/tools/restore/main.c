@@ -199,9 +199,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "ddp-restore: --store %s is not a folder\n", o.store);
         return EXIT_USAGE;
     }
-    if (!o.out && !o.verify && o.stubs != DDP_STUBS_RAW) {
-        recover_counts rc;   /* in place on ntfs-3g: finish what a crash interrupted first */
-        recover_interrupted(argv, n_paths, stderr, &rc);
+    if (!o.verify) {
+        recover_counts rc;   /* finish what a crash interrupted, remove what it left */
+        if (o.out && stat(o.out, &st) == 0)
+            recover_interrupted(&o.out, 1, stderr, &rc);
+        else if (!o.out)
+            recover_interrupted((const char *const *)argv, n_paths, stderr, &rc);
+        else
+            memset(&rc, 0, sizeof rc);
         if (rc.failed)
             failed_recoveries = 1;
     }

@@ -87,7 +87,7 @@ static void commit_xattr_folder(ddp_file_target *t, const uint32_t *file, size_t
     ddp_sync_files(temps, n, err, &t->syncs);
     for (size_t k = 0; k < n; k++) {
         target_entry *e = &t->files[file[k]];
-        ddp_status s = err[k] ? ddp_ft_status_from_errno(err[k]) : ddp_ft_check_stub(t, e);
+        ddp_status s = err[k] ? ddp_ft_errno_status(e, err[k]) : ddp_ft_check_stub(t, e);
         if (s != DDP_OK) {
             file_failed(t, file[k], s, done, arg);
             continue;
@@ -111,9 +111,9 @@ static void commit_xattr_folder(ddp_file_target *t, const uint32_t *file, size_t
     }
     journal = folder ? ddp_journal_write(folder, recs, n_ok) : NULL;
     if (!journal) {
-        ddp_status s = folder ? ddp_ft_status_from_errno(errno) : DDP_ERR_NO_MEMORY;
+        int saved = folder ? errno : ENOMEM;
         for (size_t k = 0; k < n_ok; k++)
-            file_failed(t, ok[k], s, done, arg);
+            file_failed(t, ok[k], ddp_ft_errno_status(&t->files[ok[k]], saved), done, arg);
         goto finish;
     }
     for (size_t k = 0; k < n_ok; k++) {
@@ -125,7 +125,7 @@ static void commit_xattr_folder(ddp_file_target *t, const uint32_t *file, size_t
             file_final(t, ok[k], done, arg);
             continue;
         }
-        ddp_status s = ddp_ft_status_from_errno(errno);
+        ddp_status s = ddp_ft_errno_status(e, errno);
         if (keep) {   /* the temporary file is the content now: the journal keeps its name */
             free(e->temp);
             e->temp = NULL;
@@ -254,9 +254,10 @@ ddp_status ddp_ft_commit(void *ctx, done_fn done, void *arg)
     }
     ddp_sync_files(b.temp, b.n, b.err, &t->syncs);
     for (size_t k = 0; k < b.n; k++) {
-        ddp_status s = b.err[k] ? ddp_ft_status_from_errno(b.err[k]) : ddp_ft_check_stub(t, &t->files[b.file[k]]);
+        target_entry *e = &t->files[b.file[k]];
+        ddp_status s = b.err[k] ? ddp_ft_errno_status(e, b.err[k]) : ddp_ft_check_stub(t, e);
         if (s == DDP_OK && rename(b.temp[k], b.dest[k]) < 0)
-            s = ddp_ft_status_from_errno(errno);
+            s = ddp_ft_errno_status(e, errno);
         if (s != DDP_OK) {
             b.err[k] = -1;
             file_failed(t, b.file[k], s, done, arg);
@@ -283,7 +284,7 @@ ddp_status ddp_ft_commit(void *ctx, done_fn done, void *arg)
             free(e->temp);
             e->temp = NULL;
             e->state = FILE_FINISHED;
-            done(arg, b.file[k], ddp_ft_status_from_errno(renamed[k]));
+            done(arg, b.file[k], ddp_ft_errno_status(e, renamed[k]));
         }
     }
     batch_free(&b);

@@ -138,6 +138,9 @@ head -c $((avail - 9000000)) /dev/zero > "$mnt/filler"
 run --store "$mnt" --stubs xattr --json "$mnt" > "$work/full.json" 2> /dev/null
 [ $rc -eq 1 ] || fail "full volume: exit $rc"
 grep -q '"path": "'"$mnt"'/big.bin", "result": "E_FAIL"' "$work/full.json" || fail "full volume: result"
+# the system's reason by name, not "I/O error"
+grep '"path": "'"$mnt"'/big.bin"' "$work/full.json" | grep -qF 'No space left on device (ENOSPC)' ||
+    { cat "$work/full.json"; fail "full volume: ENOSPC not reported by name"; }
 has_reparse "$mnt/big.bin" || fail "full volume: the reparse point was not put back"
 [ -z "$(find "$mnt" -name '*.ddprestore-*')" ] || fail "full volume: temporary file left"
 rm "$mnt/filler"

@@ -119,7 +119,7 @@ static void commit_xattr_folder(ddp_file_target *t, const uint32_t *file, size_t
     for (size_t k = 0; k < n_ok; k++) {
         target_entry *e = &t->files[ok[k]];
         int keep = 0;
-        t->syncs.file_syncs += 2;   /* the stub's content, then its times */
+        t->syncs.file_syncs++;   /* the stub (content and times) */
         if (ddp_ntfs3g_commit(e->spec.path, e->temp, e->size, e->reparse, e->reparse_len,
                               e->have_stat ? &e->stub_stat : NULL, &keep) == 0) {
             file_final(t, ok[k], done, arg);

@@ -47,7 +47,7 @@ static int all_zero(const uint8_t *p, size_t n)
 }
 
 /* The stub's $DATA becomes the temp file's content: zeros first (sparse), then every
- * block that is not all zeros. */
+ * block that is not all zeros (not yet synced: finish_stub). */
 static int copy_content(int in, int out, uint64_t size)
 {
     uint8_t *buf = malloc(COPY_BLOCK);
@@ -85,21 +85,46 @@ static int copy_content(int in, int out, uint64_t size)
         at += want;
     }
     free(buf);
-    return rc == 0 ? fsync(out) : -1;
+    return rc;
 }
 
-/* The stub gets the given times and they are made durable (by path after the last handle
- * closed: ntfs-3g stamps the write time then). */
-static int keep_times(const char *stub, const struct timespec *atime, const struct timespec *mtime)
+/* 1 when path has these times. */
+static int has_times(const char *path, const struct timespec *atime, const struct timespec *mtime)
 {
-    struct timespec ts[2] = {*atime, *mtime};
-    if (utimensat(AT_FDCWD, stub, ts, AT_SYMLINK_NOFOLLOW) < 0)
-        return -1;
-    int fd = open(stub, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    return close(fd) < 0 ? -1 : rc;
+    struct stat st;
+    return lstat(path, &st) == 0 && st.st_mtim.tv_sec == mtime->tv_sec && st.st_mtim.tv_nsec == mtime->tv_nsec &&
+           st.st_atim.tv_sec == atime->tv_sec && st.st_atim.tv_nsec == atime->tv_nsec;
+}
+
+/* Ends the copy into the stub (out, open): its times become the given ones and both
+ * content and times are made durable with one fsync; out is closed. Returns -1 only when
+ * the content may not be durable. ntfs-3g keeps times set on the open handle after the
+ * writes; should a close stamp the write time anyway, they are set again by path and
+ * synced once more. */
+static int finish_stub(const char *stub, int out, const struct timespec *atime, const struct timespec *mtime)
+{
+    struct timespec ts[2];
+    int rc = 0;
+    if (atime) {
+        ts[0] = *atime;
+        ts[1] = *mtime;
+        (void)futimens(out, ts);
+    }
+    if (fsync(out) < 0)
+        rc = -1;
+    if (close(out) < 0)
+        rc = -1;
+    if (rc < 0 || !atime || has_times(stub, atime, mtime))
+        return rc;
+    /* the content is durable: from here the times are best effort */
+    if (utimensat(AT_FDCWD, stub, ts, AT_SYMLINK_NOFOLLOW) == 0) {
+        int fd = open(stub, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0) {
+            (void)fsync(fd);
+            close(fd);
+        }
+    }
+    return 0;
 }
 
 /* Puts the stub back as it was: zeros of its former size, then the reparse point.
@@ -137,15 +162,17 @@ static int complete_from(const char *stub, const char *temp, uint64_t size, cons
         out = open_stub(stub);
         if (out >= 0) {
             rc = copy_content(in, out, size);
-            if (close(out) < 0)
-                rc = -1;
+            if (rc == 0)
+                rc = finish_stub(stub, out, atime, mtime);
+            else
+                close(out);
         }
     } else if (in >= 0) {
         errno = EILSEQ;   /* not the recorded content */
     }
     if (in >= 0)
         close(in);
-    return rc == 0 ? keep_times(stub, atime, mtime) : -1;
+    return rc;
 }
 
 ddp_recovery ddp_ntfs3g_recover(const char *folder, const ddp_journal_rec *r, uint64_t *freed)
@@ -189,8 +216,9 @@ int ddp_ntfs3g_commit(const char *stub, const char *temp, uint64_t size, const u
     in = open(temp, O_RDONLY | O_CLOEXEC);
     if (in < 0)
         return -1;
-    if (fstat(in, &st) < 0 || (uint64_t)st.st_size != size) {
-        saved = errno ? errno : EIO;
+    int got = fstat(in, &st);
+    if (got < 0 || (uint64_t)st.st_size != size) {
+        saved = got < 0 ? errno : EIO;
         close(in);
         errno = saved;
         return -1;
@@ -218,15 +246,12 @@ int ddp_ntfs3g_commit(const char *stub, const char *temp, uint64_t size, const u
         return -1;
     }
     close(in);
-    if (close(out) < 0) {
+    if (finish_stub(stub, out, times ? &times->st_atim : NULL, times ? &times->st_mtim : NULL) < 0) {
         saved = errno;
         *keep_temp = roll_back(stub, -1, st.st_size, reparse, len) < 0;
         errno = saved;
         return -1;
     }
-    /* The content is durable: the times are best effort (they failed before, too). */
-    if (times)
-        (void)keep_times(stub, &times->st_atim, &times->st_mtim);
     (void)unlink(temp);
     return 0;
 }

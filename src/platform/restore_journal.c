@@ -166,6 +166,15 @@ static int parse_records(const uint8_t *buf, size_t len, ddp_journal_rec **recs,
     return 0;
 }
 
+/* Empty, or zeros only: created, but its bytes never reached the disk. */
+static int never_written(const uint8_t *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (buf[i])
+            return 0;
+    return 1;
+}
+
 int ddp_journal_read(const char *path, ddp_journal_rec **recs, size_t *n)
 {
     struct stat st;
@@ -181,11 +190,11 @@ int ddp_journal_read(const char *path, ddp_journal_rec **recs, size_t *n)
         saved = errno;
         goto out;
     }
-    if (!S_ISREG(st.st_mode) || st.st_size < MAGIC_LEN || st.st_size > JOURNAL_LIMIT) {
+    if (!S_ISREG(st.st_mode) || st.st_size > JOURNAL_LIMIT) {
         saved = EILSEQ;
         goto out;
     }
-    buf = malloc((size_t)st.st_size);
+    buf = malloc(st.st_size ? (size_t)st.st_size : 1);
     if (!buf) {
         saved = ENOMEM;
         goto out;
@@ -200,7 +209,11 @@ int ddp_journal_read(const char *path, ddp_journal_rec **recs, size_t *n)
         }
         got += (size_t)r;
     }
-    if (memcmp(buf, MAGIC, MAGIC_LEN) != 0) {
+    if (never_written(buf, got)) {
+        rc = 0;   /* a crash before its sync: no file was changed under it */
+        goto out;
+    }
+    if (got < MAGIC_LEN || memcmp(buf, MAGIC, MAGIC_LEN) != 0) {
         saved = EILSEQ;
         goto out;
     }

@@ -10,8 +10,9 @@
  *   u64 inode number of the file, u64 content size, i64 atime s, u32 atime ns,
  *   i64 mtime s, u32 mtime ns, u16 name length, u16 temporary name length, the names
  *   (bytes as the file system gave them: any length, any encoding).
- * A record that is cut short or fails its CRC ends the journal (a write torn by a crash:
- * no file of it was changed, since the journal is synced before any change).
+ * A record that is cut short or fails its CRC ends the journal, and an empty journal or
+ * one of zeros only has no records (a write torn by a crash: no file of it was changed,
+ * since the journal is synced before any change).
  */
 #ifndef DDP_PLATFORM_RESTORE_JOURNAL_H
 #define DDP_PLATFORM_RESTORE_JOURNAL_H

@@ -24,6 +24,8 @@ typedef struct path_list {
 
 typedef struct found {
     path_list journals, temps, kept;   /* kept: temporary files a kept journal still names */
+    path_list broken;                  /* names of ours the file system cannot look at (errno in broken_err) */
+    int *broken_err;
     int out_of_memory;
 } found;
 
@@ -63,11 +65,30 @@ static void consider(found *f, const char *path)
         f->out_of_memory = 1;
 }
 
+/* A name of ours that cannot be looked at (a crash of a file system without a journal,
+ * such as ntfs-3g, can leave a folder entry whose file record is unreadable). */
+static void broken(found *f, const char *path, int err)
+{
+    if (ddp_work_name_kind(base_name(path)) == DDP_WORK_NONE)
+        return;
+    int *grown = realloc(f->broken_err, (f->broken.n + 1) * sizeof *grown);
+    if (!grown || list_add(&f->broken, path) < 0) {
+        f->out_of_memory = 1;
+        if (grown)
+            f->broken_err = grown;
+        return;
+    }
+    f->broken_err = grown;
+    f->broken_err[f->broken.n - 1] = err;
+}
+
 static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
     (void)ftw;
     if (type == FTW_F && S_ISREG(st->st_mode))
         consider(walk_found, path);
+    else if (type == FTW_NS)
+        broken(walk_found, path, errno);
     return 0;
 }
 
@@ -91,6 +112,8 @@ static void scan_folder(found *f, const char *folder)
         snprintf(p, a + b + 2, "%s/%s", folder, de->d_name);
         if (lstat(p, &st) == 0 && S_ISREG(st.st_mode))
             consider(f, p);
+        else if (errno != ENOENT)
+            broken(f, p, errno);
         free(p);
     }
     closedir(d);
@@ -194,6 +217,11 @@ void recover_interrupted(const char *const *paths, int n, FILE *log, recover_cou
     for (size_t i = 0; i < f.temps.n && !f.out_of_memory; i++)
         if (!is_kept(&f, f.temps.p[i]))
             remove_ours(f.temps.p[i], counts);
+    for (size_t i = 0; i < f.broken.n; i++) {
+        counts->failed++;
+        fprintf(log, "NOT REMOVED %s: left by an interrupted run, it cannot be looked at (%s); the file "
+                     "system needs a check (chkdsk)\n", f.broken.p[i], strerror(f.broken_err[i]));
+    }
     if (f.out_of_memory) {
         counts->failed++;
         fprintf(log, "ddp-restore: out of memory while looking for what interrupted runs left\n");
@@ -204,4 +232,6 @@ void recover_interrupted(const char *const *paths, int n, FILE *log, recover_cou
     list_free(&f.journals);
     list_free(&f.temps);
     list_free(&f.kept);
+    list_free(&f.broken);
+    free(f.broken_err);
 }

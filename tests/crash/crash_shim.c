@@ -6,12 +6,18 @@
  *                        went through (default 0: at once); with DDP_CRASH_DAEMON=PID
  *                        that process (the ntfs-3g daemon) is killed first;
  *   DDP_CRASH_RENAME=K   just before the K-th rename (raw stubs: the commit's rename).
+ *   DDP_MARK_LOG=LOG DDP_MARKS=FILE  (the crash-point sweep) no crash: before each
+ *                        removal of a reparse point "R <size of LOG>" and after each
+ *                        unlink "U <size of LOG>" is appended to FILE, which places the
+ *                        commit of each file in the write log of the ntfs-3g daemon.
  * Without these variables it changes nothing.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <sys/types.h>
 #include <sys/xattr.h>
@@ -33,9 +39,32 @@ static void die(void)
     kill(getpid(), SIGKILL);
 }
 
+/* Notes where the daemon's write log stands (DDP_MARK_LOG, DDP_MARKS). */
+static void mark(char what)
+{
+    const char *log = getenv("DDP_MARK_LOG"), *marks = getenv("DDP_MARKS");
+    struct stat st;
+    if (!log || !marks || stat(log, &st) < 0)
+        return;
+    FILE *f = fopen(marks, "a");
+    if (f) {
+        fprintf(f, "%c %lld\n", what, (long long)st.st_size);
+        fclose(f);
+    }
+}
+
+int unlink(const char *path)
+{
+    int (*real)(const char *) = (int (*)(const char *))dlsym(RTLD_NEXT, "unlink");
+    int rc = real(path);
+    mark('U');
+    return rc;
+}
+
 int lremovexattr(const char *path, const char *name)
 {
     int (*real)(const char *, const char *) = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "lremovexattr");
+    mark('R');
     int rc = real(path, name);
     long k = env_long("DDP_CRASH_REMOVE");
     if (rc == 0 && k > 0 && atomic_fetch_add(&removals, 1) + 1 == k) {

@@ -139,6 +139,32 @@ grep -qF "RECOVERED $mnt/ordinary.bin" "$work/rerun.err" || { cat "$work/rerun.e
 for k in 1 3; do
     KILL_DAEMON=1 crash_run "daemon killed at removal $k" DDP_CRASH_REMOVE=$k
 done
+# The name of a crashed file now holds another file (another inode): its content is not
+# written there; the temporary file is kept and the run fails, saying so.
+cp --sparse=always "$pristine" "$img"
+mount_ntfs
+set +e
+(env DDP_CRASH_REMOVE=1 LD_PRELOAD="$shim" "$restore" --store "$mnt" --stubs xattr --threads 1 --quiet "$mnt" \
+    > /dev/null 2>&1; exit $?) 2> /dev/null
+set -e
+victim=""
+for name in "${names[@]}"; do
+    has_reparse "$mnt/$name" || { victim=$name; break; }
+done
+[ -n "$victim" ] || fail "replaced file: no file lost its reparse point"
+rm -f "$mnt/$victim" && printf 'another file\n' > "$mnt/$victim"
+set +e
+"$restore" --store "$mnt" --stubs xattr --quiet "$mnt" > /dev/null 2> "$work/rerun.err"
+rc=$?
+set -e
+[ $rc -eq 1 ] || { cat "$work/rerun.err"; fail "replaced file: exit $rc"; }
+grep -qF "NOT RECOVERED $mnt/$victim: another file has its name now; its verified content is kept in .ddprestore-" "$work/rerun.err" ||
+    { cat "$work/rerun.err"; fail "replaced file: not reported"; }
+[ "$(cat "$mnt/$victim")" = "another file" ] || fail "replaced file: the other file was changed"
+kept=$(find "$mnt" -maxdepth 1 -name '.ddprestore-*' ! -name '*.journal' | wc -l)
+[ "$kept" -ge 1 ] && [ -n "$(find "$mnt" -maxdepth 1 -name '.ddprestore-*.journal')" ] ||
+    fail "replaced file: its temporary file or journal was not kept"
+unmount_one "$mnt"
 echo "$trials crashes in the commit window: every file completed byte-exact with its times, nothing of ours left"
 unmount
 rm -rf "$work"

@@ -156,8 +156,9 @@ static void finish_journal(found *f, const char *journal, FILE *log, recover_cou
         } else if (r == DDP_RECOVERY_FAILED) {
             c->failed++;
             keep = 1;
-            fprintf(log, "NOT RECOVERED %s/%s: %s; its verified content is kept in %s\n", dir, recs[i].name,
-                    strerror(errno), recs[i].temp_name);
+            const char *why = errno == ESTALE ? "another file has its name now" : strerror(errno);
+            fprintf(log, "NOT RECOVERED %s/%s: %s; its verified content is kept in %s\n", dir, recs[i].name, why,
+                    recs[i].temp_name);
             char *temp = malloc(strlen(dir) + strlen(recs[i].temp_name) + 2);
             if (temp)
                 sprintf(temp, "%s/%s", dir, recs[i].temp_name);

@@ -68,20 +68,13 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* ntfs-3g stubs of one folder (file[0..n-1]): content durable, journal durable, then each
- * commit; the journal goes once no stub needs its temporary file any more. */
-static void commit_xattr_folder(ddp_file_target *t, const uint32_t *file, size_t n, done_fn done, void *arg)
+/* The temporary files of file[0..n-1] are made durable; those that are (and whose stubs
+ * may still be restored) get a journal record in recs and their index in ok; the others
+ * fail. Returns how many are in ok. */
+static size_t prepare_records(ddp_file_target *t, const uint32_t *file, size_t n, const char **temps, int *err,
+                              ddp_journal_rec *recs, uint32_t *ok, done_fn done, void *arg)
 {
-    const char **temps = calloc(n, sizeof *temps);
-    int *err = calloc(n, sizeof *err);
-    ddp_journal_rec *recs = calloc(n, sizeof *recs);
-    uint32_t *ok = calloc(n, sizeof *ok);
-    char *folder = NULL, *journal = NULL;
     size_t n_ok = 0;
-    int keep_journal = 0;
-
-    if (!temps || !err || !recs || !ok)
-        goto out_of_memory;
     for (size_t k = 0; k < n; k++)
         temps[k] = t->files[file[k]].temp;
     ddp_sync_files(temps, n, err, &t->syncs);
@@ -102,21 +95,15 @@ static void commit_xattr_folder(ddp_file_target *t, const uint32_t *file, size_t
         }
         ok[n_ok++] = file[k];
     }
-    if (n_ok == 0)
-        goto finish;
-    {
-        const char *first = t->files[ok[0]].spec.path;
-        size_t len = folder_len(first);
-        folder = len ? strndup(first, len) : strdup(strchr(first, '/') ? "/" : ".");
-    }
-    journal = folder ? ddp_journal_write(folder, recs, n_ok) : NULL;
-    if (!journal) {
-        int saved = folder ? errno : ENOMEM;
-        for (size_t k = 0; k < n_ok; k++)
-            file_failed(t, ok[k], ddp_ft_errno_status(&t->files[ok[k]], saved), done, arg);
-        goto finish;
-    }
-    for (size_t k = 0; k < n_ok; k++) {
+    return n_ok;
+}
+
+/* Each stub of ok[0..n-1] (journaled) through ddp_ntfs3g_commit. Returns 1 when one of
+ * them could not be put back, so that its temporary file and the journal must stay. */
+static int commit_journaled(ddp_file_target *t, const uint32_t *ok, size_t n, done_fn done, void *arg)
+{
+    int keep_journal = 0;
+    for (size_t k = 0; k < n; k++) {
         target_entry *e = &t->files[ok[k]];
         int keep = 0;
         t->syncs.file_syncs++;   /* the stub (content and times) */
@@ -133,13 +120,40 @@ static void commit_xattr_folder(ddp_file_target *t, const uint32_t *file, size_t
         }
         file_failed(t, ok[k], s, done, arg);
     }
-    if (!keep_journal)
-        (void)unlink(journal);   /* not synced: a journal that comes back names no temporary file */
-    goto finish;
-out_of_memory:
-    for (size_t k = 0; k < n; k++)
-        file_failed(t, file[k], DDP_ERR_NO_MEMORY, done, arg);
-finish:
+    return keep_journal;
+}
+
+/* The folder of path (malloc'd): "." for a bare name, "/" for one at the root. */
+static char *folder_of(const char *path)
+{
+    size_t len = folder_len(path);
+    return len ? strndup(path, len) : strdup(path[0] == '/' ? "/" : ".");
+}
+
+/* ntfs-3g stubs of one folder (file[0..n-1]): content durable, journal durable, then each
+ * commit; the journal goes once no stub needs its temporary file any more. */
+static void commit_xattr_folder(ddp_file_target *t, const uint32_t *file, size_t n, done_fn done, void *arg)
+{
+    const char **temps = calloc(n, sizeof *temps);
+    int *err = calloc(n, sizeof *err);
+    ddp_journal_rec *recs = calloc(n, sizeof *recs);
+    uint32_t *ok = calloc(n, sizeof *ok);
+    char *folder = NULL, *journal = NULL;
+
+    if (!temps || !err || !recs || !ok) {
+        for (size_t k = 0; k < n; k++)
+            file_failed(t, file[k], DDP_ERR_NO_MEMORY, done, arg);
+    } else {
+        size_t n_ok = prepare_records(t, file, n, temps, err, recs, ok, done, arg);
+        folder = n_ok ? folder_of(t->files[ok[0]].spec.path) : NULL;
+        journal = folder ? ddp_journal_write(folder, recs, n_ok) : NULL;
+        int saved = folder ? errno : ENOMEM;
+        for (size_t k = 0; k < n_ok && !journal; k++)
+            file_failed(t, ok[k], ddp_ft_errno_status(&t->files[ok[k]], saved), done, arg);
+        /* the journal's unlink is not synced: one that comes back names no temporary file */
+        if (journal && !commit_journaled(t, ok, n_ok, done, arg))
+            (void)unlink(journal);
+    }
     free(temps);
     free(err);
     free(recs);

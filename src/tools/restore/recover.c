@@ -1,10 +1,9 @@
 /*
  * recover.c - the crash recovery and clean-up pass of ddp-restore (recover.h).
  */
-#define _XOPEN_SOURCE 700
+#define _DEFAULT_SOURCE
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +27,6 @@ typedef struct found {
     int *broken_err;
     int out_of_memory;
 } found;
-
-static found *walk_found;
 
 static int list_add(path_list *l, const char *path)
 {
@@ -65,12 +62,10 @@ static void consider(found *f, const char *path)
         f->out_of_memory = 1;
 }
 
-/* A name of ours that cannot be looked at (a crash of a file system without a journal,
- * such as ntfs-3g, can leave a folder entry whose file record is unreadable). */
+/* A name of ours, or a folder, that cannot be looked at (a crash of a file system without
+ * a journal, such as ntfs-3g, can leave a folder entry whose file record is unreadable). */
 static void broken(found *f, const char *path, int err)
 {
-    if (ddp_work_name_kind(base_name(path)) == DDP_WORK_NONE)
-        return;
     int *grown = realloc(f->broken_err, (f->broken.n + 1) * sizeof *grown);
     if (!grown || list_add(&f->broken, path) < 0) {
         f->out_of_memory = 1;
@@ -82,25 +77,30 @@ static void broken(found *f, const char *path, int err)
     f->broken_err[f->broken.n - 1] = err;
 }
 
-static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)ftw;
-    if (type == FTW_F && S_ISREG(st->st_mode))
-        consider(walk_found, path);
-    else if (type == FTW_NS)
-        broken(walk_found, path, errno);
-    return 0;
-}
-
-/* The regular files directly in folder. */
-static void scan_folder(found *f, const char *folder)
+/* Looks for our files in folder and, with recurse, in its subfolders on the same
+ * device (symbolic links are not followed). A folder that cannot be listed, or a name of
+ * ours that cannot be looked at, is recorded in f->broken: the run must not end as if
+ * nothing were left (glibc's nftw stops a whole walk at the first such name). */
+static void walk(found *f, const char *folder, dev_t dev, int recurse)
 {
     DIR *d = opendir(folder);
     struct dirent *de;
-    if (!d)
+    if (!d) {
+        broken(f, folder, errno);
         return;
-    while ((de = readdir(d)) != NULL) {
-        if (ddp_work_name_kind(de->d_name) == DDP_WORK_NONE)
+    }
+    for (;;) {
+        errno = 0;
+        if (!(de = readdir(d))) {
+            if (errno)
+                broken(f, folder, errno);
+            break;
+        }
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        ddp_work_kind kind = ddp_work_name_kind(de->d_name);
+        int dir = de->d_type == DT_DIR;
+        if (kind == DDP_WORK_NONE && !(recurse && (dir || de->d_type == DT_UNKNOWN)))
             continue;
         size_t a = strlen(folder), b = strlen(de->d_name);
         char *p = malloc(a + b + 2);
@@ -109,11 +109,16 @@ static void scan_folder(found *f, const char *folder)
             f->out_of_memory = 1;
             break;
         }
-        snprintf(p, a + b + 2, "%s/%s", folder, de->d_name);
-        if (lstat(p, &st) == 0 && S_ISREG(st.st_mode))
+        snprintf(p, a + b + 2, "%s%s%s", folder, a && folder[a - 1] == '/' ? "" : "/", de->d_name);
+        if (lstat(p, &st) < 0) {
+            if (errno != ENOENT && kind != DDP_WORK_NONE)
+                broken(f, p, errno);
+        } else if (S_ISDIR(st.st_mode)) {
+            if (recurse && st.st_dev == dev)
+                walk(f, p, dev, 1);
+        } else if (S_ISREG(st.st_mode)) {
             consider(f, p);
-        else if (errno != ENOENT)
-            broken(f, p, errno);
+        }
         free(p);
     }
     closedir(d);
@@ -197,18 +202,17 @@ void recover_interrupted(const char *const *paths, int n, FILE *log, recover_cou
     found f;
     memset(&f, 0, sizeof f);
     memset(counts, 0, sizeof *counts);
-    walk_found = &f;
     for (int i = 0; i < n; i++) {
         struct stat st;
         if (lstat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            (void)nftw(paths[i], visit, 32, FTW_PHYS | FTW_MOUNT);
+            walk(&f, paths[i], st.st_dev, 1);
             continue;
         }
         size_t folder = (size_t)(base_name(paths[i]) - paths[i]);
         char *dir = folder ? strndup(paths[i], folder > 1 ? folder - 1 : folder) : strdup(".");
-        if (dir)
-            scan_folder(&f, dir);
-        else
+        if (dir && lstat(dir, &st) == 0)
+            walk(&f, dir, st.st_dev, 0);
+        else if (!dir)
             f.out_of_memory = 1;
         free(dir);
     }
@@ -220,8 +224,12 @@ void recover_interrupted(const char *const *paths, int n, FILE *log, recover_cou
             remove_ours(f.temps.p[i], counts);
     for (size_t i = 0; i < f.broken.n; i++) {
         counts->failed++;
-        fprintf(log, "NOT REMOVED %s: left by an interrupted run, it cannot be looked at (%s); the file "
-                     "system needs a check (chkdsk)\n", f.broken.p[i], strerror(f.broken_err[i]));
+        if (ddp_work_name_kind(base_name(f.broken.p[i])) != DDP_WORK_NONE)
+            fprintf(log, "NOT REMOVED %s: left by an interrupted run, it cannot be looked at (%s); the file "
+                         "system needs a check (chkdsk)\n", f.broken.p[i], strerror(f.broken_err[i]));
+        else
+            fprintf(log, "NOT CHECKED %s: what interrupted runs left there cannot be looked for: %s\n",
+                    f.broken.p[i], strerror(f.broken_err[i]));
     }
     if (f.out_of_memory) {
         counts->failed++;

@@ -5,9 +5,11 @@
 # splits a UTF-8 character; an ordinary name, large and small files, two folders.
 # crash_shim.so kills ddp-restore (SIGKILL) right after the K-th reparse point was removed
 # (before any byte of the copy, or after some of its writes), or kills the ntfs-3g daemon
-# with it. The next run must complete every file byte-exact with the stub's times, report
-# what it recovered and removed, exit 0, and leave none of its own files behind; files
-# of other programs with look-alike names are never touched. The volume must be clean.
+# with it; then the tool or the daemon is killed at random moments. The next run must
+# complete every file byte-exact with the stub's times, report what it recovered and
+# removed, exit 0, and leave none of its own files behind; files of other programs with
+# look-alike names are never touched. The volume must be clean. Last, a crashed file's
+# name is given to another file: that file stays, the content is kept, the run fails.
 # Exits 77 (CTest SKIP_RETURN_CODE) with "SKIPPED: ..." where FUSE or ntfs-3g is missing.
 #
 # usage: test_ntfs_crash.sh MKSTORE RESTORE SHIM WORKDIR
@@ -139,6 +141,33 @@ grep -qF "RECOVERED $mnt/ordinary.bin" "$work/rerun.err" || { cat "$work/rerun.e
 for k in 1 3; do
     KILL_DAEMON=1 crash_run "daemon killed at removal $k" DDP_CRASH_REMOVE=$k
 done
+# Kills at random moments: of the tool, or of the ntfs-3g daemon (and then the tool dies on
+# its dead mount), 0-0.9 s into the run (the whole run takes about a second here).
+for victim_kind in tool daemon tool daemon; do
+    cp --sparse=always "$pristine" "$img"
+    mount_ntfs
+    daemon=$(pgrep -n -f "ntfs-3g $img" || true)
+    set +e
+    ("$restore" --store "$mnt" --stubs xattr --quiet "$mnt" > /dev/null 2>&1 &
+     pid=$!
+     sleep "0.$((RANDOM % 10))"
+     if [ $victim_kind = tool ]; then kill -9 $pid; else kill -9 "$daemon"; fi
+     wait $pid; exit 0) 2> /dev/null
+    set -e
+    unmount_one "$mnt"
+    while [ -n "$daemon" ] && [ $victim_kind = daemon ] && kill -0 "$daemon" 2> /dev/null; do sleep 0.1; done
+    ntfsfix "$img" > /dev/null 2>&1 || true
+    mount_ntfs
+    set +e
+    "$restore" --store "$mnt" --stubs xattr --quiet "$mnt" > /dev/null 2> "$work/rerun.err"
+    rc=$?
+    set -e
+    [ $rc -eq 0 ] || { cat "$work/rerun.err"; fail "random kill of the $victim_kind: re-run exit $rc"; }
+    check_all "random kill of the $victim_kind"
+    unmount_one "$mnt"
+    trials=$((trials + 1))
+done
+
 # The name of a crashed file now holds another file (another inode): its content is not
 # written there; the temporary file is kept and the run fails, saying so.
 cp --sparse=always "$pristine" "$img"

@@ -9,8 +9,8 @@
  * stub or a folder of stubs. In place, a raw stub is replaced by its content and an
  * ntfs-3g stub gets its content and loses its reparse point; --out writes copies under
  * DIR and never touches the sources; --verify rebuilds and checks, writing nothing.
- * In place, what an earlier run interrupted by a crash left on an ntfs-3g mount is
- * finished first (recover.h).
+ * First, what earlier runs interrupted by a crash left under the paths (in place) or
+ * under DIR (--out) is finished and removed (recover.h).
  * Files go to the engine in batches of at most 10,000. Exit: 0 every stub restored,
  * 1 some failed, 2 usage.
  */

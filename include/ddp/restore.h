@@ -96,6 +96,10 @@ typedef struct ddp_target {
      * (every pending file then fails with it, unless done() already reported it).
      */
     ddp_status (*commit)(void *ctx, void (*done)(void *arg, uint32_t file, ddp_status st), void *arg);
+    /* Optional: right after a call for file i failed, the system's reason in words (e.g.
+     * "No space left on device (ENOSPC)"), which the file's message gives instead of the
+     * status's name; NULL when it has none. The text must stay valid until the next call. */
+    const char *(*explain)(void *ctx, uint32_t file);
 } ddp_target;
 
 /* Files finished between two commit() calls at most. */

@@ -118,7 +118,7 @@ static void write_uses(rs_phase *ph, uint32_t rec, const uint8_t *data, uint32_t
             ddp_status st = job->target->begin(job->target->ctx, use->file, f->size);
             if (st != DDP_OK) {
                 rs_file_fail(job, use->file, rs_hr_of_status(st), st, "preparing the file failed: %s",
-                             ddp_status_str(st));
+                             rs_target_why(job, use->file, st));
                 continue;
             }
             f->began = 1;
@@ -126,7 +126,7 @@ static void write_uses(rs_phase *ph, uint32_t rec, const uint8_t *data, uint32_t
         ddp_status st = job->target->write(job->target->ctx, use->file, use->offset, data, len);
         if (st != DDP_OK) {
             rs_file_fail(job, use->file, rs_hr_of_status(st), st, "writing %u bytes at 0x%llx failed: %s", len,
-                         (unsigned long long)use->offset, ddp_status_str(st));
+                         (unsigned long long)use->offset, rs_target_why(job, use->file, st));
             continue;
         }
         job->stats.bytes_written += len;
@@ -319,7 +319,8 @@ static void settle_files(rs_job *job)
         if (!f->began) {
             ddp_status st = job->target->begin(job->target->ctx, i, f->size);
             if (st != DDP_OK) {
-                rs_file_fail(job, i, rs_hr_of_status(st), st, "preparing the file failed: %s", ddp_status_str(st));
+                rs_file_fail(job, i, rs_hr_of_status(st), st, "preparing the file failed: %s",
+                             rs_target_why(job, i, st));
                 continue;
             }
             f->began = 1;

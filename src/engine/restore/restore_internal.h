@@ -175,6 +175,8 @@ struct rs_job {
 
 /* results.c */
 void rs_file_fail(rs_job *job, uint32_t file, int32_t hr, ddp_status st, const char *fmt, ...);
+/* Why a target call for file failed with st: the target's explain() text, else st's name. */
+const char *rs_target_why(rs_job *job, uint32_t file, ddp_status st);
 void rs_file_not_dedup(rs_job *job, uint32_t file, const char *why);
 int rs_file_alive(const rs_job *job, uint32_t file);
 void rs_file_finish(rs_job *job, uint32_t file);

@@ -129,6 +129,8 @@ int32_t ddp_restore(const ddp_store *store, const ddp_target *target, uint32_t n
     if (stats)
         *stats = job.stats;
     free(job.window);
+    for (uint32_t i = 0; i < job.n_stores; i++)
+        rs_file_list_free(&job.stores[i].list);
     free(job.stores);
     free(job.files);
     if (!results)

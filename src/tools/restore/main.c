@@ -170,6 +170,11 @@ static int restore_batch(const options *o, const ddp_store *store, file_list *li
     total->backward_seeks += st.backward_seeks;
     total->coalesced_runs += st.coalesced_runs;
     total->commit_calls += st.commit_calls;
+    total->generations_from_list += st.generations_from_list;
+    total->generations_from_directory += st.generations_from_directory;
+    total->generations_probed += st.generations_probed;
+    total->list_disagreed += st.list_disagreed;
+    total->file_lists_damaged += st.file_lists_damaged;
     free(files);
     free(names);
     return 0;

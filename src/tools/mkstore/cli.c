@@ -29,6 +29,7 @@ void mkstore_usage(FILE *f)
           "  --stream-generation N     generation of Stream containers (default 1)\n"
           "  --stale-hints             write wrong offset hints; records are found through the Rrtl\n"
           "  --no-compress             store every chunk raw\n"
+          "  --no-file-list            omit DedupFileList.1/.2 (readers then probe for generations)\n"
           "  --filetime N              FILETIME written in reparse points (default 2020-01-01)\n"
           "  --min-size BYTES          smaller files are copied as they are (default 32768)\n"
           "  --json                    summary as JSON\n"
@@ -109,6 +110,8 @@ static int take_flag(mkstore_options *opt, const char *name)
         opt->store.stale_hints = 1;
     else if (!strcmp(name, "--no-compress"))
         opt->store.compress = 0;
+    else if (!strcmp(name, "--no-file-list"))
+        opt->store.file_list = 0;
     else if (!strcmp(name, "--json"))
         opt->json = 1;
     else if (!strcmp(name, "--quiet"))
@@ -122,6 +125,7 @@ int mkstore_parse_args(int argc, char **argv, mkstore_options *opt)
 {
     memset(opt, 0, sizeof *opt);
     ddp_store_options_default(&opt->store);
+    opt->store.file_list = 1;   /* DedupFileList.1/.2, as Windows keeps them */
     opt->min_size = 32768;
     const char *positional[2];
     int npos = 0;

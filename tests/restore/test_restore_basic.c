@@ -198,11 +198,17 @@ static void test_stale_hints_use_rrtl(void **state)
     restore_corpus(&opt, &m, &f, &t, &o, NULL);
     assert_all_restored(&f, &t, &o);
     assert_protocol(&m);
-    uint32_t rrtl_reads = 0;
+    /* Data records, like stream maps, are found through the Rrtl of every container
+     * whose hints are stale (each reader of the format should; FORMAT.md §3). */
+    uint32_t rrtl_reads = 0, data_rrtl_reads = 0;
     for (size_t i = 0; i < m.n_calls; i++)
-        if (m.calls[i].kind == MOCK_READ && m.calls[i].offset == 0x3000 && m.calls[i].size == 0x20)
+        if (m.calls[i].kind == MOCK_READ && m.calls[i].offset == 0x3000 && m.calls[i].size == 0x20) {
             rrtl_reads++;
+            data_rrtl_reads += mock_is_data_path(m.calls[i].path) != 0;
+        }
     assert_true(rrtl_reads >= fixture_count_containers(&f, "Data"));
+    assert_int_equal(data_rrtl_reads, fixture_count_containers(&f, "Data"));
+    assert_true(fixture_count_containers(&f, "Data") > 1);
     assert_int_equal(o.stats.chunks_read, f.stats.unique_chunks);
     cleanup(&m, &f, &t);
 }

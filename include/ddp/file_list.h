@@ -1,6 +1,6 @@
 /*
  * file_list.h - "DedupFileList.1" / "DedupFileList.2" in a chunk store's .ddp folder
- * (FORMAT.md §7): the list of live container files with their generations, kept twice.
+ * (FORMAT.md §2.1): the list of live container files with their generations, kept twice.
  *
  *   header, 0x40 bytes: +0x00 8 bytes (01 01 00 00 00 00 00 00 seen), +0x08 u64 entry
  *   count, +0x10 u64 CRC-64 of +0x00..+0x0F, zeros to +0x40;

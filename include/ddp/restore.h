@@ -138,7 +138,7 @@ typedef struct ddp_restore_stats {
     uint64_t coalesced_runs;
     uint64_t commit_calls;       /* target->commit() calls */
     uint64_t unverified_chunks;  /* chunks matching neither hash candidate before the algorithm was known */
-    /* How each stream container's generation was found (FORMAT.md §7, API.md §5): named by
+    /* How each stream container's generation was found (FORMAT.md §2.1, API.md §5): named by
      * the store's DedupFileList (and its file present), answered by find_container, or by
      * probing. list_disagreed: the list named a generation whose file the backup does not
      * hold (the container was then located the other ways). file_lists_damaged: copies of

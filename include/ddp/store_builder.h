@@ -3,11 +3,11 @@
  * it out (the engine behind ddp-mkstore, the test vectors and the benchmark corpora).
  * Deterministic: the same files in the same order with the same options give the same bytes.
  *
- * Choices where the format is open (FORMAT.md §7), which readers must not depend on:
+ * Choices where the format is open (FORMAT.md §8), which readers must not depend on:
  * - the stream-map record's hash is the chunk hash algorithm over the whole Smap payload
  *   (prefix and entries);
  * - a stream reference's unknown_0c words: in layout 0x0201 what Windows writes there
- *   (FORMAT.md §7): {1, 1, 8 + 64 x ceil(size / 32768)}; in 0x0102 / 0x0103 (no
+ *   (FORMAT.md §1.3): {1, 1, 8 + 64 x ceil(size / 32768)}; in 0x0102 / 0x0103 (no
  *   evidence) {stream container id, its generation, 0};
  * - sequence numbers start at 1 in every container; the Rrtl is empty unless
  *   stale_hints, which gives the first 1096 records of each container (what the region

@@ -1,4 +1,4 @@
-/* test_file_list.c - DedupFileList.1/.2 (FORMAT.md §7): the list of the real 2025 volume
+/* test_file_list.c - DedupFileList.1/.2 (FORMAT.md §2.1): the list of the real 2025 volume
  * rebuilt byte for byte from its description, both CRC-64 variants, damaged and truncated
  * headers and entries, malformed paths, and the generation lookup. */
 #include <stdarg.h>
@@ -15,7 +15,7 @@
 
 static const char *const real_paths[2] = {"Data\\00000001.00000001.ccc", "Stream\\00010000.00000001.ccc"};
 
-/* The real list as FORMAT.md §7 describes it, written here field by field (576 bytes). */
+/* The real list as FORMAT.md §2.1 describes it, written here field by field (576 bytes). */
 static void real_list(uint8_t out[576])
 {
     memset(out, 0, 576);

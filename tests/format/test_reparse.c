@@ -79,7 +79,7 @@ static void test_layout_0201(void **state)
     assert_int_equal(n, 0);
 }
 
-/* The two real 0x0201 buffers of a 2025 volume (FORMAT.md §7), as published. */
+/* The two real 0x0201 buffers of a 2025 volume (FORMAT.md §1.3), as published. */
 static const char *const real_2025[2] = {
     "13000080 7c000000 01027c00 00000000 f3310100 00000000 00000000 00000000 76ff896f 45ae0248 bd0e4075 177c075f"
     "40004000 40000000 802019a5 aa28dc01 01000000 00000100 00500000 01000000 01000000 c8000000 48000000 00000000"

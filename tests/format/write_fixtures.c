@@ -89,7 +89,7 @@ static void make_dir(const char *name)
 #endif
 }
 
-/* The chunk store's small files as FORMAT.md §7 describes them (fields of unknown
+/* The chunk store's small files as FORMAT.md §2.2 describes them (fields of unknown
  * meaning hold arbitrary values), and damaged variants. */
 static uint8_t dlog[16 + 2 * 40];
 static uint8_t cdir[28];

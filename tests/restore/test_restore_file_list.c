@@ -1,6 +1,6 @@
 /*
  * test_restore_file_list.c - the stream container generation from DedupFileList
- * (FORMAT.md §7): the list present (one probe, no other way tried), absent (probing as
+ * (FORMAT.md §2.1): the list present (one probe, no other way tried), absent (probing as
  * before), damaged (the second copy, then probing), disagreeing with the files (falls
  * back), and a store holding two generations of one container, where only the list
  * leads to the right one. Each outcome is checked byte for byte and in the statistics.

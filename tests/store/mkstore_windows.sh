@@ -1,5 +1,5 @@
 #!/bin/sh
-# mkstore_windows.sh - ddp-mkstore writes what Windows writes (FORMAT.md §7):
+# mkstore_windows.sh - ddp-mkstore writes what Windows writes (FORMAT.md §1.3):
 #  - for files of 78,323 and 81,755 bytes, --layout 0201 stubs equal the two real 2025
 #    buffers except in the fields that depend on the content or the store (GUID, time,
 #    sequence, offset, hash, CRC);

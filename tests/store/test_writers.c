@@ -79,7 +79,7 @@ static void test_reparse_0201(void **state)
     assert_int_equal(back.store_guid_offset, 0x20);
     assert_int_equal(back.filetime_offset, 0x38);
     assert_int_equal(back.refs[0].entry_offset, 0x40);
-    /* What Windows writes (FORMAT.md §7): RP+0x18 zero, RP+0x30 40 00 40 00 40 00 00 00. */
+    /* What Windows writes (FORMAT.md §1.3): RP+0x18 zero, RP+0x30 40 00 40 00 40 00 00 00. */
     static const uint8_t zero8[8] = {0}, windows_30[8] = {0x40, 0, 0x40, 0, 0x40, 0, 0, 0};
     assert_memory_equal(buf + 0x18, zero8, 8);
     assert_memory_equal(buf + 0x30, windows_30, 8);
@@ -137,7 +137,7 @@ static void test_reparse_0103_blocks_like_sample(void **state)
         if (strcmp(props[i].block, "FeRp") == 0)
             ferp_seen = props[i].size == 0x17C;
         if (strcmp(props[i].block, "RbRp") == 0) {
-            /* The descriptors of the real 2017 block (FORMAT.md §7), in its order. */
+            /* The descriptors of the real 2017 block (FORMAT.md §1.5), in its order. */
             static const uint32_t want[6][3] = {{10, 4, 0x50}, {9, 4, 0x74}, {9, 4, 0x70},
                                                 {6, 8, 0x78}, {6, 8, 0x54}, {12, 16, 0x5C}};
             assert_int_equal(props[i].size, 0x80);

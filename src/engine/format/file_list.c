@@ -1,5 +1,5 @@
 /*
- * file_list.c - DedupFileList.1 / .2 (file_list.h, FORMAT.md §7): the header, the
+ * file_list.c - DedupFileList.1 / .2 (file_list.h, FORMAT.md §2.1): the header, the
  * 0x100-byte entries with their UTF-16LE paths, a lookup of one container's generation
  * in a whole list, and the writer the store builder uses.
  *

@@ -4,7 +4,7 @@
  *
  *   0x0201: fixed offsets, ReparseDataLength 0x7C, one reference with a 32-byte hash;
  *           RP+0x18 = 0 and RP+0x30 = 40 00 40 00 40 00 00 00 as Windows writes them
- *           (FORMAT.md §7).
+ *           (FORMAT.md §1.3).
  *   0x0102: an 11-slot property table (types / sizes / offsets of the sample), data
  *           length 0x100: revision, two flag words, FILETIME, GUID, two u64, the logical
  *           size, a 32-byte value of unknown meaning (zeros), the reference, an empty slot.
@@ -129,7 +129,7 @@ static void seal_block(uint8_t *block)
 }
 
 /* RbRp, recall bookkeeping [U]: the six descriptors a real 2017 block shows (FORMAT.md
- * §7), in its order and at its offsets: type 10 u32 @0x50 (revision 1), type 9 u32 @0x74,
+ * §1.5), in its order and at its offsets: type 10 u32 @0x50 (revision 1), type 9 u32 @0x74,
  * type 9 u32 @0x70, type 6 u64 @0x78, type 6 u64 @0x54, type 12 GUID @0x5C. The real
  * block has two more descriptors whose types are not known: they are not written (the
  * table holds 6, its bytes 0x40..0x4F and the value gap 0x6C..0x6F stay zero). */

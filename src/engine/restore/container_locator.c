@@ -3,7 +3,7 @@
  * whose generation the reparse point does not name (API.md §5, FORMAT.md §2).
  *
  * Order of attempts for stream container (store, id):
- *   0. the store's DedupFileList (file_list_read.c, FORMAT.md §7): when it names exactly
+ *   0. the store's DedupFileList (file_list_read.c, FORMAT.md §2.1): when it names exactly
  *      one generation for the id, that candidate is probed (below) and wins when its file
  *      agrees; when the file is missing or does not agree, the list disagrees with the
  *      backup (counted) and 1-2 decide, that candidate already tried. An absent, damaged

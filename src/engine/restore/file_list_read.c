@@ -1,5 +1,5 @@
 /*
- * file_list_read.c - reads a store's DedupFileList (FORMAT.md §7, file_list.h) through
+ * file_list_read.c - reads a store's DedupFileList (FORMAT.md §2.1, file_list.h) through
  * store->read, once per restore, and answers which generation of a Stream container it
  * names. container_locator.c asks it before any other way of finding the generation.
  *

@@ -1,5 +1,5 @@
 /*
- * file_list_writer.c - writes DedupFileList.1 and DedupFileList.2 (FORMAT.md §7) for a
+ * file_list_writer.c - writes DedupFileList.1 and DedupFileList.2 (FORMAT.md §2.1) for a
  * finished store: every container the builder wrote, Data ones first then Stream ones,
  * each as "Data\%08x.%08x.ccc" / "Stream\%08x.%08x.ccc", as the real list orders them;
  * the two copies are identical (file_list.h lays out the bytes). Memory: the list,

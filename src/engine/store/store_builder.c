@@ -10,7 +10,7 @@
  * file's stream-map record in the Stream containers (ids 0x10000, 0x20000, ...). When
  * the file ends, its reparse point names that record: sequence, container id, offset
  * hint, payload size, hash prefix, range [0, size). The reference's unknown_0c words
- * hold, in layout 0x0201, what Windows writes (FORMAT.md §7): 1, 1 and the largest
+ * hold, in layout 0x0201, what Windows writes (FORMAT.md §1.3): 1, 1 and the largest
  * stream map the file could need, 8 + 64 x ceil(size / 32768); in the other layouts the
  * stream container id, its generation and 0. Readers must not rely on them. With
  * opt.file_list, finish() also writes both DedupFileList copies (file_list_writer.c).
@@ -245,7 +245,7 @@ ddp_status ddp_store_builder_file_data(ddp_store_builder *b, const uint8_t *data
     return fail(b, ddp_chunker_push(&b->chunker, data, len, take_chunk, b));
 }
 
-/* RP+0x54 of layout 0x0201 (FORMAT.md §7, 165 of 165 real files): the stream-map size
+/* RP+0x54 of layout 0x0201 (FORMAT.md §1.3, 165 of 165 real files): the stream-map size
  * of the file cut into 32 KiB chunks, the smallest chunk size; saturates at 2^32 - 1. */
 static uint32_t windows_smap_bound(uint64_t size)
 {

@@ -1,5 +1,5 @@
 /*
- * cmd_store_files.c - the chunk store's small files (FORMAT.md §7), recognised by their
+ * cmd_store_files.c - the chunk store's small files (FORMAT.md §2.2), recognised by their
  * first bytes and printed field by field with offsets and CRC checks:
  *   DedupFileList.1/.2   the list of live containers (file_list.h; CRC-64 per entry)
  *   *.delete.log "Dlog"  deleted stream maps: 16-byte header, 40-byte entries (CRC-32 each)

@@ -136,7 +136,7 @@ void report_json_end(FILE *out, const restore_totals *t, const ddp_restore_stats
             ", \"commit_calls\": %" PRIu64 ", \"unverified_chunks\": %" PRIu64 "},\n",
             st->read_calls, st->preview_calls, st->order_calls, st->bytes_read, st->bytes_written, st->chunks_read,
             st->chunk_refs, st->backward_seeks, st->coalesced_runs, st->commit_calls, st->unverified_chunks);
-    /* How each stream container's generation was found (FORMAT.md §7). */
+    /* How each stream container's generation was found (FORMAT.md §2.1). */
     fprintf(out, "  \"generation_sources\": {\"file_list\": %" PRIu64 ", \"directory\": %" PRIu64
             ", \"probed\": %" PRIu64 ", \"list_disagreed\": %" PRIu64 ", \"file_lists_damaged\": %" PRIu64 "}\n}\n",
             st->generations_from_list, st->generations_from_directory, st->generations_probed, st->list_disagreed,

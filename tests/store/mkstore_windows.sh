@@ -3,6 +3,7 @@
 #  - for files of 78,323 and 81,755 bytes, --layout 0201 stubs equal the two real 2025
 #    buffers except in the fields that depend on the content or the store (GUID, time,
 #    sequence, offset, hash, CRC);
+#  - their stream records are contiguous;
 #  - DedupFileList.1 and .2: identical, 0x40 + 0x100 bytes per container, and, when
 #    ddp-restore is built, the generation comes from the list (--json
 #    generation_sources), or from the folder listing with --no-file-list.
@@ -46,6 +47,12 @@ head -c 81755 /dev/zero | tr '\0' 'b' > "$T/src/two.bin"
     fail "81,755-byte stub: $(hexof "$T/d/two.bin") differs from the real buffer beyond content fields"
 # The masked comparison is not vacuous: the unmasked bytes differ (other GUID, hash...).
 [ "$(hexof "$T/d/one.bin")" != "$(echo "$real1" | tr -d ' \n')" ] || fail "stub equals the real buffer?"
+
+# Stream records are contiguous (FORMAT.md §3): the second file's record follows the
+# first one's header (0x68) and Smap payload (0x48) with no gap.
+le32() { od -An -tu4 -j "$2" -N4 "$1" | tr -d ' '; }
+[ "$(le32 "$T/d/two.bin" 72)" -eq $(( $(le32 "$T/d/one.bin" 72) + 0x68 + 0x48 )) ] ||
+    fail "stream records not contiguous: $(le32 "$T/d/one.bin" 72) then $(le32 "$T/d/two.bin" 72)"
 
 store="$T/d/System Volume Information/Dedup/ChunkStore/{6464705F-7473-6F72-8000-0000DD500001}.ddp"
 cmp -s "$store/DedupFileList.1" "$store/DedupFileList.2" || fail "the two DedupFileList copies differ"

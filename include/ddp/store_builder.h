@@ -12,8 +12,9 @@
  * - sequence numbers start at 1 in every container; the Rrtl is empty unless
  *   stale_hints, which gives the first 1096 records of each container (what the region
  *   0x3020..0x5260 holds) a wrong hint and lists their true offsets;
- * - container CRC-64s use the zero-init variant; DedupFileList (written when
- *   file_list is set) uses CRC-64/NVME, as Windows' does.
+ * - container CRC-64s (Cthr, Rrtl, Ckhr) use CRC-64/NVME with its all-ones start, as
+ *   Windows' DedupFileList does (FORMAT.md §3: no real container checked yet), unless
+ *   crc64_zero_init asks for the other variant; DedupFileList always uses NVME.
  * Memory: fixed buffers (a chunk, its compressed form, 1 MiB of write-behind per
  * container kind) plus the chunk index, which grows by 75-150 bytes per unique chunk.
  */
@@ -47,6 +48,7 @@ typedef struct ddp_store_options {
     uint64_t filetime;            /* FILETIME written in reparse points (fixed for determinism) */
     uint32_t min_chunk, avg_chunk, max_chunk;  /* content-defined chunking (32/64/128 KiB) */
     int file_list;                /* 1: finish() writes DedupFileList.1 and .2 (default 0) */
+    int crc64_zero_init;          /* 1: container CRC-64s with the zero start (default 0: NVME) */
 } ddp_store_options;
 
 void ddp_store_options_default(ddp_store_options *opt);

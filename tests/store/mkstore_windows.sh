@@ -3,7 +3,8 @@
 #  - for files of 78,323 and 81,755 bytes, --layout 0201 stubs equal the two real 2025
 #    buffers except in the fields that depend on the content or the store (GUID, time,
 #    sequence, offset, hash, CRC);
-#  - their stream records are contiguous;
+#  - their stream records are contiguous; container CRC-64s start at all ones, or at zero
+#    with --crc64-zero-init (both restore);
 #  - DedupFileList.1 and .2: identical, 0x40 + 0x100 bytes per container, and, when
 #    ddp-restore is built, the generation comes from the list (--json
 #    generation_sources), or from the folder listing with --no-file-list.
@@ -61,6 +62,15 @@ n=$(find "$store/Data" "$store/Stream" -name '*.ccc' | wc -l)
 [ "$(od -An -tx1 -N16 "$store/DedupFileList.1" | tr -d ' \n')" = "0101000000000000$(printf '%02x' "$n")00000000000000" ] ||
     fail "DedupFileList header"
 
+# Container CRC-64s: all-ones start by default, the zero start on request; the headers
+# differ (only) in them.
+"$MK" --quiet --layout 0201 --crc64-zero-init "$T/src" "$T/z" || fail "build with --crc64-zero-init"
+zstore="$T/z/System Volume Information/Dedup/ChunkStore/{6464705F-7473-6F72-8000-0000DD500001}.ddp"
+[ "$(od -An -tx1 -N56 "$store/Data/00000001.00000001.ccc")" = "$(od -An -tx1 -N56 "$zstore/Data/00000001.00000001.ccc")" ] ||
+    fail "Cthr fields differ beyond the CRC"
+[ "$(od -An -tx1 -j56 -N8 "$store/Data/00000001.00000001.ccc")" != "$(od -An -tx1 -j56 -N8 "$zstore/Data/00000001.00000001.ccc")" ] ||
+    fail "--crc64-zero-init wrote the same Cthr CRC-64"
+
 if [ -n "$RESTORE" ] && [ -x "$RESTORE" ]; then
     "$RESTORE" --store "$T/d" --stubs raw --out "$T/r" --json "$T/d" > "$T/list.json" || fail "restore with the list"
     grep -q '"generation_sources": {"file_list": 1, "directory": 0, "probed": 0' "$T/list.json" ||
@@ -72,5 +82,7 @@ if [ -n "$RESTORE" ] && [ -x "$RESTORE" ]; then
     "$RESTORE" --store "$T/e" --stubs raw --out "$T/r2" --json "$T/e" > "$T/nolist.json" || fail "restore without list"
     grep -q '"file_list": 0, "directory": 1, "probed": 0' "$T/nolist.json" ||
         fail "generation not from the folder listing: $(grep generation_sources "$T/nolist.json")"
+    "$RESTORE" --quiet --store "$T/z" --stubs raw --out "$T/r3" "$T/z" || fail "restore of the zero-start store"
+    cmp -s "$T/r3/one.bin" "$T/src/one.bin" || fail "zero-start store restored differently"
 fi
 echo "ok"

@@ -194,6 +194,11 @@ static void test_cthr_round_trip(void **state)
     assert_int_equal(back.valid_data_length, 0x8B7138);
     assert_int_equal(back.unknown_30, 0x4000);
     assert_int_equal(back.crc_match, DDP_CRC64_ZERO_INIT);
+    /* The variant the structure names is the one written. */
+    h.crc_match = DDP_CRC64_NVME;
+    ddp_cthr_build(&h, bytes);
+    assert_int_equal(ddp_cthr_parse(bytes, sizeof bytes, &back, NULL), DDP_OK);
+    assert_int_equal(back.crc_match, DDP_CRC64_NVME);
 }
 
 static void test_rrtl_round_trip(void **state)

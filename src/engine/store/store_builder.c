@@ -104,6 +104,7 @@ static ddp_status init_writers(ddp_store_builder *b, const ddp_store_sink *sink)
     if (st == DDP_OK)
         st = ddp_container_writer_init(&b->stream, sink, dir, "Stream", STREAM_FIRST_ID, STREAM_ID_STEP,
                                        b->opt.stream_generation, b->opt.container_limit, b->opt.stale_hints);
+    b->data.crc64 = b->stream.crc64 = b->opt.crc64_zero_init ? DDP_CRC64_ZERO_INIT : DDP_CRC64_NVME;
     if (st == DDP_OK)
         st = ddp_stream_map_writer_init(&b->smap, &b->stream, b->opt.hash_alg);
     return st;
@@ -167,6 +168,7 @@ static ddp_status store_chunk(ddp_store_builder *b, const uint8_t *chunk, size_t
     r.payload_size = (uint32_t)stored;
     r.kind = DDP_RECORD_KIND_DATA;
     r.compression = compression;
+    r.crc_match = b->data.crc64;
     memcpy(r.hash, loc->hash, DDP_HASH_SIZE);
     uint8_t header[DDP_DATA_HEADER_SIZE];
     ddp_record_build(&r, header);

@@ -30,6 +30,7 @@ void mkstore_usage(FILE *f)
           "  --stale-hints             write wrong offset hints; records are found through the Rrtl\n"
           "  --no-compress             store every chunk raw\n"
           "  --no-file-list            omit DedupFileList.1/.2 (readers then probe for generations)\n"
+          "  --crc64-zero-init         container CRC-64s with the zero start (default: all ones, NVME)\n"
           "  --filetime N              FILETIME written in reparse points (default 2020-01-01)\n"
           "  --min-size BYTES          smaller files are copied as they are (default 32768)\n"
           "  --json                    summary as JSON\n"
@@ -112,6 +113,8 @@ static int take_flag(mkstore_options *opt, const char *name)
         opt->store.compress = 0;
     else if (!strcmp(name, "--no-file-list"))
         opt->store.file_list = 0;
+    else if (!strcmp(name, "--crc64-zero-init"))
+        opt->store.crc64_zero_init = 1;
     else if (!strcmp(name, "--json"))
         opt->json = 1;
     else if (!strcmp(name, "--quiet"))

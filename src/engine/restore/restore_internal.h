@@ -3,7 +3,8 @@
  *
  * A restore runs in three phases over one rs_job:
  *   1. reparse_phase.c reads every file's reparse point and lists the stream maps it
- *      needs; container_locator.c finds each stream container's file (API.md §5).
+ *      needs; container_locator.c finds each stream container's file (API.md §5), first
+ *      through the store's DedupFileList (file_list_read.c).
  *   2. stream_map_phase.c reads the stream-map records (OrderContainersRestore #1)
  *      and turns them into chunk uses.
  *   3. data_phase.c reads each distinct chunk once (OrderContainersRestore #2),
@@ -27,6 +28,8 @@
  *     record when a single record is larger (a data record is at most 0x58 + 256 KiB,
  *     a stream map at most 0x68 + DDP_MAX_SMAP_PAYLOAD, i.e. 64 bytes per chunk of
  *     that file); Rrtl tables are streamed through the same window;
+ *   - per chunk store: the Stream entries of its DedupFileList, 8 bytes each (at most
+ *     2^20 entries: 8 MiB), kept for the restore (file_list_read.c);
  *   - per file: rs_file (24 bytes) + ddp_file_result (200 bytes); per stream reference
  *     an rs_smap_need (72 bytes) and, in phase 2, an rs_record (24) + 4;
  *   - chunk state, phase 3: 16 bytes per chunk reference (rs_use) and 68 bytes per

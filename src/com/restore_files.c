@@ -6,10 +6,12 @@
  * as the target. Every callback happens synchronously on this thread; no reference on
  * the callback object is kept after return.
  *
- * Chunk hashes: a chunk matching neither candidate while no chunk has identified the
- * store's algorithm is restored as unverified (ddp_restore_options.require_verified);
- * its file's HRESULT is S_OK, and DDPBACKUP_DEBUG traces it. DDPBACKUP_REQUIRE_VERIFIED=1
- * in the environment makes such files fail with DDP_E_FILE_CORRUPT instead.
+ * Chunk hashes: a chunk matching neither candidate when no record of the store
+ * identifies its algorithm is restored as unverified (ddp_restore_options.require_verified,
+ * allow_unverified: the COM contract restores the file); its file's HRESULT is S_OK, the
+ * engine's result says it is unverified and DDPBACKUP_DEBUG traces it.
+ * DDPBACKUP_REQUIRE_VERIFIED=1 in the environment makes such files fail with
+ * DDP_E_FILE_CORRUPT instead.
  */
 #define COBJMACROS
 #include <windows.h>
@@ -83,6 +85,7 @@ static HRESULT run_engine(ULONG n, BSTR *paths, char **names, IDedupReadFileCall
     callback_store_init(&cs, callback, &store);
     ddp_restore_options_default(&options);
     options.require_verified = require_verified_requested();
+    options.allow_unverified = 1;
     hr = ddp_restore(&store, &target, n, (const char *const *)names, &options, results, &stats);
     TRACE("stream generations: %lu from DedupFileList, %lu from the directory, %lu probed; "
           "list disagreed %lu, damaged copies %lu", (unsigned long)stats.generations_from_list,

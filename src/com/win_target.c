@@ -183,7 +183,9 @@ static ddp_status read_reparse_point(win_target_file *f, uint8_t *buf, size_t ca
     return DDP_OK;
 }
 
-/* Stub-file mode: the whole (small) file is the reparse buffer. */
+/* Stub-file mode: the whole (small) file is the reparse buffer, however short: whether
+ * it carries the dedup tag and is well-formed is the engine's to say (a stub cut short
+ * fails with DDP_E_INVALID_DATA, it is never "not deduplicated"). */
 static ddp_status read_stub_file(win_target_file *f, uint8_t *buf, size_t cap, size_t *len)
 {
     LARGE_INTEGER size;
@@ -204,7 +206,7 @@ static ddp_status read_stub_file(win_target_file *f, uint8_t *buf, size_t cap, s
         CloseHandle(h);
         return DDP_ERR_IO;
     }
-    if (size.QuadPart < (LONGLONG)DDP_REPARSE_HEADER_SIZE || (uint64_t)size.QuadPart > cap) {
+    if (size.QuadPart == 0 || (uint64_t)size.QuadPart > cap) {
         CloseHandle(h);
         return DDP_ERR_NOT_REPARSE;
     }

@@ -160,6 +160,10 @@ static ddp_status target_write(void *ctx, uint32_t i, uint64_t offset, const uin
     e->written += len;
     if (t->mode == DDP_TARGET_VERIFY)
         return DDP_OK;
+    /* The temporary file was created empty and sized by ftruncate: a range of zeros is
+     * left a hole, so what was sparse stays sparse (checking costs one pass over data). */
+    if (len == 0 || (data[0] == 0 && memcmp(data, data + 1, len - 1) == 0))
+        return DDP_OK;
     fd = ddp_fd_cache_get(&t->fds, e->temp);
     if (fd < 0)
         return ddp_ft_status_from_errno(errno);

@@ -76,8 +76,8 @@ static void file_succeeded(rs_job *job, uint32_t file)
     job->results[file].message[0] = '\0';
     if (job->files[file].unverified) {
         job->results[file].status = DDP_WARN_UNVERIFIED;
-        note(job, file, "restored without hash verification: no chunk of this restore matched a SHA-256 or "
-                        "truncated SHA-512 hash, so the store's algorithm is unknown");
+        note(job, file, "restored without hash verification: no record of the store matched a SHA-256 or "
+                        "truncated SHA-512 hash, so its algorithm is unknown");
     }
 }
 

@@ -135,14 +135,19 @@ static ddp_status set_size(HANDLE h, uint64_t size)
 /* A file to restore must be one file with one name: not a directory, and without other
  * hard links, whose content would change with it (reparse mode writes $DATA in place)
  * or keep the stub (stub-file mode replaces the name by a move). */
+static ddp_status check_single_file_info(HANDLE h, BY_HANDLE_FILE_INFORMATION *info)
+{
+    if (!GetFileInformationByHandle(h, info))
+        return status_from_win32(GetLastError());
+    if (info->dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+        return DDP_ERR_IS_DIRECTORY;
+    return info->nNumberOfLinks > 1 ? DDP_ERR_HARD_LINK : DDP_OK;
+}
+
 static ddp_status check_single_file(HANDLE h)
 {
     BY_HANDLE_FILE_INFORMATION info;
-    if (!GetFileInformationByHandle(h, &info))
-        return status_from_win32(GetLastError());
-    if (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
-        return DDP_ERR_IS_DIRECTORY;
-    return info.nNumberOfLinks > 1 ? DDP_ERR_HARD_LINK : DDP_OK;
+    return check_single_file_info(h, &info);
 }
 
 /* check_single_file of path (stub-file mode, just before the move replaces the stub). */
@@ -183,9 +188,11 @@ static ddp_status read_reparse_point(win_target_file *f, uint8_t *buf, size_t ca
     return DDP_OK;
 }
 
-/* Stub-file mode: the whole (small) file is the reparse buffer. */
+/* Stub-file mode: the whole (small) file is the reparse buffer. Its size comes with the
+ * link check's GetFileInformationByHandle (no GetFileSizeEx: docs/WIN32_CALLS.md). */
 static ddp_status read_stub_file(win_target_file *f, uint8_t *buf, size_t cap, size_t *len)
 {
+    BY_HANDLE_FILE_INFORMATION info;
     LARGE_INTEGER size;
     DWORD got = 0;
     HANDLE h;
@@ -195,15 +202,13 @@ static ddp_status read_stub_file(win_target_file *f, uint8_t *buf, size_t cap, s
     h = open_for_read(f->path, FILE_FLAG_BACKUP_SEMANTICS);
     if (h == INVALID_HANDLE_VALUE)
         return status_from_win32(GetLastError());
-    st = check_single_file(h);
+    st = check_single_file_info(h, &info);
     if (st != DDP_OK) {
         CloseHandle(h);
         return st;
     }
-    if (!GetFileSizeEx(h, &size)) {
-        CloseHandle(h);
-        return DDP_ERR_IO;
-    }
+    size.HighPart = (LONG)info.nFileSizeHigh;
+    size.LowPart = info.nFileSizeLow;
     if (size.QuadPart < (LONGLONG)DDP_REPARSE_HEADER_SIZE || (uint64_t)size.QuadPart > cap) {
         CloseHandle(h);
         return DDP_ERR_NOT_REPARSE;

@@ -3,7 +3,7 @@
 # system, measured next to `cp -r` and `cp -r && sync` of the same files in the same run.
 #
 #   bash bench/per-file.sh [--files 1000,10000] [--size BYTES] [--runs 3] [--wine-files N]
-#                          [--build DIR] [--no-build] [--out DIR] [--work DIR]
+#                          [--build DIR] [--no-build] [--resume] [--out DIR] [--work DIR]
 #
 # For each file count N (default 1,000 and 10,000 files of 10,000 bytes, no dedup):
 #   cp        cp -r SRC DEST                       (sources pre-read into page cache)
@@ -24,13 +24,14 @@
 # wineserver is not traced). --build DIR: the build to measure (default build-bench,
 # configured and built from this tree when it has no CMakeCache.txt); --no-build: use its
 # binaries as they are (e.g. a build of another commit: results.json then names the commit
-# of this tree, not of the binaries - say so when quoting).
+# of this tree, not of the binaries - say so when quoting). --resume: keep the timed runs
+# already in --out (an interrupted run goes on where it stopped).
 # Writes results.json and a Markdown table (table.md) into --out. Tools: /usr/bin/time is
 # not needed (wall time from date +%s%N), strace and jq are (Debian packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
-counts=1000,10000 size=10000 runs=3 wine_files=10000 build="" out="" work="" no_build=0
+counts=1000,10000 size=10000 runs=3 wine_files=10000 build="" out="" work="" no_build=0 resume=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --files) counts=$2; shift 2 ;;
@@ -39,6 +40,7 @@ while [ $# -gt 0 ]; do
         --wine-files) wine_files=$2; shift 2 ;;
         --build) build=$2; shift 2 ;;
         --no-build) no_build=1; shift ;;
+        --resume) resume=1; shift ;;
         --out) out=$2; shift 2 ;;
         --work) work=$2; shift 2 ;;
         -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
@@ -87,7 +89,7 @@ cleanup() { [ -z "$wine" ] || wineserver -k 2>/dev/null || true; }
 trap cleanup EXIT
 
 now() { date +%s%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.4f", (b - a) / 1e9}'; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.4f\n", (b - a) / 1e9}'; }
 fresh() { rm -rf "$@"; sync; }
 same_tree() { diff -rq -x "System Volume Information" "$1" "$2" >/dev/null; }
 stubs_of() { find "$1" -path "$1/System Volume Information" -prune -o -type f -print0; }
@@ -157,8 +159,10 @@ for n in ${counts//,/ }; do
     [ -z "$wine" ] || [ "$n" -gt "$wine_files" ] || modes="$modes wine"
     for r in $(seq "$runs"); do
         for m in $modes; do
+            t=$out/raw/$m-$n.time.$r
+            [ "$resume" = 1 ] && [ -s "$t" ] && continue
             say "f$n run $r: $m"
-            run "$m" "$n" "$dir" >"$out/raw/$m-$n.time.$r"
+            run "$m" "$n" "$dir" >"$t.new" && mv "$t.new" "$t"
         done
     done
     for m in $modes; do

@@ -71,9 +71,9 @@ bin_corpus=$build/bench/corpus/ddp-bench-corpus
 bin_mkstore=$build/src/tools/mkstore/ddp-mkstore
 bin_restore=$build/src/tools/restore/ddp-restore
 win=$build/x86_64-w64-mingw32/bin
-commit=$(git -C "$repo" rev-parse --short HEAD)
+commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=false
-[ -z "$(git -C "$repo" status --porcelain --untracked-files=no)" ] || dirty=true
+[ -z "$(git -C "$repo" status --porcelain --untracked-files=no 2>/dev/null)" ] || dirty=true
 
 wine=""
 if [ "$wine_files" -gt 0 ]; then

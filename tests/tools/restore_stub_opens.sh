@@ -8,6 +8,8 @@
 set -eu
 mkstore=$1 restore=$2
 command -v strace >/dev/null || { echo "FAIL: strace is not installed (scripts/bootstrap.sh installs it)" >&2; exit 1; }
+# LeakSanitizer cannot run under ptrace: the sanitizer build checks leaks elsewhere.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -42,4 +42,18 @@ all_pass() {
 out=$(all_pass 2>&1) || fail "all passed but non-zero: $out"
 [ "$(echo "$out" | tail -1)" = "8 passed, 0 failed" ] || fail "all pass: $(echo "$out" | tail -1)"
 echo "$out" | grep -q "failed stages" && fail "failed stages named when none failed"
+
+fake_ctest_skipped() {   # 4 tests, one of them skipped (CTest counts it as passed)
+    echo "100% tests passed, 0 tests failed out of 4"
+    echo "The following tests did not run:"
+    printf '\t 94 - wine32.NOT_RUN_no_32bit_wine (Skipped)\n'
+}
+with_skip() {
+    source "$src/scripts/test_summary.sh"
+    stage_ctest "wine" fake_ctest_skipped
+    summary_finish
+}
+out=$(with_skip 2>&1) || fail "a skipped test made the run fail: $out"
+[ "$(echo "$out" | tail -1)" = "3 passed, 0 failed" ] || fail "a skipped test counted as passed: $(echo "$out" | tail -1)"
+echo "$out" | grep -qx "wine: 3 passed, 0 failed, 1 skipped (not passed)" || fail "skipped not shown: $out"
 echo "ok"

@@ -3,7 +3,7 @@
  * same engine and the same per-file results as DdpBackup.dll, without COM.
  *
  *   ddp-restore --store ROOT [--stubs raw|xattr|auto] [--out DIR | --verify] [--json]
- *               [--plan] [--threads N] [--quiet] PATH...
+ *               [--plan] [--threads N] [--require-verified | --allow-unverified] [--quiet] PATH...
  *
  * ROOT holds "System Volume Information/Dedup" (a volume or its backup). Each PATH is a
  * stub or a folder of stubs. In place, a raw stub is replaced by its content and an
@@ -12,10 +12,12 @@
  * and never touches the sources; --verify rebuilds and checks, writing nothing.
  * Restored files keep their zero runs as holes and the stub's access and modification
  * times (src/platform/file_target.c).
- * In place, what an earlier run interrupted by a crash left on an ntfs-3g mount is
- * finished first (recover.h).
+ * First, what earlier runs interrupted by a crash left under the paths (in place) or
+ * under DIR (--out) is finished and removed (recover.h).
+ * Every file is verified, or reported unverified; in place an unverified file keeps its
+ * stub unless --allow-unverified. A folder that cannot be listed is a failure.
  * Files go to the engine in batches of at most 10,000. Exit: 0 every stub restored,
- * 1 some failed, 2 usage.
+ * 1 some failed (or could not be reached), 2 usage.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -28,6 +30,7 @@
 #include "file_list.h"
 #include "file_target.h"
 #include "plain_copy.h"
+#include "preflight.h"
 #include "progress.h"
 #include "recover.h"
 #include "report.h"
@@ -41,7 +44,7 @@
 typedef struct options {
     const char *store, *out;
     ddp_stub_mode stubs;
-    int verify, json, quiet, plan, require_verified, stubs_only;
+    int verify, json, quiet, plan, require_verified, allow_unverified, stubs_only;
     uint32_t threads;        /* options.threads: 0 one per online CPU, 1 no worker thread */
 } options;
 
@@ -63,12 +66,14 @@ static void usage(FILE *f)
           "  --threads N           threads decompressing and verifying chunks, 0..64 (default 0:\n"
           "                        one per online CPU; at most 8 run; 1: everything on one thread)\n"
           "  --require-verified    fail a file whose chunks match neither hash candidate (SHA-256,\n"
-          "                        truncated SHA-512) even when no chunk identifies the store's\n"
-          "                        algorithm (default: restore it and report it as unverified)\n"
+          "                        truncated SHA-512) even when no record identifies the store's\n"
+          "                        algorithm (default: every file is verified, or reported unverified)\n"
+          "  --allow-unverified    in place, restore such unverified files too (default: they keep\n"
+          "                        their stubs and fail; --out and --verify report them unverified)\n"
           "  --quiet, -q           no progress bar and no summary\n"
           "  --help, -h            this text on standard output\n"
           "  --version             version and commit\n"
-          "exit status: 0 all restored, 1 some failed, 2 usage\n",
+          "exit status: 0 all restored, 1 some failed or could not be reached, 2 usage\n",
           f);
 }
 
@@ -86,7 +91,7 @@ static int parse_stubs(const char *s, ddp_stub_mode *mode)
 }
 
 enum { OPT_STORE = 1, OPT_OUT, OPT_STUBS, OPT_VERIFY, OPT_JSON, OPT_QUIET, OPT_PLAN, OPT_REQUIRE_VERIFIED,
-       OPT_THREADS, OPT_STUBS_ONLY };
+       OPT_ALLOW_UNVERIFIED, OPT_THREADS, OPT_STUBS_ONLY };
 static const cli_option restore_options[] = {
     {"--store", NULL, 1, OPT_STORE},
     {"--out", NULL, 1, OPT_OUT},
@@ -96,6 +101,7 @@ static const cli_option restore_options[] = {
     {"--quiet", "-q", 0, OPT_QUIET},
     {"--plan", NULL, 0, OPT_PLAN},
     {"--require-verified", NULL, 0, OPT_REQUIRE_VERIFIED},
+    {"--allow-unverified", NULL, 0, OPT_ALLOW_UNVERIFIED},
     {"--threads", NULL, 1, OPT_THREADS},
     {"--stubs-only", NULL, 0, OPT_STUBS_ONLY},
     {NULL, NULL, 0, 0},
@@ -126,6 +132,7 @@ static int parse_args(int argc, char **argv, options *o)
         case OPT_QUIET: o->quiet = 1; break;
         case OPT_PLAN: o->plan = 1; break;
         case OPT_REQUIRE_VERIFIED: o->require_verified = 1; break;
+        case OPT_ALLOW_UNVERIFIED: o->allow_unverified = 1; break;
         case OPT_STUBS_ONLY: o->stubs_only = 1; break;
         case OPT_THREADS:
             if (cli_parse_u64(v, 0, MAX_THREADS_OPTION, &n) < 0)
@@ -138,6 +145,8 @@ static int parse_args(int argc, char **argv, options *o)
         return cli_usage_error(&c, "missing --store ROOT"), -1;
     if (o->out && o->verify)
         return cli_usage_error(&c, "--out and --verify cannot be combined"), -1;
+    if (o->require_verified && o->allow_unverified)
+        return cli_usage_error(&c, "--require-verified and --allow-unverified cannot be combined"), -1;
     if (o->stubs_only && !o->out)
         return cli_usage_error(&c, "--stubs-only goes with --out"), -1;
     if (n_paths == 0)
@@ -177,18 +186,10 @@ static int restore_batch(const options *o, const ddp_store *store, file_list *li
     ddp_restore_options_default(&ropt);
     ropt.threads = o->threads;
     ropt.require_verified = (uint32_t)o->require_verified;
+    ropt.allow_unverified = (uint32_t)(o->allow_unverified || mode != DDP_TARGET_IN_PLACE);
     (void)ddp_restore(store, &wrapped, n, names, &ropt, results, &st);
     ddp_file_target_free(ft);
-    total->read_calls += st.read_calls;
-    total->preview_calls += st.preview_calls;
-    total->order_calls += st.order_calls;
-    total->bytes_read += st.bytes_read;
-    total->bytes_written += st.bytes_written;
-    total->chunks_read += st.chunks_read;
-    total->chunk_refs += st.chunk_refs;
-    total->backward_seeks += st.backward_seeks;
-    total->coalesced_runs += st.coalesced_runs;
-    total->commit_calls += st.commit_calls;
+    ddp_restore_stats_add(total, &st);
     free(files);
     free(names);
     return 0;
@@ -208,7 +209,7 @@ int main(int argc, char **argv)
     uint64_t total_bytes = 0;
     struct stat st;
     int n_paths = parse_args(argc, argv, &o);
-    int failed_recoveries = 0;
+    int failed_recoveries = 0, checked;
 
     if (n_paths < 0)
         return EXIT_USAGE;
@@ -216,9 +217,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "ddp-restore: --store %s is not a folder\n", o.store);
         return EXIT_USAGE;
     }
-    if (!o.out && !o.verify && o.stubs != DDP_STUBS_RAW) {
-        recover_counts rc;   /* in place on ntfs-3g: finish what a crash interrupted first */
-        recover_interrupted(argv, n_paths, stderr, &rc);
+    if ((o.out && (checked = preflight_out(o.out, argv, n_paths, o.store, stderr)) != 0) ||
+        (checked = preflight_store(o.store, stderr)) != 0)
+        return checked;
+    if (!o.verify) {
+        recover_counts rc;   /* finish what a crash interrupted, remove what it left */
+        if (o.out && stat(o.out, &st) == 0)
+            recover_interrupted(&o.out, 1, stderr, &rc);
+        else if (!o.out)
+            recover_interrupted((const char *const *)argv, n_paths, stderr, &rc);
+        else
+            memset(&rc, 0, sizeof rc);
         if (rc.failed)
             failed_recoveries = 1;
     }
@@ -260,6 +269,10 @@ int main(int argc, char **argv)
             fputc('\n', stderr);          /* keeps the bar off the failure lines */
         report_failures_text(stderr, &list, i, n, results);
     }
+    report_unreached_text(stderr, &list);
+    if (o.json)
+        report_json_unreached(stdout, &list);
+    totals.failed += list.n_unreached;
     progress_end(&prog);
     plain_copy_all(&list, stderr, &totals.copied, &totals.copy_failed);
     totals.seconds = progress_now() - prog.start;

@@ -1,6 +1,7 @@
 /*
  * report.c - per-file results, the summary and the JSON report of ddp-restore (report.h).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,26 @@ void report_failures_text(FILE *out, const file_list *list, size_t first, size_t
     }
 }
 
+/* The result of a path the walk could not reach. */
+static int32_t unreached_hr(int err)
+{
+    return err == EACCES || err == EPERM ? DDP_HR_E_ACCESSDENIED : DDP_HR_E_FAIL;
+}
+
+static ddp_status unreached_status(int err)
+{
+    return err == EACCES || err == EPERM ? DDP_ERR_ACCESS_DENIED : DDP_ERR_IO;
+}
+
+void report_unreached_text(FILE *out, const file_list *list)
+{
+    for (size_t i = 0; i < list->n_unreached; i++) {
+        const unreached_path *u = &list->unreached[i];
+        fprintf(out, "FAILED %s: %s (0x%08" PRIx32 "): %s: %s\n", u->path, hr_name(unreached_hr(u->err)),
+                (uint32_t)unreached_hr(u->err), u->what, strerror(u->err));
+    }
+}
+
 int report_has_failures(const ddp_file_result *results, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -106,6 +127,8 @@ int report_has_failures(const ddp_file_result *results, size_t n)
 void report_count(const file_list *list, size_t first, size_t n, const ddp_file_result *results, restore_totals *t)
 {
     for (size_t i = 0; i < n; i++) {
+        if (results[i].status == DDP_WARN_UNVERIFIED)
+            t->unverified++;
         if (results[i].hr == DDP_S_OK) {
             t->restored++;
             t->bytes += list->items[first + i].logical_size;
@@ -128,6 +151,8 @@ void report_summary_text(FILE *out, const restore_totals *t, const ddp_restore_s
     int verify = !strcmp(t->mode, "verify");
     fprintf(out, "%s: %zu %s %s (%.1f MB), %zu failed", t->mode, t->restored, files(t->restored),
             verify ? "verified" : "restored", mb, t->failed);
+    if (t->unverified)
+        fprintf(out, ", %zu unverified", t->unverified);
     if (t->not_dedup)
         fprintf(out, ", %zu not deduplicated", t->not_dedup);
     if (t->copied || t->copy_failed)
@@ -147,18 +172,65 @@ void report_summary_text(FILE *out, const restore_totals *t, const ddp_restore_s
             st->chunk_refs, cli_plural(st->chunk_refs, "reference", "references"));
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped, other bytes as-is. */
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong forms, no
+ * surrogates, at most U+10FFFF), 0 when p does not start one. */
+static size_t utf8_sequence(const unsigned char *p)
+{
+    if (p[0] < 0x80)
+        return 1;
+    if (p[0] >= 0xC2 && p[0] <= 0xDF)
+        return (p[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+        unsigned lo = p[0] == 0xE0 ? 0xA0 : 0x80, hi = p[0] == 0xED ? 0x9F : 0xBF;
+        return p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 ? 3 : 0;
+    }
+    if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+        unsigned lo = p[0] == 0xF0 ? 0x90 : 0x80, hi = p[0] == 0xF4 ? 0x8F : 0xBF;
+        return p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 && (p[3] & 0xC0) == 0x80 ? 4 : 0;
+    }
+    return 0;
+}
+
+static int utf8_valid(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t n = utf8_sequence(p);
+        if (!n)
+            return 0;
+        p += n;
+    }
+    return 1;
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped, well-formed UTF-8
+ * as-is, and each byte that is not part of it as \u00XX (so the report stays valid JSON;
+ * names that are not UTF-8 also get their bytes in a hex field: json_name). */
 static void json_string(FILE *out, const char *s)
 {
     fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t n = utf8_sequence(p);
         if (*p == '"' || *p == '\\')
             fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
+        else if (*p < 0x20 || n == 0)
             fprintf(out, "\\u%04x", *p);
         else
-            fputc(*p, out);
+            fwrite(p, 1, n, out);
+        p += n ? n : 1;
     }
+    fputc('"', out);
+}
+
+/* "key": "name", plus "key_hex": "<bytes>" when name is not UTF-8 (the exact name). */
+static void json_name(FILE *out, const char *key, const char *name)
+{
+    fprintf(out, "\"%s\": ", key);
+    json_string(out, name);
+    if (utf8_valid(name))
+        return;
+    fprintf(out, ", \"%s_hex\": \"", key);
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        fprintf(out, "%02x", *p);
     fputc('"', out);
 }
 
@@ -171,33 +243,53 @@ void report_json_batch(FILE *out, const file_list *list, size_t first, size_t n,
 {
     for (size_t i = 0; i < n; i++) {
         const restore_item *it = &list->items[first + i];
-        fprintf(out, "%s\n    {\"path\": ", first + i ? "," : "");
-        json_string(out, it->path);
+        fprintf(out, "%s\n    {", first + i ? "," : "");
+        json_name(out, "path", it->path);
         if (it->out_path) {
-            fprintf(out, ", \"out\": ");
-            json_string(out, it->out_path);
+            fputs(", ", out);
+            json_name(out, "out", it->out_path);
         }
         fprintf(out, ", \"result\": \"%s\", \"hr\": \"0x%08" PRIx32 "\", \"status\": ",
                 hr_name(results[i].hr), (uint32_t)results[i].hr);
         json_string(out, ddp_status_str(results[i].status));
         fprintf(out, ", \"verified\": %s, \"size\": %" PRIu64 ", \"message\": ",
-                results[i].status == DDP_WARN_UNVERIFIED ? "false" : "true", it->logical_size);
+                results[i].hr == DDP_S_OK && results[i].status != DDP_WARN_UNVERIFIED ? "true" : "false",
+                it->logical_size);
         json_string(out, results[i].message);
+        fputc('}', out);
+    }
+}
+
+void report_json_unreached(FILE *out, const file_list *list)
+{
+    for (size_t i = 0; i < list->n_unreached; i++) {
+        const unreached_path *u = &list->unreached[i];
+        char msg[256];
+        fprintf(out, "%s\n    {", list->count + i ? "," : "");
+        json_name(out, "path", u->path);
+        fprintf(out, ", \"result\": \"%s\", \"hr\": \"0x%08" PRIx32 "\", \"status\": ", hr_name(unreached_hr(u->err)),
+                (uint32_t)unreached_hr(u->err));
+        json_string(out, ddp_status_str(unreached_status(u->err)));
+        snprintf(msg, sizeof msg, "%s: %s", u->what, strerror(u->err));
+        fprintf(out, ", \"verified\": false, \"size\": 0, \"message\": ");
+        json_string(out, msg);
         fputc('}', out);
     }
 }
 
 void report_json_end(FILE *out, const restore_totals *t, const ddp_restore_stats *st, size_t files)
 {
-    fprintf(out, "\n  ],\n  \"totals\": {\"files\": %zu, \"restored\": %zu, \"failed\": %zu, \"not_dedup\": %zu, "
-            "\"skipped\": %zu, \"missing\": %zu, \"copied\": %zu, \"copy_failed\": %zu, \"bytes\": %" PRIu64
-            ", \"seconds\": %.3f},\n",
-            files, t->restored, t->failed, t->not_dedup, t->skipped, t->missing, t->copied, t->copy_failed, t->bytes,
-            t->seconds);
+    fprintf(out, "\n  ],\n  \"totals\": {\"files\": %zu, \"restored\": %zu, \"failed\": %zu, \"unverified\": %zu, "
+            "\"not_dedup\": %zu, \"skipped\": %zu, \"missing\": %zu, \"copied\": %zu, \"copy_failed\": %zu, "
+            "\"bytes\": %" PRIu64 ", \"seconds\": %.3f},\n",
+            files, t->restored, t->failed, t->unverified, t->not_dedup, t->skipped, t->missing, t->copied,
+            t->copy_failed, t->bytes, t->seconds);
     fprintf(out, "  \"stats\": {\"read_calls\": %" PRIu64 ", \"preview_calls\": %" PRIu64 ", \"order_calls\": %" PRIu64
             ", \"bytes_read\": %" PRIu64 ", \"bytes_written\": %" PRIu64 ", \"chunks_read\": %" PRIu64
             ", \"chunk_refs\": %" PRIu64 ", \"backward_seeks\": %" PRIu64 ", \"coalesced_runs\": %" PRIu64
-            ", \"commit_calls\": %" PRIu64 ", \"unverified_chunks\": %" PRIu64 "}\n}\n",
+            ", \"commit_calls\": %" PRIu64 ", \"unverified_chunks\": %" PRIu64 ", \"identify_reads\": %" PRIu64
+            "}\n}\n",
             st->read_calls, st->preview_calls, st->order_calls, st->bytes_read, st->bytes_written, st->chunks_read,
-            st->chunk_refs, st->backward_seeks, st->coalesced_runs, st->commit_calls, st->unverified_chunks);
+            st->chunk_refs, st->backward_seeks, st->coalesced_runs, st->commit_calls, st->unverified_chunks,
+            st->identify_reads);
 }

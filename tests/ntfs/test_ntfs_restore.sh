@@ -48,6 +48,8 @@ rm -rf "$work" && mkdir -p "$work" "$mnt"
 truncate -s 256M "$img"
 mkntfs -F -f -q "$img" > /dev/null 2>&1 || fail "mkntfs failed"
 "$gendata" --seed 21 --scale 1 "$work/original" > /dev/null
+# 8 MiB of zeros between two random pieces: restored in place, it must stay sparse.
+{ head -c 100000 /dev/urandom; head -c 8388608 /dev/zero; head -c 100000 /dev/urandom; } > "$work/original/zeros.bin"
 mount_ntfs
 "$mkstore" --quiet --container-size 4194304 --stubs xattr "$work/original" "$mnt"
 unmount
@@ -112,6 +114,8 @@ while IFS= read -r rel; do
     has_reparse "$mnt/$rel" && fail "reparse point left: $rel"
 done < "$work/all.txt"
 [ -z "$(find "$mnt" -name '*.ddprestore-*')" ] || fail "temporary files left on the volume"
+alloc=$(( $(stat -c %b "$mnt/zeros.bin") * $(stat -c %B "$mnt/zeros.bin") ))
+[ "$alloc" -lt 4000000 ] || fail "in place: the zero chunks of zeros.bin were written ($alloc bytes allocated)"
 
 unmount
 ntfsfix -n "$img" > "$work/ntfsfix.txt" 2>&1 || { cat "$work/ntfsfix.txt"; fail "ntfsfix -n reports a problem"; }

@@ -85,6 +85,8 @@ static HRESULT run_engine(ULONG n, BSTR *paths, char **names, IDedupReadFileCall
 
     if (!win_target_init(&wt, n, paths, win_target_stub_files_requested(), &target))
         return E_OUTOFMEMORY;
+    if (wt.leftovers_removed)
+        TRACE("removed %lu temporary files left by interrupted calls", (unsigned long)wt.leftovers_removed);
     callback_store_init(&cs, callback, &store);
     ddp_restore_options_default(&options);
     options.require_verified = require_verified_requested();

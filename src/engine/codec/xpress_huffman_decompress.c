@@ -45,6 +45,12 @@
 #define XH_SECONDARY_BITS (XH_MAX_BITS - XH_PRIMARY_BITS)
 #define XH_SUB_FLAG 0x2000u
 
+/* Fast-path margin: a fast symbol reads without a check only the refill word of its
+ * code (xh_consume_fast: 2 bytes at ip, read even when no refill is due); the length
+ * bytes are always checked and the distance bits' refill is checked against its own 2
+ * bytes. So 2 input bytes must remain (and no zero word may have been supplied yet). */
+#define XH_FAST_MIN_IN 2
+
 /* Decoding tables of one block. Entry: bits 0-3 code length (0 = no such code), bits
  * 4-12 symbol; or XH_SUB_FLAG with the secondary table's index in bits 16-31. */
 typedef struct xh_tables {
@@ -191,8 +197,8 @@ LZ_FORCE_INLINE int xh_long_length(xh_bits *b, size_t *len)
     return 1;
 }
 
-/* xh_consume() for when at least 8 input bytes remain (so no zero words are ever
- * supplied): the refill is done without a branch. */
+/* xh_consume() for when at least XH_FAST_MIN_IN input bytes remain (so no zero words
+ * are ever supplied): the refill is done without a branch. */
 LZ_FORCE_INLINE void xh_consume_fast(xh_bits *b, unsigned n)
 {
     b->bits <<= n;
@@ -204,8 +210,9 @@ LZ_FORCE_INLINE void xh_consume_fast(xh_bits *b, unsigned n)
     b->extra += 16 * (int)need;
 }
 
-/* One symbol: a literal or a match. `fast` (a constant at each call) means at least 8
- * input bytes remain and no zero words were supplied. Returns 0 when malformed. */
+/* One symbol: a literal or a match. `fast` (a constant at each call) means at least
+ * XH_FAST_MIN_IN input bytes remain and no zero words were supplied. Returns 0 when
+ * malformed. */
 LZ_FORCE_INLINE int xh_symbol(xh_bits *b, const xh_tables *t, uint8_t *out, uint8_t **opp,
                               uint8_t *oend, const int fast)
 {
@@ -234,7 +241,7 @@ LZ_FORCE_INLINE int xh_symbol(xh_bits *b, const xh_tables *t, uint8_t *out, uint
     size_t dist = (size_t)1 << obits;
     if (obits) {
         dist |= b->bits >> (32 - obits);
-        if (fast && b->iend - b->ip >= 2)
+        if (fast && b->iend - b->ip >= XH_FAST_MIN_IN)
             xh_consume_fast(b, obits);
         else if (!xh_consume(b, obits))
             return 0;
@@ -255,7 +262,7 @@ static int xh_block(xh_bits *bp, const xh_tables *t, uint8_t *out, uint8_t **opp
     int ok = 1;
 
     while (op < block_end) {
-        if (b.iend - b.ip >= 8 && b.phantom == 0)
+        if (b.iend - b.ip >= XH_FAST_MIN_IN && b.phantom == 0)
             ok = xh_symbol(&b, t, out, &op, oend, 1);
         else
             ok = xh_symbol(&b, t, out, &op, oend, 0);

@@ -3,9 +3,9 @@
  * worst cases: matches with the longest length escape (length code 15, byte 255, 16-bit
  * length) at the end of a 65536-byte block and at the end of the data, right before the
  * end mark, after 0 to 63 literals, so that the stream ends at every offset of its last
- * 64 bytes. The streams come from the test encoder; they, their cuts and wrong output
- * sizes are decoded from exact-size heap buffers and from guard-page buffers
- * (worst_case_util.h).
+ * 64 bytes (worst_case_streams.h, made with the test encoder). The streams, their cuts,
+ * wrong output sizes and damaged ends are decoded from exact-size heap buffers and from
+ * guard-page buffers (worst_case_util.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,38 +16,14 @@
 #include <cmocka.h>
 
 #include "ddp/codec.h"
-#include "codec_test_data.h"
-#include "codec_test_encoders.h"
 #include "worst_case_util.h"
-
-#define BLOCK 65536u
-#define RUN 300u   /* a run this long is one match whose length needs the 16-bit form */
-
-/* Data: [a block of random bytes ending in a run], t random bytes, a run. */
-static void make_stream(wc_stream *s, size_t t, int with_block)
-{
-    uint64_t rs = 0x9e3779b97f4a7c15ull + t;
-    memset(s, 0, sizeof(*s));
-    if (with_block) {
-        for (size_t i = 0; i < 200; i++)
-            wc_out_byte(s, (uint8_t)(codec_rand(&rs) >> 40));
-        memset(s->out + s->out_len, 0x5a, BLOCK - 200);
-        s->out_len = BLOCK;
-    }
-    for (size_t i = 0; i < t; i++)
-        wc_out_byte(s, (uint8_t)(codec_rand(&rs) >> 40));
-    memset(s->out + s->out_len, 0xc3, RUN);
-    s->out_len += RUN;
-    s->in_len = test_xpress_huffman_compress(s->out, s->out_len, s->in, WC_CAP);
-    assert_true(s->in_len > 0);
-}
 
 static void test_long_escape_at_every_end_offset(void **state)
 {
     wc_stream *s = *state;
     for (int with_block = 0; with_block <= 1; with_block++)
         for (size_t t = 0; t < 64; t++) {
-            make_stream(s, t, with_block);
+            assert_true(wc_xpress_huffman_long_escape(s, t, with_block));
             wc_check_valid(ddp_xpress_huffman_decompress, s);
         }
 }
@@ -58,7 +34,7 @@ static void test_damaged_ends(void **state)
 {
     wc_stream *s = *state;
     for (size_t t = 0; t < 64; t += 7) {
-        make_stream(s, t, 1);
+        assert_true(wc_xpress_huffman_long_escape(s, t, 1));
         for (size_t c = 1; c <= 64 && c < s->in_len; c++) {
             uint8_t saved[64];
             memcpy(saved, s->in + s->in_len - c, c);

@@ -24,7 +24,7 @@ static void test_long_escape_at_every_end_offset(void **state)
     for (int with_block = 0; with_block <= 1; with_block++)
         for (size_t t = 0; t < 64; t++) {
             assert_true(wc_xpress_huffman_long_escape(s, t, with_block));
-            wc_check_valid(ddp_xpress_huffman_decompress, s);
+            wc_check_valid(codec_xpress_huffman, s);
         }
 }
 
@@ -39,9 +39,9 @@ static void test_damaged_ends(void **state)
             uint8_t saved[64];
             memcpy(saved, s->in + s->in_len - c, c);
             memset(s->in + s->in_len - c, 0xff, c);
-            wc_decode(ddp_xpress_huffman_decompress, s->in, s->in_len, s->out_len, NULL);
+            wc_decode(codec_xpress_huffman, s->in, s->in_len, s->out_len, NULL);
             memset(s->in + s->in_len - c, 0x00, c);
-            wc_decode(ddp_xpress_huffman_decompress, s->in, s->in_len, s->out_len, NULL);
+            wc_decode(codec_xpress_huffman, s->in, s->in_len, s->out_len, NULL);
             memcpy(s->in + s->in_len - c, saved, c);
         }
     }

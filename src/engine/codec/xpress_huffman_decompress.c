@@ -30,19 +30,14 @@
  * symbol is the end mark. Reading a bit beyond the input, a distance before the start
  * of the output, or a match running past its end give DDP_ERR_CORRUPT_DATA.
  */
-#include <stdlib.h>
-
 #include "ddp/codec.h"
 #include "ddp/le.h"
+#include "decoder_state.h"
 #include "lz_copy.h"
 
 #define XH_BLOCK 65536u
 #define XH_TABLE_BYTES 256u
-#define XH_SYMBOLS 512u
 #define XH_END_SYMBOL 256u
-#define XH_MAX_BITS 15u
-#define XH_PRIMARY_BITS 12u
-#define XH_SECONDARY_BITS (XH_MAX_BITS - XH_PRIMARY_BITS)
 #define XH_SUB_FLAG 0x2000u
 
 /* Fast-path margin: a fast symbol reads without a check only the refill word of its
@@ -50,13 +45,6 @@
  * bytes are always checked and the distance bits' refill is checked against its own 2
  * bytes. So 2 input bytes must remain (and no zero word may have been supplied yet). */
 #define XH_FAST_MIN_IN 2
-
-/* Decoding tables of one block. Entry: bits 0-3 code length (0 = no such code), bits
- * 4-12 symbol; or XH_SUB_FLAG with the secondary table's index in bits 16-31. */
-typedef struct xh_tables {
-    uint32_t primary[1u << XH_PRIMARY_BITS];
-    uint32_t secondary[XH_SYMBOLS << XH_SECONDARY_BITS];
-} xh_tables;
 
 /* The specification's bit reader: `bits` holds 16 + `extra` unread bits at its top. */
 typedef struct xh_bits {
@@ -301,22 +289,17 @@ static ddp_status xh_decode(xh_bits *b, xh_tables *t, uint8_t *out, size_t out_l
     }
 }
 
-ddp_status ddp_xpress_huffman_decompress(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
+ddp_status ddp_xpress_huffman_decompress(ddp_decoder *dec, const uint8_t *in, size_t in_len, uint8_t *out,
+                                         size_t out_len)
 {
-    xh_tables *t;
     xh_bits b;
 
-    if ((in == NULL && in_len) || (out == NULL && out_len))
+    if (dec == NULL || (in == NULL && in_len) || (out == NULL && out_len))
         return DDP_ERR_INVALID_ARG;
-    t = malloc(sizeof(*t));
-    if (!t)
-        return DDP_ERR_NO_MEMORY;
     b.bits = 0;
     b.extra = 0;
     b.phantom = 0;
     b.ip = in;
     b.iend = in + in_len;
-    ddp_status st = xh_decode(&b, t, out, out_len);
-    free(t);
-    return st;
+    return xh_decode(&b, &dec->huffman, out, out_len);
 }

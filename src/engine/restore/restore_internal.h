@@ -34,13 +34,15 @@
  *     lookup index of 8-16 bytes per distinct chunk (freed before data is read);
  *   - plan state per phase: 4 bytes per record (extent order), 24 bytes per plan extent,
  *     about 28 bytes per container; per extent being read, 32 bytes per run and 16 per
- *     read; one 256 KiB buffer for a decompressed chunk;
+ *     read; one 256 KiB buffer for a decompressed chunk and one 32 KiB decoder
+ *     (ddp_decoder, the Xpress Huffman tables) on the calling thread;
  *   - worker pipeline, phase 3 with threads > 1 (chunk_pipeline.h): workers + 2 batches,
  *     each with room for at most RS_PIPE_RECORD_BYTES (1 MiB) of records, at most
  *     RS_PIPE_CONTENT_BYTES (2 MiB) of decompressed content and RS_PIPE_ITEMS (1024)
  *     records of 28 bytes; a phase with less data spreads its total over the batches
  *     (at least 64 KiB each): 12 MiB with 2 workers and 30 MiB with 8 at most, a few
- *     hundred KiB for small restores. Plus each worker thread's stack.
+ *     hundred KiB for small restores. Plus each worker thread's stack and its own
+ *     32 KiB decoder.
  *   So a chunk reference costs 16 bytes when its chunk is shared and at most 84 bytes
  *   when it is not: the 48-byte aim holds only from about two references per distinct
  *   chunk on. The bulk is the 32-byte stream-map hash kept per distinct chunk so that

@@ -102,8 +102,8 @@ LZ_FORCE_INLINE int xpress_long_length(const uint8_t **ipp, const uint8_t *iend,
  * bytes must remain at the start of the group. Worst case: the flag word (4), then 31
  * items that are long matches (at most 16 of them read a nibble byte: 16 * 10 + 15 * 9
  * bytes), then, before the 32nd item, the literal copy reading XP_LITERAL_COPY bytes:
- * 4 + 16 * 10 + 15 * 9 + 32 = 331 bytes. (Any literal among the 31 items takes 1 byte
- * instead of 9 or 10; a 32nd-item token read (2 bytes) comes after a copy of 32.) */
+ * 4 + 16 * 10 + 15 * 9 + 32 = 331 bytes. (A literal among the 31 items takes 1 byte
+ * instead of 9 or 10; the 32nd item's token ends by 4 + 295 + 2 = 301 at the latest.) */
 #define XP_GROUP_MAX_IN (4u + 16u * XP_MATCH_MAX_IN + 15u * XP_MATCH_SECOND_MAX_IN + XP_LITERAL_COPY)
 
 enum { XP_GROUP_NEXT, XP_GROUP_DONE_START, XP_GROUP_DONE_INSIDE, XP_GROUP_CORRUPT };

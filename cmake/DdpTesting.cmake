@@ -1,6 +1,6 @@
 # Test helpers. ddp_test(NAME SOURCES ... [LIBS ...] [NATIVE_ONLY] [WINDOWS_ONLY])
-# builds a CMocka test and registers it as native.NAME, or as wine64.NAME in a MinGW
-# build, where CMake runs it through the Wine emulator in the build's private prefix.
+# builds a CMocka test and registers it as native.NAME, or as wine64.NAME / wine32.NAME in a
+# MinGW build, where CMake runs it through the Wine emulator in the build's private prefix.
 enable_testing()
 
 if(CMAKE_CROSSCOMPILING)
@@ -35,6 +35,12 @@ endif()
 if(WIN32 AND DDP_WINE_TESTS)
     # Every Wine test runs in a prefix of this build's own, never ~/.wine.
     set(DDP_WINEPREFIX ${CMAKE_BINARY_DIR}/wineprefix)
+    set(DDP_WINE_BITS 64)
+    if(CMAKE_SYSTEM_PROCESSOR STREQUAL "i686")
+        set(DDP_WINE_BITS 32)
+    endif()
+    set(DDP_WINE32_STATUS "/opt/ddpbackup-deps/wine32-status" CACHE FILEPATH
+        "Where scripts/bootstrap.sh says why 32-bit Wine is not installed")
     configure_file(${PROJECT_SOURCE_DIR}/tests/wine/wine-run.sh.in ${CMAKE_BINARY_DIR}/wine-run.sh @ONLY
                    FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
     set(CMAKE_CROSSCOMPILING_EMULATOR ${CMAKE_BINARY_DIR}/wine-run.sh)

@@ -24,6 +24,7 @@
 
 #include "backup_store.h"
 #include "ddpbackup.h"
+#include "error_text.h"
 #include "tree.h"
 
 /* The stubs to rebuild, collected while the tree is put back. */
@@ -115,7 +116,9 @@ static int command_restore(const WCHAR *backup_root, const WCHAR *target_root, U
 
     err = tree_restore(backup_root, target_root, stub_files_mode(), &counts, add_stub, &stubs);
     if (err) {
-        fwprintf(stderr, L"restore: putting the tree back failed: error %lu\n", (unsigned long)err);
+        WCHAR text[SAMPLE_ERROR_TEXT_CHARS];
+        fwprintf(stderr, L"restore: putting the tree back failed: error %lu (%ls)\n", (unsigned long)err,
+                 sample_error_text(err, text, SAMPLE_ERROR_TEXT_CHARS));
         return 2;
     }
     wprintf(L"tree restored: %lu directories, %lu files, %lu dedup stubs\n", (unsigned long)counts.directories,
@@ -124,8 +127,9 @@ static int command_restore(const WCHAR *backup_root, const WCHAR *target_root, U
     hr = CoCreateInstance(&CLSID_DedupBackupSupport, NULL, CLSCTX_INPROC_SERVER, &IID_IDedupBackupSupport,
                           (void **)&support);
     if (FAILED(hr)) {
-        fwprintf(stderr, L"CoCreateInstance(DedupBackupSupport) failed: 0x%08lx (is DdpBackup.dll registered?)\n",
-                 (unsigned long)hr);
+        WCHAR text[SAMPLE_ERROR_TEXT_CHARS];
+        fwprintf(stderr, L"CoCreateInstance(DedupBackupSupport) failed: 0x%08lx (%ls) (is DdpBackup.dll registered?)\n",
+                 (unsigned long)hr, sample_error_text((DWORD)hr, text, SAMPLE_ERROR_TEXT_CHARS));
         return 2;
     }
     store = backup_store_create(backup_root);
@@ -140,7 +144,9 @@ static int command_restore(const WCHAR *backup_root, const WCHAR *target_root, U
                            &failed, &bytes);
         calls++;
         if (hr == E_INVALIDARG || hr == E_OUTOFMEMORY) {
-            fwprintf(stderr, L"RestoreFiles failed: 0x%08lx\n", (unsigned long)hr);
+            WCHAR text[SAMPLE_ERROR_TEXT_CHARS];
+            fwprintf(stderr, L"RestoreFiles failed: 0x%08lx (%ls)\n", (unsigned long)hr,
+                     sample_error_text((DWORD)hr, text, SAMPLE_ERROR_TEXT_CHARS));
             failed += n;
         }
     }
@@ -170,7 +176,9 @@ static int command_backup(const WCHAR *volume_root, const WCHAR *backup_root)
     tree_counts counts;
     DWORD err = tree_backup(volume_root, backup_root, stub_files_mode(), &counts);
     if (err) {
-        fwprintf(stderr, L"backup failed: error %lu\n", (unsigned long)err);
+        WCHAR text[SAMPLE_ERROR_TEXT_CHARS];
+        fwprintf(stderr, L"backup failed: error %lu (%ls)\n", (unsigned long)err,
+                 sample_error_text(err, text, SAMPLE_ERROR_TEXT_CHARS));
         return 2;
     }
     wprintf(L"backed up: %lu directories, %lu files (%llu bytes), %lu dedup stubs\n",

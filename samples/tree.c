@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <wchar.h>
 
+#include "error_text.h"
 #include "tree.h"
 
 #define PATH_CHARS 1024
@@ -139,7 +140,7 @@ static DWORD backup_file(walk *w, const WCHAR *rel, const WIN32_FIND_DATAW *fd)
 
 static DWORD backup_directory(walk *w, const WCHAR *rel)
 {
-    WCHAR pattern[PATH_CHARS], child[PATH_CHARS], to[PATH_CHARS];
+    WCHAR pattern[PATH_CHARS], child[PATH_CHARS], to[PATH_CHARS], text[SAMPLE_ERROR_TEXT_CHARS];
     WIN32_FIND_DATAW fd;
     HANDLE h;
     DWORD err = 0;
@@ -170,7 +171,8 @@ static DWORD backup_directory(walk *w, const WCHAR *rel)
                 err = backup_file(w, child, &fd);
         }
         if (err)
-            fwprintf(stderr, L"backup: %ls: error %lu\n", child, (unsigned long)err);
+            fwprintf(stderr, L"backup: %ls: error %lu (%ls)\n", child, (unsigned long)err,
+                     sample_error_text(err, text, SAMPLE_ERROR_TEXT_CHARS));
     } while (!err && FindNextFileW(h, &fd));
     FindClose(h);
     return err;
@@ -294,7 +296,7 @@ static DWORD restore_entry(const WCHAR *line, const WCHAR *backup_root, const WC
 DWORD tree_restore(const WCHAR *backup_root, const WCHAR *target_root, BOOL stub_files, tree_counts *counts,
                    tree_stub_fn on_stub, void *ctx)
 {
-    WCHAR manifest_path[PATH_CHARS], line[PATH_CHARS + 32];
+    WCHAR manifest_path[PATH_CHARS], line[PATH_CHARS + 32], text[SAMPLE_ERROR_TEXT_CHARS];
     char raw[PATH_CHARS * 3 + 32];
     FILE *manifest;
     DWORD err = 0;
@@ -318,7 +320,8 @@ DWORD tree_restore(const WCHAR *backup_root, const WCHAR *target_root, BOOL stub
             continue;
         err = restore_entry(line, backup_root, target_root, stub_files, counts, on_stub, ctx);
         if (err)
-            fwprintf(stderr, L"restore: %ls: error %lu\n", line, (unsigned long)err);
+            fwprintf(stderr, L"restore: %ls: error %lu (%ls)\n", line, (unsigned long)err,
+                     sample_error_text(err, text, SAMPLE_ERROR_TEXT_CHARS));
     }
     fclose(manifest);
     return err;

@@ -96,6 +96,10 @@ typedef struct ddp_target {
      * (every pending file then fails with it, unless done() already reported it).
      */
     ddp_status (*commit)(void *ctx, void (*done)(void *arg, uint32_t file, ddp_status st), void *arg);
+    /* Optional: right after a call for file i failed, the system's reason in words (e.g.
+     * "No space left on device (ENOSPC)"), which the file's message gives instead of the
+     * status's name; NULL when it has none. The text must stay valid until the next call. */
+    const char *(*explain)(void *ctx, uint32_t file);
 } ddp_target;
 
 /* Files finished between two commit() calls at most. */
@@ -112,13 +116,29 @@ typedef struct ddp_restore_options {
      * thread, in the same order, and every result is identical for every value. */
     uint32_t threads;
     /* Chunk hashes (FORMAT.md §5: SHA-256 or truncated SHA-512, detected per restore
-     * unless hash_alg fixes it). 0 (default): a chunk matching neither candidate while the
-     * algorithm is still unknown is held as unverified; if a later chunk identifies the
-     * algorithm, the held chunks are corrupt and their files fail; if none ever does,
-     * their files are restored with status DDP_WARN_UNVERIFIED (S_OK, reported). Non-zero:
-     * such a chunk fails its files at once (nothing unverified is ever restored). */
+     * unless hash_alg fixes it). Every restored file is verified, or reported unverified.
+     * 0 (default): a chunk matching neither candidate while the algorithm is still unknown
+     * is held as unverified. If a later chunk identifies the algorithm, or, when no chunk
+     * of the restore does, one of the other records of the same containers (uncompressed
+     * data records, or chunks the neighbouring stream maps name; bounded below, every read
+     * previewed and counted like any read), the held chunks are corrupt and their files
+     * fail (DDP_E_FILE_CORRUPT). Only when no record matches
+     * either candidate are their files unverified: see allow_unverified. Non-zero: such a
+     * chunk fails its files at once (nothing unverified is ever restored). */
     uint32_t require_verified;
+    /* What becomes of a file holding unverified chunks (status DDP_WARN_UNVERIFIED either
+     * way). 0 (default): it is not restored: it fails with DDP_E_FILE_CORRUPT and the
+     * target keeps its reparse point. Non-zero: it is restored with S_OK. */
+    uint32_t allow_unverified;
 } ddp_restore_options;
+
+/* Bounds of the extra reads that identify the hash algorithm (require_verified): per
+ * container, at most DDP_IDENTIFY_READS_PER_CONTAINER reads of max_read bytes, in at most
+ * DDP_IDENTIFY_CONTAINERS data containers and as many stream containers, then at most
+ * DDP_IDENTIFY_CHUNK_READS chunks that the stream maps read there name. */
+#define DDP_IDENTIFY_CONTAINERS 4u
+#define DDP_IDENTIFY_READS_PER_CONTAINER 2u
+#define DDP_IDENTIFY_CHUNK_READS 8u
 
 #define DDP_MAX_THREADS 8u
 
@@ -138,9 +158,14 @@ typedef struct ddp_restore_stats {
     uint64_t coalesced_runs;
     uint64_t commit_calls;       /* target->commit() calls */
     uint64_t unverified_chunks;  /* chunks matching neither hash candidate before the algorithm was known */
+    uint64_t identify_reads;     /* extra reads of other records to identify the hash algorithm
+                                  * (also counted in read_calls and bytes_read) */
 } ddp_restore_stats;
 
 void ddp_restore_options_default(ddp_restore_options *opt);
+/* Adds every count of add to sum (callers summing several restores use this, never
+ * their own field list). */
+void ddp_restore_stats_add(ddp_restore_stats *sum, const ddp_restore_stats *add);
 
 /*
  * Restores files 0..n_files-1 of target from store. names[i] (may be NULL) names file i

@@ -30,9 +30,10 @@ typedef enum ddp_status {
     DDP_ERR_ACCESS_DENIED,   /* the file could not be opened: permission denied */
     DDP_ERR_IS_DIRECTORY,    /* a target names a directory, not a file */
     DDP_ERR_HARD_LINK,       /* a target file has other hard links */
-    /* Not an error: the file was restored (S_OK) from chunks whose hash could not be
-     * checked, because no chunk of the restore matched either candidate algorithm
-     * (FORMAT.md §5: the store's algorithm stays unknown). */
+    /* The file's chunks could not be checked: no record of the store matched either
+     * candidate hash algorithm (FORMAT.md §5: the store's algorithm stays unknown). Not
+     * an error when the restore allowed it (S_OK, restored unverified); else the file
+     * failed (DDP_E_FILE_CORRUPT) and kept its reparse point (restore.h allow_unverified). */
     DDP_WARN_UNVERIFIED
 } ddp_status;
 

@@ -7,7 +7,8 @@
  *   TypeLib\(default) = the LIBID, Version\(default) = "1.0"
  * and registers the type library embedded in the DLL (resource 1), which adds
  * TypeLib\{LIBID}\1.0 and Interface\{IID} for each interface of the library.
- * GUID strings come from the widl-generated GUIDs.
+ * GUID strings come from the widl-generated GUIDs. It also registers the event source
+ * (event_log.h), removed on unregistration only when its message file is this module.
  *
  * Unregistration removes only what is this module's. The same CLSID and LIBID may be
  * registered by another DLL, e.g. Windows' own %SystemRoot%\System32\DdpBackup.dll, and
@@ -37,6 +38,7 @@
 #include <olectl.h>
 
 #include "ddpbackup.h"
+#include "event_log.h"
 #include "module.h"
 #include "trace.h"
 
@@ -377,6 +379,13 @@ HRESULT WINAPI DllRegisterServer(void)
         delete_class_keys();
         return SELFREG_E_TYPELIB;
     }
+    if (ddp_event_source_register(path) != ERROR_SUCCESS) {
+        TRACE("event source registration failed");
+        ddp_event_source_unregister(path);
+        UnRegisterTypeLib(&LIBID_DedupBackup, 1, 0, LOCALE_NEUTRAL, TYPELIB_SYSKIND);
+        delete_class_keys();
+        return SELFREG_E_CLASS;
+    }
     return S_OK;
 }
 
@@ -395,6 +404,7 @@ HRESULT WINAPI DllUnregisterServer(void)
     }
     hr = unregister_class(w);
     hr = combine(hr, unregister_type_library(w));
+    hr = combine(hr, ddp_event_source_unregister(w->module));
     HeapFree(GetProcessHeap(), 0, w);
     TRACE("-> %#lx", (unsigned long)hr);
     return hr;

@@ -6,10 +6,14 @@
  * as the target. Every callback happens synchronously on this thread; no reference on
  * the callback object is kept after return.
  *
- * Chunk hashes: a chunk matching neither candidate while no chunk has identified the
- * store's algorithm is restored as unverified (ddp_restore_options.require_verified);
- * its file's HRESULT is S_OK, and DDPBACKUP_DEBUG traces it. DDPBACKUP_REQUIRE_VERIFIED=1
- * in the environment makes such files fail with DDP_E_FILE_CORRUPT instead.
+ * Chunk hashes: a chunk matching neither candidate when no record of the store
+ * identifies its algorithm is restored as unverified (ddp_restore_options.require_verified,
+ * allow_unverified: the COM contract restores the file); its file's HRESULT is S_OK, the
+ * engine's result says it is unverified and DDPBACKUP_DEBUG traces it.
+ * DDPBACKUP_REQUIRE_VERIFIED=1 in the environment makes such files fail with
+ * DDP_E_FILE_CORRUPT instead.
+ * Each failed file and each file restored unverified is reported in the event log
+ * (event_log.h).
  */
 #define COBJMACROS
 #include <windows.h>
@@ -17,6 +21,7 @@
 #include <stdlib.h>
 
 #include "callback_store.h"
+#include "event_log.h"
 #include "ddp/restore.h"
 #include "restore_files.h"
 #include "text.h"
@@ -82,6 +87,7 @@ static HRESULT run_engine(ULONG n, BSTR *paths, char **names, IDedupReadFileCall
     callback_store_init(&cs, callback, &store);
     ddp_restore_options_default(&options);
     options.require_verified = require_verified_requested();
+    options.allow_unverified = 1;
     hr = ddp_restore(&store, &target, n, (const char *const *)names, &options, results, NULL);
     callback_store_cleanup(&cs);
     win_target_cleanup(&wt);
@@ -107,6 +113,7 @@ HRESULT ddp_restore_files(ULONG n, BSTR *paths, IDedupReadFileCallback *store, D
     }
     hr = run_engine(n, paths, names, store, results);
     trace_results(results, names, n);
+    ddp_event_report_results(results, paths, n);
     if (file_results)
         for (ULONG i = 0; i < n; i++)
             file_results[i] = results[i].hr;

@@ -135,14 +135,28 @@ static ddp_status set_size(HANDLE h, uint64_t size)
 /* A file to restore must be one file with one name: not a directory, and without other
  * hard links, whose content would change with it (reparse mode writes $DATA in place)
  * or keep the stub (stub-file mode replaces the name by a move). */
-static ddp_status check_single_file(HANDLE h)
+static ddp_status check_single_file(HANDLE h, BY_HANDLE_FILE_INFORMATION *info)
 {
-    BY_HANDLE_FILE_INFORMATION info;
-    if (!GetFileInformationByHandle(h, &info))
+    BY_HANDLE_FILE_INFORMATION own;
+    if (!info)
+        info = &own;
+    if (!GetFileInformationByHandle(h, info))
         return status_from_win32(GetLastError());
-    if (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+    if (info->dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
         return DDP_ERR_IS_DIRECTORY;
-    return info.nNumberOfLinks > 1 ? DDP_ERR_HARD_LINK : DDP_OK;
+    return info->nNumberOfLinks > 1 ? DDP_ERR_HARD_LINK : DDP_OK;
+}
+
+/* The stub's creation, last-access and last-write times, which the restored file keeps. */
+static void keep_times(win_target_file *f, const BY_HANDLE_FILE_INFORMATION *info)
+{
+    memset(&f->times, 0, sizeof f->times);   /* change time and attributes 0: left as they are */
+    f->times.CreationTime.LowPart = info->ftCreationTime.dwLowDateTime;
+    f->times.CreationTime.HighPart = (LONG)info->ftCreationTime.dwHighDateTime;
+    f->times.LastAccessTime.LowPart = info->ftLastAccessTime.dwLowDateTime;
+    f->times.LastAccessTime.HighPart = (LONG)info->ftLastAccessTime.dwHighDateTime;
+    f->times.LastWriteTime.LowPart = info->ftLastWriteTime.dwLowDateTime;
+    f->times.LastWriteTime.HighPart = (LONG)info->ftLastWriteTime.dwHighDateTime;
 }
 
 /* check_single_file of path (stub-file mode, just before the move replaces the stub). */
@@ -152,13 +166,14 @@ static ddp_status check_single_path(const WCHAR *path)
     ddp_status st;
     if (h == INVALID_HANDLE_VALUE)
         return status_from_win32(GetLastError());
-    st = check_single_file(h);
+    st = check_single_file(h, NULL);
     CloseHandle(h);
     return st;
 }
 
 static ddp_status read_reparse_point(win_target_file *f, uint8_t *buf, size_t cap, size_t *len)
 {
+    BY_HANDLE_FILE_INFORMATION info;
     DWORD got = 0;
     HANDLE h;
     BOOL ok;
@@ -167,11 +182,12 @@ static ddp_status read_reparse_point(win_target_file *f, uint8_t *buf, size_t ca
     h = open_for_read(f->write_path, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS);
     if (h == INVALID_HANDLE_VALUE)
         return status_from_win32(GetLastError());
-    st = check_single_file(h);
+    st = check_single_file(h, &info);
     if (st != DDP_OK) {
         CloseHandle(h);
         return st;
     }
+    keep_times(f, &info);
     ok = DeviceIoControl(h, FSCTL_GET_REPARSE_POINT, NULL, 0, buf, (DWORD)cap, &got, NULL);
     if (!ok) {
         DWORD err = GetLastError();
@@ -183,9 +199,12 @@ static ddp_status read_reparse_point(win_target_file *f, uint8_t *buf, size_t ca
     return DDP_OK;
 }
 
-/* Stub-file mode: the whole (small) file is the reparse buffer. */
+/* Stub-file mode: the whole (small) file is the reparse buffer, however short: whether
+ * it carries the dedup tag and is well-formed is the engine's to say (a stub cut short
+ * fails with DDP_E_INVALID_DATA, it is never "not deduplicated"). */
 static ddp_status read_stub_file(win_target_file *f, uint8_t *buf, size_t cap, size_t *len)
 {
+    BY_HANDLE_FILE_INFORMATION info;
     LARGE_INTEGER size;
     DWORD got = 0;
     HANDLE h;
@@ -195,16 +214,17 @@ static ddp_status read_stub_file(win_target_file *f, uint8_t *buf, size_t cap, s
     h = open_for_read(f->path, FILE_FLAG_BACKUP_SEMANTICS);
     if (h == INVALID_HANDLE_VALUE)
         return status_from_win32(GetLastError());
-    st = check_single_file(h);
+    st = check_single_file(h, &info);
     if (st != DDP_OK) {
         CloseHandle(h);
         return st;
     }
+    keep_times(f, &info);
     if (!GetFileSizeEx(h, &size)) {
         CloseHandle(h);
         return DDP_ERR_IO;
     }
-    if (size.QuadPart < (LONGLONG)DDP_REPARSE_HEADER_SIZE || (uint64_t)size.QuadPart > cap) {
+    if (size.QuadPart == 0 || (uint64_t)size.QuadPart > cap) {
         CloseHandle(h);
         return DDP_ERR_NOT_REPARSE;
     }
@@ -237,7 +257,7 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
         return DDP_ERR_INVALID_ARG;
     st = write_handle(t, f, t->stub_files ? CREATE_ALWAYS : OPEN_EXISTING, &h);
     if (st == DDP_OK && !t->stub_files)
-        st = check_single_file(h);      /* again: nothing is written into a file that got a link */
+        st = check_single_file(h, NULL); /* again: nothing is written into a file that got a link */
     if (st != DDP_OK) {
         close_file(t, f);
         return st;
@@ -333,16 +353,21 @@ static void commit_failed(win_target *t, uint32_t i, ddp_status st, done_fn done
     done(arg, i, st);
 }
 
-/* FlushFileBuffers on a fresh handle (the write handle was closed in finish); in reparse
- * mode the reparse point goes through the same handle once the content is flushed. */
-static ddp_status flush_file(win_target *t, const WCHAR *path)
+/* On a fresh handle (the write handle was closed in finish): the stub's times put back
+ * (writing the content changed them), FlushFileBuffers; in reparse mode the reparse point
+ * then goes through the same handle. */
+static ddp_status flush_file(win_target *t, win_target_file *f)
 {
     DWORD flags = FILE_FLAG_BACKUP_SEMANTICS | (t->stub_files ? 0 : FILE_FLAG_OPEN_REPARSE_POINT);
-    HANDLE h = CreateFileW(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING, flags, NULL);
-    ddp_status st;
+    HANDLE h = CreateFileW(f->write_path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING, flags,
+                           NULL);
+    ddp_status st = DDP_OK;
     if (h == INVALID_HANDLE_VALUE)
         return status_from_win32(GetLastError());
-    st = FlushFileBuffers(h) ? DDP_OK : status_from_win32(GetLastError());
+    if (!SetFileInformationByHandle(h, FileBasicInfo, &f->times, sizeof f->times))
+        st = status_from_win32(GetLastError());
+    if (st == DDP_OK && !FlushFileBuffers(h))
+        st = status_from_win32(GetLastError());
     if (st == DDP_OK && !t->stub_files)
         st = delete_reparse_point(h);
     CloseHandle(h);
@@ -417,7 +442,7 @@ static ddp_status target_commit(void *ctx, done_fn done, void *arg)
         ddp_status st;
         if (!f->committing)
             continue;
-        st = flush_file(t, f->write_path);
+        st = flush_file(t, f);
         if (st != DDP_OK)
             commit_failed(t, i, st, done, arg);
         else if (!t->stub_files)

@@ -11,7 +11,9 @@
  * reparse point is read, again at begin (reparse mode) or before the move (stub-file mode).
  * Open handles are kept in a small cache: chunks arrive in container order, not file order.
  * finish() only completes a file's content and closes it; commit() makes the batch final:
- * every file flushed first (FlushFileBuffers, fsync under Wine), then the reparse points
+ * every file given back its stub's creation, last-access and last-write times (writing the
+ * content changed them; the application restored them with the stub) and flushed
+ * (FlushFileBuffers, fsync under Wine), then the reparse points
  * deleted or the temporary files moved over their stubs (MOVEFILE_WRITE_THROUGH), then
  * each folder of a moved file flushed once (what makes the renames durable under Wine;
  * Windows may refuse it, write-through already covered them there).
@@ -29,6 +31,7 @@ typedef struct win_target_file {
     const WCHAR *path;      /* borrowed from the caller (a BSTR) */
     WCHAR *write_path;      /* where content goes: the file itself, or a temporary file */
     uint64_t size;
+    FILE_BASIC_INFO times;  /* the stub's times, given back to the restored file at commit */
     HANDLE handle;          /* INVALID_HANDLE_VALUE when not open */
     unsigned long last_use;
     int begun;

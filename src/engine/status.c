@@ -23,7 +23,7 @@ const char *ddp_status_str(ddp_status s)
     case DDP_ERR_ACCESS_DENIED: return "access denied";
     case DDP_ERR_IS_DIRECTORY: return "is a directory, not a file";
     case DDP_ERR_HARD_LINK: return "has other hard links (restoring it would change or detach them)";
-    case DDP_WARN_UNVERIFIED: return "restored without hash verification";
+    case DDP_WARN_UNVERIFIED: return "unverified: no hash candidate matches";
     }
     return "unknown status";
 }

@@ -112,11 +112,11 @@ ddp_status ddp_stub_read(const char *path, ddp_stub_kind kind, uint8_t *buf, siz
     return DDP_ERR_NOT_REPARSE;
 }
 
-/* Tag and ReparseDataLength agree with a dedup buffer of len bytes. */
-static int looks_dedup(const uint8_t *buf, size_t len)
+/* The buffer carries the dedup tag: it is a dedup stub, well-formed or not (a malformed
+ * one fails its restore with DDP_E_INVALID_DATA; it is never "not a stub"). */
+static int has_dedup_tag(const uint8_t *buf, size_t len)
 {
-    return len >= DDP_REPARSE_HEADER_SIZE && ddp_le32(buf) == DDP_REPARSE_TAG_DEDUP &&
-           DDP_REPARSE_HEADER_SIZE + (size_t)ddp_le16(buf + 4) <= len;
+    return len >= 4 && ddp_le32(buf) == DDP_REPARSE_TAG_DEDUP;
 }
 
 int ddp_stub_lstat(const char *path, struct stat *st)
@@ -140,7 +140,7 @@ ddp_status ddp_stub_probe(const char *path, ddp_stub_mode mode, ddp_stub_kind *k
     if (mode != DDP_STUBS_RAW) {
         ssize_t n = get_reparse_xattr(path, buf, sizeof buf);
         if (n > 0) {
-            *kind = looks_dedup(buf, (size_t)n) ? DDP_STUB_XATTR : DDP_STUB_NONE;
+            *kind = has_dedup_tag(buf, (size_t)n) ? DDP_STUB_XATTR : DDP_STUB_NONE;
             return DDP_OK;
         }
         if (n < 0 && status_from_errno(errno) == DDP_ERR_ACCESS_DENIED) {
@@ -155,7 +155,7 @@ ddp_status ddp_stub_probe(const char *path, ddp_stub_mode mode, ddp_stub_kind *k
         *kind = DDP_STUB_RAW;
         return st;
     }
-    if (st == DDP_OK && looks_dedup(buf, len))
+    if (st == DDP_OK && has_dedup_tag(buf, len))
         *kind = DDP_STUB_RAW;
     return DDP_OK;
 }

@@ -40,8 +40,10 @@ typedef enum ddp_stub_mode {
 ddp_status ddp_stub_read(const char *path, ddp_stub_kind kind, uint8_t *buf, size_t cap, size_t *len);
 
 /* Which kind of dedup stub path is under mode (DDP_STUB_NONE: not one). A raw stub is a
- * regular file of at most DDP_REPARSE_MAX_BUFFER bytes starting with the dedup tag and
- * holding its ReparseDataLength; an xattr stub carries an attribute with the dedup tag. */
+ * regular file of at most DDP_REPARSE_MAX_BUFFER bytes starting with the dedup tag; an
+ * xattr stub carries an attribute starting with the dedup tag. Whether the rest of the
+ * buffer is well-formed is the restore's to check (a malformed stub is a dedup file whose
+ * restore fails with DDP_E_INVALID_DATA, never "not a stub"). */
 ddp_stub_kind ddp_stub_detect(const char *path, ddp_stub_mode mode);
 /* ddp_stub_detect, telling an unreadable file apart: DDP_ERR_ACCESS_DENIED when the
  * system refused to read path (whether it is a stub is then unknown; *kind is the kind

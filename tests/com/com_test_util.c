@@ -17,7 +17,11 @@ const WCHAR *test_dll_path(void)
         while (n > 0 && path[n - 1] != L'\\')
             n--;
         path[n] = 0;
+#ifdef DDP_TEST_REPARSE
+        wcscat(path, L"DdpBackupReparse.dll");
+#else
         wcscat(path, L"DdpBackup.dll");
+#endif
     }
     return path;
 }
@@ -125,9 +129,18 @@ void test_typelib_key(WCHAR *out, size_t cap)
     wcscat(out, guid);
 }
 
+void test_default_mode(void)
+{
+#ifdef DDP_TEST_REPARSE
+    SetEnvironmentVariableW(L"DDPBACKUP_STUB_FILES", NULL);   /* reparse mode, with the shim's points */
+#else
+    SetEnvironmentVariableW(L"DDPBACKUP_STUB_FILES", L"1");
+#endif
+}
+
 int test_com_begin(IDedupBackupSupport **support)
 {
-    SetEnvironmentVariableW(L"DDPBACKUP_STUB_FILES", L"1");
+    test_default_mode();
     if (test_regsvr32(FALSE) != 0 || FAILED(CoInitializeEx(NULL, COINIT_MULTITHREADED)))
         return -1;
     return SUCCEEDED(CoCreateInstance(&CLSID_DedupBackupSupport, NULL, CLSCTX_INPROC_SERVER,

@@ -9,7 +9,8 @@
 
 #include "ddpbackup.h"
 
-/* Full path of DdpBackup.dll (beside the test program). */
+/* Full path of DdpBackup.dll (beside the test program); DdpBackupReparse.dll when built with
+ * DDP_TEST_REPARSE. */
 const WCHAR *test_dll_path(void);
 /* Runs "regsvr32 /s [/u] <dll>" and returns its exit code (-1 if it could not start; retried). */
 int test_regsvr32(BOOL unregister);
@@ -20,9 +21,11 @@ BOOL test_reg_key_exists(const WCHAR *key);
 void test_class_key(WCHAR *out, size_t cap, const WCHAR *suffix);
 void test_typelib_key(WCHAR *out, size_t cap);
 
-/* For the end-to-end tests: stub-file mode on, DLL registered, COM (MTA) initialised,
+/* For the end-to-end tests: stub-file mode on (reparse mode with DDP_TEST_REPARSE), DLL registered, COM (MTA) initialised,
  * a DedupBackupSupport object created. Returns 0 on success. */
 int test_com_begin(IDedupBackupSupport **support);
+/* Sets DDPBACKUP_STUB_FILES back to what test_com_begin chose (after a test changed it). */
+void test_default_mode(void);
 /* Undoes test_com_begin. */
 void test_com_end(IDedupBackupSupport *support);
 

@@ -8,6 +8,9 @@
 
 #include "ddp/reparse.h"
 #include "dll_fixture.h"
+#ifdef DDP_TEST_REPARSE
+#include "reparse_shim_client.h"
+#endif
 
 static uint64_t mix(uint64_t x)
 {
@@ -103,8 +106,10 @@ static int write_store(dll_fixture *f, const ddp_mem_store *m)
     return 0;
 }
 
-static int build(dll_fixture *f, const ddp_store_options *opt, uint32_t seed, uint8_t **reparse, size_t *reparse_len)
+static int build(dll_fixture *f, const ddp_store_options *opt, uint32_t seed)
 {
+    uint8_t **reparse = f->reparse;
+    size_t *reparse_len = f->reparse_len;
     ddp_mem_store *m = ddp_mem_store_new();
     ddp_store_sink sink;
     ddp_store_builder *b = NULL;
@@ -133,12 +138,23 @@ out:
     return rc;
 }
 
+#ifdef DDP_TEST_REPARSE
+static int write_stub(const WCHAR *path, size_t size, const uint8_t *buf, size_t len)
+{
+    return write_all(path, NULL, 0) || reparse_shim_make_stub(path, size, buf, len) ? -1 : 0;
+}
+#else
+static int write_stub(const WCHAR *path, size_t size, const uint8_t *buf, size_t len)
+{
+    (void)size;
+    return write_all(path, buf, len);
+}
+#endif
+
 int fixture_create(dll_fixture *f, const wchar_t *tag, const ddp_store_options *opt, uint32_t seed, uint32_t n,
                    const size_t *sizes)
 {
     WCHAR tmp[MAX_PATH];
-    uint8_t **reparse;
-    size_t *reparse_len;
     int rc = -1;
 
     memset(f, 0, sizeof *f);
@@ -151,31 +167,27 @@ int fixture_create(dll_fixture *f, const wchar_t *tag, const ddp_store_options *
     f->contents = calloc(n, sizeof *f->contents);
     f->sizes = calloc(n, sizeof *f->sizes);
     f->paths = calloc(n, sizeof *f->paths);
-    reparse = calloc(n, sizeof *reparse);
-    reparse_len = calloc(n, sizeof *reparse_len);
-    if (!f->contents || !f->sizes || !f->paths || !reparse || !reparse_len)
+    f->reparse = calloc(n, sizeof *f->reparse);
+    f->reparse_len = calloc(n, sizeof *f->reparse_len);
+    if (!f->contents || !f->sizes || !f->paths || !f->reparse || !f->reparse_len)
         goto out;
     for (uint32_t i = 0; i < n; i++) {
         f->sizes[i] = sizes[i];
         if (!(f->contents[i] = malloc(sizes[i] + 1)))
             goto out;
     }
-    if (build(f, opt, 0x5eed0000u + seed, reparse, reparse_len))
+    if (build(f, opt, 0x5eed0000u + seed))
         goto out;
     for (uint32_t i = 0; i < n; i++) {
         WCHAR path[MAX_PATH];
         swprintf(path, MAX_PATH, L"%ls\\file-%05lu.bin", f->target, (unsigned long)i);
         f->paths[i] = SysAllocString(path);
-        if (reparse_len[i] ? write_all(path, reparse[i], reparse_len[i])
-                           : write_all(path, f->contents[i], f->sizes[i]))
+        if (f->reparse_len[i] ? write_stub(path, f->sizes[i], f->reparse[i], f->reparse_len[i])
+                              : write_all(path, f->contents[i], f->sizes[i]))
             goto out;
     }
     rc = 0;
 out:
-    for (uint32_t i = 0; reparse && i < n; i++)
-        free(reparse[i]);
-    free(reparse);
-    free(reparse_len);
     return rc;
 }
 
@@ -185,9 +197,37 @@ int fixture_file_matches(const dll_fixture *f, uint32_t i)
     uint8_t *data = read_all(f->paths[i], &len);
     int same = data && len == f->sizes[i] && !memcmp(data, f->contents[i], len);
     free(data);
+#ifdef DDP_TEST_REPARSE
+    DWORD attributes = reparse_shim_attributes(f->paths[i]);
+    if (attributes == INVALID_FILE_ATTRIBUTES || (attributes & FILE_ATTRIBUTE_REPARSE_POINT))
+        same = 0;
+#endif
     return same;
 }
 
+#ifdef DDP_TEST_REPARSE
+int fixture_file_is_stub(const dll_fixture *f, uint32_t i)
+{
+    static uint8_t point[DDP_REPARSE_MAX_BUFFER];
+    DWORD attributes = reparse_shim_attributes(f->paths[i]);
+    size_t len = 0, got;
+    uint8_t *data;
+    int stub;
+    if (!f->reparse_len[i] || attributes == INVALID_FILE_ATTRIBUTES ||
+        (attributes & (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_SPARSE_FILE)) !=
+            (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_SPARSE_FILE))
+        return 0;
+    got = reparse_shim_get(f->paths[i], point, sizeof point);
+    if (got != f->reparse_len[i] || memcmp(point, f->reparse[i], got) != 0)
+        return 0;
+    data = read_all(f->paths[i], &len);
+    stub = data && len == f->sizes[i];
+    for (size_t k = 0; stub && k < len; k++)
+        stub = data[k] == 0;
+    free(data);
+    return stub;
+}
+#else
 int fixture_file_is_stub(const dll_fixture *f, uint32_t i)
 {
     size_t len = 0;
@@ -196,6 +236,24 @@ int fixture_file_is_stub(const dll_fixture *f, uint32_t i)
     int stub = data && ddp_reparse_parse(data, len, &r, NULL) == DDP_OK && r.logical_size == f->sizes[i];
     free(data);
     return stub;
+}
+#endif
+
+const uint8_t *fixture_stub_buffer(const dll_fixture *f, uint32_t i, size_t *len)
+{
+    *len = f->reparse_len[i];
+    return f->reparse_len[i] ? f->reparse[i] : NULL;
+}
+
+HANDLE fixture_overwrite(const WCHAR *path)
+{
+#ifdef DDP_TEST_REPARSE
+    if (!reparse_shim())
+        return INVALID_HANDLE_VALUE;
+    return reparse_shim()->create_file(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+#else
+    return CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+#endif
 }
 
 static void remove_tree(const WCHAR *dir)
@@ -227,11 +285,19 @@ void fixture_destroy(dll_fixture *f)
             free(f->contents[i]);
         if (f->paths)
             SysFreeString(f->paths[i]);
+        if (f->reparse)
+            free(f->reparse[i]);
     }
+    free(f->reparse);
+    free(f->reparse_len);
     free(f->contents);
     free(f->sizes);
     free(f->paths);
     if (f->root[0])
         remove_tree(f->root);
+#ifdef DDP_TEST_REPARSE
+    if (reparse_shim())
+        reparse_shim()->reset();   /* the file indexes of the deleted files get reused */
+#endif
     memset(f, 0, sizeof *f);
 }

@@ -4,7 +4,9 @@
  * its interfaces; regsvr32 /u removes exactly that and touches nothing else; a class or
  * type library registered to another DLL stays (S_FALSE); failed deletes are reported
  * (SELFREG_E_CLASS / SELFREG_E_TYPELIB); registration without write access fails with
- * SELFREG_E_CLASS; the DLL exports and carries a version resource.
+ * SELFREG_E_CLASS; the DLL exports and carries a version resource; the event source
+ * "ddpbackup" is registered with this DLL as its message file and removed, unless another
+ * DLL's; the message table formats both restore events.
  *
  * Making a registry delete fail: Wine does not enforce a key's DACL (a key whose DACL
  * grants only KEY_READ is still deleted), so there is no registry state under Wine that
@@ -31,6 +33,9 @@
 #define VALUE_CAP 1024
 #define EXTRA_SUBKEY L"ddpbackup-test-extra"
 #define OTHER_SERVER L"%SystemRoot%\\System32\\DdpBackup.dll"
+#define EVENT_SOURCE_KEY L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\ddpbackup"
+#define EVENT_FILE_NOT_RESTORED 0xC000181Cu   /* event 6172, error */
+#define EVENT_FILE_UNVERIFIED 0x8000181Du     /* event 6173, warning */
 #ifdef _WIN64
 #define TYPELIB_PLATFORM L"win64"
 #else
@@ -323,7 +328,7 @@ static void *patch_import(HMODULE module, const char *dll_name, const char *func
     return NULL;
 }
 
-static void *saved_delete_key, *saved_unregister_typelib;
+static void *saved_delete_key, *saved_unregister_typelib, *saved_create_key;
 static int injected_failures;
 
 static LSTATUS WINAPI delete_key_failing_for_server(HKEY key, LPCWSTR name)
@@ -359,6 +364,27 @@ static HRESULT WINAPI unregister_typelib_doing_nothing(REFGUID libid, WORD major
     return S_OK;
 }
 
+/* Refuses to create the event source's key (as a registry without write access to
+ * HKLM\SYSTEM would); every other key is created. */
+static LSTATUS WINAPI create_key_failing_for_event_source(HKEY key, LPCWSTR name, DWORD reserved, LPWSTR cls,
+                                                          DWORD options, REGSAM sam, const SECURITY_ATTRIBUTES *sa,
+                                                          PHKEY out, LPDWORD disposition)
+{
+    if (name && wcsstr(name, L"\\EventLog\\")) {
+        injected_failures++;
+        return ERROR_ACCESS_DENIED;
+    }
+    return RegCreateKeyExW(key, name, reserved, cls, options, sam, (SECURITY_ATTRIBUTES *)sa, out, disposition);
+}
+
+static void inject_create_key(void *fn)
+{
+    void *previous = patch_import(dll, "ADVAPI32.dll", "RegCreateKeyExW", fn);
+    assert_non_null(previous);
+    if (!saved_create_key)
+        saved_create_key = previous;
+}
+
 static void inject_delete_key(void *fn)
 {
     void *previous = patch_import(dll, "ADVAPI32.dll", "RegDeleteKeyW", fn);
@@ -381,9 +407,13 @@ static void remove_injections(void)
         patch_import(dll, "ADVAPI32.dll", "RegDeleteKeyW", saved_delete_key);
     if (saved_unregister_typelib)
         patch_import(dll, "OLEAUT32.dll", "UnRegisterTypeLib", saved_unregister_typelib);
-    saved_delete_key = saved_unregister_typelib = NULL;
+    if (saved_create_key)
+        patch_import(dll, "ADVAPI32.dll", "RegCreateKeyExW", saved_create_key);
+    saved_delete_key = saved_unregister_typelib = saved_create_key = NULL;
     injected_failures = 0;
 }
+
+static BOOL event_source_exists(void);
 
 /* ---- fixtures ---- */
 
@@ -417,7 +447,7 @@ static int restore_state(void **state)
     RegDeleteKeyW(HKEY_CLASSES_ROOT, key);
     if (dll_register() != S_OK || dll_unregister() != S_OK)
         return -1;
-    return class_key_exists(NULL) ? -1 : 0;
+    return class_key_exists(NULL) || event_source_exists() ? -1 : 0;
 }
 
 /* ---- tests ---- */
@@ -683,6 +713,91 @@ static void test_typelib_resource(void **state)
     FreeLibrary(data);
 }
 
+/* ---- the event source (event_log.h) ---- */
+
+static LSTATUS read_event_value(const WCHAR *name, DWORD *type, void *out, DWORD *size)
+{
+    return RegGetValueW(HKEY_LOCAL_MACHINE, EVENT_SOURCE_KEY, name, RRF_RT_ANY | RRF_NOEXPAND, type, out, size);
+}
+
+static BOOL event_source_exists(void)
+{
+    HKEY k;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, EVENT_SOURCE_KEY, 0, KEY_READ, &k) != ERROR_SUCCESS)
+        return FALSE;
+    RegCloseKey(k);
+    return TRUE;
+}
+
+static void test_event_source_registered(void **state)
+{
+    WCHAR file[VALUE_CAP];
+    DWORD type = 0, size = sizeof file, types = 0;
+    (void)state;
+
+    assert_int_equal(test_regsvr32(FALSE), 0);
+    assert_int_equal(read_event_value(L"EventMessageFile", &type, file, &size), ERROR_SUCCESS);
+    assert_int_equal(type, REG_EXPAND_SZ);
+    assert_int_equal(_wcsicmp(file, test_dll_path()), 0);
+    size = sizeof types;
+    assert_int_equal(read_event_value(L"TypesSupported", &type, &types, &size), ERROR_SUCCESS);
+    assert_int_equal(type, REG_DWORD);
+    assert_int_equal(types, EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE | EVENTLOG_INFORMATION_TYPE);
+    assert_int_equal(test_regsvr32(TRUE), 0);
+    assert_false(event_source_exists());
+}
+
+/* A source of the same name whose messages are another DLL's stays (S_FALSE). */
+static void test_unregister_keeps_other_event_source(void **state)
+{
+    WCHAR file[VALUE_CAP];
+    DWORD type = 0, size = sizeof file;
+    (void)state;
+
+    assert_int_equal(dll_register(), S_OK);
+    assert_int_equal(RegSetKeyValueW(HKEY_LOCAL_MACHINE, EVENT_SOURCE_KEY, L"EventMessageFile", REG_EXPAND_SZ,
+                                     OTHER_SERVER, (DWORD)sizeof OTHER_SERVER), ERROR_SUCCESS);
+    assert_int_equal(dll_unregister(), S_FALSE);
+    assert_false(class_key_exists(NULL));
+    assert_int_equal(read_event_value(L"EventMessageFile", &type, file, &size), ERROR_SUCCESS);
+    assert_true(wcscmp(file, OTHER_SERVER) == 0);
+}
+
+/* A registration that cannot add the event source fails as a whole: nothing of it stays. */
+static void test_register_fails_without_event_source(void **state)
+{
+    (void)state;
+    assert_int_equal(dll_unregister(), S_OK);
+    inject_create_key((void *)create_key_failing_for_event_source);
+    assert_int_equal(dll_register(), SELFREG_E_CLASS);
+    assert_int_equal(injected_failures, 1);
+    remove_injections();
+    assert_false(class_key_exists(NULL));
+    check_typelib_gone();
+    assert_false(event_source_exists());
+}
+
+/* The message table is embedded and formats both events with their three strings. */
+static void test_message_table(void **state)
+{
+    HMODULE data = LoadLibraryExW(test_dll_path(), NULL, LOAD_LIBRARY_AS_DATAFILE);
+    const WCHAR *args[3] = { L"C:\\x\\file.bin", L"0x80565311", L"the chunk's hash does not match" };
+    static const DWORD ids[] = { EVENT_FILE_NOT_RESTORED, EVENT_FILE_UNVERIFIED };
+    WCHAR text[1024];
+    (void)state;
+    assert_non_null(data);
+    assert_non_null(FindResourceW(data, MAKEINTRESOURCEW(1), MAKEINTRESOURCEW(11)));   /* RT_MESSAGETABLE */
+    for (int i = 0; i < 2; i++) {
+        DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_HMODULE | FORMAT_MESSAGE_ARGUMENT_ARRAY, data, ids[i],
+                                 MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US), text, 1024, (va_list *)args);
+        assert_true(n > 0);
+        assert_non_null(wcsstr(text, args[0]));
+        assert_non_null(wcsstr(text, args[1]));
+        assert_non_null(wcsstr(text, args[2]));
+    }
+    FreeLibrary(data);
+}
+
 #define REG_TEST(f) cmocka_unit_test_teardown(f, restore_state)
 
 int main(void)
@@ -701,8 +816,12 @@ int main(void)
         REG_TEST(test_unregister_reports_failed_typelib),
         REG_TEST(test_unregister_reports_class_first),
         REG_TEST(test_unregister_unreadable_registry),
+        REG_TEST(test_event_source_registered),
+        REG_TEST(test_unregister_keeps_other_event_source),
+        REG_TEST(test_register_fails_without_event_source),
         cmocka_unit_test(test_version_resource),
         cmocka_unit_test(test_typelib_resource),
+        cmocka_unit_test(test_message_table),
     };
     int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
     test_regsvr32(TRUE);

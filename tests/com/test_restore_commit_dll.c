@@ -3,7 +3,10 @@
  * (stub-file mode): when RestoreFiles returns, every restored file of every batch
  * (more files than DDP_COMMIT_BATCH) is final, with no temporary file left; a file whose
  * stub cannot be replaced at commit time (another handle denies delete sharing) fails
- * alone and keeps its stub, while the rest of its batch is restored.
+ * alone and keeps its stub, while the rest of its batch is restored; a restored file keeps the
+ * stub's last-write time (the application restored it with the stub). Built twice: stub-file
+ * mode, and reparse mode against DdpBackupReparse.dll (_reparse), where a restored file also
+ * keeps FILE_ATTRIBUTE_SPARSE_FILE and loses FILE_ATTRIBUTE_REPARSE_POINT.
  */
 #define COBJMACROS
 #include <windows.h>
@@ -23,6 +26,9 @@
 #include "ddpbackup.h"
 #include "dll_fixture.h"
 #include "test_store.h"
+#ifdef DDP_TEST_REPARSE
+#include "reparse_shim_client.h"
+#endif
 
 static IDedupBackupSupport *support;
 
@@ -109,8 +115,14 @@ static void test_file_failing_at_commit_keeps_stub(void **state)
 
     options(&opt);
     assert_int_equal(fixture_create(&f, L"commitfail", &opt, 31, 5, sizes), 0);
+#ifdef DDP_TEST_REPARSE
+    /* readable by the DLL, but not written while this handle is open (every call failing at
+     * commit in reparse mode: test_restore_reparse_faults) */
+    holder = CreateFileW(f.paths[2], GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+#else
     /* readable by the DLL, but never deleted or replaced while this handle is open */
     holder = CreateFileW(f.paths[2], GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+#endif
     assert_true(holder != INVALID_HANDLE_VALUE);
     store = test_store_new(f.root, TRUE, TEST_PLAN_NONE);
     assert_int_equal(IDedupBackupSupport_RestoreFiles(support, 5, f.paths, test_store_callback(store),
@@ -131,11 +143,65 @@ static void test_file_failing_at_commit_keeps_stub(void **state)
     fixture_destroy(&f);
 }
 
+static void set_last_write(const WCHAR *path, const FILETIME *t)
+{
+    HANDLE h = CreateFileW(path, FILE_WRITE_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                           FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+    assert_true(h != INVALID_HANDLE_VALUE);
+    assert_true(SetFileTime(h, NULL, NULL, t));
+    CloseHandle(h);
+}
+
+static ULONGLONG last_write(const WCHAR *path)
+{
+    WIN32_FILE_ATTRIBUTE_DATA data;
+    assert_true(GetFileAttributesExW(path, GetFileExInfoStandard, &data));
+    return ((ULONGLONG)data.ftLastWriteTime.dwHighDateTime << 32) | data.ftLastWriteTime.dwLowDateTime;
+}
+
+static void test_stub_times_kept(void **state)
+{
+    static const size_t sizes[] = { 80000, 3000 };
+    HRESULT results[2];
+    ddp_store_options opt;
+    dll_fixture f;
+    test_store *store;
+    FILETIME t;
+    ULONGLONG want;
+    (void)state;
+
+    options(&opt);
+    assert_int_equal(fixture_create(&f, L"times", &opt, 37, 2, sizes), 0);
+    want = 126000000000000000ull + 1234567;   /* 2000-04-12, with a sub-second part */
+    t.dwLowDateTime = (DWORD)want;
+    t.dwHighDateTime = (DWORD)(want >> 32);
+    for (uint32_t i = 0; i < 2; i++)
+        set_last_write(f.paths[i], &t);
+    store = test_store_new(f.root, TRUE, TEST_PLAN_NONE);
+    assert_int_equal(IDedupBackupSupport_RestoreFiles(support, 2, f.paths, test_store_callback(store),
+                                                      DEDUP_RECONSTRUCT_UNOPTIMIZED, results),
+                     S_OK);
+    for (uint32_t i = 0; i < 2; i++) {
+        assert_int_equal(results[i], S_OK);
+        assert_true(fixture_file_matches(&f, i));
+        /* Wine keeps times in 100 ns units where the file system does (ext4: ns) */
+        assert_int_equal(last_write(f.paths[i]), want);
+#ifdef DDP_TEST_REPARSE
+        assert_int_equal(reparse_shim_attributes(f.paths[i]) &
+                             (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_SPARSE_FILE),
+                         FILE_ATTRIBUTE_SPARSE_FILE);
+#endif
+    }
+    test_store_release(store);
+    fixture_destroy(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_batch_final_on_return),
         cmocka_unit_test(test_file_failing_at_commit_keeps_stub),
+        cmocka_unit_test(test_stub_times_kept),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

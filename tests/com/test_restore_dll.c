@@ -9,7 +9,8 @@
  * partial), short reads, FileResults NULL, a missing container, a corrupt chunk, files that
  * are not deduplicated (and the overall result for each mix), callbacks on the calling
  * thread while the engine's workers run, real reparse-point mode on ordinary files,
- * 10,000 files.
+ * 10,000 files. Built a second time as test_restore_dll_reparse: the same tests in reparse
+ * mode against DdpBackupReparse.dll, the stubs real dedup stubs (reparse_shim.h).
  */
 #define COBJMACROS
 #include <windows.h>
@@ -162,14 +163,12 @@ static uint8_t *read_store_file(const dll_fixture *f, const char *path, size_t *
 
 static void store_dir(const dll_fixture *f, const char *kind, char *out, size_t cap)
 {
-    uint8_t stub[DDP_REPARSE_MAX_BUFFER];
+    const uint8_t *stub;
     char guid[39];
     size_t len = 0;
     ddp_reparse r;
-    FILE *fp = _wfopen(f->paths[0], L"rb");
-    assert_non_null(fp);
-    len = fread(stub, 1, sizeof stub, fp);
-    fclose(fp);
+    stub = fixture_stub_buffer(f, 0, &len);
+    assert_non_null(stub);
     assert_int_equal(ddp_reparse_parse(stub, len, &r, NULL), DDP_OK);
     ddp_guid_format(r.store_guid, guid);
     snprintf(out, cap, "\\System Volume Information\\Dedup\\ChunkStore\\%s.ddp\\%s", guid, kind);
@@ -178,18 +177,17 @@ static void store_dir(const dll_fixture *f, const char *kind, char *out, size_t 
 /* The data chunk ending file i: its data container path and record offset. */
 static void last_chunk_of(const dll_fixture *f, uint32_t i, char *data_path, size_t cap, uint32_t *record_offset)
 {
-    uint8_t stub[DDP_REPARSE_MAX_BUFFER], *container;
+    const uint8_t *stub;
+    uint8_t *container;
     char dir[256], name[22];
     size_t len, clen = 0;
     uint32_t count = 0;
     ddp_reparse r;
     ddp_record rec;
     ddp_chunk_ref last;
-    FILE *fp = _wfopen(f->paths[i], L"rb");
 
-    assert_non_null(fp);
-    len = fread(stub, 1, sizeof stub, fp);
-    fclose(fp);
+    stub = fixture_stub_buffer(f, i, &len);
+    assert_non_null(stub);
     assert_int_equal(ddp_reparse_parse(stub, len, &r, NULL), DDP_OK);
     store_dir(f, "Stream", dir, sizeof dir);
     ddp_container_name(r.refs[0].stream_container_id, 1, name);
@@ -317,7 +315,7 @@ static void test_non_dedup_file(void **state)
  * reparse buffer, so it cannot pass for a stub). */
 static void make_plain(const dll_fixture *f, uint32_t i)
 {
-    HANDLE h = CreateFileW(f->paths[i], GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    HANDLE h = fixture_overwrite(f->paths[i]);
     DWORD done = 0;
     assert_true(f->sizes[i] > DDP_REPARSE_MAX_BUFFER);
     assert_true(h != INVALID_HANDLE_VALUE);
@@ -700,10 +698,10 @@ static void test_reparse_mode_ordinary_files(void **state)
     for (uint32_t i = 0; i < 3; i++)
         make_plain(&f, i);
     store = test_store_new(f.root, TRUE, TEST_PLAN_NONE);
-    assert_true(SetEnvironmentVariableW(L"DDPBACKUP_STUB_FILES", NULL));
+    SetEnvironmentVariableW(L"DDPBACKUP_STUB_FILES", NULL);   /* reparse mode */
     hr = IDedupBackupSupport_RestoreFiles(support, 3, f.paths, test_store_callback(store),
                                           DEDUP_RECONSTRUCT_UNOPTIMIZED, results);
-    assert_true(SetEnvironmentVariableW(L"DDPBACKUP_STUB_FILES", L"1"));
+    test_default_mode();
     assert_int_equal(hr, S_FALSE);
     for (uint32_t i = 0; i < 3; i++) {
         assert_int_equal(results[i], S_FALSE);

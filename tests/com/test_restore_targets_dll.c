@@ -4,7 +4,7 @@
  * HRESULT_FROM_WIN32(ERROR_DIRECTORY_NOT_SUPPORTED), a stub with a second name
  * (CreateHardLinkW) HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED); a folder where the
  * temporary file must go fails that file alone; each is left as it was, and the other
- * files of the call are restored. (E_ACCESSDENIED for an unreadable stub is not checked
+ * files of the call are restored; stubs cut short are malformed (DDP_E_INVALID_DATA). (E_ACCESSDENIED for an unreadable stub is not checked
  * here: Wine run as root checks file permissions through Unix, which lets root read and
  * replace anything; the native tests check it as the user nobody.) The directory and hard-link checks come before any reparse
  * point is read, so they are also checked in reparse mode (DDPBACKUP_STUB_FILES unset),
@@ -100,6 +100,7 @@ static HRESULT restore(const dll_fixture *f, HRESULT *results)
     return hr;
 }
 
+#ifndef DDP_TEST_REPARSE
 static void test_stub_file_mode_refusals(void **state)
 {
     dll_fixture f;
@@ -125,6 +126,52 @@ static void test_stub_file_mode_refusals(void **state)
     assert_true(attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY));
     fixture_destroy(&f);
 }
+#endif
+
+#ifndef DDP_TEST_REPARSE
+/* Cuts the file at path to size bytes. */
+static void cut_file(const WCHAR *path, LONGLONG size)
+{
+    LARGE_INTEGER at;
+    HANDLE h = CreateFileW(path, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_true(h != INVALID_HANDLE_VALUE);
+    at.QuadPart = size;
+    assert_true(SetFilePointerEx(h, at, NULL, FILE_BEGIN));
+    assert_true(SetEndOfFile(h));
+    CloseHandle(h);
+}
+
+/* Stub files cut short that still start with the dedup tag are malformed dedup files
+ * (DDP_E_INVALID_DATA, the stub kept), never "not deduplicated"; a file too short to carry
+ * a tag is not deduplicated (S_FALSE). */
+static void test_stub_file_mode_cut_stubs(void **state)
+{
+    static const size_t sizes[N_FILES] = {70000, 50000, 90000, 30000};
+    static const LONGLONG cuts[N_FILES] = {0, 100, 6, 3};
+    dll_fixture f;
+    ddp_store_options opt;
+    HRESULT results[N_FILES];
+    (void)state;
+
+    ddp_store_options_default(&opt);
+    opt.layout = DDP_LAYOUT_0103;
+    assert_int_equal(fixture_create(&f, L"cut", &opt, 43, N_FILES, sizes), 0);
+    for (uint32_t i = 1; i < N_FILES; i++)
+        cut_file(f.paths[i], cuts[i]);
+    assert_int_equal(restore(&f, results), DDP_E_JOB_COMPLETED_PARTIAL_SUCCESS);
+    assert_int_equal(results[0], S_OK);
+    assert_true(fixture_file_matches(&f, 0));
+    assert_int_equal((uint32_t)results[1], (uint32_t)DDP_HR_INVALID_DATA);
+    assert_int_equal((uint32_t)results[2], (uint32_t)DDP_HR_INVALID_DATA);
+    assert_int_equal(results[3], S_FALSE);
+    for (uint32_t i = 1; i < N_FILES; i++) {   /* each cut stub kept as it was */
+        WIN32_FILE_ATTRIBUTE_DATA a;
+        assert_true(GetFileAttributesExW(f.paths[i], GetFileExInfoStandard, &a));
+        assert_int_equal(a.nFileSizeLow, (DWORD)cuts[i]);
+    }
+    fixture_destroy(&f);
+}
+#endif
 
 static void test_reparse_mode_refusals(void **state)
 {
@@ -134,9 +181,9 @@ static void test_reparse_mode_refusals(void **state)
     (void)state;
 
     make_fixture(&f, L"refuse-rp", other, MAX_PATH);
-    assert_true(SetEnvironmentVariableW(L"DDPBACKUP_STUB_FILES", NULL));
+    SetEnvironmentVariableW(L"DDPBACKUP_STUB_FILES", NULL);   /* reparse mode */
     restore(&f, results);
-    assert_true(SetEnvironmentVariableW(L"DDPBACKUP_STUB_FILES", L"1"));
+    test_default_mode();
     assert_int_equal((uint32_t)results[DIR_FILE], (uint32_t)DDP_HR_DIRECTORY_NOT_SUPPORTED);
     assert_folder_kept(&f);
     assert_int_equal((uint32_t)results[LINKED_FILE], (uint32_t)DDP_HR_NOT_SUPPORTED);
@@ -147,8 +194,13 @@ static void test_reparse_mode_refusals(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_stub_file_mode_refusals),
+#ifndef DDP_TEST_REPARSE
+        cmocka_unit_test(test_stub_file_mode_refusals),   /* stub-file mode only */
+#endif
         cmocka_unit_test(test_reparse_mode_refusals),
+#ifndef DDP_TEST_REPARSE
+        cmocka_unit_test(test_stub_file_mode_cut_stubs), /* stub-file mode only */
+#endif
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,7 +7,8 @@
  * builder. Each input then says how to damage a copy of one of them and how the
  * application's callbacks behave:
  *   byte 0   store (0..2 by layout), bit 2 small max_read, bit 3 no coalescing,
- *            bit 4 hash algorithm given, bit 5 find_container offered
+ *            bit 4 hash algorithm given, bit 5 find_container offered, bit 6 unverified
+ *            restores allowed
  *   byte 1   bit 0 no order(), bit 1 no preview(); bits 2-3 plan mode (none, reverse,
  *            the public sample's, fuzzed extents from the input)
  *   byte 2   kind of callback that fails (read / order / preview / find / target write,
@@ -17,8 +18,8 @@
  *   then     edits of 6 bytes: which file (a container, or a file's reparse buffer), u24
  *            offset, xor mask, op (xor / truncate there / drop the container)
  * The checks of fault_target_check must hold: each file is restored byte-exact with S_OK
- * and finished (or, when no chunk of the run identified the hash algorithm, S_OK with
- * DDP_WARN_UNVERIFIED and no verified file beside it), or not finished (abandoned if
+ * and finished (or, when no record identified the hash algorithm and unverified restores
+ * are allowed, S_OK with DDP_WARN_UNVERIFIED and no verified file beside it), or not finished (abandoned if
  * begun) with a failure result; plans are all freed; nothing leaks (LeakSanitizer) or
  * crashes.
  */
@@ -130,6 +131,7 @@ static void configure(fault_store *s, fault_target *t, ddp_restore_options *opt,
     if (h[0] & 0x10)
         opt->hash_alg = DDP_HASH_SHA256;
     s->with_find = (h[0] & 0x20) != 0;
+    opt->allow_unverified = (h[0] & 0x40) != 0;
     s->no_order = h[1] & 1;
     s->no_preview = (h[1] >> 1) & 1;
     s->plan_mode = (fault_plan_mode)((h[1] >> 2) & 3);

@@ -417,15 +417,20 @@ static void test_detect_raw(void **state)
     fixture *f = *state;
     uint8_t rp[64] = {0x13, 0x00, 0x00, 0x80, 56, 0, 0, 0};
     char *stub = join(f->dir, "stub"), *plain = make_stub(f->dir, "plain"), *shortrp = join(f->dir, "short");
+    char *tiny = join(f->dir, "tiny");
 
     assert_int_equal(put_file(stub, rp, sizeof rp), 0);
     assert_int_equal(put_file(shortrp, rp, 40), 0);       /* ReparseDataLength says 56 */
+    assert_int_equal(put_file(tiny, rp, 3), 0);           /* too short to hold the tag */
     assert_int_equal(ddp_stub_detect(stub, DDP_STUBS_RAW), DDP_STUB_RAW);
     assert_int_equal(ddp_stub_detect(stub, DDP_STUBS_AUTO), DDP_STUB_RAW);
     assert_int_equal(ddp_stub_detect(stub, DDP_STUBS_XATTR), DDP_STUB_NONE);
     assert_int_equal(ddp_stub_detect(plain, DDP_STUBS_AUTO), DDP_STUB_NONE);
-    assert_int_equal(ddp_stub_detect(shortrp, DDP_STUBS_AUTO), DDP_STUB_NONE);
+    /* cut short but carrying the dedup tag: a (malformed) stub, never "not a stub" */
+    assert_int_equal(ddp_stub_detect(shortrp, DDP_STUBS_AUTO), DDP_STUB_RAW);
+    assert_int_equal(ddp_stub_detect(tiny, DDP_STUBS_AUTO), DDP_STUB_NONE);
     assert_int_equal(ddp_stub_detect(f->dir, DDP_STUBS_AUTO), DDP_STUB_NONE);
+    free(tiny);
     free(stub);
     free(plain);
     free(shortrp);

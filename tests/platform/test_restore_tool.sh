@@ -68,7 +68,7 @@ run --store "$work/v1" --out "$work/out" --json "$work/v1" > "$work/out.json"
 diff -r "$work/volume" "$work/v1" > /dev/null || fail "--out touched the sources"
 [ "$(grep -c '"result": "S_OK"' "$work/out.json")" -eq "$stubs" ] || fail "out: S_OK count"
 grep -q '"failed": 0' "$work/out.json" || fail "out: json totals"
-# Files left unoptimized by mkstore are not in --out: compare only what was a stub.
+# Compare what was a stub (the copies of ordinary files: tests/tools/restore_output.sh).
 while IFS= read -r -d '' f; do
     rel=${f#"$work/v1"/}
     case $rel in "System Volume Information"*) continue ;; esac
@@ -129,8 +129,9 @@ run --store "$work/v4" --json "$work/v4" > "$work/missing.json" 2>/dev/null
 [ $rc -eq 1 ] || fail "missing container: exit $rc"
 grep -q '"result": "DDP_E_PATH_NOT_FOUND"' "$work/missing.json" || fail "missing container: result code"
 
-# A store of one file whose only (raw) chunk is damaged: no chunk identifies the hash
-# algorithm, so by default the file is restored and reported as unverified; with
+# A store of one file whose only (raw) chunk is damaged: no record identifies the hash
+# algorithm, so with --allow-unverified the file is restored and reported as unverified
+# (in place without it, it keeps its stub: test_restore_trust.sh); with
 # --require-verified it fails and keeps its stub.
 mkdir -p "$work/lone/src"
 head -c 50000 "$work/original/odd names/deep er/with space & quote'.txt" > "$work/lone/src/only.txt"
@@ -143,14 +144,15 @@ run --store "$work/lone/strict" --require-verified --json "$work/lone/strict" > 
 [ $rc -eq 1 ] || fail "require-verified: exit $rc"
 grep -q '"result": "DDP_E_FILE_CORRUPT"' "$work/lone/strict.json" || fail "require-verified: result code"
 cmp -s "$work/lone/strict/only.txt" "$work/lone/volume/only.txt" || fail "require-verified: stub changed"
-run --store "$work/lone/volume" --json "$work/lone/volume" > "$work/lone/default.json" 2> "$work/lone/default.err"
+run --store "$work/lone/volume" --allow-unverified --json "$work/lone/volume" > "$work/lone/default.json" \
+    2> "$work/lone/default.err"
 [ $rc -eq 0 ] || fail "unverified: exit $rc"
 grep -q '"result": "S_OK".*"verified": false' "$work/lone/default.json" || fail "unverified: not reported in JSON"
 grep -q '^UNVERIFIED .*only.txt: restored without hash verification' "$work/lone/default.err" ||
     fail "unverified: not reported on stderr"
 is_stub "$work/lone/volume/only.txt" && fail "unverified: not restored"
 [ "$(stat -c %s "$work/lone/volume/only.txt")" -eq 50000 ] || fail "unverified: wrong size"
-echo "only chunk damaged: restored as unverified by default, refused with --require-verified"
+echo "only chunk damaged: restored as unverified when allowed, refused with --require-verified"
 
 # Target paths (SECURITY.md §2). In place, a stub with a second name is refused
 # (ERROR_NOT_SUPPORTED) and both names keep it; --verify only reads it and succeeds.

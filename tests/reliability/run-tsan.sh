@@ -16,8 +16,9 @@ if [ ! -f "$bdir/CMakeCache.txt" ]; then
         -DCMAKE_C_FLAGS="-fsanitize=thread -fno-omit-frame-pointer" \
         -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" >/dev/null
 fi
-cmake --build "$bdir" --target test_concurrency test_fault_injection
+cmake --build "$bdir" --target test_concurrency test_fault_injection test_file_reader
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 ${TSAN_OPTIONS:-}"
 "$bdir/tests/reliability/test_concurrency"
 "$bdir/tests/reliability/test_fault_injection" >/dev/null
+"$bdir/tests/reader/test_file_reader" >/dev/null   # readers of four files on four threads
 echo "run-tsan: no data race reported"

@@ -172,12 +172,13 @@ static void test_reparse_points(void **state)
                 unsigned allowed = b < 4 ? A_FALSE : (b == 6 || b == 7) ? (A_OK | A_INVALID) : A_INVALID;
                 run_and_check(&m, 1u << f, allowed, what);
             }
-            /* Every shorter length (file 0; every 5th for the others). */
+            /* Every shorter length (file 0; every 5th for the others): cut within the tag, no
+             * dedup tag is left (S_FALSE); once it is whole, a malformed dedup file. */
             for (size_t len = 0; len < sf->reparse_len; len += step) {
                 assert_int_equal(rel_env_prepare(&m.e), 0);
                 fault_target_set_file(&m.e.ft, f, sf->reparse, len, sf->data, sf->size);
                 snprintf(what, sizeof what, "layout %04x, reparse point of file %u cut to %zu", layouts[l], f, len);
-                run_and_check(&m, 1u << f, A_INVALID, what);
+                run_and_check(&m, 1u << f, len < 4 ? A_FALSE : A_INVALID, what);
             }
         }
         matrix_free(&m, "reparse points");

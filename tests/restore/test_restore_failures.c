@@ -218,23 +218,108 @@ static void setup_only_chunk_corrupt(env *e)
     mock_store_corrupt(&e->m, path, off + DDP_DATA_HEADER_SIZE + 1000, 0x01);
 }
 
-/* No chunk ever identifies the algorithm (FORMAT.md §5: neither candidate is confirmed
- * on real volumes): the file is restored, and its result says it was not verified. */
-static void test_only_chunk_corrupt_restored_unverified(void **state)
+/* No record of the store identifies the algorithm (FORMAT.md §5: neither candidate is
+ * confirmed on real volumes; the one extra read after the chunk finds nothing): by default
+ * the file is not restored (DDP_E_FILE_CORRUPT, status unverified, reparse point kept);
+ * with allow_unverified it is restored, and its result says it was not verified. */
+static void test_only_chunk_corrupt_unverified(void **state)
 {
     (void)state;
-    env e;
-    setup_only_chunk_corrupt(&e);
-    assert_int_equal(run(&e, NULL), DDP_S_OK);
-    assert_int_equal(e.res[0].hr, DDP_S_OK);
-    assert_int_equal(e.res[0].status, DDP_WARN_UNVERIFIED);
-    assert_non_null(strstr(e.res[0].message, "without hash verification"));
-    assert_int_equal(e.st.unverified_chunks, 1);
-    assert_int_equal(e.t.files[0].finishes, 1);
-    assert_true(e.t.files[0].reparse_removed);
-    /* the content is what the store holds: the damaged byte included */
-    assert_false(fixture_restored(&e.f, &e.t, 0));
-    teardown_env(&e);
+    for (int allow = 0; allow < 2; allow++) {
+        env e;
+        setup_only_chunk_corrupt(&e);
+        ddp_restore_options ro;
+        ddp_restore_options_default(&ro);
+        ro.allow_unverified = (uint32_t)allow;
+        assert_int_equal(run(&e, &ro), allow ? DDP_S_OK : DDP_HR_FILE_CORRUPT);
+        assert_int_equal(e.res[0].status, DDP_WARN_UNVERIFIED);
+        assert_int_equal(e.st.unverified_chunks, 1);
+        assert_int_equal(e.st.identify_reads, 2);   /* its data and its stream container */
+        assert_protocol(&e.m);
+        if (!allow) {
+            assert_failed(&e, 0, DDP_HR_FILE_CORRUPT);
+            assert_non_null(strstr(e.res[0].message, "unverified restores were not allowed"));
+            teardown_env(&e);
+            continue;
+        }
+        assert_int_equal(e.res[0].hr, DDP_S_OK);
+        assert_non_null(strstr(e.res[0].message, "without hash verification"));
+        assert_int_equal(e.t.files[0].finishes, 1);
+        assert_true(e.t.files[0].reparse_removed);
+        /* the content is what the store holds: the damaged byte included */
+        assert_false(fixture_restored(&e.f, &e.t, 0));
+        teardown_env(&e);
+    }
+}
+
+/* A file whose only chunk is damaged, restored on its own from a store whose other
+ * chunks are intact: its chunk identifies nothing, but the records around it in its
+ * container do (extra reads, previewed and counted), so it is corrupt, never unverified:
+ * DDP_E_FILE_CORRUPT, reparse point kept. The damaged chunk first in its container (the
+ * read after it finds the others) and last (the read from the first record does). */
+static void test_lone_damaged_chunk_identified_by_neighbours(void **state)
+{
+    (void)state;
+    static const size_t small[N] = {3000, 3000, 3000};
+    for (uint32_t victim = 0; victim < N; victim += N - 1) {
+        env e;
+        memset(&e, 0, sizeof e);
+        fixture_options(&e.opt, DDP_LAYOUT_0103);
+        e.opt.compress = 0;
+        assert_int_equal(fixture_build(&e.f, &e.opt, N, small, NULL), 0);
+        assert_int_equal(fixture_count_containers(&e.f, "Data"), 1);
+        mock_store_init(&e.m, e.f.mem);
+        mem_target_init(&e.t, 1);
+        mem_target_set_reparse(&e.t, 0, e.f.reparse[victim], e.f.reparse_len[victim]);
+        char path[200];
+        uint64_t off;
+        assert_int_equal(fixture_chunk_location(&e.f, &e.opt, victim, 0, path, sizeof path, &off), 0);
+        assert_int_not_equal(fixture_chunk_location(&e.f, &e.opt, victim, 1, path, sizeof path, &off), 0);
+        assert_int_equal(fixture_chunk_location(&e.f, &e.opt, victim, 0, path, sizeof path, &off), 0);
+        mock_store_corrupt(&e.m, path, off + DDP_DATA_HEADER_SIZE + 100, 0x01);
+        assert_int_equal(run(&e, NULL), DDP_HR_FILE_CORRUPT);
+        assert_failed(&e, 0, DDP_HR_FILE_CORRUPT);
+        assert_int_equal(e.res[0].status, DDP_ERR_HASH_MISMATCH);
+        assert_non_null(strstr(e.res[0].message, "hash"));
+        assert_int_equal(e.st.unverified_chunks, 1);
+        assert_int_equal(e.st.identify_reads, victim == 0 ? 1 : 2);
+        assert_protocol(&e.m);
+        teardown_env(&e);
+    }
+}
+
+/* The same when every other chunk of the store is compressed, so no data record can be
+ * hashed without its logical size: the stream maps after the file's own in its stream
+ * container name those chunks with their sizes, and one of them identifies the algorithm
+ * (a data-container probe, a stream-container probe, a chunk read). */
+static void test_lone_damaged_chunk_identified_by_stream_maps(void **state)
+{
+    (void)state;
+    static const size_t sizes3[N] = {3000, 6000, 6000};   /* file 0 one raw chunk, the others Xpress */
+    for (uint32_t threads = 1; threads <= 2; threads++) {
+        env e;
+        memset(&e, 0, sizeof e);
+        fixture_options(&e.opt, DDP_LAYOUT_0102);
+        assert_int_equal(fixture_build(&e.f, &e.opt, N, sizes3, NULL), 0);
+        mock_store_init(&e.m, e.f.mem);
+        mem_target_init(&e.t, 1);
+        mem_target_set_reparse(&e.t, 0, e.f.reparse[0], e.f.reparse_len[0]);
+        char path[200];
+        uint64_t off;
+        assert_int_not_equal(fixture_chunk_location(&e.f, &e.opt, 0, 1, path, sizeof path, &off), 0);
+        assert_int_equal(fixture_chunk_location(&e.f, &e.opt, 0, 0, path, sizeof path, &off), 0);
+        mock_store_corrupt(&e.m, path, off + DDP_DATA_HEADER_SIZE + 7, 0x40);
+        ddp_restore_options ro;
+        ddp_restore_options_default(&ro);
+        ro.threads = threads;
+        ro.allow_unverified = 1;   /* even so: identified, so corrupt */
+        assert_int_equal(run(&e, &ro), DDP_HR_FILE_CORRUPT);
+        assert_failed(&e, 0, DDP_HR_FILE_CORRUPT);
+        assert_int_equal(e.res[0].status, DDP_ERR_HASH_MISMATCH);
+        assert_int_equal(e.st.identify_reads, 3);
+        assert_protocol(&e.m);
+        teardown_env(&e);
+    }
 }
 
 /* The same with require_verified, or with the algorithm fixed: the file fails at once
@@ -455,6 +540,26 @@ static void test_malformed_reparse(void **state)
     teardown_env(&e);
 }
 
+/* Buffers shorter than the reparse header (a stub file cut short): one carrying the dedup
+ * tag is a malformed dedup file (DDP_E_INVALID_DATA); one too short for a tag, or with
+ * another tag, is not deduplicated (S_FALSE). */
+static void test_short_reparse_buffers(void **state)
+{
+    (void)state;
+    env e;
+    setup_env(&e, 1u << 30);
+    static const uint8_t other_tag[6] = {0x0C, 0x00, 0x00, 0xA0, 0, 0};
+    mem_target_set_reparse(&e.t, 0, e.f.reparse[0], 6);
+    mem_target_set_reparse(&e.t, 1, e.f.reparse[1], 3);
+    mem_target_set_reparse(&e.t, 2, other_tag, sizeof other_tag);
+    assert_int_equal(run(&e, NULL), DDP_HR_INVALID_DATA);
+    assert_failed(&e, 0, DDP_HR_INVALID_DATA);
+    assert_int_equal(e.res[0].status, DDP_ERR_TRUNCATED);
+    assert_int_equal(e.res[1].hr, DDP_S_FALSE);
+    assert_int_equal(e.res[2].hr, DDP_S_FALSE);
+    teardown_env(&e);
+}
+
 /* Messages name the file when names are given. */
 static void test_names_in_messages(void **state)
 {
@@ -504,7 +609,9 @@ int main(void)
         cmocka_unit_test(test_missing_stream_container),
         cmocka_unit_test(test_corrupt_chunk_one_of_three),
         cmocka_unit_test(test_corrupt_first_chunk_before_detection),
-        cmocka_unit_test(test_only_chunk_corrupt_restored_unverified),
+        cmocka_unit_test(test_only_chunk_corrupt_unverified),
+        cmocka_unit_test(test_lone_damaged_chunk_identified_by_neighbours),
+        cmocka_unit_test(test_lone_damaged_chunk_identified_by_stream_maps),
         cmocka_unit_test(test_only_chunk_corrupt_required_verified),
         cmocka_unit_test(test_held_chunk_fails_once_identified),
         cmocka_unit_test(test_corrupt_record_hash),
@@ -515,6 +622,7 @@ int main(void)
         cmocka_unit_test(test_failing_write),
         cmocka_unit_test(test_not_deduplicated),
         cmocka_unit_test(test_malformed_reparse),
+        cmocka_unit_test(test_short_reparse_buffers),
         cmocka_unit_test(test_names_in_messages),
         cmocka_unit_test(test_arguments),
     };

@@ -2,7 +2,7 @@
 # End-to-end test of the sample backup application and the real DdpBackup.dll under Wine:
 # ddp-gendata -> ddp-mkstore (stub files, small containers, stale hints) -> regsvr32 in a
 # private prefix -> ddp-sample backup -> ddp-sample restore (several RestoreFiles batches)
-# -> every file byte-exact. Then a damaged container: only the files using it fail, their
+# -> every file byte-exact (and a Win32 error is printed with its message). Then a damaged container: only the files using it fail, their
 # stubs stay intact, the exit status says so. Then a container missing from the backup:
 # the sample's read plan leaves it out, the DLL reads what the plan does not cover
 # afterwards, and exactly the files that need it fail, with DDP_E_PATH_NOT_FOUND; every
@@ -23,6 +23,16 @@ w() { winepath -w "$1" 2>/dev/null; }
 
 "$wine" wineboot --init >/dev/null 2>&1 || true
 "$wine" regsvr32 /s "$(w "$dll")"
+
+# A Win32 error is said in words, not only as a number.
+set +e
+"$wine" "$sample" backup "$(w "$work/no-such-volume")" "$(w "$work/backup0")" > /dev/null 2> "$work/backup0.raw"
+rc=$?
+set -e
+tr -d '\r' < "$work/backup0.raw" > "$work/backup0.err"
+[ "$rc" -ne 0 ] || { echo "backup of a missing volume succeeded"; exit 1; }
+grep -Eq 'error [0-9]+ \([A-Z][^)]*\)' "$work/backup0.err" && ! grep -q 'no system message' "$work/backup0.err" ||
+    { echo "Win32 error without its message: $(cat "$work/backup0.err")"; exit 1; }
 
 "$wine" "$sample" backup "$(w "$work/volume")" "$(w "$work/backup")" | tee "$work/backup.txt"
 grep -q 'dedup stubs' "$work/backup.txt"

@@ -2,7 +2,8 @@
 # mkstore_cli.sh - ddp-mkstore end to end (native): exit codes, sorted walk and
 # determinism (two runs give identical trees), --min-size copies, raw stubs of the
 # chosen layout, the store's folders and names, --json; and, when ddp-restore is built,
-# every stub verified by the restore engine.
+# every stub verified by the restore engine. Then --force over an existing store, the
+# summary's skipped and empty counts, and that a refused or failed run leaves nothing.
 #   mkstore_cli.sh MKSTORE [RESTORE]
 set -u
 MK=$1
@@ -62,6 +63,36 @@ echo "$out" | grep -q '"empty_files": 0' || fail "json: empty_files ($out)"
 chunks=$(echo "$out" | sed 's/.*"chunks": \([0-9]*\).*/\1/')
 unique=$(echo "$out" | sed 's/.*"unique_chunks": \([0-9]*\).*/\1/')
 [ "$unique" -lt "$chunks" ] || fail "no dedup: $unique unique of $chunks"
-# DEST_ROOT inside SRC_DIR is refused.
+# DEST_ROOT inside SRC_DIR is refused, and leaves no folder behind in the source.
 "$MK" --quiet "$T/src" "$T/src/out" >/dev/null 2>&1; [ $? -eq 1 ] || fail "DEST_ROOT inside SRC_DIR accepted"
+[ ! -e "$T/src/out" ] || fail "a refused run left $T/src/out behind"
+
+# A folder that already holds a chunk store needs --force; the refusal names the store.
+err=$("$MK" --quiet "$T/src" "$T/d3" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 1 ] || fail "existing store: exit $rc, not 1"
+case $err in *"already holds a chunk store"*"--force"*) ;; *) fail "existing store: message '$err'" ;; esac
+"$MK" --quiet --force --min-size 1 "$T/src" "$T/d3" || fail "--force over an existing store"
+
+# The summary counts what the walk skipped and the empty files it copied.
+mkdir -p "$T/odd/sub" "$T/odd/hollow"
+head -c 100000 /dev/urandom > "$T/odd/sub/data.bin"
+: > "$T/odd/none1"; : > "$T/odd/sub/none2"
+ln -s sub "$T/odd/dirlink"; ln -s none1 "$T/odd/filelink"
+mkfifo "$T/odd/pipe" 2>/dev/null || fail "mkfifo"
+out=$("$MK" "$T/odd" "$T/d4") || fail "build with links and specials"
+echo "$out" | grep -q "^files copied: *2 (0 bytes, under --min-size; 2 of them empty)" || fail "empty copies: $out"
+echo "$out" | grep -q "^skipped: *2 symbolic links, 1 special file, 1 empty folder" || fail "skipped: $out"
+out=$("$MK" --json "$T/odd" "$T/d5") || fail "json build with links and specials"
+for kv in '"copied_empty_files": 2' '"skipped_links": 2' '"skipped_special_files": 1' '"skipped_empty_folders": 1'; do
+    echo "$out" | grep -q "$kv" || fail "json: $kv missing ($out)"
+done
+
+# A failed run takes back what it wrote: no stubs, no copies, no half store. (A file
+# where the run needs a folder makes the second file's folder fail after the first
+# file and the store's containers were written.)
+mkdir -p "$T/d6" && echo keep > "$T/d6/sub"
+"$MK" --quiet --min-size 1 "$T/odd" "$T/d6" >/dev/null 2>"$T/d6.err"; rc=$?
+[ $rc -eq 1 ] || fail "failing build: exit $rc"
+grep -q "removed what this run had written" "$T/d6.err" || fail "failing build: no word on the clean-up"
+[ "$(cd "$T/d6" && find . | sort | tr '\n' ' ')" = ". ./sub " ] || fail "failed run left: $(cd "$T/d6" && find .)"
 echo "ok"

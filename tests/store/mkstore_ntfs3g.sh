@@ -35,10 +35,12 @@ for layout in 0201 0102 0103; do
     cmp -s "$T/mnt/small.txt" "$T/src/small.txt" || fail "small file not copied ($layout)"
     out=$("$RESTORE" --store "$T/mnt" --stubs xattr --verify "$T/mnt/x" "$T/mnt/copy.bin" 2>&1) ||
         fail "ddp-restore --verify ($layout): $out"
-    echo "$out" | grep -q "3 restored" || fail "not 3 files verified ($layout): $out"
+    echo "$out" | grep -q "3 files verified" || fail "not 3 files verified ($layout): $out"
 done
-# A second run over the stubs of the first replaces them.
-"$MK" --quiet --stubs xattr --layout 0102 "$T/src" "$T/mnt" || fail "rebuild over existing stubs"
+# A second run over the stubs and store of the first is refused without --force, and
+# replaces them with it.
+"$MK" --quiet --stubs xattr --layout 0102 "$T/src" "$T/mnt" 2>/dev/null && fail "rebuild without --force accepted"
+"$MK" --quiet --force --stubs xattr --layout 0102 "$T/src" "$T/mnt" || fail "rebuild over existing stubs"
 out=$("$RESTORE" --store "$T/mnt" --stubs xattr --verify "$T/mnt/x" "$T/mnt/copy.bin" 2>&1) ||
     fail "ddp-restore --verify after a rebuild: $out"
 echo "ok"

@@ -10,11 +10,14 @@
  * volumes (FORMAT.md §5), so a chunk that matches neither while the algorithm is still
  * unknown is not rejected on that alone: it is written as *unverified* (RS_REC_UNVERIFIED)
  * and its files are held (rs_file.unverified: not finished when complete). At the end of
- * the phase (settle_unverified): if some chunk identified the algorithm, the held chunks
- * are corrupt and fail their files (DDP_E_FILE_CORRUPT, stubs kept); if none did, the
- * held files are finished with status DDP_WARN_UNVERIFIED (S_OK, and a message saying so),
- * so a store that uses some third algorithm can still be restored, and says it was not
- * verified. options.require_verified (or a fixed hash_alg) fails such a chunk at once.
+ * the phase, when no chunk identified the algorithm, other records of the held chunks'
+ * containers are tried (identify.c, a bounded number of extra reads). Then
+ * (settle_unverified): if the algorithm is known, the held chunks are corrupt and fail
+ * their files (DDP_E_FILE_CORRUPT, stubs kept); if not, the held files get status
+ * DDP_WARN_UNVERIFIED: finished (S_OK, and a message saying so) when
+ * options.allow_unverified, so a store that uses some third algorithm can still be
+ * restored and says it was not verified; else failed with DDP_E_FILE_CORRUPT, stubs kept
+ * (settle_files). options.require_verified (or a fixed hash_alg) fails such a chunk at once.
  *
  * A verified chunk is written to every use; a file is finished as soon as all its bytes
  * [0, size) were written (its chunks tile the file exactly: the reparse parser checks
@@ -116,7 +119,7 @@ static void write_uses(rs_phase *ph, uint32_t rec, const uint8_t *data, uint32_t
             ddp_status st = job->target->begin(job->target->ctx, use->file, f->size);
             if (st != DDP_OK) {
                 rs_file_fail(job, use->file, rs_hr_of_status(st), st, "preparing the file failed: %s",
-                             ddp_status_str(st));
+                             rs_target_why(job, use->file, st));
                 continue;
             }
             f->began = 1;
@@ -124,7 +127,7 @@ static void write_uses(rs_phase *ph, uint32_t rec, const uint8_t *data, uint32_t
         ddp_status st = job->target->write(job->target->ctx, use->file, use->offset, data, len);
         if (st != DDP_OK) {
             rs_file_fail(job, use->file, rs_hr_of_status(st), st, "writing %u bytes at 0x%llx failed: %s", len,
-                         (unsigned long long)use->offset, ddp_status_str(st));
+                         (unsigned long long)use->offset, rs_target_why(job, use->file, st));
             continue;
         }
         job->stats.bytes_written += len;
@@ -193,7 +196,7 @@ static void hold_unverified(rs_phase *ph, uint32_t rec)
 
 /* After the last chunk: when the algorithm became known, every held chunk is corrupt
  * (its content does not have that algorithm's hash) and fails its files; otherwise the
- * held files stay, to be finished as unverified by settle_files. */
+ * held files stay, to be settled as unverified by settle_files. */
 static void settle_unverified(rs_phase *ph)
 {
     rs_job *job = ph->job;
@@ -310,10 +313,17 @@ static void settle_files(rs_job *job)
                          (unsigned long long)f->written, (unsigned long long)f->size);
             continue;
         }
+        if (f->unverified && !job->opt.allow_unverified) {
+            rs_file_fail(job, i, DDP_HR_FILE_CORRUPT, DDP_WARN_UNVERIFIED,
+                         "not restored: unverified (no record of the store matches a SHA-256 or truncated "
+                         "SHA-512 hash) and unverified restores were not allowed");
+            continue;
+        }
         if (!f->began) {
             ddp_status st = job->target->begin(job->target->ctx, i, f->size);
             if (st != DDP_OK) {
-                rs_file_fail(job, i, rs_hr_of_status(st), st, "preparing the file failed: %s", ddp_status_str(st));
+                rs_file_fail(job, i, rs_hr_of_status(st), st, "preparing the file failed: %s",
+                             rs_target_why(job, i, st));
                 continue;
             }
             f->began = 1;
@@ -345,6 +355,8 @@ int32_t rs_data_phase(rs_job *job, rs_chunk_set *cs)
     rs_phase_run(&ph);
     rs_pipe_free(x.pipe);   /* applies every queued chunk first */
     free(x.out);
+    if (!job->out_of_memory && job->alg == DDP_HASH_UNKNOWN && job->stats.unverified_chunks)
+        rs_identify_alg(&ph, x.dec);
     ddp_decoder_free(x.dec);
     if (!job->out_of_memory) {
         settle_unverified(&ph);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ddp/le.h"
 #include "restore_internal.h"
 
 typedef struct group_hints {
@@ -145,6 +146,12 @@ static int read_one(phase1 *p, uint32_t file, uint8_t *buf, ddp_reparse *rp)
     if (len > DDP_REPARSE_MAX_BUFFER) {
         rs_file_fail(job, file, DDP_HR_INVALID_DATA, DDP_ERR_BAD_LENGTH,
                      "reparse point of %llu bytes exceeds %u", (unsigned long long)len, DDP_REPARSE_MAX_BUFFER);
+        return 0;
+    }
+    /* Too short to carry a tag, or a short buffer with another tag: not a dedup file. One
+     * that carries the dedup tag is, and a malformed one fails below (DDP_E_INVALID_DATA). */
+    if (len < 4 || (len < DDP_REPARSE_HEADER_SIZE && ddp_le32(buf) != DDP_REPARSE_TAG_DEDUP)) {
+        rs_file_not_dedup(job, file, "no dedup reparse tag");
         return 0;
     }
     ddp_diag diag = {0, "reparse point"};

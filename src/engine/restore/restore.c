@@ -24,6 +24,25 @@ void ddp_restore_options_default(ddp_restore_options *opt)
     opt->probe_generations = RS_DEFAULT_PROBE_GENERATIONS;
 }
 
+/* A new count must be added here too: the size check fails the build until it is. */
+_Static_assert(sizeof(ddp_restore_stats) == 12 * sizeof(uint64_t), "ddp_restore_stats_add adds every field");
+
+void ddp_restore_stats_add(ddp_restore_stats *sum, const ddp_restore_stats *add)
+{
+    sum->read_calls += add->read_calls;
+    sum->preview_calls += add->preview_calls;
+    sum->order_calls += add->order_calls;
+    sum->bytes_read += add->bytes_read;
+    sum->bytes_written += add->bytes_written;
+    sum->chunks_read += add->chunks_read;
+    sum->chunk_refs += add->chunk_refs;
+    sum->backward_seeks += add->backward_seeks;
+    sum->coalesced_runs += add->coalesced_runs;
+    sum->commit_calls += add->commit_calls;
+    sum->unverified_chunks += add->unverified_chunks;
+    sum->identify_reads += add->identify_reads;
+}
+
 /* Zero means "default"; max_read is kept within [4 KiB, 64 MiB] and a multiple of 8. */
 static void normalise_options(const ddp_restore_options *in, ddp_restore_options *out)
 {
@@ -33,6 +52,7 @@ static void normalise_options(const ddp_restore_options *in, ddp_restore_options
     out->coalesce_gap = in->coalesce_gap;
     out->threads = in->threads;   /* 0: auto; the data phase caps it at DDP_MAX_THREADS */
     out->require_verified = in->require_verified ? 1u : 0u;
+    out->allow_unverified = in->allow_unverified ? 1u : 0u;
     if (in->max_read)
         out->max_read = in->max_read < RS_MIN_MAX_READ ? RS_MIN_MAX_READ
                         : in->max_read > RS_MAX_MAX_READ ? RS_MAX_MAX_READ : in->max_read;
@@ -123,6 +143,7 @@ int32_t ddp_restore(const ddp_store *store, const ddp_target *target, uint32_t n
     }
     memset(job.results, 0, (size_t)n_files * sizeof *job.results);
     run_phases(&job);
+    rs_identify_free(&job);
     /* Out of memory mid-restore fails the unfinished files with E_OUTOFMEMORY; the overall
      * result follows the same rule as any failure (API.md §3). */
     int32_t overall = rs_overall(&job);

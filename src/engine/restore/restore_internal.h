@@ -36,6 +36,9 @@
  *     about 28 bytes per container; per extent being read, 32 bytes per run and 16 per
  *     read; one 256 KiB buffer for a decompressed chunk and one 32 KiB decoder
  *     (ddp_decoder, the Xpress Huffman tables) on the calling thread;
+ *   - identifying the hash algorithm (identify.c, only when no chunk of the restore did):
+ *     the read window and one 256 KiB buffer (and the data phase's decoder); 4 container
+ *     paths kept from phase 2;
  *   - worker pipeline, phase 3 with threads > 1 (chunk_pipeline.h): workers + 2 batches,
  *     each with room for at most RS_PIPE_RECORD_BYTES (1 MiB) of records, at most
  *     RS_PIPE_CONTENT_BYTES (2 MiB) of decompressed content and RS_PIPE_ITEMS (1024)
@@ -55,6 +58,7 @@
 #include <stdint.h>
 
 #include "ddp/restore.h"
+#include "ddp/codec.h"
 #include "ddp/container.h"
 #include "ddp/reparse.h"
 
@@ -163,10 +167,20 @@ struct rs_job {
     uint8_t *window;                  /* the read window */
     size_t window_cap;
     uint32_t n_committing;            /* files in RS_FILE_COMMITTING (results.c) */
+    /* identify.c: stream containers a stream map was accepted from (the first
+     * DDP_IDENTIFY_CONTAINERS), with the end of that record: where other stream maps are. */
+    struct rs_identify_site {
+        char *path;
+        uint32_t store;
+        uint64_t start, after;        /* the stream-map record's offset and end */
+    } sites[DDP_IDENTIFY_CONTAINERS];
+    uint32_t n_sites;
 };
 
 /* results.c */
 void rs_file_fail(rs_job *job, uint32_t file, int32_t hr, ddp_status st, const char *fmt, ...);
+/* Why a target call for file failed with st: the target's explain() text, else st's name. */
+const char *rs_target_why(rs_job *job, uint32_t file, ddp_status st);
 void rs_file_not_dedup(rs_job *job, uint32_t file, const char *why);
 int rs_file_alive(const rs_job *job, uint32_t file);
 void rs_file_finish(rs_job *job, uint32_t file);
@@ -234,6 +248,14 @@ void rs_stream_plan_free(rs_stream_plan *sp);
 typedef struct rs_chunk_set rs_chunk_set;
 int32_t rs_stream_map_phase(rs_job *job, rs_stream_plan *sp, rs_chunk_set **chunks);
 int32_t rs_data_phase(rs_job *job, rs_chunk_set *chunks);
+/* identify.c: after phase 3, when chunks were held unverified and the algorithm is still
+ * unknown: tries to fix job->alg from other records of the restore's containers, decoding
+ * with dec (the calling thread's decoder). */
+void rs_identify_alg(rs_phase *ph, ddp_decoder *dec);
+/* identify.c: notes that a stream map of store was accepted from path, its record at
+ * [start, after) (kept for the first DDP_IDENTIFY_CONTAINERS containers). */
+void rs_identify_note(rs_job *job, uint32_t store, const char *path, uint64_t start, uint64_t after);
+void rs_identify_free(rs_job *job);
 void rs_chunk_set_free(rs_chunk_set *cs);
 
 #endif

@@ -86,6 +86,9 @@ static rs_verdict smap_consume(rs_phase *ph, uint32_t rec, const uint8_t *bytes,
         return RS_CONSUMED;
     }
     add_chunks(ph, n, payload);
+    const rs_record *rr = &ph->records[rec];
+    rs_identify_note(ph->job, ph->job->files[n->file].store, ph->containers[rr->container].path, rr->offset,
+                     (uint64_t)rr->offset + ddp_record_span(&r));
     return RS_CONSUMED;
 }
 

@@ -8,10 +8,13 @@
  *              and a long text log (compresses well)
  *   small/     files below 32 KiB (Windows leaves these unoptimized)
  *
- *   ddp-gendata [--seed N] [--scale N] DIR
+ *   ddp-gendata [--seed N] [--scale N] [--force] [--quiet] DIR
  *
  * The same seed and scale always give the same bytes (a fixed xorshift generator).
  * --scale 1 writes about 28 MB in 46 files; sizes grow linearly with the scale.
+ * A DIR that exists and is not empty is refused unless --force (its files of the same
+ * names are then overwritten, others are left as they are). When done it prints what it
+ * wrote (files, bytes, folders). Exit: 0 written, 1 refused or failed, 2 usage.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -21,6 +24,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
+
+#include "tool_cli.h"
+
 #ifdef _WIN32
 #include <direct.h>
 #define make_dir(p) _mkdir(p)
@@ -29,6 +36,9 @@
 #endif
 
 typedef struct rng { uint64_t s; } rng;
+
+/* What this run wrote, for the closing line. */
+static struct { unsigned files, folders; uint64_t bytes; } written;
 
 static uint64_t next(rng *r)
 {
@@ -120,6 +130,8 @@ static int write_file(const char *dir, const char *name, const buf *b)
         fprintf(stderr, "ddp-gendata: cannot write %s: %s\n", path, strerror(errno));
         return -1;
     }
+    written.files++;
+    written.bytes += b->len;
     return 0;
 }
 
@@ -130,12 +142,18 @@ static int make_dirs(const char *root, const char *sub)
     for (char *p = path + 1; *p; p++) {
         if (*p == '/') {
             *p = 0;
-            if (make_dir(path) != 0 && errno != EEXIST)
+            if (make_dir(path) == 0)
+                written.folders++;
+            else if (errno != EEXIST)
                 return -1;
             *p = '/';
         }
     }
-    return make_dir(path) != 0 && errno != EEXIST ? -1 : 0;
+    if (make_dir(path) == 0)
+        written.folders++;
+    else if (errno != EEXIST)
+        return -1;
+    return 0;
 }
 
 /* A document and its later versions: each version edits a few paragraphs of the last. */
@@ -224,27 +242,90 @@ static int small_files(rng *r, const char *root, unsigned count)
     return 0;
 }
 
+static void usage(FILE *f)
+{
+    fputs("usage: ddp-gendata [options] [--] DIR\n"
+          "Writes a deterministic sample data set with realistic duplication under DIR: documents\n"
+          "in several versions (docs/), libraries shipped in several applications (apps/), a disk\n"
+          "image and a log (large/), files below 32 KiB (small/). About 28 MB in 46 files per\n"
+          "unit of --scale.\n"
+          "  --seed N     generator seed (default 1); the same seed and scale give the same bytes\n"
+          "  --scale N    size multiplier, 1..1000 (default 1)\n"
+          "  --force, -f  write into a DIR that is not empty (files of the same names are replaced)\n"
+          "  --quiet, -q  no closing line\n"
+          "  --help, -h   this text on standard output;  --version  version and commit\n"
+          "exit status: 0 written, 1 refused or failed, 2 usage\n",
+          f);
+}
+
+/* 1 when path is a folder holding anything, 0 when it is absent or empty, -1 (said why)
+ * when it cannot be used. */
+static int folder_in_use(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return errno == ENOENT ? 0 : (fprintf(stderr, "ddp-gendata: %s: %s\n", path, strerror(errno)), -1);
+    if (!S_ISDIR(sb.st_mode)) {
+        fprintf(stderr, "ddp-gendata: %s exists and is not a folder\n", path);
+        return -1;
+    }
+    DIR *d = opendir(path);
+    struct dirent *e;
+    int used = 0;
+    if (!d) {
+        fprintf(stderr, "ddp-gendata: cannot list %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    while (!used && (e = readdir(d)) != NULL)
+        used = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return used;
+}
+
+enum { OPT_SEED = 1, OPT_SCALE, OPT_FORCE, OPT_QUIET };
+static const cli_option option_table[] = {
+    {"--seed", NULL, 1, OPT_SEED},
+    {"--scale", NULL, 1, OPT_SCALE},
+    {"--force", "-f", 0, OPT_FORCE},
+    {"--quiet", "-q", 0, OPT_QUIET},
+    {NULL, NULL, 0, 0},
+};
+
 int main(int argc, char **argv)
 {
-    unsigned long seed = 1, scale = 1;
-    const char *root = NULL;
+    uint64_t seed = 1, scale = 1;
+    const char *root = NULL, *v;
+    int force = 0, quiet = 0, id;
     rng r;
     buf image = { 0 };
     char sub[64];
+    cli c;
 
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--seed") && i + 1 < argc)
-            seed = strtoul(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--scale") && i + 1 < argc)
-            scale = strtoul(argv[++i], NULL, 10);
-        else if (argv[i][0] != '-' && !root)
-            root = argv[i];
-        else
-            root = NULL, i = argc;
+    cli_init(&c, "ddp-gendata", usage, argc, argv);
+    while ((id = cli_next(&c, option_table, &v)) != CLI_END) {
+        if (id == CLI_ERROR)
+            return CLI_EXIT_USAGE;
+        if (id == OPT_SEED && cli_parse_u64(v, 0, UINT64_MAX, &seed) != 0)
+            return cli_usage_error(&c, "--seed: must be a number");
+        if (id == OPT_SCALE && cli_parse_u64(v, 1, 1000, &scale) != 0)
+            return cli_usage_error(&c, "--scale: must be 1..1000");
+        if (id == OPT_FORCE)
+            force = 1;
+        if (id == OPT_QUIET)
+            quiet = 1;
+        if (id == CLI_OPERAND && root)
+            return cli_usage_error(&c, "unexpected argument '%s' (one DIR)", v);
+        if (id == CLI_OPERAND)
+            root = v;
     }
-    if (!root || scale < 1 || scale > 1000) {
-        fprintf(stderr, "usage: ddp-gendata [--seed N] [--scale N (1..1000)] DIR\n");
-        return 2;
+    if (!root)
+        return cli_usage_error(&c, "missing DIR");
+    int in_use = folder_in_use(root);
+    if (in_use < 0)
+        return 1;
+    if (in_use && !force) {
+        fprintf(stderr, "ddp-gendata: %s is not empty (--force writes into it anyway)\n", root);
+        return 1;
     }
     r.s = 0x9E3779B97F4A7C15ull ^ (seed * 0x100000001B3ull);
     if (make_dirs(root, "docs") || make_dirs(root, "large") || make_dirs(root, "small"))
@@ -258,6 +339,10 @@ int main(int argc, char **argv)
         large_files(&r, root, (unsigned)scale, &image) || small_files(&r, root, 8))
         return 1;
     free(image.p);
+    if (!quiet)
+        printf("wrote %u files, %llu bytes (%.1f MB), %u new folders under %s (seed %llu, scale %llu)\n",
+               written.files, (unsigned long long)written.bytes, (double)written.bytes / 1e6, written.folders, root,
+               (unsigned long long)seed, (unsigned long long)scale);
     return 0;
 io_error:
     fprintf(stderr, "ddp-gendata: cannot create folders under %s: %s\n", root, strerror(errno));

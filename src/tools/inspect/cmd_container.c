@@ -37,6 +37,7 @@ static int print_cthr(printer *pr, const char *name, input_file *in)
     pr_hex(pr, "crc64", 0x38, c.crc64);
     pr_text(pr, "crc64_match", NO_OFFSET, crc64_match_name(c.crc_match));
     pr_end(pr);
+    report_crc64(name, 0x38, "Cthr header", c.crc_match);
     return 0;
 }
 
@@ -79,6 +80,7 @@ static int print_rrtl(printer *pr, const char *name, const ddp_rrtl *t, const ui
     pr_uint(pr, "entry_size", base + 0x0C, t->entry_size);
     pr_hex(pr, "crc64", base + 0x18, t->crc64);
     pr_text(pr, "crc64_match", NO_OFFSET, crc64_match_name(t->crc_match));
+    report_crc64(name, base + 0x18, "Rrtl header", t->crc_match);
     pr_begin_list(pr, "entries");
     int rc = 0;
     for (uint32_t i = 0; i < t->count; i++) {
@@ -148,6 +150,7 @@ static int walk_records(printer *pr, const char *name, input_file *in, const ddp
             break;
         }
         print_record_row(pr, at, &r, t, entries);
+        report_crc64(name, at + r.header_size - 8, "record header", r.crc_match);
         count++;
         if (ddp_record_span(&r) > in->size - at) {
             rc = report_error(pr, name, at + 0x0C, "record payload runs past the end of the file", DDP_ERR_TRUNCATED);

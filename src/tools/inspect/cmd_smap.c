@@ -2,7 +2,8 @@
  * cmd_smap.c - "ddp-inspect smap CONTAINER (--offset N | --sequence N)": one stream-map
  * record of a Stream container, its header and every chunk entry, and the checks of
  * ddp_stream_map_validate over the range the entries claim ([0, last end)). --sequence
- * finds the record through the container's Rrtl. A bare Smap payload file (auto-detected
+ * finds the record through the container's Rrtl, and when the Rrtl has no entry for it
+ * (Windows and ddp-mkstore list only moved records there) by a scan of the records. A bare Smap payload file (auto-detected
  * by its "Smap" magic) is shown the same way without the record header.
  *
  * The payload is read whole but bounded: the record parser limits it to
@@ -17,33 +18,65 @@
 #include "ddp/stream_map.h"
 #include "file_access.h"
 
-/* Finds sequence through the Rrtl; 0 and *offset, or an exit code. */
-static int find_by_sequence(printer *pr, const char *name, input_file *in, uint32_t sequence, uint64_t *offset)
+/* Looks sequence up in the Rrtl: 0 and *offset when it has an entry, -1 when it has
+ * none, or cannot be read (the caller then scans the records). */
+static int rrtl_lookup(input_file *in, uint32_t sequence, uint64_t *offset)
 {
     uint8_t h[DDP_RRTL_HEADER_SIZE];
     ddp_rrtl t;
-    ddp_diag diag = {0, NULL};
-    if (input_read(in, DDP_RRTL_OFFSET, h, sizeof h) != 0)
-        return report_error(pr, name, DDP_RRTL_OFFSET, "file ends before the Rrtl header", DDP_ERR_TRUNCATED);
-    ddp_status st = ddp_rrtl_parse(h, sizeof h, &t, &diag);
-    if (st != DDP_OK)
-        return report_error(pr, name, DDP_RRTL_OFFSET + diag.offset, diag.what, st);
+    if (input_read(in, DDP_RRTL_OFFSET, h, sizeof h) != 0 || ddp_rrtl_parse(h, sizeof h, &t, NULL) != DDP_OK)
+        return -1;
     size_t bytes = (size_t)t.count * DDP_RRTL_ENTRY_SIZE;
     uint8_t *entries = malloc(bytes ? bytes : 1);
-    if (!entries)
-        return report_io_error(pr, name, "out of memory for the Rrtl entries");
-    if (input_read(in, DDP_RRTL_OFFSET + DDP_RRTL_HEADER_SIZE, entries, bytes) != 0) {
-        free(entries);
-        return report_error(pr, name, DDP_RRTL_OFFSET + 8, "Rrtl entries run past the end of the file",
-                            DDP_ERR_TRUNCATED);
-    }
     uint32_t where = 0;
-    st = ddp_rrtl_lookup(entries, bytes, t.count, sequence, &where);
+    int rc = -1;
+    if (entries && input_read(in, DDP_RRTL_OFFSET + DDP_RRTL_HEADER_SIZE, entries, bytes) == 0 &&
+        ddp_rrtl_lookup(entries, bytes, t.count, sequence, &where) == DDP_OK) {
+        *offset = where;
+        rc = 0;
+    }
     free(entries);
-    if (st != DDP_OK)
-        return report_error(pr, name, DDP_RRTL_OFFSET, "sequence number not in the Rrtl", st);
-    *offset = where;
-    return 0;
+    return rc;
+}
+
+/* Walks the records from DDP_FIRST_RECORD_OFFSET, one header at a time, for the stream
+ * map with this sequence number: 0 and *offset, or an exit code. */
+static int scan_for_sequence(printer *pr, const char *name, input_file *in, uint32_t sequence, uint64_t *offset)
+{
+    uint64_t at = DDP_FIRST_RECORD_OFFSET;
+    while (at < in->size) {
+        uint8_t h[DDP_SMAP_HEADER_SIZE];
+        size_t n = in->size - at < sizeof h ? (size_t)(in->size - at) : sizeof h;
+        ddp_record r;
+        ddp_diag diag = {0, NULL};
+        if (input_read(in, at, h, n) != 0)
+            return report_io_error(pr, name, "cannot read a record header");
+        ddp_status st = ddp_record_parse(h, n, &r, &diag);
+        if (st != DDP_OK)
+            break;                   /* the end of the records (zeros) or damage: not found */
+        if (r.kind == DDP_RECORD_KIND_STREAM_MAP && r.sequence == sequence) {
+            *offset = at;
+            return 0;
+        }
+        if (ddp_record_span(&r) > in->size - at)
+            break;
+        at += ddp_record_span(&r);
+    }
+    return report_error(pr, name, at, "sequence number neither in the Rrtl nor in the records", DDP_ERR_NOT_FOUND);
+}
+
+/* Finds sequence through the Rrtl, else by a scan of the records; 0 and *offset, or an
+ * exit code. Says which way it was found. */
+static int find_by_sequence(printer *pr, const char *name, input_file *in, uint32_t sequence, uint64_t *offset)
+{
+    if (rrtl_lookup(in, sequence, offset) == 0) {
+        pr_text(pr, "found_by", NO_OFFSET, "rrtl");
+        return 0;
+    }
+    int rc = scan_for_sequence(pr, name, in, sequence, offset);
+    if (rc == 0)
+        pr_text(pr, "found_by", NO_OFFSET, "record scan (no Rrtl entry)");
+    return rc;
 }
 
 static int print_payload(printer *pr, const char *name, const uint8_t *payload, size_t len, uint64_t base)
@@ -98,6 +131,7 @@ static int print_record(printer *pr, const char *name, input_file *in, uint64_t 
     pr_hex(pr, "crc64", at + r->header_size - 8, r->crc64);
     pr_text(pr, "crc64_match", NO_OFFSET, crc64_match_name(r->crc_match));
     pr_end(pr);
+    report_crc64(name, at + r->header_size - 8, "record header", r->crc_match);
     if (r->payload_size > in->size - at - r->header_size)
         return report_error(pr, name, at + 0x0C, "stream map runs past the end of the file", DDP_ERR_TRUNCATED);
     return 0;

@@ -30,6 +30,11 @@ int report_error(printer *pr, const char *name, uint64_t offset, const char *wha
 /* The same without an offset (a file that cannot be opened or read). */
 int report_io_error(printer *pr, const char *name, const char *what);
 
+/* A warning line on stderr when a CRC-64 (match: 0 none, 1 zero-init, 2 nvme) matches
+ * neither variant: "ddp-inspect: NAME: offset 0x..: warning: WHAT CRC-64 ...". The
+ * input still counts as well formed (the start value is not established, FORMAT.md). */
+void report_crc64(const char *name, uint64_t offset, const char *what, int match);
+
 /* Shared field printers. */
 void print_stream_map_entries(printer *pr, const uint8_t *payload, uint32_t n, uint64_t base);
 const char *crc64_match_name(int match);

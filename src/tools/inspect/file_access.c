@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 static int seek_to(FILE *f, uint64_t offset, int whence)
@@ -20,7 +21,7 @@ static int seek_to(FILE *f, uint64_t offset, int whence)
 #endif
 }
 
-static int64_t tell(FILE *f)
+static int64_t tell_offset(FILE *f)
 {
 #ifdef _WIN32
     return _ftelli64(f);
@@ -31,6 +32,12 @@ static int64_t tell(FILE *f)
 
 int input_open(input_file *in, const char *path, char *err, size_t errlen)
 {
+    struct stat sb;
+    in->f = NULL;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        snprintf(err, errlen, "is a directory");   /* fopen would accept it on Linux */
+        return -1;
+    }
     in->f = fopen(path, "rb");
     if (!in->f) {
         snprintf(err, errlen, "cannot open: %s", strerror(errno));
@@ -38,7 +45,7 @@ int input_open(input_file *in, const char *path, char *err, size_t errlen)
     }
     int64_t size = -1;
     if (seek_to(in->f, 0, SEEK_END) == 0)
-        size = tell(in->f);
+        size = tell_offset(in->f);
     if (size < 0) {
         snprintf(err, errlen, "cannot find the file size: %s", strerror(errno));
         fclose(in->f);

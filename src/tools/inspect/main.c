@@ -16,15 +16,20 @@
 #include "commands.h"
 #include "ddp/reparse.h"
 #include "file_access.h"
+#include "tool_cli.h"
 
 static const char usage_text[] =
-    "usage: ddp-inspect [--json] FILE\n"
+    "usage: ddp-inspect [--json] [--] FILE\n"
     "       ddp-inspect [--json] reparse [--xattr | --file] FILE\n"
     "       ddp-inspect [--json] container FILE [--records]\n"
     "       ddp-inspect [--json] smap CONTAINER (--offset N | --sequence N)\n"
     "FILE without a subcommand is recognised by its first bytes: a reparse buffer dump\n"
     "(tag 0x80000013), a container (\"Cthr\") or a stream-map payload (\"Smap\").\n"
-    "Numbers are decimal, or hex with 0x. Exit status: 0 ok, 1 malformed input, 2 usage.\n";
+    "--sequence finds the record through the container's Rrtl, else by a scan of its records.\n"
+    "Numbers are decimal, or hex with 0x. Options may come anywhere; -- ends them.\n"
+    "  --json      the same fields as one JSON object on standard output\n"
+    "  --help, -h  this text on standard output;  --version  version and commit\n"
+    "Exit status: 0 ok, 1 malformed input, 2 usage.\n";
 
 typedef struct args {
     int json;
@@ -36,24 +41,33 @@ typedef struct args {
     uint64_t smap_value;
 } args;
 
+static void print_usage(FILE *f)
+{
+    fputs(usage_text, f);
+}
+
+enum { OPT_JSON = 1, OPT_RECORDS, OPT_XATTR, OPT_FILE, OPT_OFFSET, OPT_SEQUENCE };
+static const cli_option option_table[] = {
+    {"--json", NULL, 0, OPT_JSON},
+    {"--records", NULL, 0, OPT_RECORDS},
+    {"--xattr", NULL, 0, OPT_XATTR},
+    {"--file", NULL, 0, OPT_FILE},
+    {"--offset", NULL, 1, OPT_OFFSET},
+    {"--sequence", NULL, 1, OPT_SEQUENCE},
+    {NULL, NULL, 0, 0},
+};
+
+/* The parser of the current run, for usage errors found after parsing. */
+static cli parser;
+
 static int usage(const char *problem)
 {
-    if (problem)
-        fprintf(stderr, "ddp-inspect: %s\n", problem);
-    fputs(usage_text, stderr);
-    return EXIT_USAGE;
+    return cli_usage_error(&parser, "%s", problem);
 }
 
 static int parse_number(const char *text, uint64_t *value)
 {
-    char *end = NULL;
-    if (!text || !*text || *text == '-')
-        return -1;
-    unsigned long long v = strtoull(text, &end, 0);
-    if (*end != '\0')
-        return -1;
-    *value = v;
-    return 0;
+    return cli_parse_u64(text, 0, UINT64_MAX, value);
 }
 
 static int is_command(const char *s)
@@ -64,38 +78,38 @@ static int is_command(const char *s)
 /* Returns 0, or EXIT_USAGE after printing why. */
 static int parse_args(int argc, char **argv, args *a)
 {
+    const char *v;
+    int id;
     memset(a, 0, sizeof *a);
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (!strcmp(s, "--json")) {
+    cli_init(&parser, "ddp-inspect", print_usage, argc, argv);
+    while ((id = cli_next(&parser, option_table, &v)) != CLI_END) {
+        if (id == CLI_ERROR) {
+            return EXIT_USAGE;
+        } else if (id == OPT_JSON) {
             a->json = 1;
-        } else if (!strcmp(s, "--records")) {
+        } else if (id == OPT_RECORDS) {
             a->records = 1;
-        } else if (!strcmp(s, "--xattr")) {
-            a->reparse_source = FROM_XATTR;
-        } else if (!strcmp(s, "--file")) {
-            a->reparse_source = FROM_WIN32;
-        } else if (!strcmp(s, "--offset") || !strcmp(s, "--sequence")) {
+        } else if (id == OPT_XATTR || id == OPT_FILE) {
+            if (a->reparse_source != FROM_DUMP && a->reparse_source != (id == OPT_XATTR ? FROM_XATTR : FROM_WIN32))
+                return usage("--xattr and --file cannot be combined");
+            a->reparse_source = id == OPT_XATTR ? FROM_XATTR : FROM_WIN32;
+        } else if (id == OPT_OFFSET || id == OPT_SEQUENCE) {
             if (a->smap_by)
-                return usage("give one of --offset and --sequence");
-            a->smap_by = !strcmp(s, "--offset") ? 1 : 2;
-            if (i + 1 >= argc || parse_number(argv[i + 1], &a->smap_value) != 0)
-                return usage("--offset and --sequence take a number");
-            i++;
-        } else if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
-            return usage(NULL);
-        } else if (s[0] == '-' && s[1] != '\0') {
-            return usage("unknown option");
-        } else if (!a->command && !a->path && is_command(s)) {
-            a->command = s;
+                return usage("--offset and --sequence cannot be combined");
+            a->smap_by = id == OPT_OFFSET ? 1 : 2;
+            if (parse_number(v, &a->smap_value) != 0)
+                return usage(id == OPT_OFFSET ? "--offset: must be a number (decimal or 0x hex)"
+                                              : "--sequence: must be a number (decimal or 0x hex)");
+        } else if (!a->command && !a->path && is_command(v)) {
+            a->command = v;
         } else if (!a->path) {
-            a->path = s;
+            a->path = v;
         } else {
-            return usage("too many arguments");
+            return cli_usage_error(&parser, "unexpected argument '%s' (one FILE at a time)", v);
         }
     }
     if (!a->path)
-        return usage("no input given");
+        return usage("missing FILE");
     const char *cmd = a->command ? a->command : "";
     if (a->reparse_source != FROM_DUMP && strcmp(cmd, "reparse") != 0)
         return usage("--xattr and --file go with the reparse subcommand");

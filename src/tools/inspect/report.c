@@ -1,6 +1,7 @@
 /*
  * report.c - problems found in the input, said twice: on stderr for people, naming the
- * input and the offset, and as an "error" object in the output for scripts.
+ * input and the offset, and as an "error" object in the output for scripts; and
+ * warnings (a header CRC-64 of neither known variant), one line on stderr each.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -27,4 +28,11 @@ int report_io_error(printer *pr, const char *name, const char *what)
     pr_text(pr, "status", NO_OFFSET, ddp_status_str(DDP_ERR_IO));
     pr_end(pr);
     return EXIT_MALFORMED;
+}
+
+void report_crc64(const char *name, uint64_t offset, const char *what, int match)
+{
+    if (match == 0)
+        fprintf(stderr, "ddp-inspect: %s: offset 0x%" PRIx64 ": warning: %s CRC-64 matches neither known variant "
+                "(zero-init, nvme)\n", name, offset, what);
 }

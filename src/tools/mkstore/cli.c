@@ -3,18 +3,19 @@
  *
  *   ddp-mkstore [options] SRC_DIR DEST_ROOT
  *
- * Every numeric option takes decimal or 0x-prefixed hex. Usage errors exit with 2.
+ * Every numeric option takes decimal or 0x-prefixed hex. Options may come before or after
+ * the operands; "--" ends them. Usage errors exit with 2 (tool_cli.h).
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ddp/reparse.h"
 #include "mkstore.h"
+#include "tool_cli.h"
 
 void mkstore_usage(FILE *f)
 {
-    fputs("usage: ddp-mkstore [options] SRC_DIR DEST_ROOT\n"
+    fputs("usage: ddp-mkstore [options] [--] SRC_DIR DEST_ROOT\n"
           "Builds a Data Deduplication chunk store from the files under SRC_DIR into\n"
           "DEST_ROOT/System Volume Information/Dedup/ChunkStore/{GUID}.ddp/ and writes, for each\n"
           "file, a stub at the same relative path under DEST_ROOT.\n"
@@ -32,22 +33,14 @@ void mkstore_usage(FILE *f)
           "  --filetime N              FILETIME written in reparse points (default 2020-01-01)\n"
           "  --min-size BYTES          smaller files are copied as they are (default 32768)\n"
           "  --json                    summary as JSON\n"
-          "  --quiet                   no summary\n"
+          "  --quiet, -q               no summary\n"
+          "  --force, -f               write into a DEST_ROOT that already holds a chunk store\n"
+          "                            (its files are replaced; without --force that is refused)\n"
+          "  --help, -h                this text on standard output\n"
+          "  --version                 version and commit\n"
+          "A refused or failed run leaves nothing behind: what it created is removed.\n"
           "exit status: 0 done, 1 build failed, 2 usage\n",
           f);
-}
-
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-    if (!s || !*s || *s == '-')
-        return -1;
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (errno || *end || v > max)
-        return -1;
-    *out = v;
-    return 0;
 }
 
 static int parse_layout(const char *s, uint16_t *layout)
@@ -64,58 +57,72 @@ static int parse_layout(const char *s, uint16_t *layout)
     return -1;
 }
 
-/* One option with a value; returns 0, or -1 when the value is bad. */
-static int take_value(mkstore_options *opt, const char *name, const char *v)
+enum { OPT_STUBS = 1, OPT_LAYOUT, OPT_HASH, OPT_GUID, OPT_FILETIME, OPT_MIN_SIZE, OPT_CONTAINER_SIZE,
+       OPT_DATA_GENERATION, OPT_STREAM_GENERATION, OPT_STALE_HINTS, OPT_NO_COMPRESS, OPT_JSON, OPT_QUIET,
+       OPT_FORCE };
+static const cli_option option_table[] = {
+    {"--stubs", NULL, 1, OPT_STUBS},
+    {"--layout", NULL, 1, OPT_LAYOUT},
+    {"--hash", NULL, 1, OPT_HASH},
+    {"--guid", NULL, 1, OPT_GUID},
+    {"--filetime", NULL, 1, OPT_FILETIME},
+    {"--min-size", NULL, 1, OPT_MIN_SIZE},
+    {"--container-size", NULL, 1, OPT_CONTAINER_SIZE},
+    {"--data-generation", NULL, 1, OPT_DATA_GENERATION},
+    {"--stream-generation", NULL, 1, OPT_STREAM_GENERATION},
+    {"--stale-hints", NULL, 0, OPT_STALE_HINTS},
+    {"--no-compress", NULL, 0, OPT_NO_COMPRESS},
+    {"--json", NULL, 0, OPT_JSON},
+    {"--quiet", "-q", 0, OPT_QUIET},
+    {"--force", "-f", 0, OPT_FORCE},
+    {NULL, NULL, 0, 0},
+};
+
+/* One option; returns 0, or the message of what is wrong with its value. */
+static const char *take_option(mkstore_options *opt, int id, const char *v)
 {
     uint64_t n = 0;
     ddp_store_options *s = &opt->store;
-    if (!strcmp(name, "--stubs")) {
+    switch (id) {
+    case OPT_STUBS:
         if (!strcmp(v, "raw"))
             opt->stubs = STUBS_RAW;
         else if (!strcmp(v, "xattr"))
             opt->stubs = STUBS_XATTR;
         else
-            return -1;
-        return 0;
-    }
-    if (!strcmp(name, "--layout"))
-        return parse_layout(v, &s->layout);
-    if (!strcmp(name, "--hash"))
-        return (s->hash_alg = ddp_hash_alg_parse(v)) == DDP_HASH_UNKNOWN ? -1 : 0;
-    if (!strcmp(name, "--guid"))
-        return ddp_guid_parse(v, s->guid);
-    if (!strcmp(name, "--filetime"))
-        return parse_u64(v, UINT64_MAX, &s->filetime);
-    if (!strcmp(name, "--min-size"))
-        return parse_u64(v, UINT64_MAX, &opt->min_size);
-    if (!strcmp(name, "--container-size")) {
-        if (parse_u64(v, 0xC0000000ull, &n) || n == 0)
-            return -1;
+            return "--stubs: must be raw or xattr";
+        return NULL;
+    case OPT_LAYOUT:
+        return parse_layout(v, &s->layout) ? "--layout: must be 0201, 0102 or 0103" : NULL;
+    case OPT_HASH:
+        s->hash_alg = ddp_hash_alg_parse(v);
+        return s->hash_alg == DDP_HASH_UNKNOWN ? "--hash: must be sha256 or sha512-trunc" : NULL;
+    case OPT_GUID:
+        return ddp_guid_parse(v, s->guid) ? "--guid: must be a GUID like {6464705F-7473-6F72-8000-0000DD500001}"
+                                           : NULL;
+    case OPT_FILETIME:
+        return cli_parse_u64(v, 0, UINT64_MAX, &s->filetime) ? "--filetime: must be a number" : NULL;
+    case OPT_MIN_SIZE:
+        return cli_parse_u64(v, 0, UINT64_MAX, &opt->min_size) ? "--min-size: must be a number of bytes" : NULL;
+    case OPT_CONTAINER_SIZE:
+        if (cli_parse_u64(v, 1, 0xC0000000ull, &n))
+            return "--container-size: must be 1..3221225472 (3 GiB)";
         s->container_limit = n;
-        return 0;
+        return NULL;
+    case OPT_DATA_GENERATION:
+    case OPT_STREAM_GENERATION:
+        if (cli_parse_u64(v, 0, UINT32_MAX, &n))
+            return id == OPT_DATA_GENERATION ? "--data-generation: must be 0..4294967295"
+                                             : "--stream-generation: must be 0..4294967295";
+        *(id == OPT_DATA_GENERATION ? &s->data_generation : &s->stream_generation) = (uint32_t)n;
+        return NULL;
+    case OPT_STALE_HINTS: s->stale_hints = 1; return NULL;
+    case OPT_NO_COMPRESS: s->compress = 0; return NULL;
+    case OPT_JSON: opt->json = 1; return NULL;
+    case OPT_QUIET: opt->quiet = 1; return NULL;
+    case OPT_FORCE: opt->force = 1; return NULL;
     }
-    if (!strcmp(name, "--data-generation") || !strcmp(name, "--stream-generation")) {
-        if (parse_u64(v, UINT32_MAX, &n))
-            return -1;
-        *(name[2] == 'd' ? &s->data_generation : &s->stream_generation) = (uint32_t)n;
-        return 0;
-    }
-    return -2;   /* not an option with a value */
-}
-
-static int take_flag(mkstore_options *opt, const char *name)
-{
-    if (!strcmp(name, "--stale-hints"))
-        opt->store.stale_hints = 1;
-    else if (!strcmp(name, "--no-compress"))
-        opt->store.compress = 0;
-    else if (!strcmp(name, "--json"))
-        opt->json = 1;
-    else if (!strcmp(name, "--quiet"))
-        opt->quiet = 1;
-    else
-        return -1;
-    return 0;
+    return "unhandled option";
 }
 
 int mkstore_parse_args(int argc, char **argv, mkstore_options *opt)
@@ -123,35 +130,25 @@ int mkstore_parse_args(int argc, char **argv, mkstore_options *opt)
     memset(opt, 0, sizeof *opt);
     ddp_store_options_default(&opt->store);
     opt->min_size = 32768;
-    const char *positional[2];
-    int npos = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (a[0] != '-' || a[1] != '-' || !a[2]) {
-            if (npos == 2) {
-                fprintf(stderr, "ddp-mkstore: unexpected argument '%s'\n", a);
-                return -1;
-            }
-            positional[npos++] = a;
+    const char *positional[2], *v;
+    int npos = 0, id;
+    cli c;
+    cli_init(&c, "ddp-mkstore", mkstore_usage, argc, argv);
+    while ((id = cli_next(&c, option_table, &v)) != CLI_END) {
+        if (id == CLI_ERROR)
+            return -1;
+        if (id == CLI_OPERAND) {
+            if (npos == 2)
+                return cli_usage_error(&c, "unexpected argument '%s' (give SRC_DIR and DEST_ROOT)", v), -1;
+            positional[npos++] = v;
             continue;
         }
-        if (take_flag(opt, a) == 0)
-            continue;
-        int r = i + 1 < argc ? take_value(opt, a, argv[i + 1]) : take_value(opt, a, "");
-        if (r == -2) {
-            fprintf(stderr, "ddp-mkstore: unknown option '%s'\n", a);
-            return -1;
-        }
-        if (r != 0 || i + 1 >= argc) {
-            fprintf(stderr, "ddp-mkstore: bad or missing value for %s\n", a);
-            return -1;
-        }
-        i++;
+        const char *problem = take_option(opt, id, v);
+        if (problem)
+            return cli_usage_error(&c, "%s", problem), -1;
     }
-    if (npos != 2) {
-        fprintf(stderr, "ddp-mkstore: SRC_DIR and DEST_ROOT are required\n");
-        return -1;
-    }
+    if (npos < 2)
+        return cli_usage_error(&c, npos ? "missing DEST_ROOT" : "missing SRC_DIR and DEST_ROOT"), -1;
     opt->src = positional[0];
     opt->dest = positional[1];
     return 0;

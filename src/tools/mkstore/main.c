@@ -8,7 +8,8 @@
  * Files are taken in sorted order, so the same tree and options always give the same
  * bytes. A file under --min-size (32 KiB, like Windows) is copied as it is; every other
  * file is streamed through the store builder and replaced under DEST_ROOT by its stub.
- * Exit: 0 done, 1 build failed, 2 usage.
+ * A DEST_ROOT that already holds a chunk store is refused unless --force. A refused or
+ * failed run takes back what it created (undo.c). Exit: 0 done, 1 build failed, 2 usage.
  */
 #if !defined(_WIN32)
 #define _XOPEN_SOURCE 700
@@ -19,12 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <dirent.h>
 
 #include "ddp/reparse.h"
 #include "mkstore.h"
 
 #define READ_BLOCK (1u << 20)
 #define STORE_FOLDER "System Volume Information"
+#define CHUNK_STORE_FOLDER STORE_FOLDER "/Dedup/ChunkStore"
 
 typedef struct run {
     const mkstore_options *opt;
@@ -91,6 +94,7 @@ static int visit(void *ctx, const char *full, const char *rel, uint64_t size)
         rc = mkstore_copy_file(full, out);
         r->totals.copied_files++;
         r->totals.copied_bytes += size;
+        r->totals.copied_empty += size == 0;
     } else {
         static uint8_t reparse[DDP_REPARSE_MAX_BUFFER];
         size_t len = 0;
@@ -122,11 +126,58 @@ static int dest_inside_src(const char *src, const char *dest)
 }
 #endif
 
+/* 1 when DEST_ROOT holds a chunk store folder with anything in it. */
+static int holds_chunk_store(const mkstore_options *opt)
+{
+    char *p = dest_path(opt->dest, CHUNK_STORE_FOLDER);
+    DIR *d = p ? opendir(p) : NULL;
+    struct dirent *e;
+    int found = 0;
+    while (d && !found && (e = readdir(d)) != NULL)
+        found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (d)
+        closedir(d);
+    free(p);
+    return found;
+}
+
+/* Notes the outermost folder of the store path that this run will create, or the store
+ * folder itself when it all exists (--force): a failure removes it with its contents. */
+static int note_store_folder(const mkstore_options *opt)
+{
+    char guid[39], tail[128];
+    ddp_guid_format(opt->store.guid, guid);
+    snprintf(tail, sizeof tail, CHUNK_STORE_FOLDER "/%s.ddp", guid);
+    char *full = dest_path(opt->dest, tail);
+    if (!full)
+        return -1;
+    size_t base = strlen(opt->dest) + 1;
+    for (char *s = full + base; ; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        int exists = mkstore_path_exists(full);
+        if (!exists || c == '\0') {
+            mkstore_undo_note_store(full);
+            break;
+        }
+        *s = c;
+    }
+    free(full);
+    return 0;
+}
+
 static int prepare_dest(const mkstore_options *opt)
 {
     struct stat sb;
     if (stat(opt->src, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
         fprintf(stderr, "ddp-mkstore: %s is not a folder\n", opt->src);
+        return -1;
+    }
+    if (holds_chunk_store(opt) && !opt->force) {
+        fprintf(stderr, "ddp-mkstore: %s already holds a chunk store (" CHUNK_STORE_FOLDER
+                "); --force writes into it\n", opt->dest);
         return -1;
     }
     size_t len = strlen(opt->dest);
@@ -143,6 +194,8 @@ static int prepare_dest(const mkstore_options *opt)
         rc = -1;
     }
 #endif
+    if (rc == 0)
+        rc = note_store_folder(opt);
     return rc;
 }
 
@@ -159,7 +212,7 @@ static int build(const mkstore_options *opt, mkstore_totals *totals)
     int rc = -1;
     if (st != DDP_OK) {
         fprintf(stderr, "ddp-mkstore: %s\n", ddp_status_str(st));
-    } else if (mkstore_walk(opt->src, visit, &r) == 0) {
+    } else if (mkstore_walk(opt->src, visit, &r, &r.totals.skipped) == 0) {
         st = ddp_store_builder_finish(r.builder);
         if (st != DDP_OK)
             fprintf(stderr, "ddp-mkstore: writing the containers: %s\n", ddp_status_str(st));
@@ -176,21 +229,22 @@ static int build(const mkstore_options *opt, mkstore_totals *totals)
 
 int main(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            mkstore_usage(stdout);
-            return 0;
-        }
     mkstore_options opt;
-    if (mkstore_parse_args(argc, argv, &opt) != 0) {
-        mkstore_usage(stderr);
+    if (mkstore_parse_args(argc, argv, &opt) != 0)
         return EXIT_USAGE;
-    }
-    if (prepare_dest(&opt) != 0)
+    if (prepare_dest(&opt) != 0) {
+        mkstore_undo_all();
         return EXIT_BUILD_FAILED;
+    }
     mkstore_totals totals;
     int rc = build(&opt, &totals);
+    if (rc != 0) {
+        fprintf(stderr, "ddp-mkstore: failed; %s\n",
+                mkstore_undo_all() == 0 ? "removed what this run had written" : "could not remove all it wrote");
+        return EXIT_BUILD_FAILED;
+    }
+    mkstore_undo_forget();
     if (!opt.quiet || opt.json)
         mkstore_print_summary(stdout, &opt, &totals, opt.json);
-    return rc == 0 ? 0 : EXIT_BUILD_FAILED;
+    return 0;
 }

@@ -44,7 +44,10 @@ int mkstore_make_parents(char *path)
             continue;
         char c = *s;
         *s = '\0';
-        int ok = make_dir(path) == 0 || is_dir(path);
+        int made = make_dir(path) == 0;
+        if (made)
+            mkstore_undo_note(path, 1);
+        int ok = made || is_dir(path);
         if (!ok)
             fprintf(stderr, "ddp-mkstore: cannot create folder %s: %s\n", path, strerror(errno));
         *s = c;
@@ -56,6 +59,8 @@ int mkstore_make_parents(char *path)
 
 static int write_all(const char *path, const uint8_t *data, size_t len)
 {
+    if (!mkstore_path_exists(path))
+        mkstore_undo_note(path, 0);
     FILE *f = fopen(path, "wb");
     if (!f) {
         fprintf(stderr, "ddp-mkstore: cannot create %s: %s\n", path, strerror(errno));
@@ -78,10 +83,13 @@ int mkstore_write_xattr_stub(const char *path, uint64_t size, const uint8_t *rep
 #ifdef __linux__
     /* A stub left by an earlier run cannot be opened through ntfs-3g (its reparse tag is
      * not one ntfs-3g follows), but it can be removed. */
+    int existed = mkstore_path_exists(path);
     if (unlink(path) != 0 && errno != ENOENT) {
         fprintf(stderr, "ddp-mkstore: cannot replace %s: %s\n", path, strerror(errno));
         return -1;
     }
+    if (!existed)
+        mkstore_undo_note(path, 0);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
     if (fd < 0) {
         fprintf(stderr, "ddp-mkstore: cannot create %s: %s\n", path, strerror(errno));
@@ -115,6 +123,8 @@ int mkstore_copy_file(const char *from, const char *to)
         fprintf(stderr, "ddp-mkstore: cannot open %s: %s\n", from, strerror(errno));
         return -1;
     }
+    if (!mkstore_path_exists(to))
+        mkstore_undo_note(to, 0);
     FILE *out = fopen(to, "wb");
     if (!out) {
         fprintf(stderr, "ddp-mkstore: cannot create %s: %s\n", to, strerror(errno));

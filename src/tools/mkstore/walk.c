@@ -1,8 +1,9 @@
 /*
  * walk.c - the walk of ddp-mkstore's source tree: depth first, the names of every
  * folder sorted bytewise, so the same tree always gives the same file order (and so the
- * same store). Only regular files are visited; symbolic links and special files are
- * skipped (on POSIX the entries are examined with lstat).
+ * same store). Only regular files are visited; symbolic links, special files (devices,
+ * FIFOs, sockets) and empty folders are skipped and counted (on POSIX the entries are
+ * examined with lstat).
  */
 #if !defined(_WIN32)
 #define _POSIX_C_SOURCE 200809L
@@ -18,7 +19,7 @@
 #include "mkstore.h"
 
 typedef struct entry_info {
-    int is_dir, is_file;
+    int is_dir, is_file, is_link;
     uint64_t size;
 } entry_info;
 
@@ -37,6 +38,7 @@ static int examine(const char *path, entry_info *info)
         return -1;
     info->is_dir = S_ISDIR(sb.st_mode);
     info->is_file = S_ISREG(sb.st_mode);
+    info->is_link = S_ISLNK(sb.st_mode);
 #endif
     info->size = (uint64_t)sb.st_size;
     return 0;
@@ -106,7 +108,7 @@ static char *join(const char *a, const char *b)
     return p;
 }
 
-static int walk_folder(const char *full, const char *rel, mkstore_visit visit, void *ctx)
+static int walk_folder(const char *full, const char *rel, mkstore_visit visit, void *ctx, mkstore_skips *skips)
 {
     size_t n = 0;
     char **names = list_folder(full, &n);
@@ -115,6 +117,8 @@ static int walk_folder(const char *full, const char *rel, mkstore_visit visit, v
         return -1;
     }
     int r = 0;
+    if (n == 0 && *rel)
+        skips->empty_folders++;
     for (size_t i = 0; i < n && r == 0; i++) {
         char *child_full = join(full, names[i]);
         char *child_rel = join(rel, names[i]);
@@ -125,9 +129,13 @@ static int walk_folder(const char *full, const char *rel, mkstore_visit visit, v
             fprintf(stderr, "ddp-mkstore: cannot examine %s\n", child_full);
             r = -1;
         } else if (info.is_dir) {
-            r = walk_folder(child_full, child_rel, visit, ctx);
+            r = walk_folder(child_full, child_rel, visit, ctx, skips);
         } else if (info.is_file) {
             r = visit(ctx, child_full, child_rel, info.size);
+        } else if (info.is_link) {
+            skips->links++;
+        } else {
+            skips->special++;
         }
         free(child_full);
         free(child_rel);
@@ -138,7 +146,7 @@ static int walk_folder(const char *full, const char *rel, mkstore_visit visit, v
     return r;
 }
 
-int mkstore_walk(const char *root, mkstore_visit visit, void *ctx)
+int mkstore_walk(const char *root, mkstore_visit visit, void *ctx, mkstore_skips *skips)
 {
-    return walk_folder(root, "", visit, ctx);
+    return walk_folder(root, "", visit, ctx, skips);
 }

@@ -109,14 +109,39 @@ typedef struct walk {
     ddp_stub_mode mode;
 } walk;
 
+static int add_plain(walk *w, const char *path, plain_kind kind)
+{
+    file_list *list = w->list;
+    plain_item item = {strdup(path), out_path_for(path, w->root, w->base, w->out), kind};
+    if (list->plain_count == list->plain_cap) {
+        size_t cap = list->plain_cap ? list->plain_cap * 2 : 64;
+        plain_item *grown = realloc(list->plain, cap * sizeof *grown);
+        if (grown) {
+            list->plain = grown;
+            list->plain_cap = cap;
+        }
+    }
+    if (!item.path || !item.out_path || list->plain_count == list->plain_cap) {
+        free(item.path);
+        free(item.out_path);
+        return -1;
+    }
+    list->plain[list->plain_count++] = item;
+    return 0;
+}
+
 static int add_file(walk *w, const char *file)
 {
     restore_item item = {0};
 
     /* A file we may not read could be a stub: it is kept, and its restore says why it fails. */
     if (ddp_stub_probe(file, w->mode, &item.kind) != DDP_ERR_ACCESS_DENIED && item.kind == DDP_STUB_NONE) {
-        w->list->skipped++;
-        return 0;
+        struct stat st;
+        if (!w->list->copy_plain || ddp_stub_lstat(file, &st) < 0) {
+            w->list->skipped++;
+            return 0;
+        }
+        return add_plain(w, file, S_ISLNK(st.st_mode) ? PLAIN_LINK : PLAIN_FILE);
     }
     item.path = strdup(file);
     item.out_path = w->out ? out_path_for(file, w->root, w->base, w->out) : NULL;
@@ -134,17 +159,38 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Lists path as unreached, with err and what failed. -1 when out of memory. */
+static int unreached(file_list *list, const char *path, int err, const char *what)
+{
+    if (list->n_unreached == list->cap_unreached) {
+        size_t cap = list->cap_unreached ? list->cap_unreached * 2 : 8;
+        unreached_path *grown = realloc(list->unreached, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        list->unreached = grown;
+        list->cap_unreached = cap;
+    }
+    unreached_path *u = &list->unreached[list->n_unreached];
+    if (!(u->path = strdup(path)))
+        return -1;
+    u->err = err;
+    u->what = what;
+    list->n_unreached++;
+    return 0;
+}
+
 static int add_tree(walk *w, const char *dir);
 
 static int add_entry(walk *w, const char *path)
 {
     struct stat st;
     if (ddp_stub_lstat(path, &st) < 0)
-        return 0;                    /* vanished meanwhile */
+        return errno == ENOENT ? 0 : unreached(w->list, path, errno, "cannot examine it");   /* ENOENT: vanished */
     if (S_ISDIR(st.st_mode))
         return add_tree(w, path);
     if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
         return add_file(w, path);
+    w->list->skipped++;              /* a FIFO, socket or device: not a stub */
     return 0;
 }
 
@@ -157,11 +203,20 @@ static int add_tree(walk *w, const char *dir)
     size_t n = 0, cap = 0;
     int rc = 0;
 
-    if (!d) {
-        fprintf(stderr, "ddp-restore: cannot list %s: %s\n", dir, strerror(errno));
-        return 0;
+    if (!d)
+        return unreached(w->list, dir, errno, "cannot list the folder");
+    /* the store root itself has no place of its own under OUT */
+    if (w->list->copy_plain && !(w->root && !strcmp(dir, w->root)) && add_plain(w, dir, PLAIN_FOLDER) < 0) {
+        closedir(d);
+        return -1;
     }
-    while ((de = readdir(d)) != NULL) {
+    for (;;) {
+        errno = 0;
+        if (!(de = readdir(d))) {
+            if (errno && unreached(w->list, dir, errno, "listing the folder failed") < 0)
+                rc = -1;
+            break;
+        }
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || ddp_is_temp_name(de->d_name) ||
             !strcasecmp(de->d_name, "System Volume Information"))
             continue;
@@ -180,7 +235,7 @@ static int add_tree(walk *w, const char *dir)
         n++;
     }
     closedir(d);
-    if (rc == 0)
+    if (rc == 0 && n > 1)           /* an empty folder has no array (names is NULL) */
         qsort(names, n, sizeof *names, compare_names);
     for (size_t i = 0; i < n; i++) {
         if (rc == 0) {
@@ -263,10 +318,18 @@ int file_list_unique(file_list *list)
 
 void file_list_free(file_list *list)
 {
+    for (size_t i = 0; i < list->plain_count; i++) {
+        free(list->plain[i].path);
+        free(list->plain[i].out_path);
+    }
+    free(list->plain);
     for (size_t i = 0; i < list->count; i++) {
         free(list->items[i].path);
         free(list->items[i].out_path);
     }
+    for (size_t i = 0; i < list->n_unreached; i++)
+        free(list->unreached[i].path);
+    free(list->unreached);
     free(list->items);
     memset(list, 0, sizeof *list);
 }

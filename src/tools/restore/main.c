@@ -3,16 +3,21 @@
  * same engine and the same per-file results as DdpBackup.dll, without COM.
  *
  *   ddp-restore --store ROOT [--stubs raw|xattr|auto] [--out DIR | --verify] [--json]
- *               [--plan] [--threads N] [--quiet] PATH...
+ *               [--plan] [--threads N] [--require-verified | --allow-unverified] [--quiet] PATH...
  *
  * ROOT holds "System Volume Information/Dedup" (a volume or its backup). Each PATH is a
  * stub or a folder of stubs. In place, a raw stub is replaced by its content and an
  * ntfs-3g stub gets its content and loses its reparse point; --out writes copies under
- * DIR and never touches the sources; --verify rebuilds and checks, writing nothing.
- * In place, what an earlier run interrupted by a crash left on an ntfs-3g mount is
- * finished first (recover.h).
+ * DIR, with copies of the ordinary files (the whole tree; --stubs-only: the stubs only),
+ * and never touches the sources; --verify rebuilds and checks, writing nothing.
+ * Restored files keep their zero runs as holes and the stub's access and modification
+ * times (src/platform/file_target.c).
+ * First, what earlier runs interrupted by a crash left under the paths (in place) or
+ * under DIR (--out) is finished and removed (recover.h).
+ * Every file is verified, or reported unverified; in place an unverified file keeps its
+ * stub unless --allow-unverified. A folder that cannot be listed is a failure.
  * Files go to the engine in batches of at most 10,000. Exit: 0 every stub restored,
- * 1 some failed, 2 usage.
+ * 1 some failed (or could not be reached), 2 usage.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -24,49 +29,52 @@
 #include "dir_store.h"
 #include "file_list.h"
 #include "file_target.h"
+#include "plain_copy.h"
+#include "preflight.h"
 #include "progress.h"
 #include "recover.h"
 #include "report.h"
+#include "tool_cli.h"
 
 #define EXIT_SOME_FAILED 1
-#define EXIT_USAGE 2
+#define EXIT_USAGE CLI_EXIT_USAGE
+/* --threads above the engine's DDP_MAX_THREADS run DDP_MAX_THREADS threads. */
+#define MAX_THREADS_OPTION 64u
 
 typedef struct options {
     const char *store, *out;
     ddp_stub_mode stubs;
-    int verify, json, quiet, plan, require_verified;
+    int verify, json, quiet, plan, require_verified, allow_unverified, stubs_only;
     uint32_t threads;        /* options.threads: 0 one per online CPU, 1 no worker thread */
 } options;
 
 static void usage(FILE *f)
 {
-    fputs("usage: ddp-restore --store ROOT [options] PATH...\n"
+    fputs("usage: ddp-restore --store ROOT [options] [--] PATH...\n"
+          "Rebuilds deduplicated files (dedup reparse points, \"stubs\") from a chunk store:\n"
+          "in place, as copies under --out DIR, or only checked (--verify). A PATH is a stub or\n"
+          "a folder (walked). Options may come before or after the PATHs; -- ends them.\n"
           "  --store ROOT          volume or backup root holding System Volume Information/Dedup\n"
           "  --stubs raw|xattr|auto  where reparse points are: file content (raw), the ntfs-3g\n"
           "                        attribute system.ntfs_reparse_data (xattr), or either (auto, default)\n"
-          "  --out DIR             write restored copies under DIR; sources stay untouched\n"
+          "  --out DIR             write restored copies under DIR, with copies of the ordinary\n"
+          "                        files, links and folders: the whole tree; sources stay untouched\n"
+          "  --stubs-only          with --out: only the deduplicated files\n"
           "  --verify              rebuild and check every file, write nothing\n"
           "  --json                machine-readable report on standard output\n"
           "  --plan                read containers sorted, whole files (default: engine's order)\n"
-          "  --threads N           threads decompressing and verifying chunks (default 0: one per\n"
-          "                        online CPU, at most 8; 1: everything on one thread)\n"
+          "  --threads N           threads decompressing and verifying chunks, 0..64 (default 0:\n"
+          "                        one per online CPU; at most 8 run; 1: everything on one thread)\n"
           "  --require-verified    fail a file whose chunks match neither hash candidate (SHA-256,\n"
-          "                        truncated SHA-512) even when no chunk identifies the store's\n"
-          "                        algorithm (default: restore it and report it as unverified)\n"
-          "  --quiet               no progress bar and no summary\n"
-          "exit status: 0 all restored, 1 some failed, 2 usage\n",
+          "                        truncated SHA-512) even when no record identifies the store's\n"
+          "                        algorithm (default: every file is verified, or reported unverified)\n"
+          "  --allow-unverified    in place, restore such unverified files too (default: they keep\n"
+          "                        their stubs and fail; --out and --verify report them unverified)\n"
+          "  --quiet, -q           no progress bar and no summary\n"
+          "  --help, -h            this text on standard output\n"
+          "  --version             version and commit\n"
+          "exit status: 0 all restored, 1 some failed or could not be reached, 2 usage\n",
           f);
-}
-
-/* A thread count: decimal digits, at most 4096 (the engine uses at most DDP_MAX_THREADS). */
-static int parse_threads(const char *s, uint32_t *n)
-{
-    char *end = NULL;
-    unsigned long v = strtoul(s, &end, 10);
-    if (!*s || *end || s[0] == '-' || v > 4096)
-        return -1;
-    *n = (uint32_t)v;
-    return 0;
 }
 
 static int parse_stubs(const char *s, ddp_stub_mode *mode)
@@ -82,47 +90,67 @@ static int parse_stubs(const char *s, ddp_stub_mode *mode)
     return 0;
 }
 
+enum { OPT_STORE = 1, OPT_OUT, OPT_STUBS, OPT_VERIFY, OPT_JSON, OPT_QUIET, OPT_PLAN, OPT_REQUIRE_VERIFIED,
+       OPT_ALLOW_UNVERIFIED, OPT_THREADS, OPT_STUBS_ONLY };
+static const cli_option restore_options[] = {
+    {"--store", NULL, 1, OPT_STORE},
+    {"--out", NULL, 1, OPT_OUT},
+    {"--stubs", NULL, 1, OPT_STUBS},
+    {"--verify", NULL, 0, OPT_VERIFY},
+    {"--json", NULL, 0, OPT_JSON},
+    {"--quiet", "-q", 0, OPT_QUIET},
+    {"--plan", NULL, 0, OPT_PLAN},
+    {"--require-verified", NULL, 0, OPT_REQUIRE_VERIFIED},
+    {"--allow-unverified", NULL, 0, OPT_ALLOW_UNVERIFIED},
+    {"--threads", NULL, 1, OPT_THREADS},
+    {"--stubs-only", NULL, 0, OPT_STUBS_ONLY},
+    {NULL, NULL, 0, 0},
+};
+
 /* Options may come before or after the PATHs ("--" ends them). The PATHs are moved to
- * the front of argv in their order; returns their count, or -1 on a usage error. */
+ * the front of argv in their order; returns their count, or -1 after a usage error was
+ * reported. */
 static int parse_args(int argc, char **argv, options *o)
 {
-    int n_paths = 0, options_done = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has_value = i + 1 < argc;
-        if (options_done || a[0] != '-' || !strcmp(a, "-")) {
-            argv[n_paths++] = argv[i];
-        } else if (!strcmp(a, "--")) {
-            options_done = 1;
-        } else if (!strcmp(a, "--store") && has_value) {
-            o->store = argv[++i];
-        } else if (!strcmp(a, "--out") && has_value) {
-            o->out = argv[++i];
-        } else if (!strcmp(a, "--stubs") && has_value) {
-            if (parse_stubs(argv[++i], &o->stubs) < 0)
-                return -1;
-        } else if (!strcmp(a, "--verify")) {
-            o->verify = 1;
-        } else if (!strcmp(a, "--json")) {
-            o->json = 1;
-        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-            o->quiet = 1;
-        } else if (!strcmp(a, "--plan")) {
-            o->plan = 1;
-        } else if (!strcmp(a, "--require-verified")) {
-            o->require_verified = 1;
-        } else if (!strcmp(a, "--threads") && has_value) {
-            if (parse_threads(argv[++i], &o->threads) < 0)
-                return -1;
-        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            exit(0);
-        } else {
-            return -1;
+    int n_paths = 0, id;
+    const char *v;
+    uint64_t n;
+    cli c;
+    cli_init(&c, "ddp-restore", usage, argc, argv);
+    while ((id = cli_next(&c, restore_options, &v)) != CLI_END) {
+        switch (id) {
+        case CLI_ERROR: return -1;
+        case CLI_OPERAND: argv[n_paths++] = (char *)v; break;
+        case OPT_STORE: o->store = v; break;
+        case OPT_OUT: o->out = v; break;
+        case OPT_STUBS:
+            if (parse_stubs(v, &o->stubs) < 0)
+                return cli_usage_error(&c, "--stubs: must be raw, xattr or auto, not '%s'", v), -1;
+            break;
+        case OPT_VERIFY: o->verify = 1; break;
+        case OPT_JSON: o->json = 1; break;
+        case OPT_QUIET: o->quiet = 1; break;
+        case OPT_PLAN: o->plan = 1; break;
+        case OPT_REQUIRE_VERIFIED: o->require_verified = 1; break;
+        case OPT_ALLOW_UNVERIFIED: o->allow_unverified = 1; break;
+        case OPT_STUBS_ONLY: o->stubs_only = 1; break;
+        case OPT_THREADS:
+            if (cli_parse_u64(v, 0, MAX_THREADS_OPTION, &n) < 0)
+                return cli_usage_error(&c, "--threads: must be 0..%u", MAX_THREADS_OPTION), -1;
+            o->threads = (uint32_t)n;
+            break;
         }
     }
-    if (!o->store || n_paths == 0 || (o->out && o->verify))
-        return -1;
+    if (!o->store)
+        return cli_usage_error(&c, "missing --store ROOT"), -1;
+    if (o->out && o->verify)
+        return cli_usage_error(&c, "--out and --verify cannot be combined"), -1;
+    if (o->require_verified && o->allow_unverified)
+        return cli_usage_error(&c, "--require-verified and --allow-unverified cannot be combined"), -1;
+    if (o->stubs_only && !o->out)
+        return cli_usage_error(&c, "--stubs-only goes with --out"), -1;
+    if (n_paths == 0)
+        return cli_usage_error(&c, "missing PATH"), -1;
     return n_paths;
 }
 
@@ -158,18 +186,10 @@ static int restore_batch(const options *o, const ddp_store *store, file_list *li
     ddp_restore_options_default(&ropt);
     ropt.threads = o->threads;
     ropt.require_verified = (uint32_t)o->require_verified;
+    ropt.allow_unverified = (uint32_t)(o->allow_unverified || mode != DDP_TARGET_IN_PLACE);
     (void)ddp_restore(store, &wrapped, n, names, &ropt, results, &st);
     ddp_file_target_free(ft);
-    total->read_calls += st.read_calls;
-    total->preview_calls += st.preview_calls;
-    total->order_calls += st.order_calls;
-    total->bytes_read += st.bytes_read;
-    total->bytes_written += st.bytes_written;
-    total->chunks_read += st.chunks_read;
-    total->chunk_refs += st.chunk_refs;
-    total->backward_seeks += st.backward_seeks;
-    total->coalesced_runs += st.coalesced_runs;
-    total->commit_calls += st.commit_calls;
+    ddp_restore_stats_add(total, &st);
     free(files);
     free(names);
     return 0;
@@ -189,22 +209,29 @@ int main(int argc, char **argv)
     uint64_t total_bytes = 0;
     struct stat st;
     int n_paths = parse_args(argc, argv, &o);
-    int failed_recoveries = 0;
+    int failed_recoveries = 0, checked;
 
-    if (n_paths < 0) {
-        usage(stderr);
+    if (n_paths < 0)
         return EXIT_USAGE;
-    }
     if (stat(o.store, &st) < 0 || !S_ISDIR(st.st_mode)) {
         fprintf(stderr, "ddp-restore: --store %s is not a folder\n", o.store);
         return EXIT_USAGE;
     }
-    if (!o.out && !o.verify && o.stubs != DDP_STUBS_RAW) {
-        recover_counts rc;   /* in place on ntfs-3g: finish what a crash interrupted first */
-        recover_interrupted(argv, n_paths, stderr, &rc);
+    if ((o.out && (checked = preflight_out(o.out, argv, n_paths, o.store, stderr)) != 0) ||
+        (checked = preflight_store(o.store, stderr)) != 0)
+        return checked;
+    if (!o.verify) {
+        recover_counts rc;   /* finish what a crash interrupted, remove what it left */
+        if (o.out && stat(o.out, &st) == 0)
+            recover_interrupted(&o.out, 1, stderr, &rc);
+        else if (!o.out)
+            recover_interrupted((const char *const *)argv, n_paths, stderr, &rc);
+        else
+            memset(&rc, 0, sizeof rc);
         if (rc.failed)
             failed_recoveries = 1;
     }
+    list.copy_plain = o.out && !o.stubs_only;
     for (int i = 0; i < n_paths; i++) {
         if (file_list_add(&list, argv[i], o.store, o.out, o.stubs) < 0) {
             fprintf(stderr, "ddp-restore: out of memory\n");
@@ -242,7 +269,12 @@ int main(int argc, char **argv)
             fputc('\n', stderr);          /* keeps the bar off the failure lines */
         report_failures_text(stderr, &list, i, n, results);
     }
+    report_unreached_text(stderr, &list);
+    if (o.json)
+        report_json_unreached(stdout, &list);
+    totals.failed += list.n_unreached;
     progress_end(&prog);
+    plain_copy_all(&list, stderr, &totals.copied, &totals.copy_failed);
     totals.seconds = progress_now() - prog.start;
     totals.skipped = list.skipped;
     totals.missing = list.missing;
@@ -253,5 +285,5 @@ int main(int argc, char **argv)
     ddp_dir_store_close(ds);
     free(results);
     file_list_free(&list);
-    return totals.failed || totals.missing || failed_recoveries ? EXIT_SOME_FAILED : 0;
+    return totals.failed || totals.missing || totals.copy_failed || failed_recoveries ? EXIT_SOME_FAILED : 0;
 }

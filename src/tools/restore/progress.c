@@ -48,33 +48,23 @@ static ddp_status wrap_write(void *ctx, uint32_t file, uint64_t offset, const ui
     return s;
 }
 
+/* A file counts when its content is complete, not when a batch commit (every
+ * DDP_COMMIT_BATCH files) makes it final, so the count moves file by file. */
 static ddp_status wrap_finish(void *ctx, uint32_t file)
 {
     progress *p = ctx;
     ddp_status s = p->inner.finish(p->inner.ctx, file);
-    if (!p->inner.commit) {
+    if (s == DDP_OK) {
         p->done_files++;
         progress_draw(p, 0);
     }
     return s;
 }
 
-static void wrap_done(void *arg, uint32_t file, ddp_status st)
-{
-    progress *p = arg;
-    if (st == DDP_OK)
-        p->done_files++;
-    p->done(p->done_arg, file, st);
-}
-
 static ddp_status wrap_commit(void *ctx, void (*done)(void *arg, uint32_t file, ddp_status st), void *arg)
 {
     progress *p = ctx;
-    p->done = done;
-    p->done_arg = arg;
-    ddp_status s = p->inner.commit(p->inner.ctx, wrap_done, p);
-    p->done = NULL;
-    p->done_arg = NULL;
+    ddp_status s = p->inner.commit(p->inner.ctx, done, arg);
     progress_draw(p, 0);
     return s;
 }
@@ -83,6 +73,12 @@ static void wrap_abandon(void *ctx, uint32_t file)
 {
     progress *p = ctx;
     p->inner.abandon(p->inner.ctx, file);
+}
+
+static const char *wrap_explain(void *ctx, uint32_t file)
+{
+    progress *p = ctx;
+    return p->inner.explain(p->inner.ctx, file);
 }
 
 void progress_wrap(progress *p, const ddp_target *inner, ddp_target *wrapped)
@@ -96,6 +92,7 @@ void progress_wrap(progress *p, const ddp_target *inner, ddp_target *wrapped)
     wrapped->finish = wrap_finish;
     wrapped->abandon = wrap_abandon;
     wrapped->commit = inner->commit ? wrap_commit : NULL;
+    wrapped->explain = inner->explain ? wrap_explain : NULL;
 }
 
 void progress_draw(progress *p, int force)

@@ -16,14 +16,11 @@ typedef struct progress {
     uint64_t done_files, done_bytes;
     double start, last_draw;
     ddp_target inner;          /* the target being wrapped */
-    /* during inner.commit(): the engine's done() and its argument */
-    void (*done)(void *arg, uint32_t file, ddp_status st);
-    void *done_arg;
 } progress;
 
 void progress_init(progress *p, FILE *out, uint64_t total_files, uint64_t total_bytes);
-/* A target forwarding to inner that counts bytes written and files finished: when inner
- * commits in batches, a file counts once its commit reported it final. */
+/* A target forwarding to inner that counts bytes written and files finished: a file
+ * counts when its content is complete (finish), also when inner commits in batches. */
 void progress_wrap(progress *p, const ddp_target *inner, ddp_target *wrapped);
 /* Redraws at most five times a second (always when force). */
 void progress_draw(progress *p, int force);

@@ -1,0 +1,212 @@
+/*
+ * chunk_cache.c - the decoded chunks recently read by the readers of one store, shared
+ * by them: a fixed number of slots (options.cache_chunks), each holding one verified
+ * chunk's content under its key (store GUID, container id and generation, sequence,
+ * logical size, hash), the least recently used slot reused first. A lookup is a linear
+ * scan of the slots under the cache's lock (a few dozen key compares, small next to the
+ * copy it saves); content is copied in and out under the lock, so a slot is never read
+ * while it is being replaced. Memory: a slot's buffer grows to the largest chunk it has
+ * held, at most DDP_MAX_CHUNK_SIZE, so cache_chunks x 256 KiB at most.
+ *
+ * The cache also owns what its readers share: the options, the hash algorithm of each
+ * chunk store (by GUID; a volume may hold stores of both algorithms) once a chunk
+ * identified it, and the totals of the readers' counts. RD_MAX_STORES stores are
+ * remembered; the chunks of any further store are identified one by one.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader_internal.h"
+
+#define RD_MAX_STORES 64u
+
+typedef struct rd_slot {
+    rd_key key;
+    uint8_t *data;
+    uint32_t len, cap;
+    uint64_t used;           /* tick of the last use; 0: empty */
+} rd_slot;
+
+struct ddp_reader_cache {
+    ddp_reader_options opt;
+    ddp_mutex *lock;
+    rd_slot *slots;
+    uint32_t n_slots;
+    uint64_t tick;
+    struct {
+        uint8_t guid[16];
+        ddp_hash_alg alg;
+    } algs[RD_MAX_STORES];
+    uint32_t n_algs;
+    ddp_reader_stats totals;
+    rd_prefetcher *prefetch;
+};
+
+void ddp_reader_options_default(ddp_reader_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->cache_chunks = DDP_READER_DEFAULT_CACHE_CHUNKS;
+    opt->hash_alg = DDP_HASH_UNKNOWN;
+    opt->probe_generations = RS_DEFAULT_PROBE_GENERATIONS;
+    opt->prefetch_chunks = DDP_READER_DEFAULT_PREFETCH;
+}
+
+ddp_status ddp_reader_cache_new(const ddp_reader_options *opt, ddp_reader_cache **out)
+{
+    *out = NULL;
+    ddp_reader_cache *c = calloc(1, sizeof *c);
+    if (!c)
+        return DDP_ERR_NO_MEMORY;
+    ddp_reader_options_default(&c->opt);
+    if (opt) {
+        c->opt = *opt;
+        if (!c->opt.cache_chunks)
+            c->opt.cache_chunks = DDP_READER_DEFAULT_CACHE_CHUNKS;
+        if (c->opt.cache_chunks > DDP_READER_MAX_CACHE_CHUNKS)
+            c->opt.cache_chunks = DDP_READER_MAX_CACHE_CHUNKS;
+        if (!c->opt.probe_generations)
+            c->opt.probe_generations = RS_DEFAULT_PROBE_GENERATIONS;
+        if (c->opt.probe_generations > RS_MAX_PROBE_GENERATIONS)
+            c->opt.probe_generations = RS_MAX_PROBE_GENERATIONS;
+        if (c->opt.hash_alg != DDP_HASH_SHA256 && c->opt.hash_alg != DDP_HASH_SHA512_TRUNC)
+            c->opt.hash_alg = DDP_HASH_UNKNOWN;
+        if (c->opt.prefetch_chunks > DDP_READER_MAX_PREFETCH)
+            c->opt.prefetch_chunks = DDP_READER_MAX_PREFETCH;
+    }
+    c->n_slots = c->opt.cache_chunks;
+    c->slots = calloc(c->n_slots, sizeof *c->slots);
+    c->lock = ddp_mutex_new();
+    if (!c->slots || !c->lock) {
+        ddp_reader_cache_free(c);
+        return DDP_ERR_NO_MEMORY;
+    }
+    c->prefetch = rd_prefetcher_new(c, c->opt.prefetch_chunks);   /* NULL: reads decode alone */
+    *out = c;
+    return DDP_OK;
+}
+
+void ddp_reader_cache_free(ddp_reader_cache *c)
+{
+    if (!c)
+        return;
+    rd_prefetcher_free(c->prefetch);   /* its worker puts into the cache until it stops */
+    for (uint32_t i = 0; c->slots && i < c->n_slots; i++)
+        free(c->slots[i].data);
+    free(c->slots);
+    if (c->lock)
+        ddp_mutex_free(c->lock);
+    free(c);
+}
+
+const ddp_reader_options *rd_cache_options(const ddp_reader_cache *c)
+{
+    return &c->opt;
+}
+
+static rd_slot *find(ddp_reader_cache *c, const rd_key *k)
+{
+    for (uint32_t i = 0; i < c->n_slots; i++)
+        if (c->slots[i].used && memcmp(&c->slots[i].key, k, sizeof *k) == 0)
+            return &c->slots[i];
+    return NULL;
+}
+
+rd_prefetcher *rd_cache_prefetcher(ddp_reader_cache *c)
+{
+    return c->prefetch;
+}
+
+int rd_cache_has(ddp_reader_cache *c, const rd_key *k)
+{
+    ddp_mutex_lock(c->lock);
+    int has = find(c, k) != NULL;
+    ddp_mutex_unlock(c->lock);
+    return has;
+}
+
+int rd_cache_copy(ddp_reader_cache *c, const rd_key *k, uint32_t from, uint8_t *dst, uint32_t n)
+{
+    ddp_mutex_lock(c->lock);
+    rd_slot *s = find(c, k);
+    int hit = s && from <= s->len && n <= s->len - from;
+    if (hit) {
+        memcpy(dst, s->data + from, n);
+        s->used = ++c->tick;
+    }
+    ddp_mutex_unlock(c->lock);
+    return hit;
+}
+
+void rd_cache_put(ddp_reader_cache *c, const rd_key *k, const uint8_t *content, uint32_t len)
+{
+    if (len > DDP_MAX_CHUNK_SIZE)
+        return;
+    ddp_mutex_lock(c->lock);
+    rd_slot *s = find(c, k);
+    if (!s) {
+        s = &c->slots[0];
+        for (uint32_t i = 1; i < c->n_slots && s->used; i++)
+            if (c->slots[i].used < s->used)
+                s = &c->slots[i];
+    }
+    if (s->cap < len) {
+        uint8_t *d = realloc(s->data, len);
+        if (!d) {   /* no room: the chunk is simply not kept */
+            ddp_mutex_unlock(c->lock);
+            return;
+        }
+        s->data = d;
+        s->cap = len;
+    }
+    memcpy(s->data, content, len);
+    s->key = *k;
+    s->len = len;
+    s->used = ++c->tick;
+    ddp_mutex_unlock(c->lock);
+}
+
+ddp_hash_alg rd_cache_alg(ddp_reader_cache *c, const uint8_t guid[16])
+{
+    if (c->opt.hash_alg != DDP_HASH_UNKNOWN)
+        return c->opt.hash_alg;
+    ddp_hash_alg a = DDP_HASH_UNKNOWN;
+    ddp_mutex_lock(c->lock);
+    for (uint32_t i = 0; i < c->n_algs; i++)
+        if (memcmp(c->algs[i].guid, guid, 16) == 0)
+            a = c->algs[i].alg;
+    ddp_mutex_unlock(c->lock);
+    return a;
+}
+
+void rd_cache_set_alg(ddp_reader_cache *c, const uint8_t guid[16], ddp_hash_alg alg)
+{
+    ddp_mutex_lock(c->lock);
+    uint32_t i = 0;
+    while (i < c->n_algs && memcmp(c->algs[i].guid, guid, 16) != 0)
+        i++;
+    if (i == c->n_algs && c->n_algs < RD_MAX_STORES) {
+        memcpy(c->algs[i].guid, guid, 16);
+        c->algs[c->n_algs++].alg = alg;
+    }
+    ddp_mutex_unlock(c->lock);
+}
+
+void rd_cache_add_stats(ddp_reader_cache *c, const ddp_reader_stats *d)
+{
+    ddp_mutex_lock(c->lock);
+    c->totals.stream_map_loads += d->stream_map_loads;
+    c->totals.chunk_decodes += d->chunk_decodes;
+    c->totals.cache_hits += d->cache_hits;
+    c->totals.store_reads += d->store_reads;
+    c->totals.redirects += d->redirects;
+    c->totals.failures += d->failures;
+    c->totals.prefetches += d->prefetches;
+    ddp_mutex_unlock(c->lock);
+}
+
+void ddp_reader_cache_stats(ddp_reader_cache *c, ddp_reader_stats *out)
+{
+    ddp_mutex_lock(c->lock);
+    *out = c->totals;
+    ddp_mutex_unlock(c->lock);
+}

@@ -42,7 +42,7 @@ static void test_xpress_truncated_flags(void **state)
     assert_int_equal(decode(ddp_xpress_decompress, in, sizeof in, 4), DDP_ERR_CORRUPT_DATA);
 }
 
-/* Xpress (SECURITY.md finding 9): 32 literals, then a group of 32 matches that all use
+/* Xpress (SECURITY.md finding 16): 32 literals, then a group of 32 matches that all use
  * the 32-bit length form (token 0x0007, shared nibble 0xF, byte 255, 16-bit 0, 32-bit
  * length - 3 = 22), then a group of 16 literals: 364 bytes. The worst group starts 328
  * bytes before the end, past the old fast-path margin of 324, and its literal copy

@@ -160,6 +160,13 @@ typedef struct ddp_restore_stats {
     uint64_t unverified_chunks;  /* chunks matching neither hash candidate before the algorithm was known */
     uint64_t identify_reads;     /* extra reads of other records to identify the hash algorithm
                                   * (also counted in read_calls and bytes_read) */
+    /* How each stream container's generation was found (FORMAT.md §2.1, API.md §5): named by
+     * the store's DedupFileList (and its file present), answered by find_container, or by
+     * probing. list_disagreed: the list named a generation whose file the backup does not
+     * hold (the container was then located the other ways). file_lists_damaged: copies of
+     * DedupFileList read and found damaged (truncated header, CRC, count). */
+    uint64_t generations_from_list, generations_from_directory, generations_probed;
+    uint64_t list_disagreed, file_lists_damaged;
 } ddp_restore_stats;
 
 void ddp_restore_options_default(ddp_restore_options *opt);

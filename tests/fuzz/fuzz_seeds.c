@@ -12,6 +12,7 @@
  *                             (longest tokens / escapes at chunk and block ends)
  *   xpress_roundtrip          byte 0 = 0 + the first bytes of each file
  *   restore                   inputs of fuzz_restore (restore_input.h)
+ *   file_list                 byte 0 = kind, le32 id, then a DedupFileList (file_list.h)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "ddp/container.h"
+#include "ddp/file_list.h"
 #include "ddp/le.h"
 #include "ddp/stream_map.h"
 #include "sample_store.h"
@@ -32,7 +34,7 @@ static const char *out_dir;
 static unsigned seed_count[16];
 
 static const char *const kinds[] = {"reparse", "reparse_layout", "cthr", "rrtl", "record", "smap",
-                                    "xpress", "lznt1", "xpress_huffman", "xpress_roundtrip", "restore"};
+                                    "xpress", "lznt1", "xpress_huffman", "xpress_roundtrip", "restore", "file_list"};
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 
 static int kind_index(const char *kind)
@@ -295,6 +297,24 @@ static int restore_seeds(void)
     return 0;
 }
 
+/* Lists like the real one (Data then Stream entries), asked for a listed and an unlisted id. */
+static int file_list_seeds(void)
+{
+    static const char *const paths[4] = {"Data\\00000001.00000001.ccc", "Stream\\00010000.00000001.ccc",
+                                         "Data\\00000002.00000003.ccc", "Stream\\00020000.00000002.ccc"};
+    uint8_t list[DDP_FILE_LIST_HEADER_SIZE + 4 * DDP_FILE_LIST_ENTRY_SIZE], prefix[5];
+    for (size_t n = 0; n <= 4; n += 2) {
+        size_t len = 0;
+        if (ddp_file_list_build(paths, n, list, sizeof list, &len) != DDP_OK)
+            return -1;
+        prefix[0] = DDP_FILE_LIST_STREAM;
+        ddp_put32(prefix + 1, n == 4 ? 0x20000u : 0x10000u);
+        if (put_seed("file_list", prefix, sizeof prefix, list, len))
+            return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -312,7 +332,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "fuzz-seeds: building the layout %04x store failed\n", layouts[i]);
             return 1;
         }
-    if (lznt1_seeds() || huffman_seeds() || worst_case_seeds() || restore_seeds())
+    if (lznt1_seeds() || huffman_seeds() || worst_case_seeds() || restore_seeds() || file_list_seeds())
         return 1;
     return 0;
 }

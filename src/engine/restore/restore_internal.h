@@ -3,7 +3,8 @@
  *
  * A restore runs in three phases over one rs_job:
  *   1. reparse_phase.c reads every file's reparse point and lists the stream maps it
- *      needs; container_locator.c finds each stream container's file (API.md §5).
+ *      needs; container_locator.c finds each stream container's file (API.md §5), first
+ *      through the store's DedupFileList (file_list_read.c).
  *   2. stream_map_phase.c reads the stream-map records (OrderContainersRestore #1)
  *      and turns them into chunk uses.
  *   3. data_phase.c reads each distinct chunk once (OrderContainersRestore #2),
@@ -27,6 +28,8 @@
  *     record when a single record is larger (a data record is at most 0x58 + 256 KiB,
  *     a stream map at most 0x68 + DDP_MAX_SMAP_PAYLOAD, i.e. 64 bytes per chunk of
  *     that file); Rrtl tables are streamed through the same window;
+ *   - per chunk store: the Stream entries of its DedupFileList, 8 bytes each (at most
+ *     2^20 entries: 8 MiB), kept for the restore (file_list_read.c);
  *   - per file: rs_file (24 bytes) + ddp_file_result (200 bytes); per stream reference
  *     an rs_smap_need (72 bytes) and, in phase 2, an rs_record (24) + 4;
  *   - chunk state, phase 3: 16 bytes per chunk reference (rs_use) and 68 bytes per
@@ -88,10 +91,26 @@ typedef struct rs_file {
     uint8_t unverified;     /* holds content of an unverified chunk (data_phase.c) */
 } rs_file;
 
+/* What a store's DedupFileList says about its Stream containers (file_list_read.c),
+ * read once per restore on the first lookup. */
+enum rs_list_state {
+    RS_LIST_UNREAD = 0,
+    RS_LIST_ABSENT,         /* neither copy could be read */
+    RS_LIST_DAMAGED,        /* no copy has a sound header (truncated, CRC, count) */
+    RS_LIST_READ            /* a copy was read: ids/gens hold its sound Stream entries */
+};
+
+typedef struct rs_file_list {
+    uint8_t state;          /* enum rs_list_state */
+    uint32_t n, cap;
+    uint32_t *ids, *gens;   /* n Stream container entries (id, generation) */
+} rs_file_list;
+
 /* A chunk store named by the reparse points (one GUID). */
 typedef struct rs_store_dir {
     uint8_t guid[16];
     char root[96];          /* "\System Volume Information\Dedup\ChunkStore\{GUID}.ddp" */
+    rs_file_list list;
 } rs_store_dir;
 
 /* A container file of one phase. */
@@ -224,6 +243,13 @@ char *rs_container_path(const rs_store_dir *d, const char *sub, uint32_t id, uin
 int32_t rs_locate_stream_container(rs_job *job, uint32_t store, uint32_t id, const uint32_t *hints,
                                    uint32_t n_hints, const uint32_t *found, uint32_t n_found,
                                    char **path, uint32_t *generation);
+
+/* file_list_read.c: the generation the store's DedupFileList names for Stream container
+ * id. 1: named (*generation); 0: the list is absent, damaged, silent or ambiguous about
+ * it; -1: out of memory. The first call per store reads the list (DedupFileList.1, then
+ * .2 when .1 is absent or damaged) through store->read. */
+int rs_file_list_generation(rs_job *job, uint32_t store, uint32_t id, uint32_t *generation);
+void rs_file_list_free(rs_file_list *list);
 
 /* reparse_phase.c: one stream map a file needs. */
 typedef struct rs_smap_need {

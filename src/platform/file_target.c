@@ -140,13 +140,8 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
     }
     if (fd < 0)
         return ddp_ft_errno_status(e, errno);
-    if (ftruncate(fd, (off_t)size) < 0) {
-        int saved = errno;
-        close(fd);
-        ddp_ft_drop_temp(t, e);
-        return ddp_ft_errno_status(e, saved);
-    }
-    /* kept open for the writes that follow */
+    e->end = 0;
+    /* kept open for the writes that follow; its size is set by them, or by finish */
     if (ddp_fd_cache_put(&t->fds, e->temp, fd) < 0) {
         ddp_ft_drop_temp(t, e);
         return DDP_ERR_NO_MEMORY;
@@ -165,8 +160,9 @@ static ddp_status target_write(void *ctx, uint32_t i, uint64_t offset, const uin
     e->written += len;
     if (t->mode == DDP_TARGET_VERIFY)
         return DDP_OK;
-    /* The temporary file was created empty and sized by ftruncate: a range of zeros is
-     * left a hole, so what was sparse stays sparse (checking costs one pass over data). */
+    /* The temporary file was created empty: a range of zeros is left a hole, so what was
+     * sparse stays sparse (checking costs one pass over data); finish() sets the size when
+     * the file ends in such a range. */
     if (len == 0 || (data[0] == 0 && memcmp(data, data + 1, len - 1) == 0))
         return DDP_OK;
     fd = ddp_fd_cache_get(&t->fds, e->temp);
@@ -180,6 +176,8 @@ static ddp_status target_write(void *ctx, uint32_t i, uint64_t offset, const uin
             return ddp_ft_errno_status(e, n < 0 ? errno : EIO);
         done += (size_t)n;
     }
+    if (offset + len > e->end)
+        e->end = offset + len;
     return DDP_OK;
 }
 
@@ -220,6 +218,20 @@ static void start_writeback(ddp_file_target *t, const target_entry *e)
 #endif
 }
 
+/* The temporary file's size: a file written up to its last byte has it already (no
+ * ftruncate, one system call per small file fewer); one that ends in zeros (left a
+ * hole) or got no write at all is extended here. */
+static ddp_status set_final_size(ddp_file_target *t, target_entry *e)
+{
+    int fd;
+    if (e->end >= e->size)
+        return DDP_OK;
+    fd = ddp_fd_cache_get(&t->fds, e->temp);
+    if (fd < 0 || ftruncate(fd, (off_t)e->size) < 0)
+        return ddp_ft_errno_status(e, errno);
+    return DDP_OK;
+}
+
 /* The content is complete: the temporary file is closed and waits for the next commit
  * (file_target_commit.c), which makes it durable and puts it in place. */
 static ddp_status target_finish(void *ctx, uint32_t i)
@@ -232,6 +244,9 @@ static ddp_status target_finish(void *ctx, uint32_t i)
     if (e->written < e->size)
         return DDP_ERR_IO;              /* the engine did not deliver every byte */
     if (t->mode != DDP_TARGET_VERIFY) {
+        ddp_status s = set_final_size(t, e);
+        if (s != DDP_OK)
+            return s;
         start_writeback(t, e);
         if (ddp_fd_cache_drop(&t->fds, e->temp) < 0)
             return ddp_ft_errno_status(e, errno);

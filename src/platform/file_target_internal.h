@@ -23,6 +23,7 @@ typedef struct target_entry {
     enum file_state state;
     char *temp;               /* temporary file while begun or committing (not in verify mode) */
     uint64_t size, written;
+    uint64_t end;             /* end of the furthest range written to the temporary file */
     struct stat stub_stat;    /* mode and times to keep */
     int have_stat;
     uint8_t *reparse;         /* xattr stubs: the buffer to put back if the commit fails */

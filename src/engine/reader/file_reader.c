@@ -78,6 +78,7 @@ ddp_status ddp_file_reader_open(const ddp_store *store, ddp_reader_cache *cache,
     r->job.stores = &r->dir;
     r->job.n_stores = 1;
     ddp_status st = rd_load_stream_maps(r, reparse, len);
+    r->stats.generations_from_list = r->job.stats.generations_from_list;
     if (st != DDP_OK) {
         r->stats.store_reads = r->job.stats.read_calls;
         rd_cache_add_stats(cache, &r->stats);

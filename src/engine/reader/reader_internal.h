@@ -3,7 +3,8 @@
  *   chunk_cache.c   the shared cache of decoded chunks, each store's hash algorithm
  *                   once known, the prefetcher, and the totals of every reader;
  *   stream_index.c  open: the reparse point, the stream containers (located the way a
- *                   restore locates them, container_locator.c) and the stream maps,
+ *                   restore locates them, container_locator.c, the store's DedupFileList
+ *                   first, read once per store and kept by the cache) and the stream maps,
  *                   turned into one sorted table of the file's chunks;
  *   chunk_fetch.c   one chunk's record: read at its hint or through the Rrtl, checked,
  *                   decompressed and verified;
@@ -71,6 +72,12 @@ void rd_cache_put(ddp_reader_cache *c, const rd_key *k, const uint8_t *content, 
 ddp_hash_alg rd_cache_alg(ddp_reader_cache *c, const uint8_t guid[16]);
 void rd_cache_set_alg(ddp_reader_cache *c, const uint8_t guid[16], ddp_hash_alg alg);
 void rd_cache_add_stats(ddp_reader_cache *c, const ddp_reader_stats *delta);
+/* 1 and *out a borrowed copy of store guid's DedupFileList when a reader has read it
+ * (valid until the cache is freed; never to be freed by the borrower). */
+int rd_cache_list(ddp_reader_cache *c, const uint8_t guid[16], rs_file_list *out);
+/* Takes *list (read by rs_file_list_generation) for the later readers of store guid, or
+ * frees it when one is kept already or there is no room; *list is left empty. */
+void rd_cache_keep_list(ddp_reader_cache *c, const uint8_t guid[16], rs_file_list *list);
 /* 1 when the chunk is cached. */
 int rd_cache_has(ddp_reader_cache *c, const rd_key *k);
 /* The cache's prefetcher; NULL when prefetching is off (or could not be started). */

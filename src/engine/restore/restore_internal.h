@@ -37,15 +37,18 @@
  *     lookup index of 8-16 bytes per distinct chunk (freed before data is read);
  *   - plan state per phase: 4 bytes per record (extent order), 24 bytes per plan extent,
  *     about 28 bytes per container; per extent being read, 32 bytes per run and 16 per
- *     read; one 256 KiB buffer for a decompressed chunk;
+ *     read; one 256 KiB buffer for a decompressed chunk and one 32 KiB decoder
+ *     (ddp_decoder, the Xpress Huffman tables) on the calling thread;
  *   - identifying the hash algorithm (identify.c, only when no chunk of the restore did):
- *     the read window and one 256 KiB buffer; 4 container paths kept from phase 2;
+ *     the read window and one 256 KiB buffer (and the data phase's decoder); 4 container
+ *     paths kept from phase 2;
  *   - worker pipeline, phase 3 with threads > 1 (chunk_pipeline.h): workers + 2 batches,
  *     each with room for at most RS_PIPE_RECORD_BYTES (1 MiB) of records, at most
  *     RS_PIPE_CONTENT_BYTES (2 MiB) of decompressed content and RS_PIPE_ITEMS (1024)
  *     records of 28 bytes; a phase with less data spreads its total over the batches
  *     (at least 64 KiB each): 12 MiB with 2 workers and 30 MiB with 8 at most, a few
- *     hundred KiB for small restores. Plus each worker thread's stack.
+ *     hundred KiB for small restores. Plus each worker thread's stack and its own
+ *     32 KiB decoder.
  *   So a chunk reference costs 16 bytes when its chunk is shared and at most 84 bytes
  *   when it is not: the 48-byte aim holds only from about two references per distinct
  *   chunk on. The bulk is the 32-byte stream-map hash kept per distinct chunk so that
@@ -58,6 +61,7 @@
 #include <stdint.h>
 
 #include "ddp/restore.h"
+#include "ddp/codec.h"
 #include "ddp/container.h"
 #include "ddp/reparse.h"
 
@@ -271,8 +275,9 @@ typedef struct rs_chunk_set rs_chunk_set;
 int32_t rs_stream_map_phase(rs_job *job, rs_stream_plan *sp, rs_chunk_set **chunks);
 int32_t rs_data_phase(rs_job *job, rs_chunk_set *chunks);
 /* identify.c: after phase 3, when chunks were held unverified and the algorithm is still
- * unknown: tries to fix job->alg from other records of the restore's containers. */
-void rs_identify_alg(rs_phase *ph);
+ * unknown: tries to fix job->alg from other records of the restore's containers, decoding
+ * with dec (the calling thread's decoder). */
+void rs_identify_alg(rs_phase *ph, ddp_decoder *dec);
 /* identify.c: notes that a stream map of store was accepted from path, its record at
  * [start, after) (kept for the first DDP_IDENTIFY_CONTAINERS containers). */
 void rs_identify_note(rs_job *job, uint32_t store, const char *path, uint64_t start, uint64_t after);

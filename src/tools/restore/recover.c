@@ -12,6 +12,7 @@
 
 #include "ntfs3g_commit.h"
 #include "recover.h"
+#include "recover_legacy.h"
 #include "restore_journal.h"
 #include "temp_file.h"
 
@@ -23,6 +24,7 @@ typedef struct path_list {
 
 typedef struct found {
     path_list journals, temps, kept;   /* kept: temporary files a kept journal still names */
+    path_list legacy;                  /* what versions before the journal left (recover_legacy.h) */
     path_list broken;                  /* names of ours the file system cannot look at (errno in broken_err) */
     int *broken_err;
     int out_of_memory;
@@ -58,7 +60,11 @@ static const char *base_name(const char *path)
 static void consider(found *f, const char *path)
 {
     ddp_work_kind kind = ddp_work_name_kind(base_name(path));
-    if (kind != DDP_WORK_NONE && list_add(kind == DDP_WORK_JOURNAL ? &f->journals : &f->temps, path) < 0)
+    path_list *l = kind == DDP_WORK_JOURNAL ? &f->journals
+                   : kind == DDP_WORK_TEMP  ? &f->temps
+                   : legacy_name_kind(base_name(path)) != LEGACY_NONE ? &f->legacy
+                                                                      : NULL;
+    if (l && list_add(l, path) < 0)
         f->out_of_memory = 1;
 }
 
@@ -99,8 +105,8 @@ static void walk(found *f, const char *folder, dev_t dev, int recurse)
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
         ddp_work_kind kind = ddp_work_name_kind(de->d_name);
-        int dir = de->d_type == DT_DIR;
-        if (kind == DDP_WORK_NONE && !(recurse && (dir || de->d_type == DT_UNKNOWN)))
+        int dir = de->d_type == DT_DIR, old = legacy_name_kind(de->d_name) != LEGACY_NONE;
+        if (kind == DDP_WORK_NONE && !old && !(recurse && (dir || de->d_type == DT_UNKNOWN)))
             continue;
         size_t a = strlen(folder), b = strlen(de->d_name);
         char *p = malloc(a + b + 2);
@@ -222,6 +228,8 @@ void recover_interrupted(const char *const *paths, int n, FILE *log, recover_cou
     for (size_t i = 0; i < f.temps.n && !f.out_of_memory; i++)
         if (!is_kept(&f, f.temps.p[i]))
             remove_ours(f.temps.p[i], counts);
+    for (size_t i = 0; i < f.legacy.n && !f.out_of_memory; i++)
+        recover_legacy(f.legacy.p[i], legacy_name_kind(base_name(f.legacy.p[i])), log, counts);
     for (size_t i = 0; i < f.broken.n; i++) {
         counts->failed++;
         if (ddp_work_name_kind(base_name(f.broken.p[i])) != DDP_WORK_NONE)
@@ -241,6 +249,7 @@ void recover_interrupted(const char *const *paths, int n, FILE *log, recover_cou
     list_free(&f.journals);
     list_free(&f.temps);
     list_free(&f.kept);
+    list_free(&f.legacy);
     list_free(&f.broken);
     free(f.broken_err);
 }

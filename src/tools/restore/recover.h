@@ -5,7 +5,8 @@
  * point gets its content from its temporary file, with its recorded times; a temporary
  * file beside a stub that kept its reparse point is deleted as stale); the journal is then
  * deleted, and so is every temporary file no journal still needs. Only files whose names
- * have the exact form of a restore's own files are ever touched.
+ * have the exact form of a restore's own files are ever touched; what older versions left
+ * is handled by recover_legacy.h.
  */
 #ifndef DDP_RESTORE_RECOVER_H
 #define DDP_RESTORE_RECOVER_H

@@ -1,0 +1,238 @@
+/*
+ * main.c - ddp-restore.exe: rebuilds deduplicated files on a Windows machine without the
+ * Data Deduplication role (a server's data disk attached to Windows 10/11, a restored VM,
+ * a forensic copy), with the same engine and file target as DdpBackup.dll, without COM.
+ *
+ *   ddp-restore.exe --store ROOT [--stub-files] [--verify] [--json] [--quiet] PATH...
+ *
+ * ROOT is the volume ("E:\") or a copy of it holding System Volume Information\Dedup,
+ * read with backup semantics (win_dir_store.h) after enabling SeBackupPrivilege and
+ * SeRestorePrivilege (win_privilege.h; without them a clear warning, and every file
+ * the system then refuses fails with access denied). Each PATH is a stub or a folder of
+ * stubs (walk.h): in place a stub's content replaces its dedup reparse point
+ * (win_target.h, as the DLL does); --stub-files takes stubs whose content is the raw
+ * reparse buffer (ddp-mkstore --stubs raw, the DLL's DDPBACKUP_STUB_FILES); --verify
+ * rebuilds and checks, writing nothing. Per-file results, the summary and
+ * the JSON report are ddp-restore's (src/tools/restore/report.c). Exit: 0 every file
+ * restored (or verified), 1 some failed or could not be reached, 2 usage.
+ */
+#include <windows.h>
+#include <errno.h>
+#include <io.h>
+#include <shellapi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "file_list.h"
+#include "progress.h"
+#include "report.h"
+#include "tool_cli.h"
+#include "verify_target.h"
+#include "win_dir_store.h"
+#include "win_privilege.h"
+#include "win_target.h"
+#include "walk.h"
+#include "wtext.h"
+
+#define EXIT_SOME_FAILED 1
+#define EXIT_USAGE CLI_EXIT_USAGE
+
+typedef struct options {
+    const char *store;
+    int stub_files, verify, json, quiet;
+} options;
+
+static void usage(FILE *f)
+{
+    fputs("usage: ddp-restore.exe --store ROOT [options] [--] PATH...\n"
+          "Rebuilds deduplicated files (dedup reparse points, \"stubs\") of a volume on a machine\n"
+          "without the Data Deduplication role: in place, or only checked (--verify). A PATH is a\n"
+          "stub or a folder (walked). Run it from\n"
+          "an elevated prompt (Administrators or Backup Operators): it reads System Volume\n"
+          "Information with SeBackupPrivilege.\n"
+          "  --store ROOT          the volume (E:\\) or a copy holding System Volume Information\\Dedup\n"
+          "  --stub-files          stubs are files holding the raw reparse buffer (ddp-mkstore\n"
+          "                        --stubs raw), not reparse points\n"
+          "  --verify              rebuild and check every file, write nothing\n"
+          "  --json                machine-readable report on standard output\n"
+          "  --quiet, -q           no progress bar and no summary\n"
+          "  --help, -h            this text on standard output\n"
+          "  --version             version and commit\n"
+          "exit status: 0 all restored, 1 some failed or could not be reached, 2 usage\n",
+          f);
+}
+
+enum { OPT_STORE = 1, OPT_STUB_FILES, OPT_VERIFY, OPT_JSON, OPT_QUIET };
+static const cli_option restore_options[] = {
+    {"--store", NULL, 1, OPT_STORE},
+    {"--stub-files", NULL, 0, OPT_STUB_FILES},
+    {"--verify", NULL, 0, OPT_VERIFY},
+    {"--json", NULL, 0, OPT_JSON},
+    {"--quiet", "-q", 0, OPT_QUIET},
+    {NULL, NULL, 0, 0},
+};
+
+/* The PATHs are moved to the front of argv; returns their count, or -1 after a usage error. */
+static int parse_args(int argc, char **argv, options *o)
+{
+    int n_paths = 0, id;
+    const char *v;
+    cli c;
+    cli_init(&c, "ddp-restore", usage, argc, argv);
+    while ((id = cli_next(&c, restore_options, &v)) != CLI_END) {
+        switch (id) {
+        case CLI_ERROR: return -1;
+        case CLI_OPERAND: argv[n_paths++] = (char *)v; break;
+        case OPT_STORE: o->store = v; break;
+        case OPT_STUB_FILES: o->stub_files = 1; break;
+        case OPT_VERIFY: o->verify = 1; break;
+        case OPT_JSON: o->json = 1; break;
+        case OPT_QUIET: o->quiet = 1; break;
+        }
+    }
+    if (!o->store)
+        return cli_usage_error(&c, "missing --store ROOT"), -1;
+    if (n_paths == 0)
+        return cli_usage_error(&c, "missing PATH"), -1;
+    return n_paths;
+}
+
+/* The command line as UTF-8 (Windows hands main() the ANSI code page). NULL: no memory. */
+static char **utf8_arguments(int *argc)
+{
+    WCHAR **wargv = CommandLineToArgvW(GetCommandLineW(), argc);
+    char **argv = wargv ? calloc((size_t)*argc + 1, sizeof *argv) : NULL;
+    for (int i = 0; argv && i < *argc; i++)
+        if (!(argv[i] = wtext_utf8(wargv[i])))
+            argv = NULL;          /* out of memory: the process ends */
+    LocalFree(wargv);
+    return argv;
+}
+
+/* Restores (or verifies) every item in one engine call; results gets their results and
+ * the items their logical sizes. */
+static int restore_all(const options *o, const ddp_store *store, file_list *list, progress *prog,
+                       ddp_file_result *results, ddp_restore_stats *st)
+{
+    uint32_t n = (uint32_t)list->count;
+    WCHAR **paths = calloc(n ? n : 1, sizeof *paths);
+    const char **names = calloc(n ? n : 1, sizeof *names);
+    win_target wt;
+    verify_target vt;
+    ddp_target inner, checked, wrapped;
+    ddp_restore_options ropt;
+    int ok = paths && names;
+    for (uint32_t i = 0; ok && i < n; i++) {
+        names[i] = list->items[i].path;
+        ok = (paths[i] = wtext_wide(list->items[i].path)) != NULL;
+    }
+    if (ok && !win_target_init(&wt, n, (BSTR *)paths, o->stub_files, &inner))
+        ok = 0;
+    if (ok && o->verify && verify_target_init(&vt, n, &inner, &checked) < 0) {
+        win_target_cleanup(&wt);
+        ok = 0;
+    }
+    if (ok) {
+        progress_wrap(prog, o->verify ? &checked : &inner, &wrapped);
+        ddp_restore_options_default(&ropt);
+        ropt.allow_unverified = (uint32_t)o->verify;
+        (void)ddp_restore(store, &wrapped, n, names, &ropt, results, st);
+        for (uint32_t i = 0; i < n; i++)
+            list->items[i].logical_size = o->verify ? verify_target_size(&vt, i) : wt.files[i].size;
+        if (o->verify)
+            verify_target_cleanup(&vt);
+        win_target_cleanup(&wt);
+    }
+    for (uint32_t i = 0; paths && i < n; i++)
+        free(paths[i]);
+    free(paths);
+    free(names);
+    return ok ? 0 : -1;
+}
+
+static void warn_privileges(void)
+{
+    const char *missing;
+    DWORD err = win_enable_backup_privileges(&missing);
+    if (err == ERROR_NOT_ALL_ASSIGNED)
+        fprintf(stderr, "ddp-restore: not elevated: this process does not hold %s. Files the system "
+                        "protects (System Volume Information is readable by SYSTEM only) will fail with "
+                        "access denied: run from an elevated prompt as an administrator or a Backup "
+                        "Operator.\n", missing);
+    else if (err != ERROR_SUCCESS)
+        fprintf(stderr, "ddp-restore: cannot enable the backup privileges (error %lu); files the system "
+                        "protects will fail with access denied\n", (unsigned long)err);
+}
+
+int main(void)
+{
+    options o = {0};
+    file_list list = {0};
+    win_dir_store *ds = NULL;
+    ddp_store store;
+    ddp_file_result *results = NULL;
+    ddp_restore_stats stats = {0};
+    restore_totals totals = {0};
+    progress prog;
+    WCHAR *root;
+    int argc, n_paths;
+    char **argv = utf8_arguments(&argc);
+
+    if (!argv) {
+        fprintf(stderr, "ddp-restore: out of memory\n");
+        return EXIT_SOME_FAILED;
+    }
+    if ((n_paths = parse_args(argc, argv, &o)) < 0)
+        return EXIT_USAGE;
+    root = wtext_wide(o.store);
+    if (!root || win_dir_store_open(root, &ds) != DDP_OK) {
+        fprintf(stderr, "ddp-restore: --store %s is not a folder\n", o.store);
+        return EXIT_USAGE;
+    }
+    warn_privileges();
+    for (int i = 0; i < n_paths; i++)
+        if (walk_add(&list, argv[i], o.stub_files) < 0) {
+            fprintf(stderr, "ddp-restore: out of memory\n");
+            return EXIT_SOME_FAILED;
+        }
+    walk_unique(&list);
+    if (!(results = calloc(list.count ? list.count : 1, sizeof *results))) {
+        fprintf(stderr, "ddp-restore: out of memory\n");
+        return EXIT_SOME_FAILED;
+    }
+    if (list.count > DDP_MAX_RESTORE_FILES) {
+        fprintf(stderr, "ddp-restore: at most %u files per run\n", (unsigned)DDP_MAX_RESTORE_FILES);
+        return EXIT_USAGE;
+    }
+    win_dir_store_bind(ds, &store);
+    totals.mode = o.verify ? "verify" : "in-place";
+    progress_init(&prog, !o.quiet && _isatty(_fileno(stderr)) ? stderr : NULL, list.count, 0);
+    if (o.json)
+        report_json_begin(stdout, totals.mode);
+    if (restore_all(&o, &store, &list, &prog, results, &stats) < 0) {
+        fprintf(stderr, "ddp-restore: out of memory\n");
+        return EXIT_SOME_FAILED;
+    }
+    progress_end(&prog);
+    report_count(&list, 0, list.count, results, &totals);
+    if (o.json)
+        report_json_batch(stdout, &list, 0, list.count, results);
+    report_failures_text(stderr, &list, 0, list.count, results);
+    report_unreached_text(stderr, &list);
+    if (o.json)
+        report_json_unreached(stdout, &list);
+    totals.failed += list.n_unreached;
+    totals.missing = list.missing;
+    totals.skipped = list.skipped;
+    totals.seconds = progress_now() - prog.start;
+    if (o.json)
+        report_json_end(stdout, &totals, &stats, list.count);
+    if (!o.quiet && !o.json)
+        report_summary_text(stdout, &totals, &stats);
+    win_dir_store_close(ds);
+    free(root);
+    free(results);
+    walk_free(&list);
+    return totals.failed || totals.missing ? EXIT_SOME_FAILED : 0;
+}

@@ -1,7 +1,8 @@
 #!/bin/sh
 # restore_win.sh - ddp-restore.exe under Wine, on stub files (the raw reparse buffer as the
 # file's content, as ddp-mkstore.exe --stubs raw writes them): --verify checks and leaves
-# the stubs as they are, --json reports each file, in place gives back every byte, a
+# the stubs as they are, --json reports each file, --out writes copies and never the
+# sources, in place gives back every byte, a
 # damaged container fails its file and keeps its stub, folders are walked, a missing
 # path is a failure (exit 1), a usage error exits 2.
 #   restore_win.sh WINE_RUN MKSTORE_EXE RESTORE_EXE
@@ -41,6 +42,21 @@ grep -q "^FAILED " "$T/err" || fail "damaged store: no FAILED line: $(cat "$T/er
 if ! cmp -s "$T/bad/d/a.bin" "$T/stubs/d/a.bin"; then cmp -s "$T/bad/d/a.bin" "$T/src/d/a.bin" || fail "a.bin lost"; fi
 if ! cmp -s "$T/bad/b.bin" "$T/stubs/b.bin"; then cmp -s "$T/bad/b.bin" "$T/src/b.bin" || fail "b.bin lost"; fi
 cmp -s "$T/bad/d/a.bin" "$T/stubs/d/a.bin" || cmp -s "$T/bad/b.bin" "$T/stubs/b.bin" || fail "the damage reached no file"
+
+# --out: copies under OUT\<the PATH's name>, sources untouched; a file whose chunks are
+# damaged leaves no copy and no temporary file; never over its own source.
+out=$(restore --store "$V" --stub-files --out "$(win "$T/out")" "$V") || fail "--out: $(cat "$T/err")"
+echo "$out" | grep -q "^out: 2 files restored (0.5 MB), 0 failed" || fail "--out summary: $out"
+cmp -s "$T/out/vol/d/a.bin" "$T/src/d/a.bin" && cmp -s "$T/out/vol/b.bin" "$T/src/b.bin" || fail "--out copies"
+cmp -s "$T/vol/b.bin" "$T/stubs/b.bin" && cmp -s "$T/vol/d/a.bin" "$T/stubs/d/a.bin" || fail "--out wrote a source"
+restore --store "$B" --stub-files --quiet --out "$(win "$T/outbad")" "$B\\d\\a.bin" "$B\\b.bin"
+[ $? = 1 ] || fail "--out from a damaged store: not exit 1"
+[ -z "$(find "$T/outbad" -name '*.ddprestore-tmp' 2>/dev/null)" ] || fail "--out left temporary files"
+[ "$(find "$T/outbad" -type f 2>/dev/null | wc -l)" -lt 2 ] || fail "--out: a damaged file was copied"
+restore --store "$V" --stub-files --out "$(win "$T")" "$V"; [ $? = 2 ] || fail "--out over the sources: not exit 2"
+grep -q "would be written over itself" "$T/err" || fail "--out over the sources: $(cat "$T/err")"
+cmp -s "$T/vol/b.bin" "$T/stubs/b.bin" || fail "--out over the sources wrote"
+restore --store "$V" --stub-files --verify --out "$(win "$T/o2")" "$V"; [ $? = 2 ] || fail "--out --verify: not exit 2"
 
 # Folders are walked: stubs found, other files skipped, System Volume Information not
 # entered, a file named twice restored once; a missing path is a failure (exit 1).

@@ -12,7 +12,8 @@
  * stubs (walk.h): in place a stub's content replaces its dedup reparse point
  * (win_target.h, as the DLL does); --stub-files takes stubs whose content is the raw
  * reparse buffer (ddp-mkstore --stubs raw, the DLL's DDPBACKUP_STUB_FILES); --verify
- * rebuilds and checks, writing nothing. Per-file results, the summary and
+ * rebuilds and checks, writing nothing; --out DIR writes copies (out_target.h) to
+ * DIR\<the PATH's name>\..., never writing to the sources. Per-file results, the summary and
  * the JSON report are ddp-restore's (src/tools/restore/report.c). Exit: 0 every file
  * restored (or verified), 1 some failed or could not be reached, 2 usage.
  */
@@ -28,6 +29,7 @@
 #include "progress.h"
 #include "report.h"
 #include "tool_cli.h"
+#include "out_target.h"
 #include "verify_target.h"
 #include "win_dir_store.h"
 #include "win_privilege.h"
@@ -37,9 +39,11 @@
 
 #define EXIT_SOME_FAILED 1
 #define EXIT_USAGE CLI_EXIT_USAGE
+/* Longest full path compared by out_apart (longer ones cannot be the same as a shorter one). */
+#define FULL_PATH_CHARS 32768
 
 typedef struct options {
-    const char *store;
+    const char *store, *out;
     int stub_files, verify, json, quiet;
 } options;
 
@@ -47,13 +51,16 @@ static void usage(FILE *f)
 {
     fputs("usage: ddp-restore.exe --store ROOT [options] [--] PATH...\n"
           "Rebuilds deduplicated files (dedup reparse points, \"stubs\") of a volume on a machine\n"
-          "without the Data Deduplication role: in place, or only checked (--verify). A PATH is a\n"
+          "without the Data Deduplication role: in place, as copies under --out DIR, or only\n"
+          "checked (--verify). A PATH is a\n"
           "stub or a folder (walked). Run it from\n"
           "an elevated prompt (Administrators or Backup Operators): it reads System Volume\n"
           "Information with SeBackupPrivilege.\n"
           "  --store ROOT          the volume (E:\\) or a copy holding System Volume Information\\Dedup\n"
           "  --stub-files          stubs are files holding the raw reparse buffer (ddp-mkstore\n"
           "                        --stubs raw), not reparse points\n"
+          "  --out DIR             write restored copies under DIR (DIR\\<PATH's name>\\...),\n"
+          "                        never touching the sources\n"
           "  --verify              rebuild and check every file, write nothing\n"
           "  --json                machine-readable report on standard output\n"
           "  --quiet, -q           no progress bar and no summary\n"
@@ -63,9 +70,10 @@ static void usage(FILE *f)
           f);
 }
 
-enum { OPT_STORE = 1, OPT_STUB_FILES, OPT_VERIFY, OPT_JSON, OPT_QUIET };
+enum { OPT_STORE = 1, OPT_OUT, OPT_STUB_FILES, OPT_VERIFY, OPT_JSON, OPT_QUIET };
 static const cli_option restore_options[] = {
     {"--store", NULL, 1, OPT_STORE},
+    {"--out", NULL, 1, OPT_OUT},
     {"--stub-files", NULL, 0, OPT_STUB_FILES},
     {"--verify", NULL, 0, OPT_VERIFY},
     {"--json", NULL, 0, OPT_JSON},
@@ -85,6 +93,7 @@ static int parse_args(int argc, char **argv, options *o)
         case CLI_ERROR: return -1;
         case CLI_OPERAND: argv[n_paths++] = (char *)v; break;
         case OPT_STORE: o->store = v; break;
+        case OPT_OUT: o->out = v; break;
         case OPT_STUB_FILES: o->stub_files = 1; break;
         case OPT_VERIFY: o->verify = 1; break;
         case OPT_JSON: o->json = 1; break;
@@ -93,6 +102,8 @@ static int parse_args(int argc, char **argv, options *o)
     }
     if (!o->store)
         return cli_usage_error(&c, "missing --store ROOT"), -1;
+    if (o->out && o->verify)
+        return cli_usage_error(&c, "--out and --verify cannot be combined"), -1;
     if (n_paths == 0)
         return cli_usage_error(&c, "missing PATH"), -1;
     return n_paths;
@@ -120,35 +131,64 @@ static int restore_all(const options *o, const ddp_store *store, file_list *list
     const char **names = calloc(n ? n : 1, sizeof *names);
     win_target wt;
     verify_target vt;
+    out_target ot;
+    const char **outs = calloc(n ? n : 1, sizeof *outs);
     ddp_target inner, checked, wrapped;
     ddp_restore_options ropt;
-    int ok = paths && names;
+    int ok = paths && names && outs;
     for (uint32_t i = 0; ok && i < n; i++) {
         names[i] = list->items[i].path;
+        outs[i] = list->items[i].out_path;
         ok = (paths[i] = wtext_wide(list->items[i].path)) != NULL;
     }
     if (ok && !win_target_init(&wt, n, (BSTR *)paths, o->stub_files, &inner))
         ok = 0;
-    if (ok && o->verify && verify_target_init(&vt, n, &inner, &checked) < 0) {
+    if (ok && ((o->verify && verify_target_init(&vt, n, &inner, &checked) < 0) ||
+               (o->out && out_target_init(&ot, n, outs, &inner, &checked) < 0))) {
         win_target_cleanup(&wt);
         ok = 0;
     }
     if (ok) {
-        progress_wrap(prog, o->verify ? &checked : &inner, &wrapped);
+        progress_wrap(prog, o->verify || o->out ? &checked : &inner, &wrapped);
         ddp_restore_options_default(&ropt);
-        ropt.allow_unverified = (uint32_t)o->verify;
+        ropt.allow_unverified = (uint32_t)(o->verify || o->out);
         (void)ddp_restore(store, &wrapped, n, names, &ropt, results, st);
         for (uint32_t i = 0; i < n; i++)
-            list->items[i].logical_size = o->verify ? verify_target_size(&vt, i) : wt.files[i].size;
+            list->items[i].logical_size = o->verify ? verify_target_size(&vt, i)
+                                          : o->out  ? out_target_size(&ot, i)
+                                                    : wt.files[i].size;
         if (o->verify)
             verify_target_cleanup(&vt);
+        if (o->out)
+            out_target_cleanup(&ot);
         win_target_cleanup(&wt);
     }
     for (uint32_t i = 0; paths && i < n; i++)
         free(paths[i]);
     free(paths);
     free(names);
+    free(outs);
     return ok ? 0 : -1;
+}
+
+/* 1 when no destination under --out is its own source (that would overwrite the stub). */
+static int out_apart(const file_list *list)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        WCHAR *a = wtext_wide(list->items[i].path), *b = wtext_wide(list->items[i].out_path);
+        WCHAR fa[FULL_PATH_CHARS], fb[FULL_PATH_CHARS];
+        DWORD na = a ? GetFullPathNameW(a, FULL_PATH_CHARS, fa, NULL) : 0;
+        DWORD nb = b ? GetFullPathNameW(b, FULL_PATH_CHARS, fb, NULL) : 0;
+        int same = na && na < FULL_PATH_CHARS && nb && nb < FULL_PATH_CHARS && !_wcsicmp(fa, fb);
+        free(a);
+        free(b);
+        if (same) {
+            fprintf(stderr, "ddp-restore: --out: %s would be written over itself; choose another folder\n",
+                    list->items[i].path);
+            return 0;
+        }
+    }
+    return 1;
 }
 
 static void warn_privileges(void)
@@ -192,11 +232,13 @@ int main(void)
     }
     warn_privileges();
     for (int i = 0; i < n_paths; i++)
-        if (walk_add(&list, argv[i], o.stub_files) < 0) {
+        if (walk_add(&list, argv[i], o.stub_files, o.out) < 0) {
             fprintf(stderr, "ddp-restore: out of memory\n");
             return EXIT_SOME_FAILED;
         }
     walk_unique(&list);
+    if (o.out && !out_apart(&list))
+        return EXIT_USAGE;
     if (!(results = calloc(list.count ? list.count : 1, sizeof *results))) {
         fprintf(stderr, "ddp-restore: out of memory\n");
         return EXIT_SOME_FAILED;
@@ -206,7 +248,7 @@ int main(void)
         return EXIT_USAGE;
     }
     win_dir_store_bind(ds, &store);
-    totals.mode = o.verify ? "verify" : "in-place";
+    totals.mode = o.verify ? "verify" : o.out ? "out" : "in-place";
     progress_init(&prog, !o.quiet && _isatty(_fileno(stderr)) ? stderr : NULL, list.count, 0);
     if (o.json)
         report_json_begin(stdout, totals.mode);

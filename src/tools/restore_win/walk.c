@@ -45,8 +45,36 @@ static int add_unreached(file_list *list, const WCHAR *path, DWORD err, const ch
     return 0;
 }
 
-static int add_item(file_list *list, const WCHAR *path)
+typedef struct walk {
+    file_list *list;
+    int stub_files;
+    const WCHAR *out;        /* --out, or NULL */
+    size_t base_len;         /* characters of an item's path left out of its out_path */
+} walk;
+
+/* OUT\<path without its first base_len characters>, as UTF-8. */
+static char *out_path_of(const walk *w, const WCHAR *path)
 {
+    const WCHAR *rel = path + w->base_len;
+    size_t n = wcslen(w->out);
+    WCHAR *joined = malloc((n + 1 + wcslen(rel) + 1) * sizeof(WCHAR));
+    char *out;
+    while (*rel == L'\\' || *rel == L'/')
+        rel++;
+    if (!joined)
+        return NULL;
+    wcscpy(joined, w->out);
+    if (n && w->out[n - 1] != L'\\' && w->out[n - 1] != L'/')
+        wcscat(joined, L"\\");
+    wcscat(joined, rel);
+    out = wtext_utf8(joined);
+    free(joined);
+    return out;
+}
+
+static int add_item(const walk *w, const WCHAR *path)
+{
+    file_list *list = w->list;
     restore_item *it;
     if (list->count == list->cap) {
         size_t cap = list->cap ? 2 * list->cap : 64;
@@ -60,6 +88,10 @@ static int add_item(file_list *list, const WCHAR *path)
     memset(it, 0, sizeof *it);
     if (!(it->path = wtext_utf8(path)))
         return -1;
+    if (w->out && !(it->out_path = out_path_of(w, path))) {
+        free(it->path);
+        return -1;
+    }
     it->kind = DDP_STUB_RAW;
     list->count++;
     return 0;
@@ -101,9 +133,9 @@ static WCHAR *join(const WCHAR *dir, const WCHAR *name)
     return out;
 }
 
-static int walk_entry(file_list *list, const WCHAR *path, const WIN32_FIND_DATAW *fd, int stub_files);
+static int walk_entry(const walk *w, const WCHAR *path, const WIN32_FIND_DATAW *fd);
 
-static int walk_folder(file_list *list, const WCHAR *dir, int stub_files)
+static int walk_folder(const walk *w, const WCHAR *dir)
 {
     WIN32_FIND_DATAW fd;
     WCHAR *pattern = join(dir, L"*");
@@ -115,7 +147,7 @@ static int walk_folder(file_list *list, const WCHAR *dir, int stub_files)
     h = FindFirstFileW(pattern, &fd);
     free(pattern);
     if (h == INVALID_HANDLE_VALUE)
-        return add_unreached(list, dir, GetLastError(), "cannot list the folder");
+        return add_unreached(w->list, dir, GetLastError(), "cannot list the folder");
     do {
         WCHAR *path;
         if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
@@ -123,17 +155,17 @@ static int walk_folder(file_list *list, const WCHAR *dir, int stub_files)
         if (!(path = join(dir, fd.cFileName)))
             rc = -1;
         else
-            rc = walk_entry(list, path, &fd, stub_files);
+            rc = walk_entry(w, path, &fd);
         free(path);
     } while (rc == 0 && FindNextFileW(h, &fd));
     err = GetLastError();
     FindClose(h);
     if (rc == 0 && err != ERROR_NO_MORE_FILES)
-        rc = add_unreached(list, dir, err, "cannot list the folder completely");
+        rc = add_unreached(w->list, dir, err, "cannot list the folder completely");
     return rc;
 }
 
-static int walk_entry(file_list *list, const WCHAR *path, const WIN32_FIND_DATAW *fd, int stub_files)
+static int walk_entry(const walk *w, const WCHAR *path, const WIN32_FIND_DATAW *fd)
 {
     int reparse = (fd->dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0;
     DWORD err = 0;
@@ -141,38 +173,57 @@ static int walk_entry(file_list *list, const WCHAR *path, const WIN32_FIND_DATAW
     if (fd->dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) {
         if (reparse || !_wcsicmp(fd->cFileName, SYSTEM_VOLUME_INFORMATION))
             return 0;
-        return walk_folder(list, path, stub_files);
+        return walk_folder(w, path);
     }
-    if (!stub_files)
+    if (!w->stub_files)
         stub = reparse && fd->dwReserved0 == DDP_REPARSE_TAG_DEDUP;
     else
         stub = is_stub_file(path, (uint64_t)fd->nFileSizeHigh << 32 | fd->nFileSizeLow, &err);
     if (stub < 0)
-        return add_unreached(list, path, err, "cannot read the file");
+        return add_unreached(w->list, path, err, "cannot read the file");
     if (!stub) {
-        list->skipped++;
+        w->list->skipped++;
         return 0;
     }
-    return add_item(list, path);
+    return add_item(w, path);
 }
 
-int walk_add(file_list *list, const char *path, int stub_files)
+/* Characters of arg left out of out paths: its parent folder, or all of a drive root. */
+static size_t base_length(const WCHAR *arg)
 {
-    WCHAR *w = wtext_wide(path);
+    size_t n = wcslen(arg);
+    while (n > 0 && (arg[n - 1] == L'\\' || arg[n - 1] == L'/'))
+        n--;
+    if (n > 0 && arg[n - 1] == L':')
+        return n;
+    while (n > 0 && arg[n - 1] != L'\\' && arg[n - 1] != L'/' && arg[n - 1] != L':')
+        n--;
+    return n;
+}
+
+int walk_add(file_list *list, const char *path, int stub_files, const char *out)
+{
+    WCHAR *wpath = wtext_wide(path), *wout = out ? wtext_wide(out) : NULL;
+    walk w = {list, stub_files, wout, 0};
     DWORD attr;
     int rc = 0;
-    if (!w)
+    if (!wpath || (out && !wout)) {
+        free(wpath);
+        free(wout);
         return -1;
-    attr = GetFileAttributesW(w);
+    }
+    w.base_len = base_length(wpath);
+    attr = GetFileAttributesW(wpath);
     if (attr == INVALID_FILE_ATTRIBUTES) {
         fprintf(stderr, "ddp-restore: %s: not found\n", path);
         list->missing++;
     } else if (attr & FILE_ATTRIBUTE_DIRECTORY) {
-        rc = walk_folder(list, w, stub_files);
+        rc = walk_folder(&w, wpath);
     } else {
-        rc = add_item(list, w);      /* named: the target tells a file that is no stub */
+        rc = add_item(&w, wpath);    /* named: the target tells a file that is no stub */
     }
-    free(w);
+    free(wpath);
+    free(wout);
     return rc;
 }
 
@@ -188,8 +239,10 @@ void walk_unique(file_list *list)
         return;
     qsort(list->items, list->count, sizeof *list->items, compare_items);
     for (size_t i = 0; i < list->count; i++) {
-        if (kept && !_stricmp(list->items[kept - 1].path, list->items[i].path))
+        if (kept && !_stricmp(list->items[kept - 1].path, list->items[i].path)) {
             free(list->items[i].path);
+            free(list->items[i].out_path);
+        }
         else
             list->items[kept++] = list->items[i];
     }
@@ -198,8 +251,10 @@ void walk_unique(file_list *list)
 
 void walk_free(file_list *list)
 {
-    for (size_t i = 0; i < list->count; i++)
+    for (size_t i = 0; i < list->count; i++) {
         free(list->items[i].path);
+        free(list->items[i].out_path);
+    }
     for (size_t i = 0; i < list->n_unreached; i++)
         free(list->unreached[i].path);
     free(list->items);

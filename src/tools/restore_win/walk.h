@@ -15,7 +15,9 @@
 #include "file_list.h"
 
 /* Returns 0, or -1 when out of memory. */
-int walk_add(file_list *list, const char *path, int stub_files);
+/* out: --out (each item then gets OUT\<its path below the argument's parent folder, or
+ * below a drive root>), or NULL. */
+int walk_add(file_list *list, const char *path, int stub_files, const char *out);
 /* Sorts the items by path and drops second mentions (a file named and also inside a
  * folder named; Windows names ignore case). */
 void walk_unique(file_list *list);

@@ -17,7 +17,9 @@ run() { DDP_TEST_SHIM_STUBS="$V\\a.bin;$V\\b.bin" "$RUN" "$TOOL" "$@" > "$T/out.
 mkdir -p "$T/src"
 head -c 300000 /dev/urandom > "$T/src/a.bin"
 head -c 200000 /dev/urandom > "$T/src/b.bin"
-"$RUN" "$MK" --quiet --stubs raw "$(win "$T/src")" "$(win "$T/stubs")" || fail "mkstore"
+"$RUN" "$MK" --quiet --stubs raw "$(win "$T/src")" "$(win "$T/stubs")"
+rc=$?; [ $rc = 77 ] && exit 77    # wine-run.sh: no 32-bit Wine, skipped
+[ $rc = 0 ] || fail "mkstore"
 V=$(win "$T/vol")
 zeros() { head -c "$(stat -c %s "$1")" /dev/zero | cmp -s - "$1"; }
 

@@ -2,7 +2,7 @@
 # restore_win.sh - ddp-restore.exe under Wine, on stub files (the raw reparse buffer as the
 # file's content, as ddp-mkstore.exe --stubs raw writes them): --verify checks and leaves
 # the stubs as they are, --json reports each file, --out writes copies and never the
-# sources, in place gives back every byte, a
+# sources, more than 10,000 stubs go in batches, in place gives back every byte, a
 # damaged container fails its file and keeps its stub, folders are walked, a missing
 # path is a failure (exit 1), a usage error exits 2.
 #   restore_win.sh WINE_RUN MKSTORE_EXE RESTORE_EXE
@@ -70,6 +70,13 @@ echo "$out" | grep -q "^verify: 1 file verified" || fail "named twice: $out"
 restore --store "$V" --stub-files --quiet "$V\\missing" "$V\\b.bin"; [ $? = 1 ] || fail "missing: not exit 1"
 grep -q "missing: not found" "$T/err" || fail "missing: $(cat "$T/err")"
 cmp -s "$T/vol/b.bin" "$T/src/b.bin" || fail "b.bin not restored next to a failure"
+
+# More stubs than one engine call takes (10,000): copies of one stub, in two batches.
+mkdir "$T/many"
+seq 1 10001 | sed "s|^|$T/many/|; s|\$|.bin|" | xargs sh -c 'tee "$@" < "$0" > /dev/null' "$T/stubs/b.bin"
+[ "$(find "$T/many" -type f | wc -l)" = 10001 ] || fail "10,001 stubs: not made"
+out=$(restore --store "$V" --stub-files --verify "$(win "$T/many")") || fail "10,001 stubs: $(head -3 "$T/err")"
+echo "$out" | grep -q "^verify: 10001 files verified (2000.2 MB), 0 failed" || fail "10,001 stubs: $out"
 
 # In place: every byte back.
 out=$(restore --store "$V" --stub-files "$V\\d") || fail "in place: $(cat "$T/err")"

@@ -14,7 +14,8 @@
  * reparse buffer (ddp-mkstore --stubs raw, the DLL's DDPBACKUP_STUB_FILES); --verify
  * rebuilds and checks, writing nothing; --out DIR writes copies (out_target.h) to
  * DIR\<the PATH's name>\..., never writing to the sources. Per-file results, the summary and
- * the JSON report are ddp-restore's (src/tools/restore/report.c). Exit: 0 every file
+ * the JSON report are ddp-restore's (src/tools/restore/report.c). Files go to the engine
+ * in batches of at most 10,000 (DDP_MAX_RESTORE_FILES). Exit: 0 every file
  * restored (or verified), 1 some failed or could not be reached, 2 usage.
  */
 #include <windows.h>
@@ -121,12 +122,13 @@ static char **utf8_arguments(int *argc)
     return argv;
 }
 
-/* Restores (or verifies) every item in one engine call; results gets their results and
- * the items their logical sizes. */
-static int restore_all(const options *o, const ddp_store *store, file_list *list, progress *prog,
-                       ddp_file_result *results, ddp_restore_stats *st)
+/* Restores (or verifies) items [first, first + n) in one engine call; results[0..n) gets
+ * their results, the items their logical sizes, total the call's statistics. */
+static int restore_batch(const options *o, const ddp_store *store, file_list *list, size_t first, uint32_t n,
+                         progress *prog, ddp_file_result *results, ddp_restore_stats *total)
 {
-    uint32_t n = (uint32_t)list->count;
+    restore_item *items = list->items + first;
+    ddp_restore_stats st = {0};
     WCHAR **paths = calloc(n ? n : 1, sizeof *paths);
     const char **names = calloc(n ? n : 1, sizeof *names);
     win_target wt;
@@ -137,9 +139,9 @@ static int restore_all(const options *o, const ddp_store *store, file_list *list
     ddp_restore_options ropt;
     int ok = paths && names && outs;
     for (uint32_t i = 0; ok && i < n; i++) {
-        names[i] = list->items[i].path;
-        outs[i] = list->items[i].out_path;
-        ok = (paths[i] = wtext_wide(list->items[i].path)) != NULL;
+        names[i] = items[i].path;
+        outs[i] = items[i].out_path;
+        ok = (paths[i] = wtext_wide(items[i].path)) != NULL;
     }
     if (ok && !win_target_init(&wt, n, (BSTR *)paths, o->stub_files, &inner))
         ok = 0;
@@ -152,9 +154,10 @@ static int restore_all(const options *o, const ddp_store *store, file_list *list
         progress_wrap(prog, o->verify || o->out ? &checked : &inner, &wrapped);
         ddp_restore_options_default(&ropt);
         ropt.allow_unverified = (uint32_t)(o->verify || o->out);
-        (void)ddp_restore(store, &wrapped, n, names, &ropt, results, st);
+        (void)ddp_restore(store, &wrapped, n, names, &ropt, results, &st);
+        ddp_restore_stats_add(total, &st);
         for (uint32_t i = 0; i < n; i++)
-            list->items[i].logical_size = o->verify ? verify_target_size(&vt, i)
+            items[i].logical_size = o->verify ? verify_target_size(&vt, i)
                                           : o->out  ? out_target_size(&ot, i)
                                                     : wt.files[i].size;
         if (o->verify)
@@ -239,28 +242,30 @@ int main(void)
     walk_unique(&list);
     if (o.out && !out_apart(&list))
         return EXIT_USAGE;
-    if (!(results = calloc(list.count ? list.count : 1, sizeof *results))) {
+    if (!(results = calloc(DDP_MAX_RESTORE_FILES, sizeof *results))) {
         fprintf(stderr, "ddp-restore: out of memory\n");
         return EXIT_SOME_FAILED;
-    }
-    if (list.count > DDP_MAX_RESTORE_FILES) {
-        fprintf(stderr, "ddp-restore: at most %u files per run\n", (unsigned)DDP_MAX_RESTORE_FILES);
-        return EXIT_USAGE;
     }
     win_dir_store_bind(ds, &store);
     totals.mode = o.verify ? "verify" : o.out ? "out" : "in-place";
     progress_init(&prog, !o.quiet && _isatty(_fileno(stderr)) ? stderr : NULL, list.count, 0);
     if (o.json)
         report_json_begin(stdout, totals.mode);
-    if (restore_all(&o, &store, &list, &prog, results, &stats) < 0) {
-        fprintf(stderr, "ddp-restore: out of memory\n");
-        return EXIT_SOME_FAILED;
+    for (size_t i = 0; i < list.count; i += DDP_MAX_RESTORE_FILES) {
+        size_t n = list.count - i < DDP_MAX_RESTORE_FILES ? list.count - i : DDP_MAX_RESTORE_FILES;
+        memset(results, 0, n * sizeof *results);
+        if (restore_batch(&o, &store, &list, i, (uint32_t)n, &prog, results, &stats) < 0) {
+            fprintf(stderr, "ddp-restore: out of memory\n");
+            return EXIT_SOME_FAILED;
+        }
+        report_count(&list, i, n, results, &totals);
+        if (o.json)
+            report_json_batch(stdout, &list, i, n, results);
+        if (prog.out && report_has_failures(results, n))
+            fputc('\n', stderr);          /* keeps the bar off the failure lines */
+        report_failures_text(stderr, &list, i, n, results);
     }
     progress_end(&prog);
-    report_count(&list, 0, list.count, results, &totals);
-    if (o.json)
-        report_json_batch(stdout, &list, 0, list.count, results);
-    report_failures_text(stderr, &list, 0, list.count, results);
     report_unreached_text(stderr, &list);
     if (o.json)
         report_json_unreached(stdout, &list);

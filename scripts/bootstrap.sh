@@ -7,7 +7,7 @@ set -euo pipefail
 DEPS_DIR=${DDP_DEPS_DIR:-/opt/ddpbackup-deps}
 PACKAGES=(build-essential cmake ninja-build pkg-config libcmocka-dev libssl-dev
           mingw-w64 mingw-w64-tools wine wine64 libwine-dev dpkg-dev
-          ntfs-3g ntfs-3g-dev fuse3 attr xz-utils clang libclang-rt-14-dev valgrind jq)
+          ntfs-3g ntfs-3g-dev fuse3 attr xz-utils clang libclang-rt-14-dev valgrind jq strace eatmydata time)
 
 log() { printf 'bootstrap: %s\n' "$*"; }
 

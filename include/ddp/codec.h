@@ -14,13 +14,24 @@
 
 #include "ddp/status.h"
 
+/* Decoder state: the work areas of the decoders (Xpress Huffman's 32 KiB of decoding
+ * tables), made once and reused for every chunk, so that decoding allocates nothing.
+ * One per thread: a decoder is not shared between concurrent calls. NULL when out of
+ * memory. */
+typedef struct ddp_decoder ddp_decoder;
+ddp_decoder *ddp_decoder_new(void);
+void ddp_decoder_free(ddp_decoder *dec);
+
 ddp_status ddp_xpress_decompress(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
 ddp_status ddp_lznt1_decompress(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
-ddp_status ddp_xpress_huffman_decompress(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
+/* dec: the calling thread's decoder (DDP_ERR_INVALID_ARG when NULL). */
+ddp_status ddp_xpress_huffman_decompress(ddp_decoder *dec, const uint8_t *in, size_t in_len, uint8_t *out,
+                                         size_t out_len);
 
-/* Dispatch on a data record's compression field (container.h DDP_COMPRESSION_*).
- * DDP_COMPRESSION_NONE requires in_len == out_len and copies. Unknown: DDP_ERR_UNSUPPORTED. */
-ddp_status ddp_chunk_decompress(uint32_t compression, const uint8_t *in, size_t in_len,
+/* Dispatch on a data record's compression field (container.h DDP_COMPRESSION_*), with
+ * the calling thread's decoder. DDP_COMPRESSION_NONE requires in_len == out_len and
+ * copies. Unknown: DDP_ERR_UNSUPPORTED. */
+ddp_status ddp_chunk_decompress(ddp_decoder *dec, uint32_t compression, const uint8_t *in, size_t in_len,
                                 uint8_t *out, size_t out_len);
 
 /* Xpress plain LZ77 encoder with a hash-chain match finder. One encoder object per

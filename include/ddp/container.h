@@ -47,7 +47,9 @@ typedef struct ddp_cthr {
 
 /* DDP_ERR_TRUNCATED when len < DDP_CTHR_SIZE; DDP_ERR_BAD_MAGIC when not "Cthr". */
 ddp_status ddp_cthr_parse(const uint8_t *buf, size_t len, ddp_cthr *out, ddp_diag *diag);
-void ddp_cthr_build(const ddp_cthr *h, uint8_t out[DDP_CTHR_SIZE]);   /* crc64 computed (zero-init variant) */
+/* The build functions compute the CRC-64 in the variant h->crc_match names: DDP_CRC64_NVME,
+ * else (DDP_CRC64_NONE or ZERO_INIT) the zero-init variant. */
+void ddp_cthr_build(const ddp_cthr *h, uint8_t out[DDP_CTHR_SIZE]);
 
 /* Rrtl header at file offset 0x3000; entries of {u32 sequence, u32 offset} from 0x3020. */
 typedef struct ddp_rrtl {
@@ -86,7 +88,7 @@ typedef struct ddp_record {
 ddp_status ddp_record_parse(const uint8_t *buf, size_t len, ddp_record *out, ddp_diag *diag);
 /* Header plus payload, rounded up to DDP_RECORD_ALIGN. */
 uint64_t ddp_record_span(const ddp_record *r);
-/* Writes a header of r->kind (header_size bytes) with the CRC-64 computed (zero-init variant). */
+/* Writes a header of r->kind (header_size bytes) with the CRC-64 computed (variant: r->crc_match). */
 void ddp_record_build(const ddp_record *r, uint8_t *out);
 
 /* Container file name "%08x.%08x.ccc" (22 bytes with NUL). */

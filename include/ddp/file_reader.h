@@ -66,6 +66,7 @@ typedef struct ddp_reader_stats {
     uint64_t redirects;           /* records found through an Rrtl */
     uint64_t failures;            /* chunk ranges that failed a read */
     uint64_t prefetches;          /* chunk records handed to the prefetch worker */
+    uint64_t generations_from_list;   /* stream containers found through DedupFileList */
 } ddp_reader_stats;
 
 typedef struct ddp_reader_cache ddp_reader_cache;

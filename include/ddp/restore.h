@@ -96,6 +96,10 @@ typedef struct ddp_target {
      * (every pending file then fails with it, unless done() already reported it).
      */
     ddp_status (*commit)(void *ctx, void (*done)(void *arg, uint32_t file, ddp_status st), void *arg);
+    /* Optional: right after a call for file i failed, the system's reason in words (e.g.
+     * "No space left on device (ENOSPC)"), which the file's message gives instead of the
+     * status's name; NULL when it has none. The text must stay valid until the next call. */
+    const char *(*explain)(void *ctx, uint32_t file);
 } ddp_target;
 
 /* Files finished between two commit() calls at most. */
@@ -156,6 +160,13 @@ typedef struct ddp_restore_stats {
     uint64_t unverified_chunks;  /* chunks matching neither hash candidate before the algorithm was known */
     uint64_t identify_reads;     /* extra reads of other records to identify the hash algorithm
                                   * (also counted in read_calls and bytes_read) */
+    /* How each stream container's generation was found (FORMAT.md §2.1, API.md §5): named by
+     * the store's DedupFileList (and its file present), answered by find_container, or by
+     * probing. list_disagreed: the list named a generation whose file the backup does not
+     * hold (the container was then located the other ways). file_lists_damaged: copies of
+     * DedupFileList read and found damaged (truncated header, CRC, count). */
+    uint64_t generations_from_list, generations_from_directory, generations_probed;
+    uint64_t list_disagreed, file_lists_damaged;
 } ddp_restore_stats;
 
 void ddp_restore_options_default(ddp_restore_options *opt);

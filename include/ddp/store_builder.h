@@ -3,14 +3,18 @@
  * it out (the engine behind ddp-mkstore, the test vectors and the benchmark corpora).
  * Deterministic: the same files in the same order with the same options give the same bytes.
  *
- * Choices where the format is open (FORMAT.md §7), which readers must not depend on:
+ * Choices where the format is open (FORMAT.md §8), which readers must not depend on:
  * - the stream-map record's hash is the chunk hash algorithm over the whole Smap payload
  *   (prefix and entries);
- * - a stream reference's unknown_0c words are {stream container id, its generation, 0};
+ * - a stream reference's unknown_0c words: in layout 0x0201 what Windows writes there
+ *   (FORMAT.md §1.3): {1, 1, 8 + 64 x ceil(size / 32768)}; in 0x0102 / 0x0103 (no
+ *   evidence) {stream container id, its generation, 0};
  * - sequence numbers start at 1 in every container; the Rrtl is empty unless
  *   stale_hints, which gives the first 1096 records of each container (what the region
  *   0x3020..0x5260 holds) a wrong hint and lists their true offsets;
- * - CRC-64s use the zero-init variant.
+ * - container CRC-64s (Cthr, Rrtl, Ckhr) use CRC-64/NVME with its all-ones start, as
+ *   Windows' DedupFileList does (FORMAT.md §3: no real container checked yet), unless
+ *   crc64_zero_init asks for the other variant; DedupFileList always uses NVME.
  * Memory: fixed buffers (a chunk, its compressed form, 1 MiB of write-behind per
  * container kind) plus the chunk index, which grows by 75-150 bytes per unique chunk.
  */
@@ -43,6 +47,8 @@ typedef struct ddp_store_options {
     int stale_hints;              /* 1: offset hints point elsewhere; records found through Rrtl */
     uint64_t filetime;            /* FILETIME written in reparse points (fixed for determinism) */
     uint32_t min_chunk, avg_chunk, max_chunk;  /* content-defined chunking (32/64/128 KiB) */
+    int file_list;                /* 1: finish() writes DedupFileList.1 and .2 (default 0) */
+    int crc64_zero_init;          /* 1: container CRC-64s with the zero start (default 0: NVME) */
 } ddp_store_options;
 
 void ddp_store_options_default(ddp_store_options *opt);

@@ -80,15 +80,22 @@ static HRESULT run_engine(ULONG n, BSTR *paths, char **names, IDedupReadFileCall
     win_target wt;
     ddp_target target;
     ddp_restore_options options;
+    ddp_restore_stats stats;
     HRESULT hr;
 
     if (!win_target_init(&wt, n, paths, win_target_stub_files_requested(), &target))
         return E_OUTOFMEMORY;
+    if (wt.leftovers_removed)
+        TRACE("removed %lu temporary files left by interrupted calls", (unsigned long)wt.leftovers_removed);
     callback_store_init(&cs, callback, &store);
     ddp_restore_options_default(&options);
     options.require_verified = require_verified_requested();
     options.allow_unverified = 1;
-    hr = ddp_restore(&store, &target, n, (const char *const *)names, &options, results, NULL);
+    hr = ddp_restore(&store, &target, n, (const char *const *)names, &options, results, &stats);
+    TRACE("stream generations: %lu from DedupFileList, %lu from the directory, %lu probed; "
+          "list disagreed %lu, damaged copies %lu", (unsigned long)stats.generations_from_list,
+          (unsigned long)stats.generations_from_directory, (unsigned long)stats.generations_probed,
+          (unsigned long)stats.list_disagreed, (unsigned long)stats.file_lists_damaged);
     callback_store_cleanup(&cs);
     win_target_cleanup(&wt);
     return hr;

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,8 +17,9 @@
 
 #define EARLY_WRITEBACK_MIN (1u << 20)
 
-ddp_status ddp_ft_status_from_errno(int err)
+ddp_status ddp_ft_errno_status(target_entry *e, int err)
 {
+    e->err = err;
     switch (err) {
     case ENOENT:
     case ENOTDIR:
@@ -111,6 +113,7 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
     target_entry *e = entry(t, i);
     const char *dest;
     ddp_status s;
+    uint64_t id;
     int fd;
 
     if (!e || e->state == FILE_BEGUN || e->state == FILE_COMMITTING || size > (uint64_t)INT64_MAX)
@@ -126,22 +129,19 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
     dest = ddp_ft_destination(t, e);
     if (!dest)
         return DDP_ERR_IO;
-    fd = ddp_temp_create(dest, &e->temp);
+    /* in place the temporary name carries the stub's inode number (its identity) */
+    id = t->mode == DDP_TARGET_IN_PLACE && e->have_stat ? (uint64_t)e->stub_stat.st_ino : 0;
+    fd = ddp_temp_create(dest, id, &e->temp);
     if (fd < 0 && errno == ENOENT && t->mode == DDP_TARGET_OUT) {
         /* the destination's folders are made when the first file needs them */
         if (ddp_make_parents(dest) < 0)
-            return DDP_ERR_IO;
-        fd = ddp_temp_create(dest, &e->temp);
+            return ddp_ft_errno_status(e, errno);
+        fd = ddp_temp_create(dest, id, &e->temp);
     }
     if (fd < 0)
-        return ddp_ft_status_from_errno(errno);
-    if (ftruncate(fd, (off_t)size) < 0) {
-        int saved = errno;
-        close(fd);
-        ddp_ft_drop_temp(t, e);
-        return ddp_ft_status_from_errno(saved);
-    }
-    /* kept open for the writes that follow */
+        return ddp_ft_errno_status(e, errno);
+    e->end = 0;
+    /* kept open for the writes that follow; its size is set by them, or by finish */
     if (ddp_fd_cache_put(&t->fds, e->temp, fd) < 0) {
         ddp_ft_drop_temp(t, e);
         return DDP_ERR_NO_MEMORY;
@@ -160,21 +160,24 @@ static ddp_status target_write(void *ctx, uint32_t i, uint64_t offset, const uin
     e->written += len;
     if (t->mode == DDP_TARGET_VERIFY)
         return DDP_OK;
-    /* The temporary file was created empty and sized by ftruncate: a range of zeros is
-     * left a hole, so what was sparse stays sparse (checking costs one pass over data). */
+    /* The temporary file was created empty: a range of zeros is left a hole, so what was
+     * sparse stays sparse (checking costs one pass over data); finish() sets the size when
+     * the file ends in such a range. */
     if (len == 0 || (data[0] == 0 && memcmp(data, data + 1, len - 1) == 0))
         return DDP_OK;
     fd = ddp_fd_cache_get(&t->fds, e->temp);
     if (fd < 0)
-        return ddp_ft_status_from_errno(errno);
+        return ddp_ft_errno_status(e, errno);
     for (size_t done = 0; done < len;) {
         ssize_t n = pwrite(fd, data + done, len - done, (off_t)(offset + done));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            return ddp_ft_status_from_errno(n < 0 ? errno : EIO);
+            return ddp_ft_errno_status(e, n < 0 ? errno : EIO);
         done += (size_t)n;
     }
+    if (offset + len > e->end)
+        e->end = offset + len;
     return DDP_OK;
 }
 
@@ -215,6 +218,20 @@ static void start_writeback(ddp_file_target *t, const target_entry *e)
 #endif
 }
 
+/* The temporary file's size: a file written up to its last byte has it already (no
+ * ftruncate, one system call per small file fewer); one that ends in zeros (left a
+ * hole) or got no write at all is extended here. */
+static ddp_status set_final_size(ddp_file_target *t, target_entry *e)
+{
+    int fd;
+    if (e->end >= e->size)
+        return DDP_OK;
+    fd = ddp_fd_cache_get(&t->fds, e->temp);
+    if (fd < 0 || ftruncate(fd, (off_t)e->size) < 0)
+        return ddp_ft_errno_status(e, errno);
+    return DDP_OK;
+}
+
 /* The content is complete: the temporary file is closed and waits for the next commit
  * (file_target_commit.c), which makes it durable and puts it in place. */
 static ddp_status target_finish(void *ctx, uint32_t i)
@@ -227,9 +244,12 @@ static ddp_status target_finish(void *ctx, uint32_t i)
     if (e->written < e->size)
         return DDP_ERR_IO;              /* the engine did not deliver every byte */
     if (t->mode != DDP_TARGET_VERIFY) {
+        ddp_status s = set_final_size(t, e);
+        if (s != DDP_OK)
+            return s;
         start_writeback(t, e);
         if (ddp_fd_cache_drop(&t->fds, e->temp) < 0)
-            return DDP_ERR_IO;
+            return ddp_ft_errno_status(e, errno);
         if (t->mode != DDP_TARGET_IN_PLACE || e->spec.kind != DDP_STUB_XATTR)
             keep_metadata(e, e->temp);
     }
@@ -273,6 +293,19 @@ ddp_status ddp_file_target_new(ddp_target_mode mode, uint32_t n, const ddp_targe
     return DDP_OK;
 }
 
+/* The system error behind file i's last failure, by text and by name ("No space left on
+ * device (ENOSPC)"), or NULL when there was none. */
+static const char *target_explain(void *ctx, uint32_t i)
+{
+    ddp_file_target *t = ctx;
+    target_entry *e = entry(t, i);
+    if (!e || e->err == 0)
+        return NULL;
+    const char *name = strerrorname_np(e->err);
+    snprintf(t->why, sizeof t->why, "%s (%s)", strerror(e->err), name ? name : "unknown errno");
+    return t->why;
+}
+
 void ddp_file_target_bind(ddp_file_target *t, ddp_target *target)
 {
     memset(target, 0, sizeof *target);
@@ -283,6 +316,7 @@ void ddp_file_target_bind(ddp_file_target *t, ddp_target *target)
     target->finish = target_finish;
     target->abandon = target_abandon;
     target->commit = ddp_ft_commit;
+    target->explain = target_explain;
 }
 
 void ddp_file_target_syncs(const ddp_file_target *t, ddp_sync_counts *out)

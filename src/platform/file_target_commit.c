@@ -6,17 +6,22 @@
  * file system (durable_batch.c), each is renamed over its destination, then each
  * distinct folder is fsync'd once; only then is a file reported final. A file whose
  * sync or rename fails is reported failed, its temporary file deleted and its stub (or
- * previous destination) left as it was; the others go on. ntfs-3g stubs go one by one
- * through ddp_ntfs3g_commit, which syncs what it writes (FUSE offers no trusted syncfs).
+ * previous destination) left as it was; the others go on. ntfs-3g stubs go by folder:
+ * their temporary files are fsync'd (FUSE offers no trusted syncfs), one journal per
+ * folder (restore_journal.h) is written and synced with the folder, each file goes
+ * through ddp_ntfs3g_commit, and the journal is deleted once none of them needs it.
  * Verify mode has nothing to make durable.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "file_target_internal.h"
 #include "ntfs3g_commit.h"
+#include "restore_journal.h"
 
 typedef void (*done_fn)(void *arg, uint32_t file, ddp_status st);
 
@@ -44,30 +49,163 @@ static void file_final(ddp_file_target *t, uint32_t i, done_fn done, void *arg)
     done(arg, i, DDP_OK);
 }
 
-/* Files that need no temporary-file rename: verify mode and ntfs-3g stubs. Returns 1
- * when file i was handled here. */
+/* 1 when file i is committed through ddp_ntfs3g_commit (an ntfs-3g stub in place). */
+static int is_xattr_in_place(const ddp_file_target *t, uint32_t i)
+{
+    return t->mode == DDP_TARGET_IN_PLACE && t->files[i].spec.kind == DDP_STUB_XATTR;
+}
+
+/* Length of the folder part of path (without the final '/'); 0 for a bare name. */
+static size_t folder_len(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? (size_t)(slash - path) : 0;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* The temporary files of file[0..n-1] are made durable; those that are (and whose stubs
+ * may still be restored) get a journal record in recs and their index in ok; the others
+ * fail. Returns how many are in ok. */
+static size_t prepare_records(ddp_file_target *t, const uint32_t *file, size_t n, const char **temps, int *err,
+                              ddp_journal_rec *recs, uint32_t *ok, done_fn done, void *arg)
+{
+    size_t n_ok = 0;
+    for (size_t k = 0; k < n; k++)
+        temps[k] = t->files[file[k]].temp;
+    ddp_sync_files(temps, n, err, &t->syncs);
+    for (size_t k = 0; k < n; k++) {
+        target_entry *e = &t->files[file[k]];
+        ddp_status s = err[k] ? ddp_ft_errno_status(e, err[k]) : ddp_ft_check_stub(t, e);
+        if (s != DDP_OK) {
+            file_failed(t, file[k], s, done, arg);
+            continue;
+        }
+        recs[n_ok].name = (char *)base_name(e->spec.path);
+        recs[n_ok].temp_name = (char *)base_name(e->temp);
+        recs[n_ok].ino = e->have_stat ? (uint64_t)e->stub_stat.st_ino : 0;
+        recs[n_ok].size = e->size;
+        if (e->have_stat) {
+            recs[n_ok].atime = e->stub_stat.st_atim;
+            recs[n_ok].mtime = e->stub_stat.st_mtim;
+        }
+        ok[n_ok++] = file[k];
+    }
+    return n_ok;
+}
+
+/* Each stub of ok[0..n-1] (journaled) through ddp_ntfs3g_commit. Returns 1 when one of
+ * them could not be put back, so that its temporary file and the journal must stay. */
+static int commit_journaled(ddp_file_target *t, const uint32_t *ok, size_t n, done_fn done, void *arg)
+{
+    int keep_journal = 0;
+    for (size_t k = 0; k < n; k++) {
+        target_entry *e = &t->files[ok[k]];
+        int keep = 0;
+        t->syncs.file_syncs++;   /* the stub (content and times) */
+        if (ddp_ntfs3g_commit(e->spec.path, e->temp, e->size, e->reparse, e->reparse_len,
+                              e->have_stat ? &e->stub_stat : NULL, &keep) == 0) {
+            file_final(t, ok[k], done, arg);
+            continue;
+        }
+        ddp_status s = ddp_ft_errno_status(e, errno);
+        if (keep) {   /* the temporary file is the content now: the journal keeps its name */
+            free(e->temp);
+            e->temp = NULL;
+            keep_journal = 1;
+        }
+        file_failed(t, ok[k], s, done, arg);
+    }
+    return keep_journal;
+}
+
+/* The folder of path (malloc'd): "." for a bare name, "/" for one at the root. */
+static char *folder_of(const char *path)
+{
+    size_t len = folder_len(path);
+    return len ? strndup(path, len) : strdup(path[0] == '/' ? "/" : ".");
+}
+
+/* ntfs-3g stubs of one folder (file[0..n-1]): content durable, journal durable, then each
+ * commit; the journal goes once no stub needs its temporary file any more. */
+static void commit_xattr_folder(ddp_file_target *t, const uint32_t *file, size_t n, done_fn done, void *arg)
+{
+    const char **temps = calloc(n, sizeof *temps);
+    int *err = calloc(n, sizeof *err);
+    ddp_journal_rec *recs = calloc(n, sizeof *recs);
+    uint32_t *ok = calloc(n, sizeof *ok);
+    char *folder = NULL, *journal = NULL;
+
+    if (!temps || !err || !recs || !ok) {
+        for (size_t k = 0; k < n; k++)
+            file_failed(t, file[k], DDP_ERR_NO_MEMORY, done, arg);
+    } else {
+        size_t n_ok = prepare_records(t, file, n, temps, err, recs, ok, done, arg);
+        folder = n_ok ? folder_of(t->files[ok[0]].spec.path) : NULL;
+        journal = folder ? ddp_journal_write(folder, recs, n_ok) : NULL;
+        int saved = folder ? errno : ENOMEM;
+        for (size_t k = 0; k < n_ok && !journal; k++)
+            file_failed(t, ok[k], ddp_ft_errno_status(&t->files[ok[k]], saved), done, arg);
+        /* the journal's unlink is not synced: one that comes back names no temporary file */
+        if (journal && !commit_journaled(t, ok, n_ok, done, arg))
+            (void)unlink(journal);
+    }
+    free(temps);
+    free(err);
+    free(recs);
+    free(ok);
+    free(folder);
+    free(journal);
+}
+
+static int by_folder(const void *a, const void *b, void *ctx)
+{
+    const ddp_file_target *t = ctx;
+    const char *x = t->files[*(const uint32_t *)a].spec.path, *y = t->files[*(const uint32_t *)b].spec.path;
+    size_t lx = folder_len(x), ly = folder_len(y);
+    int c = memcmp(x, y, lx < ly ? lx : ly);
+    return c ? c : (lx > ly) - (lx < ly);
+}
+
+/* Every committing ntfs-3g stub, folder by folder. Returns -1 when out of memory (nothing
+ * was committed then). */
+static int commit_xattr(ddp_file_target *t, done_fn done, void *arg)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < t->n; i++)
+        n += t->files[i].state == FILE_COMMITTING && is_xattr_in_place(t, i);
+    if (n == 0)
+        return 0;
+    uint32_t *file = malloc(n * sizeof *file);
+    if (!file)
+        return -1;
+    n = 0;
+    for (uint32_t i = 0; i < t->n; i++)
+        if (t->files[i].state == FILE_COMMITTING && is_xattr_in_place(t, i))
+            file[n++] = i;
+    qsort_r(file, n, sizeof *file, by_folder, t);
+    for (size_t k = 0; k < n;) {
+        size_t end = k + 1;
+        while (end < n && by_folder(&file[k], &file[end], t) == 0)
+            end++;
+        commit_xattr_folder(t, file + k, end - k, done, arg);
+        k = end;
+    }
+    free(file);
+    return 0;
+}
+
+/* Verify mode: nothing to make durable. Returns 1 when file i was handled here. */
 static int commit_alone(ddp_file_target *t, uint32_t i, done_fn done, void *arg)
 {
-    target_entry *e = &t->files[i];
-    if (t->mode == DDP_TARGET_VERIFY) {
-        e->state = FILE_FINISHED;
-        done(arg, i, DDP_OK);
-        return 1;
-    }
-    if (t->mode != DDP_TARGET_IN_PLACE || e->spec.kind != DDP_STUB_XATTR)
+    if (t->mode != DDP_TARGET_VERIFY)
         return 0;
-    ddp_status s = ddp_ft_check_stub(t, e);
-    if (s != DDP_OK) {
-        file_failed(t, i, s, done, arg);
-        return 1;
-    }
-    t->syncs.file_syncs += 2;   /* the temporary file, then the stub */
-    s = ddp_ntfs3g_commit(e->spec.path, e->temp, e->size, e->reparse, e->reparse_len,
-                                     e->have_stat ? &e->stub_stat : NULL);
-    if (s != DDP_OK)
-        file_failed(t, i, s, done, arg);
-    else
-        file_final(t, i, done, arg);
+    t->files[i].state = FILE_FINISHED;
+    done(arg, i, DDP_OK);
     return 1;
 }
 
@@ -94,7 +232,7 @@ static int batch_gather(ddp_file_target *t, batch *b, done_fn done, void *arg)
         return -1;
     for (uint32_t i = 0; i < t->n; i++) {
         target_entry *e = &t->files[i];
-        if (e->state != FILE_COMMITTING || commit_alone(t, i, done, arg))
+        if (e->state != FILE_COMMITTING || is_xattr_in_place(t, i) || commit_alone(t, i, done, arg))
             continue;
         b->file[b->n] = i;
         b->temp[b->n] = e->temp;
@@ -119,6 +257,10 @@ ddp_status ddp_ft_commit(void *ctx, done_fn done, void *arg)
     ddp_file_target *t = ctx;
     batch b = {0};
 
+    if (commit_xattr(t, done, arg) < 0) {
+        drop_all_committing(t);
+        return DDP_ERR_NO_MEMORY;
+    }
     if (batch_gather(t, &b, done, arg) < 0) {
         batch_free(&b);
         drop_all_committing(t);
@@ -126,9 +268,10 @@ ddp_status ddp_ft_commit(void *ctx, done_fn done, void *arg)
     }
     ddp_sync_files(b.temp, b.n, b.err, &t->syncs);
     for (size_t k = 0; k < b.n; k++) {
-        ddp_status s = b.err[k] ? ddp_ft_status_from_errno(b.err[k]) : ddp_ft_check_stub(t, &t->files[b.file[k]]);
+        target_entry *e = &t->files[b.file[k]];
+        ddp_status s = b.err[k] ? ddp_ft_errno_status(e, b.err[k]) : ddp_ft_check_stub(t, e);
         if (s == DDP_OK && rename(b.temp[k], b.dest[k]) < 0)
-            s = ddp_ft_status_from_errno(errno);
+            s = ddp_ft_errno_status(e, errno);
         if (s != DDP_OK) {
             b.err[k] = -1;
             file_failed(t, b.file[k], s, done, arg);
@@ -155,7 +298,7 @@ ddp_status ddp_ft_commit(void *ctx, done_fn done, void *arg)
             free(e->temp);
             e->temp = NULL;
             e->state = FILE_FINISHED;
-            done(arg, b.file[k], ddp_ft_status_from_errno(renamed[k]));
+            done(arg, b.file[k], ddp_ft_errno_status(e, renamed[k]));
         }
     }
     batch_free(&b);

@@ -23,10 +23,12 @@ typedef struct target_entry {
     enum file_state state;
     char *temp;               /* temporary file while begun or committing (not in verify mode) */
     uint64_t size, written;
+    uint64_t end;             /* end of the furthest range written to the temporary file */
     struct stat stub_stat;    /* mode and times to keep */
     int have_stat;
     uint8_t *reparse;         /* xattr stubs: the buffer to put back if the commit fails */
     size_t reparse_len;
+    int err;                  /* errno behind the last failure (0: none), for explain() */
 } target_entry;
 
 struct ddp_file_target {
@@ -35,9 +37,12 @@ struct ddp_file_target {
     target_entry *files;
     ddp_fd_cache fds;
     ddp_sync_counts syncs;
+    char why[128];            /* explain()'s text */
 };
 
-ddp_status ddp_ft_status_from_errno(int err);
+/* The status of a system error err met by e's file (the one errno-to-status mapping of
+ * the target); e keeps err for explain(). */
+ddp_status ddp_ft_errno_status(target_entry *e, int err);
 /* Whether e's stub may still be restored: DDP_ERR_IS_DIRECTORY, DDP_ERR_HARD_LINK (in
  * place, other names), else DDP_OK (also when it cannot be looked at). Run when its
  * reparse point is read, at begin and again just before the commit replaces it. */

@@ -1,6 +1,7 @@
 /*
  * ntfs3g_commit.c - the xattr stub's finish step (ntfs3g_commit.h): remove the reparse
- * attribute, copy the verified content in place, and roll back if that fails.
+ * attribute, copy the verified content in place, and roll back if that fails; and the
+ * recovery of one journal record after a crash.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -13,7 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "durable_batch.h"
 #include "ntfs3g_commit.h"
 #include "stub_source.h"
 
@@ -47,7 +47,7 @@ static int all_zero(const uint8_t *p, size_t n)
 }
 
 /* The stub's $DATA becomes the temp file's content: zeros first (sparse), then every
- * block that is not all zeros. */
+ * block that is not all zeros (not yet synced: finish_stub). */
 static int copy_content(int in, int out, uint64_t size)
 {
     uint8_t *buf = malloc(COPY_BLOCK);
@@ -85,164 +85,173 @@ static int copy_content(int in, int out, uint64_t size)
         at += want;
     }
     free(buf);
-    return rc == 0 ? fsync(out) : -1;
+    return rc;
 }
 
-/* fsyncs the folder holding path (durable_batch.c: folders a FUSE file system cannot
- * sync count as synced); 0 or -1. */
-static int sync_folder_of(const char *path)
+/* 1 when path has these times. */
+static int has_times(const char *path, const struct timespec *atime, const struct timespec *mtime)
 {
-    ddp_sync_counts counts = {0, 0, 0};
-    int err = 0;
-    return ddp_sync_folders(&path, 1, &err, &counts) == 0 && err == 0 ? 0 : -1;
+    struct stat st;
+    return lstat(path, &st) == 0 && st.st_mtim.tv_sec == mtime->tv_sec && st.st_mtim.tv_nsec == mtime->tv_nsec &&
+           st.st_atim.tv_sec == atime->tv_sec && st.st_atim.tv_nsec == atime->tv_nsec;
 }
 
-/* Deletes the ready file once it is no longer needed, durably. */
-static void drop_ready(const char *ready)
+/* Ends the copy into the stub (out, open): its times become the given ones and both
+ * content and times are made durable with one fsync; out is closed. Returns -1 only when
+ * the content may not be durable. ntfs-3g keeps times set on the open handle after the
+ * writes; should a close stamp the write time anyway, they are set again by path and
+ * synced once more. */
+static int finish_stub(const char *stub, int out, const struct timespec *atime, const struct timespec *mtime)
 {
-    if (ready && unlink(ready) == 0)
-        (void)sync_folder_of(ready);
+    struct timespec ts[2];
+    int rc = 0;
+    if (atime) {
+        ts[0] = *atime;
+        ts[1] = *mtime;
+        (void)futimens(out, ts);
+    }
+    if (fsync(out) < 0)
+        rc = -1;
+    if (close(out) < 0)
+        rc = -1;
+    if (rc < 0 || !atime || has_times(stub, atime, mtime))
+        return rc;
+    /* the content is durable: from here the times are best effort */
+    if (utimensat(AT_FDCWD, stub, ts, AT_SYMLINK_NOFOLLOW) == 0) {
+        int fd = open(stub, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0) {
+            (void)fsync(fd);
+            close(fd);
+        }
+    }
+    return 0;
 }
 
-/* Puts the stub back as it was: zeros of its former size, then the reparse point. The
- * ready file is deleted only when the reparse point is back (else it is the content). */
-static void roll_back(const char *stub, int fd, off_t former_size, const uint8_t *reparse, size_t len,
-                      const char *ready)
+/* Puts the stub back as it was: zeros of its former size, then the reparse point.
+ * Returns 0 when the reparse point is back. */
+static int roll_back(const char *stub, int fd, off_t former_size, const uint8_t *reparse, size_t len)
 {
     if (fd >= 0) {
         if (ftruncate(fd, 0) == 0 && ftruncate(fd, former_size) == 0)
             (void)fsync(fd);
         close(fd);
     }
-    if (lsetxattr(stub, DDP_NTFS_REPARSE_XATTR, reparse, len, 0) == 0)
-        drop_ready(ready);
+    return lsetxattr(stub, DDP_NTFS_REPARSE_XATTR, reparse, len, 0);
 }
 
-char *ddp_ntfs3g_ready_path(const char *stub)
+/* "folder/name" (malloc'd). */
+static char *join(const char *folder, const char *name)
 {
-    const char *slash = strrchr(stub, '/');
-    size_t folder = slash ? (size_t)(slash - stub) + 1 : 0, base = strlen(stub + folder);
-    if (base == 0 || base > 200)
-        return NULL;
-    char *p = malloc(folder + 1 + base + sizeof DDP_READY_MARK);
-    if (!p)
-        return NULL;
-    memcpy(p, stub, folder);
-    p[folder] = '.';
-    memcpy(p + folder + 1, stub + folder, base);
-    memcpy(p + folder + 1 + base, DDP_READY_MARK, sizeof DDP_READY_MARK);
-    return p;
-}
-
-int ddp_ntfs3g_is_ready_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    const char *name = slash ? slash + 1 : path;
-    size_t n = strlen(name), mark = sizeof DDP_READY_MARK - 1;
-    return name[0] == '.' && n > mark + 1 && strcmp(name + n - mark, DDP_READY_MARK) == 0;
-}
-
-char *ddp_ntfs3g_stub_of_ready(const char *ready)
-{
-    const char *slash = strrchr(ready, '/');
-    size_t folder = slash ? (size_t)(slash - ready) + 1 : 0;
-    size_t n = strlen(ready + folder), mark = sizeof DDP_READY_MARK - 1;
-    if (!ddp_ntfs3g_is_ready_name(ready))
-        return NULL;
-    const char *name = ready + folder;
-    char *p = malloc(folder + n - mark);
-    if (!p)
-        return NULL;
-    memcpy(p, ready, folder);
-    memcpy(p + folder, name + 1, n - mark - 1);
-    p[folder + n - mark - 1] = '\0';
-    return p;
-}
-
-ddp_recovery ddp_ntfs3g_recover(const char *stub, const char *ready)
-{
-    struct stat st, rst;
-    ddp_recovery r = DDP_RECOVERY_FAILED;
-    if (ddp_stub_detect(stub, DDP_STUBS_XATTR) == DDP_STUB_XATTR) {
-        drop_ready(ready);           /* the stub is whole: the restore had not begun to change it */
-        return DDP_RECOVERY_STALE;
+    size_t a = strlen(folder), b = strlen(name);
+    char *p = malloc(a + b + 2);
+    if (p) {
+        memcpy(p, folder, a);
+        p[a] = '/';
+        memcpy(p + a + 1, name, b + 1);
     }
-    int in = open(ready, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (in >= 0 && fstat(in, &rst) == 0 && S_ISREG(rst.st_mode) && ddp_stub_lstat(stub, &st) == 0 &&
-        S_ISREG(st.st_mode)) {
-        int out = open_stub(stub);
+    return p;
+}
+
+/* Copies temp (size bytes) into stub, which no longer has its reparse point, with times. */
+static int complete_from(const char *stub, const char *temp, uint64_t size, const struct timespec *atime,
+                         const struct timespec *mtime)
+{
+    int in = open(temp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), out = -1, rc = -1;
+    struct stat st;
+    if (in >= 0 && fstat(in, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size) {
+        out = open_stub(stub);
         if (out >= 0) {
-            int ok = copy_content(in, out, (uint64_t)rst.st_size) == 0;
-            ok = close(out) == 0 && ok;
-            if (ok) {
-                drop_ready(ready);
-                r = DDP_RECOVERY_COMPLETED;
-            }
+            rc = copy_content(in, out, size);
+            if (rc == 0)
+                rc = finish_stub(stub, out, atime, mtime);
+            else
+                close(out);
         }
+    } else if (in >= 0) {
+        errno = EILSEQ;   /* not the recorded content */
     }
     if (in >= 0)
         close(in);
-    return r;
+    return rc;
 }
 
-ddp_status ddp_ntfs3g_commit(const char *stub, const char *temp, uint64_t size, const uint8_t *reparse,
-                             size_t len, const struct stat *times)
+ddp_recovery ddp_ntfs3g_recover(const char *folder, const ddp_journal_rec *r, uint64_t *freed)
+{
+    struct stat st, tst;
+    ddp_recovery result = DDP_RECOVERY_FAILED;
+    char *stub = join(folder, r->name), *temp = join(folder, r->temp_name);
+
+    *freed = 0;
+    if (!stub || !temp) {
+        errno = ENOMEM;
+    } else if (lstat(temp, &tst) < 0) {
+        if (errno == ENOENT)
+            result = DDP_RECOVERY_NONE;
+    } else if (ddp_stub_lstat(stub, &st) < 0) {
+        /* errno says why: the file is gone or cannot be looked at; its content stays */
+    } else if ((uint64_t)st.st_ino != r->ino) {
+        errno = ESTALE;    /* another file has that name now */
+    } else if (ddp_stub_detect(stub, DDP_STUBS_XATTR) == DDP_STUB_XATTR) {
+        if (unlink(temp) == 0) {   /* the stub is whole: its restore had not begun to change it */
+            *freed = (uint64_t)tst.st_size;
+            result = DDP_RECOVERY_STALE;
+        }
+    } else if (S_ISREG(st.st_mode) && complete_from(stub, temp, r->size, &r->atime, &r->mtime) == 0 &&
+               unlink(temp) == 0) {
+        *freed = (uint64_t)tst.st_size;
+        result = DDP_RECOVERY_COMPLETED;
+    }
+    free(stub);
+    free(temp);
+    return result;
+}
+
+int ddp_ntfs3g_commit(const char *stub, const char *temp, uint64_t size, const uint8_t *reparse, size_t len,
+                      const struct stat *times, int *keep_temp)
 {
     struct stat st;
-    int in, out;
-    char *ready;
+    int in, out, saved;
 
+    *keep_temp = 0;
     in = open(temp, O_RDONLY | O_CLOEXEC);
     if (in < 0)
-        return DDP_ERR_IO;
-    if (fsync(in) < 0 || fstat(in, &st) < 0 || (uint64_t)st.st_size != size) {
+        return -1;
+    int got = fstat(in, &st);
+    if (got < 0 || (uint64_t)st.st_size != size) {
+        saved = got < 0 ? errno : EIO;
         close(in);
-        return DDP_ERR_IO;
+        errno = saved;
+        return -1;
     }
-    /* From here until the stub's copy is durable, the content has a name that says so. */
-    ready = ddp_ntfs3g_ready_path(stub);
-    if (ready && (rename(temp, ready) < 0 || sync_folder_of(ready) < 0)) {
-        if (access(ready, F_OK) == 0)
-            (void)rename(ready, temp);
-        free(ready);
-        close(in);
-        return DDP_ERR_IO;
-    }
+    /* From here until the stub's copy is durable, the journal says whose content temp is. */
     if (lremovexattr(stub, DDP_NTFS_REPARSE_XATTR) < 0) {
-        if (ready)
-            (void)rename(ready, temp);   /* the caller deletes temp on failure */
-        free(ready);
+        saved = errno;
         close(in);
-        return DDP_ERR_IO;
+        errno = saved;
+        return -1;
     }
     out = open_stub(stub);
     if (out < 0 || fstat(out, &st) < 0) {
+        saved = errno;
         close(in);
-        roll_back(stub, out, 0, reparse, len, ready);
-        free(ready);
-        return DDP_ERR_IO;
+        *keep_temp = roll_back(stub, out, 0, reparse, len) < 0;
+        errno = saved;
+        return -1;
     }
     if (copy_content(in, out, size) < 0) {
+        saved = errno;
         close(in);
-        roll_back(stub, out, st.st_size, reparse, len, ready);
-        free(ready);
-        return DDP_ERR_IO;
+        *keep_temp = roll_back(stub, out, st.st_size, reparse, len) < 0;
+        errno = saved;
+        return -1;
     }
     close(in);
-    if (close(out) < 0) {
-        roll_back(stub, -1, st.st_size, reparse, len, ready);
-        free(ready);
-        return DDP_ERR_IO;
+    if (finish_stub(stub, out, times ? &times->st_atim : NULL, times ? &times->st_mtim : NULL) < 0) {
+        saved = errno;
+        *keep_temp = roll_back(stub, -1, st.st_size, reparse, len) < 0;
+        errno = saved;
+        return -1;
     }
-    if (times) {
-        /* By path after close: ntfs-3g stamps the write time when the last handle closes. */
-        struct timespec ts[2] = {times->st_atim, times->st_mtim};
-        (void)utimensat(AT_FDCWD, stub, ts, AT_SYMLINK_NOFOLLOW);
-    }
-    if (ready)
-        drop_ready(ready);
-    else
-        (void)unlink(temp);
-    free(ready);
-    return DDP_OK;
+    (void)unlink(temp);
+    return 0;
 }

@@ -130,17 +130,19 @@ int ddp_stub_lstat(const char *path, struct stat *st)
     return rc;
 }
 
-ddp_status ddp_stub_probe(const char *path, ddp_stub_mode mode, ddp_stub_kind *kind)
+ddp_status ddp_stub_probe_buffer(const char *path, ddp_stub_mode mode, ddp_stub_kind *kind, uint8_t *buf,
+                                 size_t cap, size_t *len)
 {
-    uint8_t buf[DDP_REPARSE_MAX_BUFFER];
-    size_t len;
+    size_t got = 0;
     ddp_status st;
 
     *kind = DDP_STUB_NONE;
+    *len = 0;
     if (mode != DDP_STUBS_RAW) {
-        ssize_t n = get_reparse_xattr(path, buf, sizeof buf);
+        ssize_t n = get_reparse_xattr(path, buf, cap);
         if (n > 0) {
             *kind = has_dedup_tag(buf, (size_t)n) ? DDP_STUB_XATTR : DDP_STUB_NONE;
+            *len = *kind == DDP_STUB_XATTR ? (size_t)n : 0;
             return DDP_OK;
         }
         if (n < 0 && status_from_errno(errno) == DDP_ERR_ACCESS_DENIED) {
@@ -150,14 +152,23 @@ ddp_status ddp_stub_probe(const char *path, ddp_stub_mode mode, ddp_stub_kind *k
         if (mode == DDP_STUBS_XATTR)
             return DDP_OK;
     }
-    st = read_raw(path, buf, sizeof buf, &len);
+    st = read_raw(path, buf, cap, &got);
     if (st == DDP_ERR_ACCESS_DENIED) {
         *kind = DDP_STUB_RAW;
         return st;
     }
-    if (st == DDP_OK && has_dedup_tag(buf, len))
+    if (st == DDP_OK && has_dedup_tag(buf, got)) {
         *kind = DDP_STUB_RAW;
+        *len = got;
+    }
     return DDP_OK;
+}
+
+ddp_status ddp_stub_probe(const char *path, ddp_stub_mode mode, ddp_stub_kind *kind)
+{
+    uint8_t buf[DDP_REPARSE_MAX_BUFFER];
+    size_t len;
+    return ddp_stub_probe_buffer(path, mode, kind, buf, sizeof buf, &len);
 }
 
 ddp_stub_kind ddp_stub_detect(const char *path, ddp_stub_mode mode)

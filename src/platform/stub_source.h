@@ -49,6 +49,11 @@ ddp_stub_kind ddp_stub_detect(const char *path, ddp_stub_mode mode);
  * system refused to read path (whether it is a stub is then unknown; *kind is the kind
  * that could not be read), else DDP_OK with *kind (DDP_STUB_NONE: not a stub). */
 ddp_status ddp_stub_probe(const char *path, ddp_stub_mode mode, ddp_stub_kind *kind);
+/* ddp_stub_probe that also hands back the reparse buffer it read (buf, at most cap bytes;
+ * DDP_REPARSE_MAX_BUFFER holds any), so that a caller needing the buffer does not open
+ * the stub again. *len: the buffer's length when *kind is a stub, else 0. */
+ddp_status ddp_stub_probe_buffer(const char *path, ddp_stub_mode mode, ddp_stub_kind *kind, uint8_t *buf,
+                                 size_t cap, size_t *len);
 
 /* The names the file of path (st: its lstat) has: st_nlink, less an ntfs-3g stub's
  * separate DOS name (which ntfs-3g counts as a link). */

@@ -13,6 +13,20 @@
 #define GUARD 64
 #define GUARD_BYTE 0xa5
 
+ddp_decoder *codec_test_decoder(void)
+{
+    static ddp_decoder *dec;
+    if (!dec)
+        dec = ddp_decoder_new();
+    assert_non_null(dec);
+    return dec;
+}
+
+ddp_status codec_xpress_huffman(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
+{
+    return ddp_xpress_huffman_decompress(codec_test_decoder(), in, in_len, out, out_len);
+}
+
 ddp_status codec_decode_guarded(codec_decoder fn, const uint8_t *in, size_t in_len, uint8_t *out,
                                 size_t out_len)
 {

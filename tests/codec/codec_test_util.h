@@ -9,9 +9,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ddp/codec.h"
 #include "ddp/status.h"
 
 typedef ddp_status (*codec_decoder)(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
+
+/* One decoder for the whole test program (as a worker thread keeps its own), so every
+ * stream is also decoded with the state the previous one left behind. */
+ddp_decoder *codec_test_decoder(void);
+/* ddp_xpress_huffman_decompress with codec_test_decoder(), in the shape of the others. */
+ddp_status codec_xpress_huffman(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
 
 /* Decodes with fn; copies the output to out (if non-NULL). */
 ddp_status codec_decode_guarded(codec_decoder fn, const uint8_t *in, size_t in_len, uint8_t *out,

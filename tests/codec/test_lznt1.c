@@ -32,7 +32,7 @@ static void test_spec_example(void **state)
     assert_int_equal(codec_decode_guarded(ddp_lznt1_decompress, example_in, sizeof(example_in), out, 142),
                      DDP_OK);
     assert_memory_equal(out, example_text, 142);
-    assert_int_equal(ddp_chunk_decompress(DDP_COMPRESSION_LZNT1, example_in, sizeof(example_in), out, 142),
+    assert_int_equal(ddp_chunk_decompress(codec_test_decoder(), DDP_COMPRESSION_LZNT1, example_in, sizeof(example_in), out, 142),
                      DDP_OK);
     assert_memory_equal(out, example_text, 142);
     codec_check_truncations(ddp_lznt1_decompress, example_in, sizeof(example_in), 142, (size_t)-1);

@@ -56,7 +56,7 @@ static void test_spec_examples_decode(void **state)
     abc100(want);
     assert_int_equal(decode_guarded(example2_in, sizeof(example2_in), out, 300), DDP_OK);
     assert_memory_equal(out, want, 300);
-    assert_int_equal(ddp_chunk_decompress(DDP_COMPRESSION_XPRESS, example2_in, sizeof(example2_in), out, 300),
+    assert_int_equal(ddp_chunk_decompress(codec_test_decoder(), DDP_COMPRESSION_XPRESS, example2_in, sizeof(example2_in), out, 300),
                      DDP_OK);
     assert_memory_equal(out, want, 300);
 }
@@ -286,11 +286,11 @@ static void test_dispatch(void **state)
 {
     (void)state;
     uint8_t out[8];
-    assert_int_equal(ddp_chunk_decompress(DDP_COMPRESSION_NONE, (const uint8_t *)"abcd", 4, out, 4), DDP_OK);
+    assert_int_equal(ddp_chunk_decompress(codec_test_decoder(), DDP_COMPRESSION_NONE, (const uint8_t *)"abcd", 4, out, 4), DDP_OK);
     assert_memory_equal(out, "abcd", 4);
-    assert_int_equal(ddp_chunk_decompress(DDP_COMPRESSION_NONE, (const uint8_t *)"abcd", 4, out, 3),
+    assert_int_equal(ddp_chunk_decompress(codec_test_decoder(), DDP_COMPRESSION_NONE, (const uint8_t *)"abcd", 4, out, 3),
                      DDP_ERR_CORRUPT_DATA);
-    assert_int_equal(ddp_chunk_decompress(77, (const uint8_t *)"abcd", 4, out, 4), DDP_ERR_UNSUPPORTED);
+    assert_int_equal(ddp_chunk_decompress(codec_test_decoder(), 77, (const uint8_t *)"abcd", 4, out, 4), DDP_ERR_UNSUPPORTED);
 }
 
 int main(void)

@@ -36,18 +36,18 @@ static void test_spec_example(void **state)
     (void)state;
     uint8_t in[276], out[32];
     example1(in);
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, sizeof(in), out, 26), DDP_OK);
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, sizeof(in), out, 26), DDP_OK);
     assert_memory_equal(out, "abcdefghijklmnopqrstuvwxyz", 26);
-    assert_int_equal(ddp_chunk_decompress(DDP_COMPRESSION_XPRESS_HUFF, in, sizeof(in), out, 26), DDP_OK);
+    assert_int_equal(ddp_chunk_decompress(codec_test_decoder(), DDP_COMPRESSION_XPRESS_HUFF, in, sizeof(in), out, 26), DDP_OK);
     assert_memory_equal(out, "abcdefghijklmnopqrstuvwxyz", 26);
     /* Output one byte short: the next symbol is 'z', not the end mark. */
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, sizeof(in), out, 25),
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, sizeof(in), out, 25),
                      DDP_ERR_CORRUPT_DATA);
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, sizeof(in), out, 27),
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, sizeof(in), out, 27),
                      DDP_ERR_CORRUPT_DATA);
     /* Cut anywhere in the table or the bit stream before the last symbol's bits. */
     for (size_t cut = 0; cut < 256 + 16; cut++)
-        assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, cut, NULL, 26),
+        assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, cut, NULL, 26),
                          DDP_ERR_CORRUPT_DATA);
 }
 
@@ -73,22 +73,22 @@ static void test_spec_example_long_match(void **state)
     for (int i = 0; i < 300; i++)
         want[i] = (uint8_t)("abc"[i % 3]);
     example2(in);
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, sizeof(in), out, 300), DDP_OK);
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, sizeof(in), out, 300), DDP_OK);
     assert_memory_equal(out, want, 300);
-    assert_int_equal(ddp_chunk_decompress(DDP_COMPRESSION_XPRESS_HUFF, in, sizeof(in), out, 300), DDP_OK);
+    assert_int_equal(ddp_chunk_decompress(codec_test_decoder(), DDP_COMPRESSION_XPRESS_HUFF, in, sizeof(in), out, 300), DDP_OK);
     assert_memory_equal(out, want, 300);
     /* The match runs past a shorter output; a longer one wants more than the stream has. */
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, sizeof(in), out, 299),
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, sizeof(in), out, 299),
                      DDP_ERR_CORRUPT_DATA);
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, sizeof(in), out, 301),
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, sizeof(in), out, 301),
                      DDP_ERR_CORRUPT_DATA);
     /* Cut before the match's length bytes end. */
     for (size_t cut = 0; cut < sizeof(in) - 1; cut++)
-        assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, cut, NULL, 300),
+        assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, cut, NULL, 300),
                          DDP_ERR_CORRUPT_DATA);
     /* An over-subscribed code ('a' of length 1 beside the others) is rejected. */
     in[48] = 0x31;
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, sizeof(in), out, 300),
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, sizeof(in), out, 300),
                      DDP_ERR_CORRUPT_DATA);
 }
 
@@ -99,30 +99,30 @@ static void test_tables(void **state)
     example1(in);
     /* Over-subscribed: one more 4-bit code. */
     in[61] = 0x44;
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, sizeof(in), out, 26),
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, sizeof(in), out, 26),
                      DDP_ERR_CORRUPT_DATA);
     /* All lengths zero: no symbol decodes. */
     memset(in, 0, sizeof(in));
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, sizeof(in), out, 1),
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, sizeof(in), out, 1),
                      DDP_ERR_CORRUPT_DATA);
     /* One symbol 'a' of length 1 (an incomplete code): after five 'a' the next symbol
      * is another 'a', not the end mark; and code 1 does not exist. */
     memset(in, 0, sizeof(in));
     in[48] = 0x10;
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, 260, out, 5),
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, 260, out, 5),
                      DDP_ERR_CORRUPT_DATA);
     in[257] = 0x10;
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, 260, out, 5),
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, 260, out, 5),
                      DDP_ERR_CORRUPT_DATA);
     /* 'a' = 0 and the end mark = 1: bits 00000 1. */
     in[128] = 0x01;
     in[257] = 0x04;
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, 260, out, 5), DDP_OK);
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, 260, out, 5), DDP_OK);
     assert_memory_equal(out, "aaaaa", 5);
     /* Too short for a table. */
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, 100, out, 5), DDP_ERR_CORRUPT_DATA);
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, 100, out, 5), DDP_ERR_CORRUPT_DATA);
     /* Nothing to decode and no input is fine. */
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, 0, NULL, 0), DDP_OK);
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, 0, NULL, 0), DDP_OK);
 }
 
 static void test_bad_match(void **state)
@@ -136,13 +136,13 @@ static void test_bad_match(void **state)
     in[128] = 0x02;
     in[136] = 0x02;
     in[257] = 0x60;
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, 260, out, 4), DDP_ERR_CORRUPT_DATA);
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, 260, out, 4), DDP_ERR_CORRUPT_DATA);
     /* Bits 0 0 11 0 10: "aa", the match (giving "aaaaa"), the end mark. */
     in[257] = 0x34;
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, 260, out, 5), DDP_OK);
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, 260, out, 5), DDP_OK);
     assert_memory_equal(out, "aaaaa", 5);
     /* ... but not with an output of 4: the match runs past it. */
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, in, 260, out, 4), DDP_ERR_CORRUPT_DATA);
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, in, 260, out, 4), DDP_ERR_CORRUPT_DATA);
 }
 
 static void round_trip(const uint8_t *data, size_t len, int check_truncation)
@@ -153,19 +153,19 @@ static void round_trip(const uint8_t *data, size_t len, int check_truncation)
     assert_non_null(back);
     size_t n = test_xpress_huffman_compress(data, len, comp, cap);
     assert_true(n > 0);
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, comp, n, back, len), DDP_OK);
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, comp, n, back, len), DDP_OK);
     assert_memory_equal(back, data, len);
     if (len > 0) {
-        assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, comp, n, NULL, len - 1),
+        assert_int_equal(codec_decode_guarded(codec_xpress_huffman, comp, n, NULL, len - 1),
                          DDP_ERR_CORRUPT_DATA);
     }
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, comp, n, NULL, len + 1),
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, comp, n, NULL, len + 1),
                      DDP_ERR_CORRUPT_DATA);
     if (check_truncation) {
         /* Dropping input up to the last 4 bytes (the end mark and padding words may be
          * dropped without losing data) must be rejected. */
         for (size_t cut = 0; cut + 6 < n; cut++)
-            assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, comp, cut, NULL, len),
+            assert_int_equal(codec_decode_guarded(codec_xpress_huffman, comp, cut, NULL, len),
                              DDP_ERR_CORRUPT_DATA);
     }
     free(comp);
@@ -198,16 +198,16 @@ static void test_block_boundary_end(void **state)
      * its table (256 bytes) and two words. */
     assert_true(n > 260);
     assert_int_equal(comp[n - 260 + 128] & 0x0f, 1);
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, comp, n, back, len), DDP_OK);
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, comp, n, back, len), DDP_OK);
     assert_memory_equal(back, data, len);
     /* Without that block the stream is complete too. */
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, comp, n - 260, back, len), DDP_OK);
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, comp, n - 260, back, len), DDP_OK);
     assert_memory_equal(back, data, len);
     /* Part of it, or a last block whose first symbol is not the end mark: rejected. */
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, comp, n - 100, back, len),
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, comp, n - 100, back, len),
                      DDP_ERR_CORRUPT_DATA);
     comp[n - 3] |= 0x80; /* first bit of the first word: code 1, which does not exist */
-    assert_int_equal(codec_decode_guarded(ddp_xpress_huffman_decompress, comp, n, back, len),
+    assert_int_equal(codec_decode_guarded(codec_xpress_huffman, comp, n, back, len),
                      DDP_ERR_CORRUPT_DATA);
     free(data);
     free(comp);
@@ -222,10 +222,55 @@ static void test_fuzz(void **state)
     codec_data_fill(CODEC_DATA_TEXT, 5, data, len);
     size_t n = test_xpress_huffman_compress(data, len, comp, 2 * len);
     assert_true(n > 0);
-    unsigned rejected = codec_fuzz(ddp_xpress_huffman_decompress, comp, n, len, 600, 23);
+    unsigned rejected = codec_fuzz(codec_xpress_huffman, comp, n, len, 600, 23);
     assert_true(rejected > 0);
     free(data);
     free(comp);
+}
+
+/* One decoder reused across streams (as a worker reuses its own) gives what a fresh
+ * decoder gives, also right after a stream that failed halfway through its tables or
+ * its symbols. */
+static void test_decoder_reuse(void **state)
+{
+    (void)state;
+    enum { LEN = 70000 };
+    uint8_t *text = malloc(LEN), *bin = malloc(LEN), *ct = malloc(2 * LEN), *cb = malloc(2 * LEN);
+    uint8_t *out = malloc(LEN);
+    assert_non_null(text);
+    assert_non_null(bin);
+    assert_non_null(ct);
+    assert_non_null(cb);
+    assert_non_null(out);
+    codec_data_fill(CODEC_DATA_TEXT, 41, text, LEN);
+    codec_data_fill(CODEC_DATA_BINARY, 42, bin, LEN);
+    size_t nt = test_xpress_huffman_compress(text, LEN, ct, 2 * LEN);
+    size_t nb = test_xpress_huffman_compress(bin, LEN, cb, 2 * LEN);
+    assert_true(nt > 300 && nb > 300);
+    ddp_decoder *dec = ddp_decoder_new();
+    assert_non_null(dec);
+    for (int round = 0; round < 3; round++) {
+        assert_int_equal(ddp_xpress_huffman_decompress(dec, ct, nt, out, LEN), DDP_OK);
+        assert_memory_equal(out, text, LEN);
+        /* a failure inside the second block's symbols, then one in the first table */
+        ct[nt - 40] ^= 0x5a;
+        ddp_xpress_huffman_decompress(dec, ct, nt, out, LEN);
+        ct[nt - 40] ^= 0x5a;
+        uint8_t saved = cb[0];
+        cb[0] = 0x11;   /* symbols 0 and 1 of length 1, so the rest over-subscribes */
+        assert_int_equal(ddp_xpress_huffman_decompress(dec, cb, nb, out, LEN), DDP_ERR_CORRUPT_DATA);
+        cb[0] = saved;
+        assert_int_equal(ddp_xpress_huffman_decompress(dec, cb, nb, out, LEN), DDP_OK);
+        assert_memory_equal(out, bin, LEN);
+    }
+    assert_int_equal(ddp_xpress_huffman_decompress(NULL, ct, nt, out, LEN), DDP_ERR_INVALID_ARG);
+    ddp_decoder_free(dec);
+    ddp_decoder_free(NULL);
+    free(text);
+    free(bin);
+    free(ct);
+    free(cb);
+    free(out);
 }
 
 int main(void)
@@ -238,6 +283,7 @@ int main(void)
         cmocka_unit_test(test_round_trips),
         cmocka_unit_test(test_block_boundary_end),
         cmocka_unit_test(test_fuzz),
+        cmocka_unit_test(test_decoder_reuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,14 +52,14 @@ static void options(ddp_store_options *opt)
     opt->container_limit = 4u << 20;
 }
 
-/* Temporary files ("*.ddprestore-tmp") left in the restore folder. */
+/* Temporary files (".ddprestore-*") left in the restore folder. */
 static int count_temp_files(const dll_fixture *f)
 {
     WCHAR pattern[MAX_PATH + 32];
     WIN32_FIND_DATAW fd;
     HANDLE h;
     int n = 0;
-    swprintf(pattern, MAX_PATH + 32, L"%ls\\*.ddprestore-tmp", f->target);
+    swprintf(pattern, MAX_PATH + 32, L"%ls\\.ddprestore-*", f->target);
     h = FindFirstFileW(pattern, &fd);
     if (h == INVALID_HANDLE_VALUE)
         return 0;

@@ -140,6 +140,35 @@ static void test_sample_plan_with_directory(void **state)
     fixture_destroy(&f);
 }
 
+/* The DLL reads DedupFileList.1 with ReadBackupFile (FORMAT.md §2.1): stream generation 40
+ * is beyond the probing bound and not in the 0x0201 hint words, so only the list finds it;
+ * without the list (and without the directory interface) every file fails. */
+static void test_file_list_names_generation(void **state)
+{
+    static const size_t sizes[] = { 300000, 120000 };
+    ddp_store_options opt;
+    dll_fixture f;
+    HRESULT results[2];
+    (void)state;
+    options(&opt, DDP_LAYOUT_0201, 1u << 30, 0);
+    opt.stream_generation = 40;
+    opt.file_list = 1;
+    assert_int_equal(fixture_create(&f, L"dfl", &opt, 11, 2, sizes), 0);
+    restore_all_ok(&f, FALSE, TEST_PLAN_NONE);
+    fixture_destroy(&f);
+
+    opt.file_list = 0;
+    assert_int_equal(fixture_create(&f, L"nodfl", &opt, 11, 2, sizes), 0);
+    test_store *store = test_store_new(f.root, FALSE, TEST_PLAN_NONE);
+    assert_non_null(store);
+    assert_int_equal(IDedupBackupSupport_RestoreFiles(support, f.n_files, f.paths, test_store_callback(store),
+                                                      DEDUP_RECONSTRUCT_UNOPTIMIZED, results),
+                     DDP_E_PATH_NOT_FOUND);
+    assert_int_equal(results[0], DDP_E_PATH_NOT_FOUND);
+    test_store_release(store);
+    fixture_destroy(&f);
+}
+
 /* Reads a whole store file of the fixture. */
 static uint8_t *read_store_file(const dll_fixture *f, const char *path, size_t *len)
 {
@@ -775,6 +804,7 @@ int main(void)
         cmocka_unit_test(test_layout_0103),
         cmocka_unit_test(test_multi_container_stale_hints_probing),
         cmocka_unit_test(test_sample_plan_with_directory),
+        cmocka_unit_test(test_file_list_names_generation),
         cmocka_unit_test(test_corrupt_chunk_fails_one_file),
         cmocka_unit_test(test_missing_container),
         cmocka_unit_test(test_non_dedup_file),

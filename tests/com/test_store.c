@@ -111,10 +111,13 @@ static ULONG WINAPI cb_Release(IDedupReadFileCallback *iface)
     return (ULONG)ref;
 }
 
+/* A file whose reads the engine announces with PreviewContainerRead: a container, or a
+ * copy of the store's DedupFileList (read once per restore, also previewed). */
 static BOOL is_container(const WCHAR *path)
 {
     size_t n = wcslen(path);
-    return n > 4 && !_wcsicmp(path + n - 4, L".ccc");
+    return (n > 4 && !_wcsicmp(path + n - 4, L".ccc")) ||
+           (n > 16 && !_wcsnicmp(path + n - 16, L"\\DedupFileList.", 15));
 }
 
 /* A container read must be the next one the last preview announced. */

@@ -120,7 +120,11 @@ static ddp_status read_chunk(const ddp_mem_store *m, const char *store_dir, cons
     if ((rec.payload_size != logical) != (rec.compression != DDP_COMPRESSION_NONE))
         return failf(info, DDP_ERR_RANGE, "%s: record %u compression %u with sizes %u/%zu", path, c->sequence,
                      rec.compression, rec.payload_size, logical);
-    st = ddp_chunk_decompress(rec.compression, file + off + rec.header_size, rec.payload_size, out, logical);
+    ddp_decoder *dec = ddp_decoder_new();
+    if (!dec)
+        return failf(info, DDP_ERR_NO_MEMORY, "no memory for a decoder");
+    st = ddp_chunk_decompress(dec, rec.compression, file + off + rec.header_size, rec.payload_size, out, logical);
+    ddp_decoder_free(dec);
     if (st != DDP_OK)
         return failf(info, st, "%s: record %u does not decompress", path, c->sequence);
     if (rec.compression != DDP_COMPRESSION_NONE)

@@ -79,6 +79,75 @@ static void test_layout_0201(void **state)
     assert_int_equal(n, 0);
 }
 
+/* The two real 0x0201 buffers of a 2025 volume (FORMAT.md §1.3), as published. */
+static const char *const real_2025[2] = {
+    "13000080 7c000000 01027c00 00000000 f3310100 00000000 00000000 00000000 76ff896f 45ae0248 bd0e4075 177c075f"
+    "40004000 40000000 802019a5 aa28dc01 01000000 00000100 00500000 01000000 01000000 c8000000 48000000 00000000"
+    "19e49892 840d301c 26d1cebe fc6cb6ff dbaf4f0f a043b577 acf38b99 0bbda146 defc590a",
+    "13000080 7c000000 01027c00 00000000 5b3f0100 00000000 00000000 00000000 76ff896f 45ae0248 bd0e4075 177c075f"
+    "40004000 40000000 317b56d9 9f29dc01 b2000000 00000100 d0370200 01000000 01000000 c8000000 48000000 00000000"
+    "ddbfb482 26c577cd cae1cc61 40e09f40 f3648f27 fe2fff6d 814573bf 819aa092 78029b79",
+};
+
+static size_t unhex(const char *text, uint8_t *out)
+{
+    size_t n = 0;
+    for (const char *p = text; p[0]; p++) {
+        if (p[0] == ' ')
+            continue;
+        unsigned v = 0;
+        for (int k = 0; k < 2; k++) {
+            char c = p[k];
+            v = v * 16 + (unsigned)(c <= '9' ? c - '0' : c - 'a' + 10);
+        }
+        out[n++] = (uint8_t)v;
+        p++;
+    }
+    return n;
+}
+
+static void test_real_0201_of_2025(void **state)
+{
+    (void)state;
+    static const struct {
+        uint64_t size, filetime;
+        uint32_t sequence, hint, crc32;
+        uint8_t hash0, hash31;
+    } want[2] = {
+        {78323, 0x01DC28AAA5192080ull, 1, 0x5000, 0x0A59FCDE, 0x19, 0x46},
+        {81755, 0x01DC299FD9567B31ull, 0xB2, 0x237D0, 0x799B0278, 0xDD, 0x92},
+    };
+    for (int i = 0; i < 2; i++) {
+        uint8_t buf[0x84];
+        assert_int_equal(unhex(real_2025[i], buf), 0x84);
+        ddp_reparse r;
+        assert_int_equal(ddp_reparse_parse(buf, sizeof buf, &r, NULL), DDP_OK);
+        assert_int_equal(r.layout, DDP_LAYOUT_0201);
+        assert_int_equal(r.data_length, 0x7C);
+        assert_true(r.logical_size == want[i].size);
+        assert_guid(r.store_guid, "{6F89FF76-AE45-4802-BD0E-4075177C075F}");
+        assert_true(r.has_filetime && r.filetime == want[i].filetime);
+        assert_int_equal(r.crc32, want[i].crc32);
+        assert_int_equal(r.n_refs, 1);
+        const ddp_stream_ref *e = &r.refs[0];
+        assert_int_equal(e->smap_sequence, want[i].sequence);
+        assert_int_equal(e->stream_container_id, 0x10000);
+        assert_int_equal(e->smap_offset_hint, want[i].hint);
+        /* +0x0C, +0x10 = 1; +0x14 = 8 + 64 x ceil(size / 32768) */
+        assert_int_equal(e->unknown_0c[0], 1);
+        assert_int_equal(e->unknown_0c[1], 1);
+        assert_int_equal(e->unknown_0c[2], 8 + 64 * ((want[i].size + 32767) / 32768));
+        assert_int_equal(e->smap_size, 0x48);
+        assert_int_equal(e->unknown_1c, 0);
+        assert_int_equal(e->hash_len, 32);
+        assert_int_equal(e->hash[0], want[i].hash0);
+        assert_int_equal(e->hash[31], want[i].hash31);
+        assert_memory_equal(e->hash, buf + 0x60, 32);
+        assert_true(e->range_start == 0 && e->range_end == want[i].size);
+        assert_int_equal(e->entry_offset, 0x40);
+    }
+}
+
 static void test_layout_0102(void **state)
 {
     (void)state;
@@ -575,6 +644,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layout_0201),
+        cmocka_unit_test(test_real_0201_of_2025),
         cmocka_unit_test(test_layout_0102),
         cmocka_unit_test(test_layout_0103),
         cmocka_unit_test(test_common_errors),

@@ -3,7 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#ifdef _WIN32
+#include <direct.h>
+#endif
 
+#include "ddp/file_list.h"
 #include "ddp/le.h"
 #include "ddp/crc.h"
 #include "fixtures.h"
@@ -73,6 +78,131 @@ static void write_containers(void)
     write_file("unknown.bin", (const uint8_t *)"Xyzw-not-a-format", 17);
 }
 
+static void make_dir(const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+#ifdef _WIN32
+    _mkdir(path);
+#else
+    mkdir(path, 0777);
+#endif
+}
+
+/* The chunk store's small files as FORMAT.md §2.2 describes them (fields of unknown
+ * meaning hold arbitrary values), and damaged variants. */
+static uint8_t dlog[16 + 2 * 40];
+static uint8_t cdir[28];
+
+static void write_store_files(void)
+{
+    static const char *const paths[2] = {"Data\\00000001.00000001.ccc", "Stream\\00010000.00000001.ccc"};
+    uint8_t b[576];
+    size_t n = 0;
+    if (ddp_file_list_build(paths, 2, b, sizeof b, &n) != DDP_OK)
+        exit(1);
+    write_file("DedupFileList.1", b, n);
+    write_file("dfl_truncated.bin", b, n - 8);
+    b[0x140 + 0x20] ^= 1;
+    write_file("dfl_badentry.bin", b, n);
+    b[0x140 + 0x20] ^= 1;
+    b[0x08] = 3;
+    write_file("dfl_badheader.bin", b, n);
+
+    uint8_t d[16 + 2 * 40];
+    memcpy(d, "Dlog\x02\x01\x01\x02\x00\x00\x01\x00", 12);
+    ddp_put32(d + 12, ddp_crc32(d, 12));
+    for (int i = 0; i < 2; i++) {
+        uint8_t *e = d + 16 + 40 * i;
+        ddp_put32(e, i ? 0xB2 : 1);
+        for (int k = 0; k < 32; k++)
+            e[4 + k] = (uint8_t)(0x19 + 7 * k + i);
+        ddp_put32(e + 36, ddp_crc32(e, 36));
+    }
+    write_file("00010000.00000001.delete.log", d, sizeof d);
+    memcpy(dlog, d, sizeof d);
+    write_file("dlog_partial.bin", d, sizeof d - 5);
+    d[16 + 40 + 4] ^= 0x80;
+    write_file("dlog_badentry.bin", d, sizeof d);
+
+    uint8_t c[28] = "Cdir";
+    for (int i = 4; i < 24; i++)
+        c[i] = (uint8_t)i;
+    ddp_put32(c + 24, ddp_crc32(c, 24));
+    write_file("00000001.00000001.01.cd", c, sizeof c);
+    memcpy(cdir, c, sizeof c);
+    c[5] ^= 1;
+    write_file("cdir_badcrc.bin", c, sizeof c);
+
+    uint8_t h[40] = "Bmap\x01\x03\x03\x01";
+    ddp_put32(h + 8, 0x20);
+    ddp_put32(h + 0x1C, ddp_crc32(h, 0x1C));
+    memset(h + 0x20, 0xAB, 8);   /* bytes past the header: shown raw */
+    write_file("Hotspots", h, sizeof h);
+
+    uint8_t g[76] = "DdCf";
+    for (int i = 4; i < 76; i += 4)
+        ddp_put32(g + i, (uint32_t)i * 0x101u);
+    write_file("Dedup.01.cfg", g, sizeof g);
+    write_file("ddcf_short.bin", g, 40);
+
+    static const char digits[] = "3000000000159";
+    uint8_t t[2 + 2 * 13] = {0xFF, 0xFE};
+    for (int i = 0; i < 13; i++)
+        ddp_put16(t + 2 + 2 * i, (uint16_t)digits[i]);
+    write_file("stamp.dat", t, sizeof t);
+    ddp_put16(t + 4, 'x');
+    write_file("stamp_bad.bin", t, sizeof t);
+}
+
+/* Chunk store trees for "ddp-inspect store": the fixture containers with their list and
+ * small files (sound), the list naming another stream generation (disagreement), and two
+ * generations of one stream container. */
+static void write_store(const char *root, uint32_t listed_stream_gen, int second_generation)
+{
+    char sub[256];
+    size_t n;
+    make_dir(root);
+    snprintf(sub, sizeof sub, "%s/Data", root);
+    make_dir(sub);
+    snprintf(sub, sizeof sub, "%s/Stream", root);
+    make_dir(sub);
+    snprintf(sub, sizeof sub, "%s/Hotspot", root);
+    make_dir(sub);
+    uint8_t *c = fx_data_container(&n);
+    snprintf(sub, sizeof sub, "%s/Data/00000001.00000001.ccc", root);
+    write_file(sub, c, n);
+    free(c);
+    c = fx_stream_container(&n);
+    snprintf(sub, sizeof sub, "%s/Stream/00010000.00000001.ccc", root);
+    write_file(sub, c, n);
+    if (second_generation) {
+        snprintf(sub, sizeof sub, "%s/Stream/00010000.00000002.ccc", root);
+        ddp_put32(c + 0x14, 2);
+        ddp_put64(c + 0x38, ddp_crc64_zero_init(c, 0x38));
+        write_file(sub, c, n);
+    }
+    free(c);
+    char stream_path[64];
+    snprintf(stream_path, sizeof stream_path, "Stream\\00010000.%08x.ccc", (unsigned)listed_stream_gen);
+    const char *paths[2] = {"Data\\00000001.00000001.ccc", stream_path};
+    uint8_t b[576];
+    if (ddp_file_list_build(paths, 2, b, sizeof b, &n) != DDP_OK)
+        exit(1);
+    snprintf(sub, sizeof sub, "%s/DedupFileList.1", root);
+    write_file(sub, b, n);
+    snprintf(sub, sizeof sub, "%s/DedupFileList.2", root);
+    write_file(sub, b, n);
+    uint8_t h[32] = "Bmap\x01\x03\x03\x01";
+    ddp_put32(h + 0x1C, ddp_crc32(h, 0x1C));
+    snprintf(sub, sizeof sub, "%s/Hotspot/Hotspots", root);
+    write_file(sub, h, sizeof h);
+    snprintf(sub, sizeof sub, "%s/Stream/00010000.00000001.delete.log", root);
+    write_file(sub, dlog, sizeof dlog);
+    snprintf(sub, sizeof sub, "%s/Data/00000001.00000001.01.cd", root);
+    write_file(sub, cdir, sizeof cdir);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -82,5 +212,9 @@ int main(int argc, char **argv)
     dir = argv[1];
     write_reparse();
     write_containers();
+    write_store_files();
+    write_store("sound.ddp", 1, 0);
+    write_store("disagree.ddp", 2, 0);
+    write_store("twogen.ddp", 2, 1);
     return 0;
 }

@@ -5,10 +5,14 @@
  *                             0x0103; reparse_layout gets byte 0 = layout index + RD+4..)
  *   cthr, rrtl, record        the Cthr header, the Rrtl table and every record of every container
  *   smap                      byte 0 = 1 (range from the map) + each Smap payload
- *   xpress                    le32 logical size + each compressed chunk payload
- *   lznt1, xpress_huffman     small hand-made streams (there is no encoder for them)
+ *   xpress                    le32 logical size + each compressed chunk payload, and the
+ *                             worst-case streams of worst_case_streams.h (32 long-escape
+ *                             matches in a group, tails on both sides of the margin)
+ *   lznt1, xpress_huffman     small hand-made streams, and the worst-case streams
+ *                             (longest tokens / escapes at chunk and block ends)
  *   xpress_roundtrip          byte 0 = 0 + the first bytes of each file
  *   restore                   inputs of fuzz_restore (restore_input.h)
+ *   file_list                 byte 0 = kind, le32 id, then a DedupFileList (file_list.h)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -18,17 +22,19 @@
 #include <sys/stat.h>
 
 #include "ddp/container.h"
+#include "ddp/file_list.h"
 #include "ddp/le.h"
 #include "ddp/stream_map.h"
 #include "sample_store.h"
+#include "worst_case_streams.h"
 
-#define MAX_SEEDS_PER_KIND 40
+#define MAX_SEEDS_PER_KIND 64
 
 static const char *out_dir;
 static unsigned seed_count[16];
 
 static const char *const kinds[] = {"reparse", "reparse_layout", "cthr", "rrtl", "record", "smap",
-                                    "xpress", "lznt1", "xpress_huffman", "xpress_roundtrip", "restore"};
+                                    "xpress", "lznt1", "xpress_huffman", "xpress_roundtrip", "restore", "file_list"};
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 
 static int kind_index(const char *kind)
@@ -222,6 +228,50 @@ static int huffman_seeds(void)
     return put_seed("xpress_huffman", le, 4, s, sizeof s);
 }
 
+/* A worst-case stream as a decoder seed: le32 output size + the stream. */
+static int put_stream_seed(const char *kind, const wc_stream *st)
+{
+    uint8_t le[4];
+    if (st->overflow)
+        return -1;
+    ddp_put32(le, (uint32_t)st->out_len);
+    return put_seed(kind, le, 4, st->in, st->in_len);
+}
+
+/* The decoders' worst cases (worst_case_streams.h), with tails around each fast-path
+ * margin: Xpress groups ending 0..63 bytes before the input end (the margin falls at 23),
+ * a 3-byte match 28..30 bytes before the output end, LZNT1 last chunks of a few sizes,
+ * Xpress Huffman long escapes at the block end and before the end mark. */
+static int worst_case_seeds(void)
+{
+    static wc_stream st;
+    static const size_t xp_tails[] = {0, 4, 16, 20, 22, 23, 24, 40, 63};
+    size_t header;
+    for (size_t i = 0; i < sizeof xp_tails / sizeof xp_tails[0]; i++) {
+        wc_xpress_worst_groups(&st, 1 + (unsigned)(i & 1), xp_tails[i]);
+        if (put_stream_seed("xpress", &st))
+            return -1;
+    }
+    for (size_t k = 28; k <= 30; k++) {
+        wc_xpress_short_match(&st, k);
+        if (put_stream_seed("xpress", &st))
+            return -1;
+    }
+    static const size_t lz_sizes[] = {1, 7, 8, 9, 17, 63};
+    for (size_t i = 0; i < sizeof lz_sizes / sizeof lz_sizes[0]; i++) {
+        wc_lznt1_last_chunk(&st, lz_sizes[i], (int)(i % 3), &header);
+        if (put_stream_seed("lznt1", &st))
+            return -1;
+    }
+    static const size_t xh_tails[] = {0, 1, 2, 31, 63};
+    for (size_t i = 0; i < sizeof xh_tails / sizeof xh_tails[0]; i++) {
+        if (!wc_xpress_huffman_long_escape(&st, xh_tails[i], (int)(i & 1)) ||
+            put_stream_seed("xpress_huffman", &st))
+            return -1;
+    }
+    return 0;
+}
+
 /* fuzz_restore: each store with each plan mode, a short-read and a failing-read variant,
  * and one edit of each kind (see fuzz_restore.c for the layout). */
 static int restore_seeds(void)
@@ -247,6 +297,24 @@ static int restore_seeds(void)
     return 0;
 }
 
+/* Lists like the real one (Data then Stream entries), asked for a listed and an unlisted id. */
+static int file_list_seeds(void)
+{
+    static const char *const paths[4] = {"Data\\00000001.00000001.ccc", "Stream\\00010000.00000001.ccc",
+                                         "Data\\00000002.00000003.ccc", "Stream\\00020000.00000002.ccc"};
+    uint8_t list[DDP_FILE_LIST_HEADER_SIZE + 4 * DDP_FILE_LIST_ENTRY_SIZE], prefix[5];
+    for (size_t n = 0; n <= 4; n += 2) {
+        size_t len = 0;
+        if (ddp_file_list_build(paths, n, list, sizeof list, &len) != DDP_OK)
+            return -1;
+        prefix[0] = DDP_FILE_LIST_STREAM;
+        ddp_put32(prefix + 1, n == 4 ? 0x20000u : 0x10000u);
+        if (put_seed("file_list", prefix, sizeof prefix, list, len))
+            return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -264,7 +332,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "fuzz-seeds: building the layout %04x store failed\n", layouts[i]);
             return 1;
         }
-    if (lznt1_seeds() || huffman_seeds() || restore_seeds())
+    if (lznt1_seeds() || huffman_seeds() || worst_case_seeds() || restore_seeds() || file_list_seeds())
         return 1;
     return 0;
 }

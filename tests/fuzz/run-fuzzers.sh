@@ -3,8 +3,8 @@
 # seed corpora from store-builder output, then runs each harness for FUZZ_SECONDS
 # (default 20) seconds. Fails when any harness reports a finding (crash, sanitizer
 # error, leak, timeout, failed invariant); the input is kept as BUILD/fuzz/artifacts/*.
-# The harnesses are the ones listed in tests/fuzz/harnesses.txt (11: fuzz_reparse,
-# fuzz_reparse_layout, fuzz_cthr, fuzz_rrtl, fuzz_record, fuzz_smap, fuzz_xpress,
+# The harnesses are the ones listed in tests/fuzz/harnesses.txt (12: fuzz_reparse,
+# fuzz_reparse_layout, fuzz_cthr, fuzz_rrtl, fuzz_file_list, fuzz_record, fuzz_smap, fuzz_xpress,
 # fuzz_lznt1, fuzz_xpress_huffman, fuzz_xpress_roundtrip, fuzz_restore); it also fails
 # when one of them was not built or did not run (no libFuzzer DONE line, no executions),
 # and when the build holds a harness the list does not name.

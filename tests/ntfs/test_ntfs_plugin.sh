@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The ntfs-3g dedup plugin on real NTFS: an mkntfs image filled by ddp-mkstore --stubs
-# xattr with six chunk stores (one per case: every layout, compressed and not, stale
+# xattr with eight chunk stores (one per case: every layout, compressed and not, stale
 # hints with SHA-512 truncated hashes, several small containers, a file of more than 512
-# chunks, a stream container generation found only by listing its folder), mounted with the plugin from the build tree: every file compared with cmp,
+# chunks, a stream container generation found only by listing its folder, one found only
+# through DedupFileList, and the same store without its list, which must fail), mounted
+# with the plugin from the build tree: every file compared with cmp,
 # random ranges compared, writes refused on a read-write mount, and a damaged chunk
 # giving EIO for its range while the rest of its file reads, logged with path and offset.
 #
@@ -74,6 +76,8 @@ small_set "$src/c0103stale/c0103stale"
 "$gendata" --seed 32 --scale 1 "$src/c0102multi/c0102multi" > /dev/null 2>&1
 small_set "$src/c0103damaged/c0103damaged"
 small_set "$src/c0102gen/c0102gen"
+small_set "$src/c0102list/c0102list"
+small_set "$src/c0102nolist/c0102nolist"
 
 mount_ntfs rw
 n=0
@@ -95,6 +99,23 @@ build c0102gen --layout 0102 --stream-generation 40
 store6="$mnt/System Volume Information/Dedup/ChunkStore/{1F0E5D2C-0000-4000-8000-000000000006}.ddp"
 for c in "$store6"/Stream/*.00000028.ccc; do mv "$c" "${c%.00000028.ccc}.00000029.ccc"; done
 ls "$store6"/Stream/*.00000029.ccc > /dev/null || fail "no stream container renamed to generation 0x29"
+# Two generations of each stream container: the live 0x28, which DedupFileList names, and
+# a higher 0x30 holding another store's stream maps (the same ids). The folder listing
+# takes the highest generation and probing stops at 16: only the list finds the live one.
+# Without the list (c0102nolist) the files must fail to read.
+build c0102list --layout 0102 --stream-generation 40
+build c0102nolist --layout 0102 --stream-generation 40 --no-file-list
+for k in 7 8; do
+    store="$mnt/System Volume Information/Dedup/ChunkStore/{1F0E5D2C-0000-4000-8000-00000000000$k}.ddp"
+    copied=0
+    for c in "$store"/Stream/*.00000028.ccc; do
+        old="$store6/Stream/$(basename "${c%.00000028.ccc}").00000029.ccc"
+        [ -f "$old" ] || continue
+        cp "$old" "${c%.00000028.ccc}.00000030.ccc"
+        copied=$((copied + 1))
+    done
+    [ "$copied" -gt 0 ] || fail "store $k: no stream container id shared with store 6"
+done
 data_count=$(find "$mnt/System Volume Information/Dedup/ChunkStore/{1F0E5D2C-0000-4000-8000-000000000004}.ddp/Data" \
     -name '*.ccc' | wc -l)
 [ "$data_count" -ge 3 ] || fail "c0102multi has $data_count data containers, not several"
@@ -131,11 +152,16 @@ mountpoint -q "$mnt" || fail "ntfs-3g -o ro,no_detach did not mount: $(cat "$wor
 checked=0
 while IFS= read -r rel; do
     [ "$rel" = c0103damaged/three_mb.bin ] && continue
+    case $rel in c0102nolist/*) continue ;; esac
     case=${rel%%/*}
     cmp "$mnt/$rel" "$src/$case/$rel" || fail "$rel differs through the mount"
     checked=$((checked + 1))
 done < <(cd "$src" && find . -mindepth 2 -type f | sed 's|^\./[^/]*/||' | sort)
 echo "compared $checked files"
+# Without the list the stale generation is taken: its stream maps fail, nothing reads.
+for rel in random.bin sub/text.txt three_mb.bin; do
+    if cat "$mnt/c0102nolist/$rel" > /dev/null 2>&1; then fail "c0102nolist/$rel read without its list"; fi
+done
 [ "$(stat -c %s "$mnt/c0201/big.bin")" = 48000000 ] || fail "big.bin has the wrong size"
 [ -f "$mnt/c0201/big.bin" ] && [ ! -L "$mnt/c0201/big.bin" ] || fail "big.bin is not a regular file"
 

@@ -172,6 +172,40 @@ static void test_in_place_finish(void **state)
     free(b);
 }
 
+/* A file ending in zeros (never written: a hole) and a file of zeros only still get
+ * their full size: the temporary file is sized at finish, not at begin. */
+static void test_tail_zeros_sized(void **state)
+{
+    fixture *f = *state;
+    char *a = make_stub(f->dir, "tail.bin"), *b = make_stub(f->dir, "zeros.bin");
+    ddp_target_file files[2] = {{a, DDP_STUB_RAW, NULL}, {b, DDP_STUB_RAW, NULL}};
+    uint8_t ca[20000], cb[4096];
+    struct stat st;
+    ddp_file_target *t;
+    ddp_target tg;
+
+    fill_pattern(ca, sizeof ca, 9);
+    memset(ca + 12000, 0, sizeof ca - 12000);
+    memset(cb, 0, sizeof cb);
+    assert_int_equal(ddp_file_target_new(DDP_TARGET_IN_PLACE, 2, files, 0, &t), DDP_OK);
+    ddp_file_target_bind(t, &tg);
+    assert_int_equal(tg.begin(tg.ctx, 0, sizeof ca), DDP_OK);
+    assert_int_equal(tg.begin(tg.ctx, 1, sizeof cb), DDP_OK);
+    assert_int_equal(tg.write(tg.ctx, 0, 0, ca, 12000), DDP_OK);
+    assert_int_equal(tg.write(tg.ctx, 0, 12000, ca + 12000, sizeof ca - 12000), DDP_OK);
+    assert_int_equal(tg.write(tg.ctx, 1, 0, cb, sizeof cb), DDP_OK);
+    assert_int_equal(tg.finish(tg.ctx, 0), DDP_OK);
+    assert_int_equal(tg.finish(tg.ctx, 1), DDP_OK);
+    commit_all_ok(&tg, 2);
+    assert_file(a, ca, sizeof ca);
+    assert_file(b, cb, sizeof cb);
+    assert_int_equal(stat(b, &st), 0);
+    assert_int_equal(st.st_size, (off_t)sizeof cb);
+    ddp_file_target_free(t);
+    free(a);
+    free(b);
+}
+
 static void test_in_place_abandon(void **state)
 {
     fixture *f = *state;
@@ -441,6 +475,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_read_reparse_raw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_in_place_finish, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tail_zeros_sized, setup, teardown),
         cmocka_unit_test_setup_teardown(test_in_place_abandon, setup, teardown),
         cmocka_unit_test_setup_teardown(test_free_abandons, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_mode, setup, teardown),

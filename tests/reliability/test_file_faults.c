@@ -91,7 +91,7 @@ static ddp_status fw_commit(void *ctx, void (*done)(void *arg, uint32_t file, dd
 
 static void bind_faulty(faulty_target *w, ddp_target *out)
 {
-    *out = (ddp_target){w, fw_read_reparse, fw_begin, fw_write, fw_finish, fw_abandon, fw_commit};
+    *out = (ddp_target){w, fw_read_reparse, fw_begin, fw_write, fw_finish, fw_abandon, fw_commit, NULL};
 }
 
 static int write_file(const char *path, const uint8_t *data, size_t len)

@@ -198,11 +198,17 @@ static void test_stale_hints_use_rrtl(void **state)
     restore_corpus(&opt, &m, &f, &t, &o, NULL);
     assert_all_restored(&f, &t, &o);
     assert_protocol(&m);
-    uint32_t rrtl_reads = 0;
+    /* Data records, like stream maps, are found through the Rrtl of every container
+     * whose hints are stale (each reader of the format should; FORMAT.md §3). */
+    uint32_t rrtl_reads = 0, data_rrtl_reads = 0;
     for (size_t i = 0; i < m.n_calls; i++)
-        if (m.calls[i].kind == MOCK_READ && m.calls[i].offset == 0x3000 && m.calls[i].size == 0x20)
+        if (m.calls[i].kind == MOCK_READ && m.calls[i].offset == 0x3000 && m.calls[i].size == 0x20) {
             rrtl_reads++;
+            data_rrtl_reads += mock_is_data_path(m.calls[i].path) != 0;
+        }
     assert_true(rrtl_reads >= fixture_count_containers(&f, "Data"));
+    assert_int_equal(data_rrtl_reads, fixture_count_containers(&f, "Data"));
+    assert_true(fixture_count_containers(&f, "Data") > 1);
     assert_int_equal(o.stats.chunks_read, f.stats.unique_chunks);
     cleanup(&m, &f, &t);
 }
@@ -365,7 +371,7 @@ static void test_directory_callback(void **state)
         const mock_call *c = &m.calls[i];
         if (c->kind == MOCK_FIND)
             assert_non_null(strstr(c->path, ".ddp\\Stream"));
-        if (c->kind == MOCK_READ)
+        if (c->kind == MOCK_READ && mock_is_stream_path(c->path))
             assert_false(c->offset == 0 && c->size == 0x40);   /* no probing */
     }
     cleanup(&m, &f, &t);
@@ -392,8 +398,12 @@ static void test_directory_failing_or_empty(void **state)
     o.hr = fixture_restore(&m, &t, NULL, o.res, &o.stats);
     assert_all_restored(&f, &t, &o);
     assert_int_equal(m.count[MOCK_FIND], 1);
-    assert_true(m.count[MOCK_READ] > 0 && m.calls[1].kind == MOCK_PREVIEW && m.calls[2].kind == MOCK_READ &&
-                m.calls[2].offset == 0 && m.calls[2].size == 0x40);
+    /* The absent DedupFileList.1 and .2 are tried first (a preview and a read each),
+     * then the find, then the probe. */
+    assert_true(m.n_calls > 6 && m.calls[1].kind == MOCK_READ && strstr(m.calls[1].path, "DedupFileList.1") &&
+                m.calls[3].kind == MOCK_READ && strstr(m.calls[3].path, "DedupFileList.2"));
+    assert_true(m.calls[4].kind == MOCK_FIND && m.calls[5].kind == MOCK_PREVIEW && m.calls[6].kind == MOCK_READ &&
+                mock_is_stream_path(m.calls[6].path) && m.calls[6].offset == 0 && m.calls[6].size == 0x40);
     mock_store_free(&m);
     mem_target_free(&t);
 
@@ -402,8 +412,12 @@ static void test_directory_failing_or_empty(void **state)
     mock_store_drop(&m, fixture_container(&f, "Stream", 0));
     fixture_target(&f, &t);
     assert_int_equal(fixture_restore(&m, &t, NULL, o.res, NULL), DDP_HR_PATH_NOT_FOUND);
-    assert_int_equal(m.count[MOCK_READ], 0);
-    assert_int_equal(m.count[MOCK_PREVIEW], 0);
+    /* Only the two DedupFileList copies were tried: no container was read. */
+    assert_int_equal(m.count[MOCK_READ], 2);
+    assert_int_equal(m.count[MOCK_PREVIEW], 2);
+    for (size_t i = 0; i < m.n_calls; i++)
+        if (m.calls[i].kind == MOCK_READ)
+            assert_non_null(strstr(m.calls[i].path, "DedupFileList"));
     cleanup(&m, &f, &t);
 }
 

@@ -196,7 +196,7 @@ static void probe_wrap(probe *p, mock_store *m, mem_target *t, ddp_store *store,
     assert_non_null(p->inner_store.find_container);
     assert_non_null(p->inner_target.commit);
     *store = (ddp_store){p, p_read, p_order, p_free_plan, p_preview, p_find};
-    *target = (ddp_target){p, p_read_reparse, p_begin, p_write, p_finish, p_abandon, p_commit};
+    *target = (ddp_target){p, p_read_reparse, p_begin, p_write, p_finish, p_abandon, p_commit, NULL};
 }
 
 /* The application's plan: every container whole, in reverse path order. */

@@ -101,8 +101,12 @@ static size_t container_paths(const ddp_mem_store *m, const char *kind, const ch
     return n;
 }
 
+/* The CRC-64 variant check_container expects (the builder's default: NVME). */
+static ddp_crc64_match expected_crc64 = DDP_CRC64_NVME;
+
 /* Walks a container's records from 0x5260: packed, 8-aligned, sequence 1, 2, ...,
- * ending at the Cthr's valid data length, which is the file size. Returns the count. */
+ * ending at the Cthr's valid data length, which is the file size; every CRC-64 of the
+ * expected variant. Returns the count. */
 static uint32_t check_container(const ddp_mem_store *m, const char *path, uint32_t id, uint32_t generation,
                                 uint16_t kind)
 {
@@ -114,9 +118,10 @@ static uint32_t check_container(const ddp_mem_store *m, const char *path, uint32
     assert_int_equal(cthr.container_id, id);
     assert_int_equal(cthr.generation, generation);
     assert_int_equal(cthr.valid_data_length, len);
-    assert_int_equal(cthr.crc_match, DDP_CRC64_ZERO_INIT);
+    assert_int_equal(cthr.crc_match, expected_crc64);
     ddp_rrtl rrtl;
     assert_int_equal(ddp_rrtl_parse(file + DDP_RRTL_OFFSET, len - DDP_RRTL_OFFSET, &rrtl, NULL), DDP_OK);
+    assert_int_equal(rrtl.crc_match, expected_crc64);
     uint64_t off = DDP_FIRST_RECORD_OFFSET;
     uint32_t seq = 0;
     while (off < len) {
@@ -125,22 +130,38 @@ static uint32_t check_container(const ddp_mem_store *m, const char *path, uint32
         assert_int_equal(ddp_record_parse(file + off, len - off, &r, NULL), DDP_OK);
         assert_int_equal(r.kind, kind);
         assert_int_equal(r.sequence, ++seq);
-        assert_int_equal(r.crc_match, DDP_CRC64_ZERO_INIT);
+        assert_int_equal(r.crc_match, expected_crc64);
         off += ddp_record_span(&r);
     }
     assert_int_equal(off, len);
     return seq;
 }
 
+static void multi_container(int zero_init);
+
 static void test_multi_container(void **state)
 {
     (void)state;
+    multi_container(0);
+}
+
+/* The other CRC-64 variant on request (readers accept both). */
+static void test_multi_container_zero_init_crc(void **state)
+{
+    (void)state;
+    multi_container(1);
+}
+
+static void multi_container(int zero_init)
+{
+    expected_crc64 = zero_init ? DDP_CRC64_ZERO_INIT : DDP_CRC64_NVME;
     fix_file files[24];
     size_t n = 0;
     for (; n < 20; n++)
         fix_random(&files[n], 60 * KiB + 1000 * n, 100 + n);
     ddp_store_options opt;
     ddp_store_options_default(&opt);
+    opt.crc64_zero_init = zero_init;
     opt.container_limit = 0x6000 + 200 * KiB;   /* a few chunks per Data container */
     opt.min_chunk = 8 * KiB;
     opt.avg_chunk = 16 * KiB;
@@ -186,6 +207,7 @@ static void test_multi_container(void **state)
     }
     free_build(b);
     free_files(files, n);
+    expected_crc64 = DDP_CRC64_NVME;
 }
 
 static void test_stale_hints(void **state)
@@ -615,6 +637,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_matrix_round_trip),
         cmocka_unit_test(test_multi_container),
+        cmocka_unit_test(test_multi_container_zero_init_crc),
         cmocka_unit_test(test_stale_hints),
         cmocka_unit_test(test_stale_hints_rrtl_full),
         cmocka_unit_test(test_large_stream_map),

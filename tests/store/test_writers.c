@@ -79,7 +79,10 @@ static void test_reparse_0201(void **state)
     assert_int_equal(back.store_guid_offset, 0x20);
     assert_int_equal(back.filetime_offset, 0x38);
     assert_int_equal(back.refs[0].entry_offset, 0x40);
-    assert_int_equal(ddp_le32(buf + 0x18), 0x00010000);
+    /* What Windows writes (FORMAT.md §1.3): RP+0x18 zero, RP+0x30 40 00 40 00 40 00 00 00. */
+    static const uint8_t zero8[8] = {0}, windows_30[8] = {0x40, 0, 0x40, 0, 0x40, 0, 0, 0};
+    assert_memory_equal(buf + 0x18, zero8, 8);
+    assert_memory_equal(buf + 0x30, windows_30, 8);
 }
 
 static void test_reparse_0102_slots_like_sample(void **state)
@@ -133,8 +136,19 @@ static void test_reparse_0103_blocks_like_sample(void **state)
         assert_int_equal(ddp_le32(b + 4), ddp_crc32(b + 8, props[i].size - 8));
         if (strcmp(props[i].block, "FeRp") == 0)
             ferp_seen = props[i].size == 0x17C;
-        if (strcmp(props[i].block, "RbRp") == 0)
+        if (strcmp(props[i].block, "RbRp") == 0) {
+            /* The descriptors of the real 2017 block (FORMAT.md §1.5), in its order. */
+            static const uint32_t want[6][3] = {{10, 4, 0x50}, {9, 4, 0x74}, {9, 4, 0x70},
+                                                {6, 8, 0x78}, {6, 8, 0x54}, {12, 16, 0x5C}};
+            assert_int_equal(props[i].size, 0x80);
+            assert_int_equal(ddp_le16(b + 0x0E), 6);
+            for (int k = 0; k < 6; k++) {
+                assert_int_equal(ddp_le16(b + 0x10 + 8 * k), want[k][0]);
+                assert_int_equal(ddp_le16(b + 0x12 + 8 * k), want[k][1]);
+                assert_int_equal(ddp_le32(b + 0x14 + 8 * k), want[k][2]);
+            }
             rbrp_seen = 1;
+        }
         if (strcmp(props[i].block, "DdRp") == 0) {
             ddrp_seen = props[i].size == 116;
             /* The id ref holds the stream-map sequence and the stream container id. */
@@ -180,6 +194,11 @@ static void test_cthr_round_trip(void **state)
     assert_int_equal(back.valid_data_length, 0x8B7138);
     assert_int_equal(back.unknown_30, 0x4000);
     assert_int_equal(back.crc_match, DDP_CRC64_ZERO_INIT);
+    /* The variant the structure names is the one written. */
+    h.crc_match = DDP_CRC64_NVME;
+    ddp_cthr_build(&h, bytes);
+    assert_int_equal(ddp_cthr_parse(bytes, sizeof bytes, &back, NULL), DDP_OK);
+    assert_int_equal(back.crc_match, DDP_CRC64_NVME);
 }
 
 static void test_rrtl_round_trip(void **state)

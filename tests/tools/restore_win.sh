@@ -82,5 +82,5 @@ echo "$out" | grep -q "^verify: 10001 files verified (2000.2 MB), 0 failed" || f
 out=$(restore --store "$V" --stub-files "$V\\d") || fail "in place: $(cat "$T/err")"
 echo "$out" | grep -q "^in-place: 1 file restored (0.3 MB), 0 failed" || fail "in place summary: $out"
 cmp -s "$T/vol/d/a.bin" "$T/src/d/a.bin" || fail "a.bin not restored"
-[ -z "$(find "$T/vol" -name '*.ddprestore-tmp')" ] || fail "temporary files left"
+[ -z "$(find "$T/vol" -name '.ddprestore-*' -o -name '*.ddprestore-tmp')" ] || fail "temporary files left"
 echo "ok"

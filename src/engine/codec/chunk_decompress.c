@@ -8,7 +8,7 @@
 #include "ddp/codec.h"
 #include "ddp/container.h"
 
-ddp_status ddp_chunk_decompress(uint32_t compression, const uint8_t *in, size_t in_len,
+ddp_status ddp_chunk_decompress(ddp_decoder *dec, uint32_t compression, const uint8_t *in, size_t in_len,
                                 uint8_t *out, size_t out_len)
 {
     switch (compression) {
@@ -25,7 +25,7 @@ ddp_status ddp_chunk_decompress(uint32_t compression, const uint8_t *in, size_t 
     case DDP_COMPRESSION_XPRESS:
         return ddp_xpress_decompress(in, in_len, out, out_len);
     case DDP_COMPRESSION_XPRESS_HUFF:
-        return ddp_xpress_huffman_decompress(in, in_len, out, out_len);
+        return ddp_xpress_huffman_decompress(dec, in, in_len, out, out_len);
     default:
         return DDP_ERR_UNSUPPORTED;
     }

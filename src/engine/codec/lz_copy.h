@@ -6,10 +6,10 @@
  * The decoders check every match against the start and the end of the output before
  * calling lz_copy_match(); the helper itself only chooses how to copy. When the match
  * ends at least LZ_COPY_SLACK bytes before the end of the output buffer it copies 8 or
- * 16 bytes at a time (at least 16 or 32) and may write up to 31 bytes past the match
- * end (those bytes are later overwritten by the following literals and matches);
- * otherwise it copies exactly, with memset for distance 1 and block copies that double
- * an overlapping pattern.
+ * 16 bytes at a time and may write up to LZ_COPY_SLACK bytes past the match end (those
+ * bytes are later overwritten by the following literals and matches, and never reach
+ * out[out_len]); otherwise it copies exactly, with memset for distance 1 and block
+ * copies that double an overlapping pattern. It never reads the input.
  * Overlapping matches (dist < len) repeat the bytes just written, as LZ77 requires:
  * word copies are used only when dist is at least the word size, so every byte read has
  * already been written.
@@ -21,7 +21,17 @@
 #include <stdint.h>
 #include <string.h>
 
-#define LZ_COPY_SLACK 32u
+/* Shortest match of every [MS-XCA] format (lengths are stored minus 3). */
+#define LZ_MIN_MATCH 3u
+
+/* Output margin of the fast copies, from their worst case: for dist >= 16 the first two
+ * 16-byte copies write 32 bytes from op whatever len is, so a match of LZ_MIN_MATCH
+ * bytes writes 32 - 3 = 29 bytes past its end; the 16-byte loop's last copy starts
+ * before the end (at most 15 past); for dist 8..15 the two 8-byte copies write 16 bytes
+ * (13 past) and the loop at most 7 past; distances 2..7 copy 8 bytes from before the
+ * end (7 past); distance 1 is an exact memset. Reads come only from output already
+ * written (dist >= the copy size, or the pattern just made). */
+#define LZ_COPY_SLACK (32u - LZ_MIN_MATCH)
 
 /* For helpers taking a constant "fast" argument: inlining makes two specialised copies. */
 #if defined(__GNUC__) || defined(__clang__)
@@ -60,7 +70,8 @@ static inline unsigned lz_clz64(uint64_t v)
 #endif
 }
 
-/* Copies len bytes from op - dist to op (1 <= dist <= op - out, op + len <= oend). */
+/* Copies len bytes from op - dist to op (1 <= dist <= op - out, LZ_MIN_MATCH <= len,
+ * op + len <= oend). */
 LZ_FORCE_INLINE uint8_t *lz_copy_match(uint8_t *op, size_t dist, size_t len, uint8_t *oend)
 {
     const uint8_t *src = op - dist;

@@ -26,6 +26,12 @@
 
 #define LZNT1_CHUNK 4096u
 
+/* A flag byte of 0 announces 8 literals; they are copied as one block when the chunk
+ * holds 8 more input bytes and its output limit 8 more bytes: the copy reads and writes
+ * exactly those 8 bytes, so this fast path has no margin beyond its own items. Every
+ * other read is checked against the chunk end, which was checked against the input. */
+#define LZNT1_LITERAL_RUN 8
+
 /* Number of length bits of a copy token when `pos` (>= 1) bytes of the chunk are out. */
 static inline unsigned lznt1_length_bits(size_t pos)
 {
@@ -43,10 +49,10 @@ static uint8_t *lznt1_chunk(const uint8_t *ip, const uint8_t *cend, uint8_t *op,
 
     while (ip < cend) {
         unsigned flags = *ip++;
-        if (flags == 0 && cend - ip >= 8 && climit - op >= 8) {
-            memcpy(op, ip, 8);
-            op += 8;
-            ip += 8;
+        if (flags == 0 && cend - ip >= LZNT1_LITERAL_RUN && climit - op >= LZNT1_LITERAL_RUN) {
+            memcpy(op, ip, LZNT1_LITERAL_RUN);
+            op += LZNT1_LITERAL_RUN;
+            ip += LZNT1_LITERAL_RUN;
             continue;
         }
         for (unsigned bit = 0; bit < 8 && ip < cend; bit++, flags >>= 1) {

@@ -22,7 +22,9 @@
  *
  * Speed: runs of literals are found with a count of leading zero flags and copied as
  * a block; matches are copied 8 or 16 bytes at a time while far from the output end
- * (lz_copy.h). Every read of the input and every write of the output is bounds-checked.
+ * (lz_copy.h). A group is decoded without input checks on its flag word, tokens and
+ * literal blocks only when XP_GROUP_MAX_IN bytes remain (its worst case, derived below);
+ * otherwise every read is checked. Every write is checked against the output end.
  */
 #include "ddp/codec.h"
 #include "ddp/le.h"
@@ -85,8 +87,24 @@ LZ_FORCE_INLINE int xpress_long_length(const uint8_t **ipp, const uint8_t *iend,
     return 1;
 }
 
-/* Worst-case input of one group: the flag word and 32 matches of 2 + 1 + 1 + 2 + 4 bytes. */
-#define XP_GROUP_MAX_IN (4u + 32u * 10u)
+/* The literal run is copied as one fixed block of this many bytes, read from ip and
+ * written at op, whatever the run's length (at most 32 items are left in a group). */
+#define XP_LITERAL_COPY 32u
+
+/* Worst case of a match's input: the 16-bit token (2), the nibble byte (1, only for the
+ * first of two long matches; the second uses the high half of the same byte), the
+ * length byte (1), the 16-bit length (2) and the 32-bit length (4). */
+#define XP_MATCH_MAX_IN 10u
+#define XP_MATCH_SECOND_MAX_IN (XP_MATCH_MAX_IN - 1u)
+
+/* Fast-path margin: in fast mode the flag word, the tokens and the literal copies are
+ * read without checks (the length escapes are always checked), so this many input
+ * bytes must remain at the start of the group. Worst case: the flag word (4), then 31
+ * items that are long matches (at most 16 of them read a nibble byte: 16 * 10 + 15 * 9
+ * bytes), then, before the 32nd item, the literal copy reading XP_LITERAL_COPY bytes:
+ * 4 + 16 * 10 + 15 * 9 + 32 = 331 bytes. (A literal among the 31 items takes 1 byte
+ * instead of 9 or 10; the 32nd item's token ends by 4 + 295 + 2 = 301 at the latest.) */
+#define XP_GROUP_MAX_IN (4u + 16u * XP_MATCH_MAX_IN + 15u * XP_MATCH_SECOND_MAX_IN + XP_LITERAL_COPY)
 
 enum { XP_GROUP_NEXT, XP_GROUP_DONE_START, XP_GROUP_DONE_INSIDE, XP_GROUP_CORRUPT };
 
@@ -113,7 +131,9 @@ LZ_FORCE_INLINE int xp_group(const uint8_t **ipp, const uint8_t *iend, uint8_t *
         /* The literal run before the next match (often empty: copied all the same,
          * which costs less than a mispredicted branch). */
         size_t lits = lz_clz64(flags);
-        if ((size_t)(oend - op) > 32 && (fast || iend - ip >= 32)) {
+        /* Output side: the block is written only when more than XP_LITERAL_COPY bytes
+         * of output remain, so out[out_len] is never written. */
+        if ((size_t)(oend - op) > XP_LITERAL_COPY && (fast || (size_t)(iend - ip) >= XP_LITERAL_COPY)) {
             memcpy(op, ip, 16);
             memcpy(op + 16, ip + 16, 16);
             op += lits;

@@ -30,27 +30,21 @@
  * symbol is the end mark. Reading a bit beyond the input, a distance before the start
  * of the output, or a match running past its end give DDP_ERR_CORRUPT_DATA.
  */
-#include <stdlib.h>
-
 #include "ddp/codec.h"
 #include "ddp/le.h"
+#include "decoder_state.h"
 #include "lz_copy.h"
 
 #define XH_BLOCK 65536u
 #define XH_TABLE_BYTES 256u
-#define XH_SYMBOLS 512u
 #define XH_END_SYMBOL 256u
-#define XH_MAX_BITS 15u
-#define XH_PRIMARY_BITS 12u
-#define XH_SECONDARY_BITS (XH_MAX_BITS - XH_PRIMARY_BITS)
 #define XH_SUB_FLAG 0x2000u
 
-/* Decoding tables of one block. Entry: bits 0-3 code length (0 = no such code), bits
- * 4-12 symbol; or XH_SUB_FLAG with the secondary table's index in bits 16-31. */
-typedef struct xh_tables {
-    uint32_t primary[1u << XH_PRIMARY_BITS];
-    uint32_t secondary[XH_SYMBOLS << XH_SECONDARY_BITS];
-} xh_tables;
+/* Fast-path margin: a fast symbol reads without a check only the refill word of its
+ * code (xh_consume_fast: 2 bytes at ip, read even when no refill is due); the length
+ * bytes are always checked and the distance bits' refill is checked against its own 2
+ * bytes. So 2 input bytes must remain (and no zero word may have been supplied yet). */
+#define XH_FAST_MIN_IN 2
 
 /* The specification's bit reader: `bits` holds 16 + `extra` unread bits at its top. */
 typedef struct xh_bits {
@@ -191,8 +185,8 @@ LZ_FORCE_INLINE int xh_long_length(xh_bits *b, size_t *len)
     return 1;
 }
 
-/* xh_consume() for when at least 8 input bytes remain (so no zero words are ever
- * supplied): the refill is done without a branch. */
+/* xh_consume() for when at least XH_FAST_MIN_IN input bytes remain (so no zero words
+ * are ever supplied): the refill is done without a branch. */
 LZ_FORCE_INLINE void xh_consume_fast(xh_bits *b, unsigned n)
 {
     b->bits <<= n;
@@ -204,8 +198,9 @@ LZ_FORCE_INLINE void xh_consume_fast(xh_bits *b, unsigned n)
     b->extra += 16 * (int)need;
 }
 
-/* One symbol: a literal or a match. `fast` (a constant at each call) means at least 8
- * input bytes remain and no zero words were supplied. Returns 0 when malformed. */
+/* One symbol: a literal or a match. `fast` (a constant at each call) means at least
+ * XH_FAST_MIN_IN input bytes remain and no zero words were supplied. Returns 0 when
+ * malformed. */
 LZ_FORCE_INLINE int xh_symbol(xh_bits *b, const xh_tables *t, uint8_t *out, uint8_t **opp,
                               uint8_t *oend, const int fast)
 {
@@ -234,7 +229,7 @@ LZ_FORCE_INLINE int xh_symbol(xh_bits *b, const xh_tables *t, uint8_t *out, uint
     size_t dist = (size_t)1 << obits;
     if (obits) {
         dist |= b->bits >> (32 - obits);
-        if (fast && b->iend - b->ip >= 2)
+        if (fast && b->iend - b->ip >= XH_FAST_MIN_IN)
             xh_consume_fast(b, obits);
         else if (!xh_consume(b, obits))
             return 0;
@@ -255,7 +250,7 @@ static int xh_block(xh_bits *bp, const xh_tables *t, uint8_t *out, uint8_t **opp
     int ok = 1;
 
     while (op < block_end) {
-        if (b.iend - b.ip >= 8 && b.phantom == 0)
+        if (b.iend - b.ip >= XH_FAST_MIN_IN && b.phantom == 0)
             ok = xh_symbol(&b, t, out, &op, oend, 1);
         else
             ok = xh_symbol(&b, t, out, &op, oend, 0);
@@ -294,22 +289,17 @@ static ddp_status xh_decode(xh_bits *b, xh_tables *t, uint8_t *out, size_t out_l
     }
 }
 
-ddp_status ddp_xpress_huffman_decompress(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
+ddp_status ddp_xpress_huffman_decompress(ddp_decoder *dec, const uint8_t *in, size_t in_len, uint8_t *out,
+                                         size_t out_len)
 {
-    xh_tables *t;
     xh_bits b;
 
-    if ((in == NULL && in_len) || (out == NULL && out_len))
+    if (dec == NULL || (in == NULL && in_len) || (out == NULL && out_len))
         return DDP_ERR_INVALID_ARG;
-    t = malloc(sizeof(*t));
-    if (!t)
-        return DDP_ERR_NO_MEMORY;
     b.bits = 0;
     b.extra = 0;
     b.phantom = 0;
     b.ip = in;
     b.iend = in + in_len;
-    ddp_status st = xh_decode(&b, t, out, out_len);
-    free(t);
-    return st;
+    return xh_decode(&b, &dec->huffman, out, out_len);
 }

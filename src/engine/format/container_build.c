@@ -1,12 +1,18 @@
 /*
  * container_build.c - writes the fixed structures of a container file (FORMAT.md §3):
  * the Cthr file header, the Rrtl redirection table header and the Ckhr record headers.
- * CRC-64s are computed with the zero-init variant (one of the two a reader accepts).
+ * CRC-64s use the variant the structure's crc_match names: DDP_CRC64_NVME (all-ones start,
+ * what DedupFileList on a real volume uses), anything else the zero-start variant.
  */
 #include <string.h>
 
 #include "ddp/container.h"
 #include "ddp/le.h"
+
+static uint64_t crc64_of(ddp_crc64_match variant, const uint8_t *p, size_t len)
+{
+    return variant == DDP_CRC64_NVME ? ddp_crc64_nvme(p, len) : ddp_crc64_zero_init(p, len);
+}
 
 void ddp_cthr_build(const ddp_cthr *h, uint8_t out[DDP_CTHR_SIZE])
 {
@@ -18,7 +24,7 @@ void ddp_cthr_build(const ddp_cthr *h, uint8_t out[DDP_CTHR_SIZE])
     ddp_put32(out + 0x14, h->generation);
     ddp_put64(out + 0x20, h->valid_data_length);
     ddp_put32(out + 0x30, h->unknown_30);
-    ddp_put64(out + 0x38, ddp_crc64_zero_init(out, 0x38));
+    ddp_put64(out + 0x38, crc64_of(h->crc_match, out, 0x38));
 }
 
 void ddp_rrtl_build(const ddp_rrtl *h, uint8_t out[DDP_RRTL_HEADER_SIZE])
@@ -28,7 +34,7 @@ void ddp_rrtl_build(const ddp_rrtl *h, uint8_t out[DDP_RRTL_HEADER_SIZE])
     ddp_put32(out + 0x04, h->version);
     ddp_put32(out + 0x08, h->count);
     ddp_put32(out + 0x0C, h->entry_size);
-    ddp_put64(out + 0x18, ddp_crc64_zero_init(out, 0x18));
+    ddp_put64(out + 0x18, crc64_of(h->crc_match, out, 0x18));
 }
 
 void ddp_record_build(const ddp_record *r, uint8_t *out)
@@ -46,5 +52,5 @@ void ddp_record_build(const ddp_record *r, uint8_t *out)
     if (data)
         ddp_put32(out + 0x20, r->compression);
     memcpy(out + hash_offset, r->hash, 32);
-    ddp_put64(out + header_size - 8, ddp_crc64_zero_init(out, header_size - 8));
+    ddp_put64(out + header_size - 8, crc64_of(r->crc_match, out, header_size - 8));
 }

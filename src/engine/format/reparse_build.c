@@ -2,12 +2,14 @@
  * reparse_build.c - writes dedup reparse buffers (FORMAT.md §1) in the three known
  * layouts, laid out like the real samples, for the store builder and test fixtures.
  *
- *   0x0201: fixed offsets, ReparseDataLength 0x7C, one reference with a 32-byte hash.
+ *   0x0201: fixed offsets, ReparseDataLength 0x7C, one reference with a 32-byte hash;
+ *           RP+0x18 = 0 and RP+0x30 = 40 00 40 00 40 00 00 00 as Windows writes them
+ *           (FORMAT.md §1.3).
  *   0x0102: an 11-slot property table (types / sizes / offsets of the sample), data
  *           length 0x100: revision, two flag words, FILETIME, GUID, two u64, the logical
  *           size, a 32-byte value of unknown meaning (zeros), the reference, an empty slot.
- *   0x0103: FeRp (Size 0x17C) holding its values, then an RbRp block (0x80 bytes) and a
- *           DdRp block (116 bytes) with the reference; each block's CRC-32 covers
+ *   0x0103: FeRp (Size 0x17C) holding its values, then an RbRp block (0x80 bytes, the
+ *           descriptors of a real block) and a DdRp block (116 bytes) with the reference; each block's CRC-32 covers
  *           [+8, Size); data length 0x184.
  * Every layout ends with the CRC-32 of RD+0 .. RD+len-5. Values whose meaning is
  * unknown [U] are written as the samples suggest (revision 1, zeros).
@@ -59,10 +61,12 @@ static void put_crc(uint8_t *buf, uint16_t dl)
 
 static void build_0201(const ddp_reparse *r, uint8_t *buf)
 {
+    static const uint8_t windows_30[8] = {0x40, 0x00, 0x40, 0x00, 0x40, 0x00, 0x00, 0x00};
     put_frame(buf, DDP_LAYOUT_0201, L0201_DL);
     ddp_put64(buf + 0x10, r->logical_size);
-    ddp_put32(buf + 0x18, 0x00010000u);
+    /* RP+0x18 stays 0, as in all 165 buffers of 2025 (0x00010000 in the 2012 dump). */
     memcpy(buf + 0x20, r->store_guid, 16);
+    memcpy(buf + 0x30, windows_30, 8);   /* every real buffer, 2012 and 2025 [R] */
     ddp_put64(buf + 0x38, r->filetime);
     put_stream_ref(buf + 0x40, &r->refs[0], 1);
     put_crc(buf, L0201_DL);
@@ -124,18 +128,21 @@ static void seal_block(uint8_t *block)
     ddp_put32(block + 4, ddp_crc32(block + 8, size - 8));
 }
 
-/* RbRp, recall bookkeeping [U]: revision, two u32, an 8-byte id ref, two GUIDs; values
- * 8-byte aligned after 6 descriptors. */
+/* RbRp, recall bookkeeping [U]: the six descriptors a real 2017 block shows (FORMAT.md
+ * §1.5), in its order and at its offsets: type 10 u32 @0x50 (revision 1), type 9 u32 @0x74,
+ * type 9 u32 @0x70, type 6 u64 @0x78, type 6 u64 @0x54, type 12 GUID @0x5C. The real
+ * block has two more descriptors whose types are not known: they are not written (the
+ * table holds 6, its bytes 0x40..0x4F and the value gap 0x6C..0x6F stay zero). */
 static void build_rbrp(uint8_t *b)
 {
     put_block_header(b, "RbRp", RBRP_SIZE, 6);
-    put_descriptor(b, 0, 10, 4, 0x40);
-    put_descriptor(b, 1, 10, 4, 0x48);
-    put_descriptor(b, 2, 10, 4, 0x50);
-    put_descriptor(b, 3, 14, 8, 0x58);
-    put_descriptor(b, 4, 12, 16, 0x60);
-    put_descriptor(b, 5, 12, 16, 0x70);
-    ddp_put32(b + 0x40, 1);
+    put_descriptor(b, 0, 10, 4, 0x50);
+    put_descriptor(b, 1, 9, 4, 0x74);
+    put_descriptor(b, 2, 9, 4, 0x70);
+    put_descriptor(b, 3, 6, 8, 0x78);
+    put_descriptor(b, 4, 6, 8, 0x54);
+    put_descriptor(b, 5, 12, 16, 0x5C);
+    ddp_put32(b + 0x50, 1);
     seal_block(b);
 }
 

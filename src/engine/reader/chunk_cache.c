@@ -10,8 +10,13 @@
  *
  * The cache also owns what its readers share: the options, the hash algorithm of each
  * chunk store (by GUID; a volume may hold stores of both algorithms) once a chunk
- * identified it, and the totals of the readers' counts. RD_MAX_STORES stores are
- * remembered; the chunks of any further store are identified one by one.
+ * identified it, what each store's DedupFileList says about its stream containers (read
+ * by the first reader that opens a file of the store, through the restore engine's
+ * file_list_read.c, then lent to the later ones: 8 bytes per Stream container entry,
+ * at most 8 MiB per store, kept until the cache is freed; the mount is read-only, so
+ * the list does not change under it), and the totals of the readers' counts.
+ * RD_MAX_STORES stores are remembered; the chunks of any further store are identified
+ * one by one, and its list is read again by each reader.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +43,11 @@ struct ddp_reader_cache {
         ddp_hash_alg alg;
     } algs[RD_MAX_STORES];
     uint32_t n_algs;
+    struct {
+        uint8_t guid[16];
+        rs_file_list list;   /* never UNREAD; immutable once kept */
+    } lists[RD_MAX_STORES];
+    uint32_t n_lists;
     ddp_reader_stats totals;
     rd_prefetcher *prefetch;
 };
@@ -93,6 +103,8 @@ void ddp_reader_cache_free(ddp_reader_cache *c)
     for (uint32_t i = 0; c->slots && i < c->n_slots; i++)
         free(c->slots[i].data);
     free(c->slots);
+    for (uint32_t i = 0; i < c->n_lists; i++)
+        rs_file_list_free(&c->lists[i].list);
     if (c->lock)
         ddp_mutex_free(c->lock);
     free(c);
@@ -191,6 +203,37 @@ void rd_cache_set_alg(ddp_reader_cache *c, const uint8_t guid[16], ddp_hash_alg 
     ddp_mutex_unlock(c->lock);
 }
 
+int rd_cache_list(ddp_reader_cache *c, const uint8_t guid[16], rs_file_list *out)
+{
+    int known = 0;
+    ddp_mutex_lock(c->lock);
+    for (uint32_t i = 0; !known && i < c->n_lists; i++)
+        if (memcmp(c->lists[i].guid, guid, 16) == 0) {
+            *out = c->lists[i].list;
+            known = 1;
+        }
+    ddp_mutex_unlock(c->lock);
+    return known;
+}
+
+void rd_cache_keep_list(ddp_reader_cache *c, const uint8_t guid[16], rs_file_list *list)
+{
+    int kept = 0;
+    ddp_mutex_lock(c->lock);
+    uint32_t i = 0;
+    while (i < c->n_lists && memcmp(c->lists[i].guid, guid, 16) != 0)
+        i++;
+    if (i == c->n_lists && c->n_lists < RD_MAX_STORES && list->state != RS_LIST_UNREAD) {
+        memcpy(c->lists[i].guid, guid, 16);
+        c->lists[c->n_lists++].list = *list;
+        kept = 1;
+    }
+    ddp_mutex_unlock(c->lock);
+    if (!kept)
+        rs_file_list_free(list);   /* another reader kept one first, or no room */
+    memset(list, 0, sizeof *list);
+}
+
 void rd_cache_add_stats(ddp_reader_cache *c, const ddp_reader_stats *d)
 {
     ddp_mutex_lock(c->lock);
@@ -201,6 +244,7 @@ void rd_cache_add_stats(ddp_reader_cache *c, const ddp_reader_stats *d)
     c->totals.redirects += d->redirects;
     c->totals.failures += d->failures;
     c->totals.prefetches += d->prefetches;
+    c->totals.generations_from_list += d->generations_from_list;
     ddp_mutex_unlock(c->lock);
 }
 

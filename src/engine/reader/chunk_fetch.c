@@ -151,7 +151,8 @@ static ddp_status verify(ddp_reader_cache *cache, const uint8_t guid[16], const 
 }
 
 ddp_status rd_decode_chunk(ddp_reader_cache *cache, const uint8_t guid[16], const rd_chunk *ch,
-                           const uint8_t *record, uint8_t *content, uint64_t *at, char *why, size_t cap)
+                           const uint8_t *record, uint8_t *content, ddp_decoder *dec, uint64_t *at, char *why,
+                           size_t cap)
 {
     uint32_t span = DDP_DATA_HEADER_SIZE + ch->stored;
     ddp_record rec;
@@ -161,7 +162,7 @@ ddp_status rd_decode_chunk(ddp_reader_cache *cache, const uint8_t guid[16], cons
     if (st != DDP_OK)
         return st;
     *at = rec.header_size;
-    st = ddp_chunk_decompress(rec.compression, record + rec.header_size, rec.payload_size, content, ch->logical);
+    st = ddp_chunk_decompress(dec, rec.compression, record + rec.header_size, rec.payload_size, content, ch->logical);
     if (st != DDP_OK) {
         snprintf(why, cap, "compression %u payload does not give %u bytes: %s", rec.compression, ch->logical,
                  ddp_status_str(st));
@@ -176,7 +177,9 @@ static ddp_status prepare(ddp_file_reader *r, const rd_chunk *ch)
         r->record = malloc(DDP_DATA_HEADER_SIZE + DDP_MAX_CHUNK_SIZE);
     if (!r->content)
         r->content = malloc(DDP_MAX_CHUNK_SIZE);
-    return r->record && r->content ? data_container(r, ch) : DDP_ERR_NO_MEMORY;
+    if (!r->dec)
+        r->dec = ddp_decoder_new();
+    return r->record && r->content && r->dec ? data_container(r, ch) : DDP_ERR_NO_MEMORY;
 }
 
 ddp_status rd_read_chunk_record(ddp_file_reader *r, uint32_t i, uint8_t *buf, char *why, size_t cap)
@@ -213,7 +216,7 @@ ddp_status rd_fetch_chunk(ddp_file_reader *r, uint32_t i)
     uint64_t at = 0;
     ddp_status st = rd_read_chunk_record(r, i, r->record, why, sizeof why);
     if (st == DDP_OK)
-        st = rd_decode_chunk(r->cache, r->dir.guid, ch, r->record, r->content, &at, why, sizeof why);
+        st = rd_decode_chunk(r->cache, r->dir.guid, ch, r->record, r->content, r->dec, &at, why, sizeof why);
     r->stats.chunk_decodes++;
     if (st != DDP_OK)
         rd_log(r, start, "%s offset 0x%llx: chunk %u (hint 0x%x): %s", short_path(r->data_path),

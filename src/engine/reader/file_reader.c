@@ -44,6 +44,7 @@ static void reader_free(ddp_file_reader *r)
     free(r->chunks);
     free(r->record);
     free(r->content);
+    ddp_decoder_free(r->dec);
     free(r->data_path);
     free(r);
 }
@@ -77,6 +78,7 @@ ddp_status ddp_file_reader_open(const ddp_store *store, ddp_reader_cache *cache,
     r->job.stores = &r->dir;
     r->job.n_stores = 1;
     ddp_status st = rd_load_stream_maps(r, reparse, len);
+    r->stats.generations_from_list = r->job.stats.generations_from_list;
     if (st != DDP_OK) {
         r->stats.store_reads = r->job.stats.read_calls;
         rd_cache_add_stats(cache, &r->stats);
@@ -131,9 +133,14 @@ static ddp_status copy_piece(ddp_file_reader *r, uint32_t i, uint32_t from, uint
     if (queued) {   /* its record was read already: decode it here */
         char why[128];
         uint64_t at = 0;
-        ddp_status st = r->content || (r->content = malloc(DDP_MAX_CHUNK_SIZE)) ? DDP_OK : DDP_ERR_NO_MEMORY;
+        if (!r->content)
+            r->content = malloc(DDP_MAX_CHUNK_SIZE);
+        if (!r->dec)
+            r->dec = ddp_decoder_new();
+        ddp_status st = r->content && r->dec ? DDP_OK : DDP_ERR_NO_MEMORY;
         if (st == DDP_OK)
-            st = rd_decode_chunk(r->cache, r->dir.guid, &r->chunks[i], queued, r->content, &at, why, sizeof why);
+            st = rd_decode_chunk(r->cache, r->dir.guid, &r->chunks[i], queued, r->content, r->dec, &at, why,
+                                 sizeof why);
         free(queued);
         if (st == DDP_OK) {
             r->stats.chunk_decodes++;

@@ -12,7 +12,8 @@
  * a worker is decoding, it waits for.
  *
  * Memory: at most depth queued records (each 0x58 + stored size, at most 0x58 + 256 KiB)
- * plus one 256 KiB chunk buffer per worker; depth <= DDP_READER_MAX_PREFETCH.
+ * plus one 256 KiB chunk buffer and one 32 KiB decoder per worker; depth <=
+ * DDP_READER_MAX_PREFETCH.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ typedef struct rd_worker {
     rd_key current;          /* being decoded when busy */
     int busy;
     uint8_t *content;        /* DDP_MAX_CHUNK_SIZE */
+    ddp_decoder *dec;        /* the worker's own decoder */
 } rd_worker;
 
 struct rd_prefetcher {
@@ -72,7 +74,8 @@ static void worker(void *arg)
         ddp_mutex_unlock(p->lock);
         char why[128];
         uint64_t at = 0;
-        if (rd_decode_chunk(p->cache, job.key.guid, &job.ch, job.record, w->content, &at, why, sizeof why) == DDP_OK)
+        if (rd_decode_chunk(p->cache, job.key.guid, &job.ch, job.record, w->content, w->dec, &at, why, sizeof why) ==
+            DDP_OK)
             rd_cache_put(p->cache, &job.key, w->content, job.ch.logical);
         free(job.record);
         ddp_mutex_lock(p->lock);
@@ -96,6 +99,7 @@ void rd_prefetcher_free(rd_prefetcher *p)
         if (p->workers[i].thread)
             ddp_thread_join(p->workers[i].thread);   /* they empty the queue first */
         free(p->workers[i].content);
+        ddp_decoder_free(p->workers[i].dec);
     }
     for (uint32_t i = 0; i < p->count; i++)
         free(p->queue[(p->head + i) % p->depth].record);
@@ -127,7 +131,8 @@ rd_prefetcher *rd_prefetcher_new(ddp_reader_cache *cache, uint32_t depth)
         rd_worker *w = &p->workers[i];
         w->p = p;
         w->content = malloc(DDP_MAX_CHUNK_SIZE);
-        ok = w->content && ddp_thread_start(&w->thread, worker, w) == 0;
+        w->dec = ddp_decoder_new();
+        ok = w->content && w->dec && ddp_thread_start(&w->thread, worker, w) == 0;
         if (!ok)
             w->thread = NULL;
     }

@@ -3,7 +3,8 @@
  *   chunk_cache.c   the shared cache of decoded chunks, each store's hash algorithm
  *                   once known, the prefetcher, and the totals of every reader;
  *   stream_index.c  open: the reparse point, the stream containers (located the way a
- *                   restore locates them, container_locator.c) and the stream maps,
+ *                   restore locates them, container_locator.c, the store's DedupFileList
+ *                   first, read once per store and kept by the cache) and the stream maps,
  *                   turned into one sorted table of the file's chunks;
  *   chunk_fetch.c   one chunk's record: read at its hint or through the Rrtl, checked,
  *                   decompressed and verified;
@@ -20,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ddp/codec.h"
 #include "ddp/file_reader.h"
 #include "ddp_thread.h"
 #include "restore_internal.h"
@@ -53,6 +55,7 @@ struct ddp_file_reader {
     uint32_t n_chunks;
     uint8_t *record;         /* 0x58 + DDP_MAX_CHUNK_SIZE */
     uint8_t *content;        /* DDP_MAX_CHUNK_SIZE */
+    ddp_decoder *dec;        /* made with content: the reader thread's decoder */
     uint64_t next_offset;    /* where the previous read ended: a read there is sequential */
     char *data_path;         /* the Data container of the last chunk read */
     uint32_t data_id, data_generation;
@@ -69,6 +72,12 @@ void rd_cache_put(ddp_reader_cache *c, const rd_key *k, const uint8_t *content, 
 ddp_hash_alg rd_cache_alg(ddp_reader_cache *c, const uint8_t guid[16]);
 void rd_cache_set_alg(ddp_reader_cache *c, const uint8_t guid[16], ddp_hash_alg alg);
 void rd_cache_add_stats(ddp_reader_cache *c, const ddp_reader_stats *delta);
+/* 1 and *out a borrowed copy of store guid's DedupFileList when a reader has read it
+ * (valid until the cache is freed; never to be freed by the borrower). */
+int rd_cache_list(ddp_reader_cache *c, const uint8_t guid[16], rs_file_list *out);
+/* Takes *list (read by rs_file_list_generation) for the later readers of store guid, or
+ * frees it when one is kept already or there is no room; *list is left empty. */
+void rd_cache_keep_list(ddp_reader_cache *c, const uint8_t guid[16], rs_file_list *list);
 /* 1 when the chunk is cached. */
 int rd_cache_has(ddp_reader_cache *c, const rd_key *k);
 /* The cache's prefetcher; NULL when prefetching is off (or could not be started). */
@@ -95,10 +104,12 @@ ddp_status rd_load_stream_maps(ddp_file_reader *r, const uint8_t *reparse, size_
 ddp_status rd_fetch_chunk(ddp_file_reader *r, uint32_t i);
 /* Reads chunk i's record (0x58 + stored bytes) into buf; on the reader's thread. */
 ddp_status rd_read_chunk_record(ddp_file_reader *r, uint32_t i, uint8_t *buf, char *why, size_t cap);
-/* Checks, decompresses and verifies a chunk's record into content; uses no reader state
- * (the prefetch worker calls it). *at: where in the record a check failed. */
+/* Checks, decompresses (with dec, the calling thread's decoder) and verifies a chunk's
+ * record into content; uses no reader state (the prefetch worker calls it). *at: where
+ * in the record a check failed. */
 ddp_status rd_decode_chunk(ddp_reader_cache *cache, const uint8_t guid[16], const rd_chunk *ch,
-                           const uint8_t *record, uint8_t *content, uint64_t *at, char *why, size_t cap);
+                           const uint8_t *record, uint8_t *content, ddp_decoder *dec, uint64_t *at, char *why,
+                           size_t cap);
 /* Reads record (sequence, kind) of span bytes at *offset of container c into buf,
  * following the Rrtl when the hint is stale (*offset then gets the true offset). */
 ddp_status rd_read_record(ddp_file_reader *r, rs_container *c, uint32_t sequence, uint16_t kind,

@@ -8,9 +8,11 @@
  * the reference, and ddp_stream_map_validate checks the map against the reference's
  * range. The references tile [0, size) (ddp_reparse_parse checks that), so the chunks of
  * all maps, in reference order, tile it too. Stream containers are located by
- * rs_locate_stream_container, as a restore does (the store's find_container, else
- * probing generations); a second reference to the same container id tries the
- * generation already found first.
+ * rs_locate_stream_container, as a restore does (the generation the store's
+ * DedupFileList names, else the store's find_container, else probing generations); a
+ * second reference to the same container id tries the generation already found first.
+ * The list is read by the first reader of a store and kept by the cache (chunk_cache.c),
+ * so opening a file costs no list reads after the first.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,6 +135,7 @@ ddp_status rd_load_stream_maps(ddp_file_reader *r, const uint8_t *reparse, size_
     }
     found_gen found[DDP_REPARSE_MAX_REFS];
     uint32_t n_found = 0;
+    int lent = rd_cache_list(r->cache, rp->store_guid, &r->dir.list);
     for (uint32_t k = 0; st == DDP_OK && k < rp->n_refs; k++) {
         char *path = NULL;
         st = locate(r, &rp->refs[k], found, &n_found, &path);
@@ -140,6 +143,9 @@ ddp_status rd_load_stream_maps(ddp_file_reader *r, const uint8_t *reparse, size_
             st = load_one(r, &rp->refs[k], path);
         free(path);
     }
+    if (!lent)
+        rd_cache_keep_list(r->cache, rp->store_guid, &r->dir.list);
+    memset(&r->dir.list, 0, sizeof r->dir.list);
     free(rp);
     return st;
 }

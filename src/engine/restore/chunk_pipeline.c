@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "chunk_pipeline.h"
+#include "ddp/codec.h"
 #include "ddp_thread.h"
 
 typedef struct rs_batch {
@@ -32,6 +33,12 @@ typedef struct rs_batch {
     int examined;                /* under the mutex */
 } rs_batch;
 
+/* A worker thread's own state: its decoder, reused for every chunk it examines. */
+typedef struct rs_worker {
+    struct rs_pipe *pipe;
+    ddp_decoder *dec;
+} rs_worker;
+
 struct rs_pipe {
     rs_pipe_ops ops;
     rs_batch *batches;
@@ -41,23 +48,25 @@ struct rs_pipe {
     ddp_cond *work_ready;        /* a batch was handed over, or stop */
     ddp_cond *batch_examined;
     ddp_thread **threads;
-    uint32_t n_threads;
+    rs_worker *workers;          /* n_workers, one per thread */
+    uint32_t n_workers, n_threads;
     uint64_t handed, taken, applied;   /* batch counters; ring slot = counter % n_batches */
     int filling;                 /* batch slot handed % n_batches is being filled */
     int stop;
 };
 
-static void examine_batch(rs_pipe *p, rs_batch *b)
+static void examine_batch(rs_pipe *p, rs_batch *b, ddp_decoder *dec)
 {
     for (uint32_t i = 0; i < b->n_items; i++) {
         rs_pipe_item *it = &b->items[i];
-        p->ops.examine(p->ops.ctx, it, b->records + it->record_off, b->content + it->content_off, b->alg);
+        p->ops.examine(p->ops.ctx, it, b->records + it->record_off, b->content + it->content_off, b->alg, dec);
     }
 }
 
 static void worker_main(void *arg)
 {
-    rs_pipe *p = arg;
+    rs_worker *w = arg;
+    rs_pipe *p = w->pipe;
     ddp_mutex_lock(p->mutex);
     for (;;) {
         while (!p->stop && p->taken == p->handed)
@@ -67,7 +76,7 @@ static void worker_main(void *arg)
         rs_batch *b = &p->batches[p->taken % p->n_batches];
         p->taken++;
         ddp_mutex_unlock(p->mutex);
-        examine_batch(p, b);
+        examine_batch(p, b, w->dec);
         ddp_mutex_lock(p->mutex);
         b->examined = 1;
         ddp_cond_signal(p->batch_examined);
@@ -188,6 +197,9 @@ static void release(rs_pipe *p)
         free(p->batches[i].items);
     }
     free(p->batches);
+    for (uint32_t i = 0; p->workers && i < p->n_workers; i++)
+        ddp_decoder_free(p->workers[i].dec);
+    free(p->workers);
     free(p->threads);
     ddp_cond_free(p->batch_examined);
     ddp_cond_free(p->work_ready);
@@ -214,11 +226,19 @@ static int allocate(rs_pipe *p, uint32_t workers, const rs_pipe_load *load)
     p->content_cap = batch_cap(load->content_bytes, load->largest_content, p->n_batches, RS_PIPE_CONTENT_BYTES);
     p->batches = calloc(p->n_batches, sizeof *p->batches);
     p->threads = calloc(workers, sizeof *p->threads);
+    p->workers = calloc(workers, sizeof *p->workers);
+    p->n_workers = p->workers ? workers : 0;
     p->mutex = ddp_mutex_new();
     p->work_ready = ddp_cond_new();
     p->batch_examined = ddp_cond_new();
-    if (!p->batches || !p->threads || !p->mutex || !p->work_ready || !p->batch_examined)
+    if (!p->batches || !p->threads || !p->workers || !p->mutex || !p->work_ready || !p->batch_examined)
         return -1;
+    for (uint32_t i = 0; i < workers; i++) {
+        p->workers[i].pipe = p;
+        p->workers[i].dec = ddp_decoder_new();
+        if (!p->workers[i].dec)
+            return -1;
+    }
     for (uint32_t i = 0; i < p->n_batches; i++) {
         rs_batch *b = &p->batches[i];
         b->records = malloc(p->record_cap);
@@ -243,7 +263,7 @@ rs_pipe *rs_pipe_new(uint32_t workers, const rs_pipe_ops *ops, const rs_pipe_loa
         return NULL;
     }
     for (uint32_t i = 0; i < workers; i++) {
-        if (ddp_thread_start(&p->threads[i], worker_main, p) != 0) {
+        if (ddp_thread_start(&p->threads[i], worker_main, &p->workers[i]) != 0) {
             stop_workers(p);   /* all or nothing: the caller works alone */
             release(p);
             return NULL;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "ddp/chunk_hash.h"
+#include "ddp/codec.h"
 
 /* One batch holds at most this many record bytes, content bytes and records. A phase
  * with less data gets smaller batches: its total spread over the batches, but at least
@@ -35,10 +36,11 @@ typedef struct rs_pipe_item {
 typedef struct rs_pipe_ops {
     void *ctx;
     /* On a worker: fills it->examined and it->matches from the record's bytes, decompressing
-     * into content (it->content_len bytes). alg: the algorithm known when the batch was
-     * handed over (DDP_HASH_UNKNOWN: examine both candidates). Reads only state that does
-     * not change during the phase. */
-    void (*examine)(void *ctx, rs_pipe_item *it, const uint8_t *record, uint8_t *content, ddp_hash_alg alg);
+     * into content (it->content_len bytes) with dec, the worker's own decoder. alg: the
+     * algorithm known when the batch was handed over (DDP_HASH_UNKNOWN: examine both
+     * candidates). Reads only state that does not change during the phase. */
+    void (*examine)(void *ctx, rs_pipe_item *it, const uint8_t *record, uint8_t *content, ddp_hash_alg alg,
+                    ddp_decoder *dec);
     /* On the calling thread, in queue order. */
     void (*apply)(void *ctx, const rs_pipe_item *it, const uint8_t *record, const uint8_t *content);
     const ddp_hash_alg *alg;     /* the job's algorithm, read when a batch is handed over */

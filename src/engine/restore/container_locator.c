@@ -3,6 +3,11 @@
  * whose generation the reparse point does not name (API.md §5, FORMAT.md §2).
  *
  * Order of attempts for stream container (store, id):
+ *   0. the store's DedupFileList (file_list_read.c, FORMAT.md §2.1): when it names exactly
+ *      one generation for the id, that candidate is probed (below) and wins when its file
+ *      agrees; when the file is missing or does not agree, the list disagrees with the
+ *      backup (counted) and 1-2 decide, that candidate already tried. An absent, damaged
+ *      or silent list leaves the decision to 1-2.
  *   1. store->find_container (the optional directory interface): 0 gives the path, 1 says
  *      the backup has none (DDP_E_PATH_NOT_FOUND, no probing); a failure falls back to 2.
  *   2. probing candidate generations, each candidate once: the generations already found
@@ -16,8 +21,9 @@
  * backup does not hold; an application answering from its catalogue fails it without
  * moving the tape. The winning probe reads 64 bytes at the start of the container: one
  * positioning to that container's start, before OrderContainersRestore #1, so every
- * stream container is visited once out of plan order. At most 3 + (generations found
- * for the id) + probe_generations (default 16) probes per stream container.
+ * stream container is visited once out of plan order. At most 1 (the list's candidate)
+ * + 3 + (generations found for the id) + probe_generations (default 16) probes per
+ * stream container; with a list that names it, exactly one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +37,7 @@
 void rs_store_dir_init(rs_store_dir *d, const uint8_t guid[16])
 {
     char g[39];
+    memset(d, 0, sizeof *d);
     memcpy(d->guid, guid, 16);
     ddp_guid_format(guid, g);
     snprintf(d->root, sizeof d->root, "%s%s.ddp", CHUNK_STORE_ROOT, g);
@@ -117,17 +124,34 @@ int32_t rs_locate_stream_container(rs_job *job, uint32_t store, uint32_t id, con
     const rs_store_dir *d = &job->stores[store];
     *path = NULL;
     *generation = 0;
-    if (job->store->find_container) {
-        int32_t hr = ask_directory(job, d, id, path, generation);
-        if (hr == 0 || hr == DDP_HR_PATH_NOT_FOUND)
-            return hr;
-    }
-    uint32_t cap = n_found + n_hints + job->opt.probe_generations;
-    uint32_t *tried = malloc((cap ? cap : 1) * sizeof *tried);
+    uint32_t listed = 0;
+    int named = rs_file_list_generation(job, store, id, &listed);
+    if (named < 0)
+        return DDP_HR_E_OUTOFMEMORY;
+    uint32_t cap = 1 + n_found + n_hints + job->opt.probe_generations;
+    uint32_t *tried = malloc(cap * sizeof *tried);
     if (!tried)
         return DDP_HR_E_OUTOFMEMORY;
     uint32_t n_tried = 0, gen = 0;
-    int r = 0;
+    int r = named ? try_generation(job, d, id, listed, tried, &n_tried, path) : 0;
+    if (r != 0) {
+        free(tried);
+        if (r < 0)
+            return DDP_HR_E_OUTOFMEMORY;
+        *generation = listed;
+        job->stats.generations_from_list++;
+        return 0;
+    }
+    job->stats.list_disagreed += (uint64_t)named;
+    if (job->store->find_container) {
+        int32_t hr = ask_directory(job, d, id, path, generation);
+        if (hr == 0)
+            job->stats.generations_from_directory++;
+        if (hr == 0 || hr == DDP_HR_PATH_NOT_FOUND) {
+            free(tried);
+            return hr;
+        }
+    }
     for (uint32_t i = 0; r == 0 && i < n_found; i++)
         r = try_generation(job, d, id, gen = found[i], tried, &n_tried, path);
     for (uint32_t i = 0; r == 0 && i < n_hints; i++)
@@ -141,5 +165,6 @@ int32_t rs_locate_stream_container(rs_job *job, uint32_t store, uint32_t id, con
     if (r == 0)
         return DDP_HR_PATH_NOT_FOUND;
     *generation = gen;
+    job->stats.generations_probed++;
     return 0;
 }

@@ -53,6 +53,7 @@ typedef struct data_ctx {
     rs_phase *ph;
     rs_chunk_set *cs;
     uint8_t *out;             /* one decompressed chunk */
+    ddp_decoder *dec;         /* the calling thread's decoder (workers have their own) */
     rs_pipe *pipe;            /* NULL: everything on the calling thread */
 } data_ctx;
 
@@ -118,7 +119,7 @@ static void write_uses(rs_phase *ph, uint32_t rec, const uint8_t *data, uint32_t
             ddp_status st = job->target->begin(job->target->ctx, use->file, f->size);
             if (st != DDP_OK) {
                 rs_file_fail(job, use->file, rs_hr_of_status(st), st, "preparing the file failed: %s",
-                             ddp_status_str(st));
+                             rs_target_why(job, use->file, st));
                 continue;
             }
             f->began = 1;
@@ -126,7 +127,7 @@ static void write_uses(rs_phase *ph, uint32_t rec, const uint8_t *data, uint32_t
         ddp_status st = job->target->write(job->target->ctx, use->file, use->offset, data, len);
         if (st != DDP_OK) {
             rs_file_fail(job, use->file, rs_hr_of_status(st), st, "writing %u bytes at 0x%llx failed: %s", len,
-                         (unsigned long long)use->offset, ddp_status_str(st));
+                         (unsigned long long)use->offset, rs_target_why(job, use->file, st));
             continue;
         }
         job->stats.bytes_written += len;
@@ -152,7 +153,7 @@ static void consume_now(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t
         corrupt(ph, rec, st, at, what);
         return;
     }
-    st = ddp_chunk_decompress(r.compression, bytes + r.header_size, r.payload_size, x->out, ch->logical);
+    st = ddp_chunk_decompress(x->dec, r.compression, bytes + r.header_size, r.payload_size, x->out, ch->logical);
     if (st != DDP_OK) {
         snprintf(what, sizeof what, "compression %u payload does not give %u bytes: %s", r.compression,
                  ch->logical, ddp_status_str(st));
@@ -218,7 +219,8 @@ static int hash_is(ddp_hash_alg alg, const uint8_t *content, size_t len, const u
 
 /* On a worker: the checks of consume_now without their messages, and which of the
  * algorithms (alg, or both while it is unknown) give the chunk's hash. */
-static void examine_chunk(void *ctx, rs_pipe_item *it, const uint8_t *record, uint8_t *content, ddp_hash_alg alg)
+static void examine_chunk(void *ctx, rs_pipe_item *it, const uint8_t *record, uint8_t *content, ddp_hash_alg alg,
+                          ddp_decoder *dec)
 {
     const data_ctx *x = ctx;
     const rs_chunk *ch = &x->cs->chunks[it->rec];
@@ -229,7 +231,8 @@ static void examine_chunk(void *ctx, rs_pipe_item *it, const uint8_t *record, ui
     it->matches = 0;
     if (rs_record_check(record, it->record_len, ch->stored, ch->hash, DDP_HASH_SIZE, "stream map", &r, &at, what,
                         sizeof what) != DDP_OK ||
-        ddp_chunk_decompress(r.compression, record + r.header_size, r.payload_size, content, ch->logical) != DDP_OK)
+        ddp_chunk_decompress(dec, r.compression, record + r.header_size, r.payload_size, content, ch->logical) !=
+            DDP_OK)
         return;
     it->examined = 1;
     if (alg == DDP_HASH_SHA256 || alg == DDP_HASH_UNKNOWN)
@@ -319,7 +322,8 @@ static void settle_files(rs_job *job)
         if (!f->began) {
             ddp_status st = job->target->begin(job->target->ctx, i, f->size);
             if (st != DDP_OK) {
-                rs_file_fail(job, i, rs_hr_of_status(st), st, "preparing the file failed: %s", ddp_status_str(st));
+                rs_file_fail(job, i, rs_hr_of_status(st), st, "preparing the file failed: %s",
+                             rs_target_why(job, i, st));
                 continue;
             }
             f->began = 1;
@@ -331,9 +335,12 @@ static void settle_files(rs_job *job)
 int32_t rs_data_phase(rs_job *job, rs_chunk_set *cs)
 {
     rs_phase ph;
-    data_ctx x = {&ph, cs, malloc(DDP_MAX_CHUNK_SIZE), NULL};
-    if (!x.out)
+    data_ctx x = {&ph, cs, malloc(DDP_MAX_CHUNK_SIZE), ddp_decoder_new(), NULL};
+    if (!x.out || !x.dec) {
+        free(x.out);
+        ddp_decoder_free(x.dec);
         return DDP_HR_E_OUTOFMEMORY;
+    }
     memset(&ph, 0, sizeof ph);
     ph.job = job;
     ph.what = "chunk";
@@ -349,7 +356,8 @@ int32_t rs_data_phase(rs_job *job, rs_chunk_set *cs)
     rs_pipe_free(x.pipe);   /* applies every queued chunk first */
     free(x.out);
     if (!job->out_of_memory && job->alg == DDP_HASH_UNKNOWN && job->stats.unverified_chunks)
-        rs_identify_alg(&ph);
+        rs_identify_alg(&ph, x.dec);
+    ddp_decoder_free(x.dec);
     if (!job->out_of_memory) {
         settle_unverified(&ph);
         settle_files(job);

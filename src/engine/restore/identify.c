@@ -146,7 +146,7 @@ static ddp_hash_alg from_data_containers(rs_phase *ph)
 }
 
 /* Reads the chunk c names and hashes its content (into content, DDP_MAX_CHUNK_SIZE bytes). */
-static ddp_hash_alg try_chunk(rs_job *job, const candidate *c, uint8_t *content)
+static ddp_hash_alg try_chunk(rs_job *job, const candidate *c, uint8_t *content, ddp_decoder *dec)
 {
     rs_container dc;
     memset(&dc, 0, sizeof dc);
@@ -166,7 +166,7 @@ static ddp_hash_alg try_chunk(rs_job *job, const candidate *c, uint8_t *content)
         !rs_record_is(buf, got, c->ref.sequence, DDP_RECORD_KIND_DATA) ||
         rs_record_check(buf, got, c->ref.stored_size, c->ref.hash, DDP_HASH_SIZE, "stream map", &r, &at, what,
                         sizeof what) != DDP_OK ||
-        ddp_chunk_decompress(r.compression, buf + r.header_size, r.payload_size, content, c->logical) != DDP_OK ||
+        ddp_chunk_decompress(dec, r.compression, buf + r.header_size, r.payload_size, content, c->logical) != DDP_OK ||
         ddp_chunk_hash_detect(content, c->logical, c->ref.hash, &a) != DDP_OK)
         a = DDP_HASH_UNKNOWN;
 out:
@@ -175,7 +175,7 @@ out:
 }
 
 /* Source 2: chunks named by the stream maps beside the restore's own. */
-static ddp_hash_alg from_stream_maps(rs_job *job)
+static ddp_hash_alg from_stream_maps(rs_job *job, ddp_decoder *dec)
 {
     candidate found[DDP_IDENTIFY_CHUNK_READS];
     walk w = {0, found, 0};
@@ -191,16 +191,16 @@ static ddp_hash_alg from_stream_maps(rs_job *job)
         job->out_of_memory = 1;
     ddp_hash_alg a = DDP_HASH_UNKNOWN;
     for (uint32_t i = 0; content && i < w.n_found && a == DDP_HASH_UNKNOWN && !job->out_of_memory; i++)
-        a = try_chunk(job, &found[i], content);
+        a = try_chunk(job, &found[i], content, dec);
     free(content);
     return a;
 }
 
-void rs_identify_alg(rs_phase *ph)
+void rs_identify_alg(rs_phase *ph, ddp_decoder *dec)
 {
     ddp_hash_alg a = from_data_containers(ph);
     if (a == DDP_HASH_UNKNOWN && !ph->job->out_of_memory)
-        a = from_stream_maps(ph->job);
+        a = from_stream_maps(ph->job, dec);
     if (a != DDP_HASH_UNKNOWN)
         ph->job->alg = a;
 }

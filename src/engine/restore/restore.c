@@ -25,7 +25,7 @@ void ddp_restore_options_default(ddp_restore_options *opt)
 }
 
 /* A new count must be added here too: the size check fails the build until it is. */
-_Static_assert(sizeof(ddp_restore_stats) == 12 * sizeof(uint64_t), "ddp_restore_stats_add adds every field");
+_Static_assert(sizeof(ddp_restore_stats) == 17 * sizeof(uint64_t), "ddp_restore_stats_add adds every field");
 
 void ddp_restore_stats_add(ddp_restore_stats *sum, const ddp_restore_stats *add)
 {
@@ -41,6 +41,11 @@ void ddp_restore_stats_add(ddp_restore_stats *sum, const ddp_restore_stats *add)
     sum->commit_calls += add->commit_calls;
     sum->unverified_chunks += add->unverified_chunks;
     sum->identify_reads += add->identify_reads;
+    sum->generations_from_list += add->generations_from_list;
+    sum->generations_from_directory += add->generations_from_directory;
+    sum->generations_probed += add->generations_probed;
+    sum->list_disagreed += add->list_disagreed;
+    sum->file_lists_damaged += add->file_lists_damaged;
 }
 
 /* Zero means "default"; max_read is kept within [4 KiB, 64 MiB] and a multiple of 8. */
@@ -150,6 +155,8 @@ int32_t ddp_restore(const ddp_store *store, const ddp_target *target, uint32_t n
     if (stats)
         *stats = job.stats;
     free(job.window);
+    for (uint32_t i = 0; i < job.n_stores; i++)
+        rs_file_list_free(&job.stores[i].list);
     free(job.stores);
     free(job.files);
     if (!results)

@@ -3,7 +3,8 @@
  *
  * A restore runs in three phases over one rs_job:
  *   1. reparse_phase.c reads every file's reparse point and lists the stream maps it
- *      needs; container_locator.c finds each stream container's file (API.md §5).
+ *      needs; container_locator.c finds each stream container's file (API.md §5), first
+ *      through the store's DedupFileList (file_list_read.c).
  *   2. stream_map_phase.c reads the stream-map records (OrderContainersRestore #1)
  *      and turns them into chunk uses.
  *   3. data_phase.c reads each distinct chunk once (OrderContainersRestore #2),
@@ -27,6 +28,8 @@
  *     record when a single record is larger (a data record is at most 0x58 + 256 KiB,
  *     a stream map at most 0x68 + DDP_MAX_SMAP_PAYLOAD, i.e. 64 bytes per chunk of
  *     that file); Rrtl tables are streamed through the same window;
+ *   - per chunk store: the Stream entries of its DedupFileList, 8 bytes each (at most
+ *     2^20 entries: 8 MiB), kept for the restore (file_list_read.c);
  *   - per file: rs_file (24 bytes) + ddp_file_result (200 bytes); per stream reference
  *     an rs_smap_need (72 bytes) and, in phase 2, an rs_record (24) + 4;
  *   - chunk state, phase 3: 16 bytes per chunk reference (rs_use) and 68 bytes per
@@ -34,15 +37,18 @@
  *     lookup index of 8-16 bytes per distinct chunk (freed before data is read);
  *   - plan state per phase: 4 bytes per record (extent order), 24 bytes per plan extent,
  *     about 28 bytes per container; per extent being read, 32 bytes per run and 16 per
- *     read; one 256 KiB buffer for a decompressed chunk;
+ *     read; one 256 KiB buffer for a decompressed chunk and one 32 KiB decoder
+ *     (ddp_decoder, the Xpress Huffman tables) on the calling thread;
  *   - identifying the hash algorithm (identify.c, only when no chunk of the restore did):
- *     the read window and one 256 KiB buffer; 4 container paths kept from phase 2;
+ *     the read window and one 256 KiB buffer (and the data phase's decoder); 4 container
+ *     paths kept from phase 2;
  *   - worker pipeline, phase 3 with threads > 1 (chunk_pipeline.h): workers + 2 batches,
  *     each with room for at most RS_PIPE_RECORD_BYTES (1 MiB) of records, at most
  *     RS_PIPE_CONTENT_BYTES (2 MiB) of decompressed content and RS_PIPE_ITEMS (1024)
  *     records of 28 bytes; a phase with less data spreads its total over the batches
  *     (at least 64 KiB each): 12 MiB with 2 workers and 30 MiB with 8 at most, a few
- *     hundred KiB for small restores. Plus each worker thread's stack.
+ *     hundred KiB for small restores. Plus each worker thread's stack and its own
+ *     32 KiB decoder.
  *   So a chunk reference costs 16 bytes when its chunk is shared and at most 84 bytes
  *   when it is not: the 48-byte aim holds only from about two references per distinct
  *   chunk on. The bulk is the 32-byte stream-map hash kept per distinct chunk so that
@@ -55,6 +61,7 @@
 #include <stdint.h>
 
 #include "ddp/restore.h"
+#include "ddp/codec.h"
 #include "ddp/container.h"
 #include "ddp/reparse.h"
 
@@ -84,10 +91,26 @@ typedef struct rs_file {
     uint8_t unverified;     /* holds content of an unverified chunk (data_phase.c) */
 } rs_file;
 
+/* What a store's DedupFileList says about its Stream containers (file_list_read.c),
+ * read once per restore on the first lookup. */
+enum rs_list_state {
+    RS_LIST_UNREAD = 0,
+    RS_LIST_ABSENT,         /* neither copy could be read */
+    RS_LIST_DAMAGED,        /* no copy has a sound header (truncated, CRC, count) */
+    RS_LIST_READ            /* a copy was read: ids/gens hold its sound Stream entries */
+};
+
+typedef struct rs_file_list {
+    uint8_t state;          /* enum rs_list_state */
+    uint32_t n, cap;
+    uint32_t *ids, *gens;   /* n Stream container entries (id, generation) */
+} rs_file_list;
+
 /* A chunk store named by the reparse points (one GUID). */
 typedef struct rs_store_dir {
     uint8_t guid[16];
     char root[96];          /* "\System Volume Information\Dedup\ChunkStore\{GUID}.ddp" */
+    rs_file_list list;
 } rs_store_dir;
 
 /* A container file of one phase. */
@@ -175,6 +198,8 @@ struct rs_job {
 
 /* results.c */
 void rs_file_fail(rs_job *job, uint32_t file, int32_t hr, ddp_status st, const char *fmt, ...);
+/* Why a target call for file failed with st: the target's explain() text, else st's name. */
+const char *rs_target_why(rs_job *job, uint32_t file, ddp_status st);
 void rs_file_not_dedup(rs_job *job, uint32_t file, const char *why);
 int rs_file_alive(const rs_job *job, uint32_t file);
 void rs_file_finish(rs_job *job, uint32_t file);
@@ -219,6 +244,13 @@ int32_t rs_locate_stream_container(rs_job *job, uint32_t store, uint32_t id, con
                                    uint32_t n_hints, const uint32_t *found, uint32_t n_found,
                                    char **path, uint32_t *generation);
 
+/* file_list_read.c: the generation the store's DedupFileList names for Stream container
+ * id. 1: named (*generation); 0: the list is absent, damaged, silent or ambiguous about
+ * it; -1: out of memory. The first call per store reads the list (DedupFileList.1, then
+ * .2 when .1 is absent or damaged) through store->read. */
+int rs_file_list_generation(rs_job *job, uint32_t store, uint32_t id, uint32_t *generation);
+void rs_file_list_free(rs_file_list *list);
+
 /* reparse_phase.c: one stream map a file needs. */
 typedef struct rs_smap_need {
     uint32_t file;
@@ -243,8 +275,9 @@ typedef struct rs_chunk_set rs_chunk_set;
 int32_t rs_stream_map_phase(rs_job *job, rs_stream_plan *sp, rs_chunk_set **chunks);
 int32_t rs_data_phase(rs_job *job, rs_chunk_set *chunks);
 /* identify.c: after phase 3, when chunks were held unverified and the algorithm is still
- * unknown: tries to fix job->alg from other records of the restore's containers. */
-void rs_identify_alg(rs_phase *ph);
+ * unknown: tries to fix job->alg from other records of the restore's containers, decoding
+ * with dec (the calling thread's decoder). */
+void rs_identify_alg(rs_phase *ph, ddp_decoder *dec);
 /* identify.c: notes that a stream map of store was accepted from path, its record at
  * [start, after) (kept for the first DDP_IDENTIFY_CONTAINERS containers). */
 void rs_identify_note(rs_job *job, uint32_t store, const char *path, uint64_t start, uint64_t after);

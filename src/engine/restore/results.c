@@ -109,7 +109,7 @@ static void commit_done(void *arg, uint32_t file, ddp_status st)
         return;
     }
     char why[128];
-    snprintf(why, sizeof why, "making the file final failed: %s", ddp_status_str(st));
+    snprintf(why, sizeof why, "making the file final failed: %s", rs_target_why(job, file, st));
     committing_file_fails(job, file, failure_hr(st), st, why);
 }
 
@@ -137,6 +137,12 @@ void rs_commit_pending(rs_job *job)
     }
 }
 
+const char *rs_target_why(rs_job *job, uint32_t file, ddp_status st)
+{
+    const char *why = job->target->explain ? job->target->explain(job->target->ctx, file) : NULL;
+    return why && why[0] ? why : ddp_status_str(st);
+}
+
 /* Every byte was written from verified chunks: make it final (now, or in the next commit). */
 void rs_file_finish(rs_job *job, uint32_t file)
 {
@@ -148,7 +154,7 @@ void rs_file_finish(rs_job *job, uint32_t file)
         /* finish failed: the target keeps the stub; abandon is never called after finish */
         f->began = 0;
         rs_file_fail(job, file, rs_hr_of_status(st), st, "finishing the file failed: %s",
-                     ddp_status_str(st));
+                     rs_target_why(job, file, st));
         return;
     }
     if (!job->target->commit) {

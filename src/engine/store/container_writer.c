@@ -100,13 +100,15 @@ static ddp_status seal(ddp_container_writer *w)
     if (st == DDP_OK && w->rrtl_count)
         st = w->sink->pwrite(w->sink->ctx, w->handle, DDP_RRTL_OFFSET + DDP_RRTL_HEADER_SIZE, w->rrtl,
                              (size_t)w->rrtl_count * DDP_RRTL_ENTRY_SIZE);
-    ddp_rrtl rrtl = {.version = RRTL_VERSION, .count = w->rrtl_count, .entry_size = DDP_RRTL_ENTRY_SIZE};
+    ddp_rrtl rrtl = {.version = RRTL_VERSION, .count = w->rrtl_count, .entry_size = DDP_RRTL_ENTRY_SIZE,
+                     .crc_match = w->crc64};
     uint8_t rrtl_header[DDP_RRTL_HEADER_SIZE];
     ddp_rrtl_build(&rrtl, rrtl_header);
     if (st == DDP_OK)
         st = w->sink->pwrite(w->sink->ctx, w->handle, DDP_RRTL_OFFSET, rrtl_header, sizeof rrtl_header);
     ddp_cthr cthr = {.version = CTHR_VERSION, .sequence = w->containers, .container_id = w->id,
-                     .generation = w->generation, .valid_data_length = w->end, .unknown_30 = CTHR_UNKNOWN_30};
+                     .generation = w->generation, .valid_data_length = w->end, .unknown_30 = CTHR_UNKNOWN_30,
+                     .crc_match = w->crc64};
     uint8_t cthr_bytes[DDP_CTHR_SIZE];
     ddp_cthr_build(&cthr, cthr_bytes);
     if (st == DDP_OK)

@@ -28,6 +28,7 @@ typedef struct ddp_container_writer {
     uint32_t first_id, id_step, generation;
     uint64_t limit;
     int stale_hints;
+    ddp_crc64_match crc64;  /* variant of the Cthr, Rrtl and Ckhr CRC-64s written */
     uint32_t containers;    /* opened so far */
     uint64_t bytes;         /* of sealed containers */
     /* The open container (handle NULL: none). */

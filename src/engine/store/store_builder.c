@@ -10,8 +10,10 @@
  * file's stream-map record in the Stream containers (ids 0x10000, 0x20000, ...). When
  * the file ends, its reparse point names that record: sequence, container id, offset
  * hint, payload size, hash prefix, range [0, size). The reference's unknown_0c words
- * hold the stream container id, its generation and 0, like the real sample
- * (0x50000, 1, ...); readers must not rely on them.
+ * hold, in layout 0x0201, what Windows writes (FORMAT.md §1.3): 1, 1 and the largest
+ * stream map the file could need, 8 + 64 x ceil(size / 32768); in the other layouts the
+ * stream container id, its generation and 0. Readers must not rely on them. With
+ * opt.file_list, finish() also writes both DedupFileList copies (file_list_writer.c).
  *
  * Memory: the chunker's buffer (max chunk), an Xpress buffer, two 1 MiB write buffers
  * and the chunk index, which alone grows with the data (chunk_index.c).
@@ -23,6 +25,7 @@
 #include "chunk_index.h"
 #include "chunker.h"
 #include "container_writer.h"
+#include "file_list_writer.h"
 #include "ddp/codec.h"
 #include "ddp/container.h"
 #include "ddp/reparse.h"
@@ -52,6 +55,7 @@ struct ddp_store_builder {
     uint64_t file_size;            /* bytes of the current file chunked so far */
     ddp_status error;              /* sticky: the builder is unusable after a failure */
     ddp_store_builder_stats stats;
+    char dir[100];                 /* "\...\{GUID}.ddp" */
 };
 
 void ddp_store_options_default(ddp_store_options *opt)
@@ -89,7 +93,7 @@ static ddp_status check_options(const ddp_store_options *opt)
 
 static ddp_status init_writers(ddp_store_builder *b, const ddp_store_sink *sink)
 {
-    char guid[39], dir[100];
+    char guid[39], *dir = b->dir;
     ddp_guid_format(b->opt.guid, guid);
     memcpy(dir, STORE_ROOT, sizeof STORE_ROOT - 1);
     memcpy(dir + sizeof STORE_ROOT - 1, guid, 38);
@@ -100,6 +104,7 @@ static ddp_status init_writers(ddp_store_builder *b, const ddp_store_sink *sink)
     if (st == DDP_OK)
         st = ddp_container_writer_init(&b->stream, sink, dir, "Stream", STREAM_FIRST_ID, STREAM_ID_STEP,
                                        b->opt.stream_generation, b->opt.container_limit, b->opt.stale_hints);
+    b->data.crc64 = b->stream.crc64 = b->opt.crc64_zero_init ? DDP_CRC64_ZERO_INIT : DDP_CRC64_NVME;
     if (st == DDP_OK)
         st = ddp_stream_map_writer_init(&b->smap, &b->stream, b->opt.hash_alg);
     return st;
@@ -163,6 +168,7 @@ static ddp_status store_chunk(ddp_store_builder *b, const uint8_t *chunk, size_t
     r.payload_size = (uint32_t)stored;
     r.kind = DDP_RECORD_KIND_DATA;
     r.compression = compression;
+    r.crc_match = b->data.crc64;
     memcpy(r.hash, loc->hash, DDP_HASH_SIZE);
     uint8_t header[DDP_DATA_HEADER_SIZE];
     ddp_record_build(&r, header);
@@ -241,6 +247,14 @@ ddp_status ddp_store_builder_file_data(ddp_store_builder *b, const uint8_t *data
     return fail(b, ddp_chunker_push(&b->chunker, data, len, take_chunk, b));
 }
 
+/* RP+0x54 of layout 0x0201 (FORMAT.md §1.3, 165 of 165 real files): the stream-map size
+ * of the file cut into 32 KiB chunks, the smallest chunk size; saturates at 2^32 - 1. */
+static uint32_t windows_smap_bound(uint64_t size)
+{
+    uint64_t v = 8 + 64 * ((size + 32767) / 32768);
+    return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
 /* Builds the file's reparse point from its finished stream-map record. */
 static ddp_status build_reparse(ddp_store_builder *b, const ddp_stream_map_done *done, uint8_t *reparse,
                                 size_t cap, size_t *reparse_len)
@@ -257,8 +271,14 @@ static ddp_status build_reparse(ddp_store_builder *b, const ddp_stream_map_done 
     ref->smap_sequence = done->slot.sequence;
     ref->stream_container_id = done->slot.container_id;
     ref->smap_offset_hint = done->slot.offset_hint;
-    ref->unknown_0c[0] = done->slot.container_id;
-    ref->unknown_0c[1] = done->slot.generation;
+    if (b->opt.layout == DDP_LAYOUT_0201) {
+        ref->unknown_0c[0] = 1;
+        ref->unknown_0c[1] = 1;
+        ref->unknown_0c[2] = windows_smap_bound(b->file_size);
+    } else {
+        ref->unknown_0c[0] = done->slot.container_id;
+        ref->unknown_0c[1] = done->slot.generation;
+    }
     ref->smap_size = done->payload_size;
     memcpy(ref->hash, done->hash, DDP_HASH_SIZE);
     ref->hash_len = b->opt.layout == DDP_LAYOUT_0201 ? 32 : 16;
@@ -300,6 +320,8 @@ ddp_status ddp_store_builder_finish(ddp_store_builder *b)
     ddp_status st = ddp_container_writer_finish(&b->data);
     if (st == DDP_OK)
         st = ddp_container_writer_finish(&b->stream);
+    if (st == DDP_OK && b->opt.file_list)
+        st = ddp_file_list_write(b->data.sink, b->dir, &b->data, &b->stream);
     return fail(b, st);
 }
 

@@ -97,6 +97,7 @@ ddp_status ddp_stream_map_writer_end(ddp_stream_map_writer *sw, ddp_stream_map_d
     r.sequence = sw->slot.sequence;
     r.payload_size = done->payload_size;
     r.kind = DDP_RECORD_KIND_STREAM_MAP;
+    r.crc_match = sw->containers->crc64;
     memcpy(r.hash, done->hash, DDP_HASH_SIZE);
     uint8_t header[DDP_SMAP_HEADER_SIZE];
     ddp_record_build(&r, header);

@@ -19,6 +19,7 @@
 
 #include "ddp/reparse.h"
 #include "win_target.h"
+#include "win_temp_name.h"
 
 #ifndef IO_REPARSE_TAG_DEDUP
 #define IO_REPARSE_TAG_DEDUP 0x80000013L
@@ -27,9 +28,6 @@
 #ifndef ERROR_DIRECTORY_NOT_SUPPORTED
 #define ERROR_DIRECTORY_NOT_SUPPORTED 336L
 #endif
-
-#define LONG_PATH_PREFIX L"\\\\?\\"
-#define TEMP_SUFFIX L".ddprestore-tmp"
 
 static ddp_status status_from_win32(DWORD err)
 {
@@ -52,24 +50,6 @@ static ddp_status status_from_win32(DWORD err)
     default:
         return DDP_ERR_IO;
     }
-}
-
-/* "D:\x" longer than MAX_PATH gets the \\?\ prefix; other forms are used as given. */
-static WCHAR *usable_path(const WCHAR *path, const WCHAR *suffix)
-{
-    size_t len = wcslen(path), extra = suffix ? wcslen(suffix) : 0;
-    int prefix = len + extra >= MAX_PATH && len >= 3 && path[1] == L':' && path[2] == L'\\';
-    size_t total = (prefix ? 4 : 0) + len + extra + 1;
-    WCHAR *out = malloc(total * sizeof(WCHAR));
-    if (!out)
-        return NULL;
-    out[0] = 0;
-    if (prefix)
-        wcscat(out, LONG_PATH_PREFIX);
-    wcscat(out, path);
-    if (suffix)
-        wcscat(out, suffix);
-    return out;
 }
 
 static win_target_file *file_at(win_target *t, uint32_t i)
@@ -202,7 +182,7 @@ static ddp_status read_reparse_point(win_target_file *f, uint8_t *buf, size_t ca
 /* Stub-file mode: the whole (small) file is the reparse buffer, however short: whether
  * it carries the dedup tag and is well-formed is the engine's to say (a stub cut short
  * fails with DDP_E_INVALID_DATA, it is never "not deduplicated"). */
-static ddp_status read_stub_file(win_target_file *f, uint8_t *buf, size_t cap, size_t *len)
+static ddp_status read_stub_file(win_target *t, win_target_file *f, uint8_t *buf, size_t cap, size_t *len)
 {
     BY_HANDLE_FILE_INFORMATION info;
     LARGE_INTEGER size;
@@ -211,7 +191,7 @@ static ddp_status read_stub_file(win_target_file *f, uint8_t *buf, size_t cap, s
     ddp_status st;
 
     /* backup semantics: a directory opens too, and is told apart by check_single_file */
-    h = open_for_read(f->path, FILE_FLAG_BACKUP_SEMANTICS);
+    h = open_for_read(f->long_path, FILE_FLAG_BACKUP_SEMANTICS);
     if (h == INVALID_HANDLE_VALUE)
         return status_from_win32(GetLastError());
     st = check_single_file(h, &info);
@@ -220,10 +200,16 @@ static ddp_status read_stub_file(win_target_file *f, uint8_t *buf, size_t cap, s
         return st;
     }
     keep_times(f, &info);
-    if (!GetFileSizeEx(h, &size)) {
+    free(f->write_path);    /* the temporary file's name comes from the stub's identity */
+    f->write_path = win_temp_path(f->path, t->call_id,
+                                  (uint64_t)info.nFileIndexHigh << 32 | info.nFileIndexLow);
+    if (!f->write_path) {
         CloseHandle(h);
-        return DDP_ERR_IO;
+        return DDP_ERR_NO_MEMORY;
     }
+    /* the size came with the link check's answer: no GetFileSizeEx (docs/WIN32_CALLS.md) */
+    size.HighPart = (LONG)info.nFileSizeHigh;
+    size.LowPart = info.nFileSizeLow;
     if (size.QuadPart == 0 || (uint64_t)size.QuadPart > cap) {
         CloseHandle(h);
         return DDP_ERR_NOT_REPARSE;
@@ -241,9 +227,9 @@ static ddp_status target_read_reparse(void *ctx, uint32_t i, uint8_t *buf, size_
 {
     win_target *t = ctx;
     win_target_file *f = file_at(t, i);
-    if (!f || !f->write_path)
+    if (!f || !f->long_path)
         return DDP_ERR_INVALID_ARG;
-    return t->stub_files ? read_stub_file(f, buf, cap, len) : read_reparse_point(f, buf, cap, len);
+    return t->stub_files ? read_stub_file(t, f, buf, cap, len) : read_reparse_point(f, buf, cap, len);
 }
 
 static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
@@ -253,7 +239,7 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
     HANDLE h;
     ddp_status st;
 
-    if (!f || f->begun)
+    if (!f || f->begun || !f->write_path)
         return DDP_ERR_INVALID_ARG;
     st = write_handle(t, f, t->stub_files ? CREATE_ALWAYS : OPEN_EXISTING, &h);
     if (st == DDP_OK && !t->stub_files)
@@ -374,23 +360,6 @@ static ddp_status flush_file(win_target *t, win_target_file *f)
     return st;
 }
 
-/* The folder part of path ("D:\a\b" -> "D:\a"), malloc'd; NULL when it has none. */
-static WCHAR *folder_of(const WCHAR *path)
-{
-    const WCHAR *slash = wcsrchr(path, L'\\');
-    size_t len;
-    WCHAR *out;
-    if (!slash || slash == path)
-        return NULL;
-    len = (size_t)(slash - path);
-    out = malloc((len + 1) * sizeof(WCHAR));
-    if (out) {
-        memcpy(out, path, len * sizeof(WCHAR));
-        out[len] = 0;
-    }
-    return out;
-}
-
 static int folder_cmp(const void *a, const void *b)
 {
     return wcscmp(*(WCHAR *const *)a, *(WCHAR *const *)b);
@@ -405,7 +374,7 @@ static void flush_folders(win_target *t)
     if (!folders)
         return;
     for (uint32_t i = 0; i < t->n; i++) {
-        if (t->files[i].committing == 2 && (folders[m] = folder_of(t->files[i].path)) != NULL)
+        if (t->files[i].committing == 2 && (folders[m] = win_folder_of(t->files[i].long_path)) != NULL)
             m++;
     }
     qsort(folders, m, sizeof *folders, folder_cmp);
@@ -455,10 +424,10 @@ static ddp_status target_commit(void *ctx, done_fn done, void *arg)
         ddp_status st;
         if (!f->committing)
             continue;
-        st = check_single_path(f->path);
+        st = check_single_path(f->long_path);
         if (st == DDP_ERR_NOT_FOUND)
             st = DDP_OK;                /* the move reports a stub that is gone */
-        if (st == DDP_OK && !MoveFileExW(f->write_path, f->path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+        if (st == DDP_OK && !MoveFileExW(f->write_path, f->long_path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
             st = status_from_win32(GetLastError());
         if (st != DDP_OK)
             commit_failed(t, i, st, done, arg);
@@ -494,13 +463,18 @@ BOOL win_target_init(win_target *t, uint32_t n, BSTR *paths, int stub_files, ddp
         f->path = paths[i];
         /* A NULL or empty path stays without write_path: read_reparse reports it. */
         if (paths[i] && paths[i][0]) {
-            f->write_path = usable_path(paths[i], stub_files ? TEMP_SUFFIX : NULL);
-            if (!f->write_path) {
+            f->long_path = win_usable_path(paths[i], NULL);
+            if (!f->long_path) {
                 win_target_cleanup(t);
                 return FALSE;
             }
+            if (!stub_files)
+                f->write_path = f->long_path;   /* content goes into the stub itself */
         }
     }
+    t->call_id = win_temp_call_begin();
+    t->call_registered = 1;
+    t->leftovers_removed = win_temp_clean_folders(paths, n);
     memset(target, 0, sizeof *target);
     target->ctx = t;
     target->read_reparse = target_read_reparse;
@@ -518,9 +492,13 @@ void win_target_cleanup(win_target *t)
         for (uint32_t i = 0; i < t->n; i++) {
             target_abandon(t, i);
             close_file(t, &t->files[i]);
-            free(t->files[i].write_path);
+            if (t->files[i].write_path != t->files[i].long_path)
+                free(t->files[i].write_path);
+            free(t->files[i].long_path);
         }
         free(t->files);
     }
+    if (t->call_registered)
+        win_temp_call_end(t->call_id);
     memset(t, 0, sizeof *t);
 }

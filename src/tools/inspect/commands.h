@@ -24,6 +24,17 @@ int inspect_smap_record(printer *pr, const char *path, int by_sequence, uint64_t
 /* A file holding a bare Smap payload. */
 int inspect_smap_payload(printer *pr, const char *path);
 
+/* The chunk store's small files (cmd_store_files.c): DedupFileList.*, *.delete.log,
+ * *.cd, Hotspots, Dedup.*.cfg, stamp.dat. magic: "Cdir", "Bmap" or "DdCf". */
+int inspect_file_list(printer *pr, const char *path);
+int inspect_delete_log(printer *pr, const char *path);
+int inspect_small_structure(printer *pr, const char *path, const char *magic);
+int inspect_stamp(printer *pr, const char *path);
+/* 1 (with *rc set) when head (the first 4 bytes) is one of those files and it was printed. */
+int inspect_store_file_detected(printer *pr, const char *path, const uint8_t head[4], int *rc);
+/* A summary of every chunk store under ROOT, or of the .ddp folder ROOT (cmd_store.c). */
+int inspect_store(printer *pr, const char *root);
+
 /* Reports a problem: "ddp-inspect: NAME: offset 0x..: WHAT (STATUS)" on stderr and an
  * "error" member in the printer's output. Returns EXIT_MALFORMED. */
 int report_error(printer *pr, const char *name, uint64_t offset, const char *what, ddp_status st);

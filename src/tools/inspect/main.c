@@ -7,6 +7,7 @@
  *   ddp-inspect [--json] reparse --file PATH          (Windows: the file's own reparse point)
  *   ddp-inspect [--json] container FILE [--records]
  *   ddp-inspect [--json] smap CONTAINER (--offset N | --sequence N)
+ *   ddp-inspect [--json] store ROOT                   (every chunk store under ROOT, or one .ddp)
  *
  * Exit status: 0 well-formed input, 1 malformed or unreadable input, 2 usage error.
  */
@@ -23,8 +24,11 @@ static const char usage_text[] =
     "       ddp-inspect [--json] reparse [--xattr | --file] FILE\n"
     "       ddp-inspect [--json] container FILE [--records]\n"
     "       ddp-inspect [--json] smap CONTAINER (--offset N | --sequence N)\n"
+    "       ddp-inspect [--json] store ROOT\n"
     "FILE without a subcommand is recognised by its first bytes: a reparse buffer dump\n"
-    "(tag 0x80000013), a container (\"Cthr\") or a stream-map payload (\"Smap\").\n"
+    "(tag 0x80000013), a container (\"Cthr\"), a stream-map payload (\"Smap\"), or a chunk\n"
+    "store file: DedupFileList.*, *.delete.log, *.cd, Hotspots, Dedup.*.cfg, stamp.dat.\n"
+    "store summarises every chunk store under ROOT (or the .ddp folder ROOT).\n"
     "--sequence finds the record through the container's Rrtl, else by a scan of its records.\n"
     "Numbers are decimal, or hex with 0x. Options may come anywhere; -- ends them.\n"
     "  --json      the same fields as one JSON object on standard output\n"
@@ -72,7 +76,7 @@ static int parse_number(const char *text, uint64_t *value)
 
 static int is_command(const char *s)
 {
-    return !strcmp(s, "reparse") || !strcmp(s, "container") || !strcmp(s, "smap");
+    return !strcmp(s, "reparse") || !strcmp(s, "container") || !strcmp(s, "smap") || !strcmp(s, "store");
 }
 
 /* Returns 0, or EXIT_USAGE after printing why. */
@@ -158,6 +162,9 @@ static int run_detected(printer *pr, const args *a)
         return inspect_container(pr, a->path, 0);
     if (!memcmp(head, "Smap", 4))
         return inspect_smap_payload(pr, a->path);
+    int rc = 0;
+    if (inspect_store_file_detected(pr, a->path, head, &rc))
+        return rc;
     return report_error(pr, a->path, 0, "not a reparse buffer, container or stream map (first bytes unknown)",
                         DDP_ERR_BAD_MAGIC);
 }
@@ -179,6 +186,8 @@ int main(int argc, char **argv)
         rc = run_reparse(&pr, &a);
     else if (!strcmp(a.command, "container"))
         rc = inspect_container(&pr, a.path, a.records);
+    else if (!strcmp(a.command, "store"))
+        rc = inspect_store(&pr, a.path);
     else
         rc = inspect_smap_record(&pr, a.path, a.smap_by == 2, a.smap_value);
     pr_finish(&pr);

@@ -30,6 +30,8 @@ void mkstore_usage(FILE *f)
           "  --stream-generation N     generation of Stream containers (default 1)\n"
           "  --stale-hints             write wrong offset hints; records are found through the Rrtl\n"
           "  --no-compress             store every chunk raw\n"
+          "  --no-file-list            omit DedupFileList.1/.2 (readers then probe for generations)\n"
+          "  --crc64-zero-init         container CRC-64s with the zero start (default: all ones, NVME)\n"
           "  --filetime N              FILETIME written in reparse points (default 2020-01-01)\n"
           "  --min-size BYTES          smaller files are copied as they are (default 32768)\n"
           "  --json                    summary as JSON\n"
@@ -59,7 +61,7 @@ static int parse_layout(const char *s, uint16_t *layout)
 
 enum { OPT_STUBS = 1, OPT_LAYOUT, OPT_HASH, OPT_GUID, OPT_FILETIME, OPT_MIN_SIZE, OPT_CONTAINER_SIZE,
        OPT_DATA_GENERATION, OPT_STREAM_GENERATION, OPT_STALE_HINTS, OPT_NO_COMPRESS, OPT_JSON, OPT_QUIET,
-       OPT_FORCE };
+       OPT_FORCE, OPT_NO_FILE_LIST, OPT_CRC64_ZERO_INIT };
 static const cli_option option_table[] = {
     {"--stubs", NULL, 1, OPT_STUBS},
     {"--layout", NULL, 1, OPT_LAYOUT},
@@ -72,6 +74,8 @@ static const cli_option option_table[] = {
     {"--stream-generation", NULL, 1, OPT_STREAM_GENERATION},
     {"--stale-hints", NULL, 0, OPT_STALE_HINTS},
     {"--no-compress", NULL, 0, OPT_NO_COMPRESS},
+    {"--no-file-list", NULL, 0, OPT_NO_FILE_LIST},
+    {"--crc64-zero-init", NULL, 0, OPT_CRC64_ZERO_INIT},
     {"--json", NULL, 0, OPT_JSON},
     {"--quiet", "-q", 0, OPT_QUIET},
     {"--force", "-f", 0, OPT_FORCE},
@@ -118,6 +122,8 @@ static const char *take_option(mkstore_options *opt, int id, const char *v)
         return NULL;
     case OPT_STALE_HINTS: s->stale_hints = 1; return NULL;
     case OPT_NO_COMPRESS: s->compress = 0; return NULL;
+    case OPT_NO_FILE_LIST: s->file_list = 0; return NULL;
+    case OPT_CRC64_ZERO_INIT: s->crc64_zero_init = 1; return NULL;
     case OPT_JSON: opt->json = 1; return NULL;
     case OPT_QUIET: opt->quiet = 1; return NULL;
     case OPT_FORCE: opt->force = 1; return NULL;
@@ -129,6 +135,7 @@ int mkstore_parse_args(int argc, char **argv, mkstore_options *opt)
 {
     memset(opt, 0, sizeof *opt);
     ddp_store_options_default(&opt->store);
+    opt->store.file_list = 1;   /* DedupFileList.1/.2, as Windows keeps them */
     opt->min_size = 32768;
     const char *positional[2], *v;
     int npos = 0, id;

@@ -92,15 +92,11 @@ static int push(file_list *list, restore_item item)
     return 0;
 }
 
-static uint64_t logical_size_of(const char *path, ddp_stub_kind kind)
+/* The logical size a stub's reparse buffer gives (0 when it does not parse). */
+static uint64_t logical_size_of(const uint8_t *buf, size_t len)
 {
-    uint8_t buf[DDP_REPARSE_MAX_BUFFER];
-    size_t len;
     ddp_reparse rp;
-
-    if (ddp_stub_read(path, kind, buf, sizeof buf, &len) != DDP_OK || ddp_reparse_parse(buf, len, &rp, NULL) != DDP_OK)
-        return 0;
-    return rp.logical_size;
+    return len && ddp_reparse_parse(buf, len, &rp, NULL) == DDP_OK ? rp.logical_size : 0;
 }
 
 typedef struct walk {
@@ -133,9 +129,13 @@ static int add_plain(walk *w, const char *path, plain_kind kind)
 static int add_file(walk *w, const char *file)
 {
     restore_item item = {0};
+    uint8_t buf[DDP_REPARSE_MAX_BUFFER];
+    size_t len;
 
-    /* A file we may not read could be a stub: it is kept, and its restore says why it fails. */
-    if (ddp_stub_probe(file, w->mode, &item.kind) != DDP_ERR_ACCESS_DENIED && item.kind == DDP_STUB_NONE) {
+    /* A file we may not read could be a stub: it is kept, and its restore says why it fails.
+     * The buffer the probe read gives the logical size: the stub is not opened again here. */
+    if (ddp_stub_probe_buffer(file, w->mode, &item.kind, buf, sizeof buf, &len) != DDP_ERR_ACCESS_DENIED &&
+        item.kind == DDP_STUB_NONE) {
         struct stat st;
         if (!w->list->copy_plain || ddp_stub_lstat(file, &st) < 0) {
             w->list->skipped++;
@@ -145,7 +145,7 @@ static int add_file(walk *w, const char *file)
     }
     item.path = strdup(file);
     item.out_path = w->out ? out_path_for(file, w->root, w->base, w->out) : NULL;
-    item.logical_size = logical_size_of(file, item.kind);
+    item.logical_size = logical_size_of(buf, len);
     if (!item.path || (w->out && !item.out_path) || push(w->list, item) < 0) {
         free(item.path);
         free(item.out_path);

@@ -12,8 +12,8 @@
  * and never touches the sources; --verify rebuilds and checks, writing nothing.
  * Restored files keep their zero runs as holes and the stub's access and modification
  * times (src/platform/file_target.c).
- * In place, what an earlier run interrupted by a crash left on an ntfs-3g mount is
- * finished first (recover.h).
+ * First, what earlier runs interrupted by a crash left under the paths (in place) or
+ * under DIR (--out) is finished and removed (recover.h).
  * Every file is verified, or reported unverified; in place an unverified file keeps its
  * stub unless --allow-unverified. A folder that cannot be listed is a failure.
  * Files go to the engine in batches of at most 10,000. Exit: 0 every stub restored,
@@ -220,9 +220,14 @@ int main(int argc, char **argv)
     if ((o.out && (checked = preflight_out(o.out, argv, n_paths, o.store, stderr)) != 0) ||
         (checked = preflight_store(o.store, stderr)) != 0)
         return checked;
-    if (!o.out && !o.verify && o.stubs != DDP_STUBS_RAW) {
-        recover_counts rc;   /* in place on ntfs-3g: finish what a crash interrupted first */
-        recover_interrupted(argv, n_paths, stderr, &rc);
+    if (!o.verify) {
+        recover_counts rc;   /* finish what a crash interrupted, remove what it left */
+        if (o.out && stat(o.out, &st) == 0)
+            recover_interrupted(&o.out, 1, stderr, &rc);
+        else if (!o.out)
+            recover_interrupted((const char *const *)argv, n_paths, stderr, &rc);
+        else
+            memset(&rc, 0, sizeof rc);
         if (rc.failed)
             failed_recoveries = 1;
     }

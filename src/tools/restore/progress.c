@@ -75,6 +75,12 @@ static void wrap_abandon(void *ctx, uint32_t file)
     p->inner.abandon(p->inner.ctx, file);
 }
 
+static const char *wrap_explain(void *ctx, uint32_t file)
+{
+    progress *p = ctx;
+    return p->inner.explain(p->inner.ctx, file);
+}
+
 void progress_wrap(progress *p, const ddp_target *inner, ddp_target *wrapped)
 {
     p->inner = *inner;
@@ -86,6 +92,7 @@ void progress_wrap(progress *p, const ddp_target *inner, ddp_target *wrapped)
     wrapped->finish = wrap_finish;
     wrapped->abandon = wrap_abandon;
     wrapped->commit = inner->commit ? wrap_commit : NULL;
+    wrapped->explain = inner->explain ? wrap_explain : NULL;
 }
 
 void progress_draw(progress *p, int force)

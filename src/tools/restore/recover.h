@@ -1,22 +1,28 @@
 /*
- * recover.h - before an in-place restore on an ntfs-3g mount, ddp-restore finishes what
- * an earlier run interrupted by a crash left behind (src/platform/ntfs3g_commit.h): each
- * ".<name>.ddprestore-ready" file under the given paths is either copied into its file,
- * when that file lost its reparse point, or deleted as stale, when the file is still a
- * stub (which the restore that follows then restores as usual).
+ * recover.h - before restoring, ddp-restore finishes what earlier runs interrupted by a
+ * crash left behind and removes their leftovers (src/platform/ntfs3g_commit.h,
+ * temp_file.h): each folder journal's records are finished (a stub that lost its reparse
+ * point gets its content from its temporary file, with its recorded times; a temporary
+ * file beside a stub that kept its reparse point is deleted as stale); the journal is then
+ * deleted, and so is every temporary file no journal still needs. Only files whose names
+ * have the exact form of a restore's own files are ever touched.
  */
 #ifndef DDP_RESTORE_RECOVER_H
 #define DDP_RESTORE_RECOVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 typedef struct recover_counts {
-    size_t completed, stale, failed;
+    size_t completed;   /* files finished from their temporary file */
+    size_t removed;     /* stale or orphaned temporary files and finished journals deleted */
+    size_t failed;      /* records that could not be finished (their files kept) */
+    uint64_t bytes;     /* the space the removed files held */
 } recover_counts;
 
-/* Looks under each of paths[0..n-1] (a folder, walked, or a file, whose own ready name is
- * checked); reports each completion and failure on log. */
-void recover_interrupted(char *const *paths, int n, FILE *log, recover_counts *counts);
+/* Looks under each of paths[0..n-1] (a folder, walked, or a file, whose folder is
+ * looked at); reports each completion and failure, and a summary of the removals, on log. */
+void recover_interrupted(const char *const *paths, int n, FILE *log, recover_counts *counts);
 
 #endif

@@ -288,8 +288,13 @@ void report_json_end(FILE *out, const restore_totals *t, const ddp_restore_stats
             ", \"bytes_read\": %" PRIu64 ", \"bytes_written\": %" PRIu64 ", \"chunks_read\": %" PRIu64
             ", \"chunk_refs\": %" PRIu64 ", \"backward_seeks\": %" PRIu64 ", \"coalesced_runs\": %" PRIu64
             ", \"commit_calls\": %" PRIu64 ", \"unverified_chunks\": %" PRIu64 ", \"identify_reads\": %" PRIu64
-            "}\n}\n",
+            "},\n",
             st->read_calls, st->preview_calls, st->order_calls, st->bytes_read, st->bytes_written, st->chunks_read,
             st->chunk_refs, st->backward_seeks, st->coalesced_runs, st->commit_calls, st->unverified_chunks,
             st->identify_reads);
+    /* How each stream container's generation was found (FORMAT.md §2.1). */
+    fprintf(out, "  \"generation_sources\": {\"file_list\": %" PRIu64 ", \"directory\": %" PRIu64
+            ", \"probed\": %" PRIu64 ", \"list_disagreed\": %" PRIu64 ", \"file_lists_damaged\": %" PRIu64 "}\n}\n",
+            st->generations_from_list, st->generations_from_directory, st->generations_probed, st->list_disagreed,
+            st->file_lists_damaged);
 }

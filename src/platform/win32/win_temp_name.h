@@ -11,8 +11,8 @@
  * process; nothing else is ever deleted. Also the two path helpers the names are built
  * with (the \\?\ prefix for long paths, a path's folder), shared with win_target.c.
  */
-#ifndef DDP_COM_WIN_TEMP_NAME_H
-#define DDP_COM_WIN_TEMP_NAME_H
+#ifndef DDP_PLATFORM_WIN_TEMP_NAME_H
+#define DDP_PLATFORM_WIN_TEMP_NAME_H
 
 #include <windows.h>
 #include <stdint.h>

@@ -19,8 +19,8 @@
  * each folder of a moved file flushed once (what makes the renames durable under Wine;
  * Windows may refuse it, write-through already covered them there).
  */
-#ifndef DDP_COM_WIN_TARGET_H
-#define DDP_COM_WIN_TARGET_H
+#ifndef DDP_PLATFORM_WIN_TARGET_H
+#define DDP_PLATFORM_WIN_TARGET_H
 
 #include <windows.h>
 

@@ -1,0 +1,34 @@
+/*
+ * out_target.h - ddp-restore.exe --out: a ddp_target that reads each stub's reparse buffer
+ * through another target (win_target.h, which is never asked to write) and writes the
+ * content to a separate destination: a temporary file "<out>.ddprestore-tmp" (folders
+ * made as needed), flushed and moved over the destination (MOVEFILE_REPLACE_EXISTING |
+ * MOVEFILE_WRITE_THROUGH) when the file is finished, deleted when it is abandoned. The
+ * sources are never opened for writing. Every begun file keeps its handle until finish or
+ * abandon (chunks arrive in container order; Windows handles are not a scarce resource
+ * the way Linux fds are).
+ */
+#ifndef DDP_RESTORE_WIN_OUT_TARGET_H
+#define DDP_RESTORE_WIN_OUT_TARGET_H
+
+#include <windows.h>
+#include <stdint.h>
+
+#include "ddp/restore.h"
+
+typedef struct out_target {
+    ddp_target source;       /* where the reparse buffers are read */
+    uint32_t n;
+    WCHAR **out_paths;       /* per file: the destination (owned) */
+    HANDLE *handles;         /* per file: the open temporary file, or INVALID_HANDLE_VALUE */
+    uint64_t *sizes;         /* per file: the size begin() announced */
+} out_target;
+
+/* out_paths (UTF-8, borrowed) are the n destinations. Returns -1 when out of memory. */
+int out_target_init(out_target *t, uint32_t n, const char *const *out_paths, const ddp_target *source,
+                    ddp_target *target);
+uint64_t out_target_size(const out_target *t, uint32_t i);
+/* Abandons what is still open, frees t. */
+void out_target_cleanup(out_target *t);
+
+#endif

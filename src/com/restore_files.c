@@ -83,7 +83,7 @@ static HRESULT run_engine(ULONG n, BSTR *paths, char **names, IDedupReadFileCall
     ddp_restore_stats stats;
     HRESULT hr;
 
-    if (!win_target_init(&wt, n, paths, win_target_stub_files_requested(), &target))
+    if (!win_target_init(&wt, n, paths, win_target_stub_files_requested(), 1, &target))
         return E_OUTOFMEMORY;
     if (wt.leftovers_removed)
         TRACE("removed %lu temporary files left by interrupted calls", (unsigned long)wt.leftovers_removed);

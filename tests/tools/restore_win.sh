@@ -26,8 +26,12 @@ V=$(win "$T/vol")
 restore --stub-files "$V\\b.bin"; [ $? = 2 ] || fail "no --store: not a usage error"
 restore --store "$V\\nothing" --stub-files "$V\\b.bin"; [ $? = 2 ] || fail "--store not a folder: not a usage error"
 
-# --verify: both files checked, nothing written.
+# --verify: both files checked, nothing written (not even a killed call's leftover removed:
+# the sources' folders stay as they are; the restore in place below removes it).
+leftover=.ddprestore-0123456789abcdef-0000000000000001
+printf 'left by a killed call' > "$T/vol/d/$leftover"
 out=$(restore --store "$V\\" --stub-files --verify "$V\\d\\a.bin" "$V\\b.bin") || fail "verify: $(cat "$T/err")"
+[ -e "$T/vol/d/$leftover" ] || fail "verify deleted a file in a source folder"
 echo "$out" | grep -q "^verify: 2 files verified (0.5 MB), 0 failed" || fail "verify summary: $out"
 cmp -s "$T/vol/b.bin" "$T/stubs/b.bin" && cmp -s "$T/vol/d/a.bin" "$T/stubs/d/a.bin" || fail "verify wrote"
 out=$(restore --store "$V" --stub-files --verify --json "$V\\b.bin") || fail "verify --json"
@@ -58,6 +62,7 @@ restore --store "$B" --stub-files --quiet --out "$(win "$T/outbad")" "$B\\d\\a.b
 restore --store "$V" --stub-files --out "$(win "$T")" "$V"; [ $? = 2 ] || fail "--out over the sources: not exit 2"
 grep -q "would be written over itself" "$T/err" || fail "--out over the sources: $(cat "$T/err")"
 cmp -s "$T/vol/b.bin" "$T/stubs/b.bin" || fail "--out over the sources wrote"
+[ -e "$T/vol/d/$leftover" ] || fail "--out deleted a file in a source folder"
 restore --store "$V" --stub-files --verify --out "$(win "$T/o2")" "$V"; [ $? = 2 ] || fail "--out --verify: not exit 2"
 
 # Folders are walked: stubs found, other files skipped, System Volume Information not

@@ -449,7 +449,7 @@ BOOL win_target_stub_files_requested(void)
     return n == 1 && value[0] == L'1';
 }
 
-BOOL win_target_init(win_target *t, uint32_t n, BSTR *paths, int stub_files, ddp_target *target)
+BOOL win_target_init(win_target *t, uint32_t n, BSTR *paths, int stub_files, int clean, ddp_target *target)
 {
     memset(t, 0, sizeof *t);
     t->stub_files = stub_files;
@@ -474,7 +474,7 @@ BOOL win_target_init(win_target *t, uint32_t n, BSTR *paths, int stub_files, ddp
     }
     t->call_id = win_temp_call_begin();
     t->call_registered = 1;
-    t->leftovers_removed = win_temp_clean_folders(paths, n);
+    t->leftovers_removed = clean ? win_temp_clean_folders(paths, n) : 0;
     memset(target, 0, sizeof *target);
     target->ctx = t;
     target->read_reparse = target_read_reparse;

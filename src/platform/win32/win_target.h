@@ -52,8 +52,10 @@ typedef struct win_target {
     uint32_t leftovers_removed; /* temporary files of killed calls deleted at init */
 } win_target;
 
-/* Sets up a target over n paths. Returns FALSE when out of memory. */
-BOOL win_target_init(win_target *t, uint32_t n, BSTR *paths, int stub_files, ddp_target *target);
+/* Sets up a target over n paths; with clean, first deletes what killed calls left in
+ * their folders (win_temp_name.h; FALSE when the caller promised to leave the paths'
+ * folders untouched: ddp-restore.exe --verify / --out). Returns FALSE when out of memory. */
+BOOL win_target_init(win_target *t, uint32_t n, BSTR *paths, int stub_files, int clean, ddp_target *target);
 void win_target_cleanup(win_target *t);
 
 /* TRUE when DDPBACKUP_STUB_FILES=1 asks for stub-file mode. */

@@ -143,7 +143,7 @@ static int restore_batch(const options *o, const ddp_store *store, file_list *li
         outs[i] = items[i].out_path;
         ok = (paths[i] = wtext_wide(items[i].path)) != NULL;
     }
-    if (ok && !win_target_init(&wt, n, (BSTR *)paths, o->stub_files, &inner))
+    if (ok && !win_target_init(&wt, n, (BSTR *)paths, o->stub_files, !(o->verify || o->out), &inner))
         ok = 0;
     if (ok && ((o->verify && verify_target_init(&vt, n, &inner, &checked) < 0) ||
                (o->out && out_target_init(&ot, n, outs, &inner, &checked) < 0))) {

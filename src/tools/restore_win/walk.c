@@ -10,6 +10,7 @@
 
 #include "ddp/reparse.h"
 #include "walk.h"
+#include "win_temp_name.h"
 #include "wtext.h"
 
 #define SYSTEM_VOLUME_INFORMATION L"System Volume Information"
@@ -175,6 +176,9 @@ static int walk_entry(const walk *w, const WCHAR *path, const WIN32_FIND_DATAW *
             return 0;
         return walk_folder(w, path);
     }
+    uint64_t call_id;
+    if (win_temp_is_name(fd->cFileName, &call_id))
+        return 0;     /* a restore's own temporary file (win_temp_name.h): neither a stub nor "other" */
     if (!w->stub_files)
         stub = reparse && fd->dwReserved0 == DDP_REPARSE_TAG_DEDUP;
     else

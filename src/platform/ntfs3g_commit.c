@@ -196,6 +196,8 @@ ddp_recovery ddp_ntfs3g_recover(const char *folder, const ddp_journal_rec *r, ui
             *freed = (uint64_t)tst.st_size;
             result = DDP_RECOVERY_STALE;
         }
+    } else if (S_ISREG(st.st_mode) && st.st_size != 0 && (uint64_t)st.st_size != r->size) {
+        errno = EILSEQ;    /* not the size its interrupted copy gives it: not that file */
     } else if (S_ISREG(st.st_mode) && complete_from(stub, temp, r->size, &r->atime, &r->mtime) == 0 &&
                unlink(temp) == 0) {
         *freed = (uint64_t)tst.st_size;

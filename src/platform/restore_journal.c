@@ -121,6 +121,22 @@ fail:
     return NULL;
 }
 
+/* 1 when the record's names can be what a restore wrote: the file's name is one
+ * component of the journal's folder (no '/', not "." or ".."), the temporary name has
+ * exactly our form. A journal is a file in a folder others may write to: a record that
+ * names anything else is never acted on. */
+static int names_are_ours(const uint8_t *name, size_t n, const uint8_t *temp, size_t t)
+{
+    char tname[64];
+    if (memchr(name, '/', n) || (n == 1 && name[0] == '.') || (n == 2 && name[0] == '.' && name[1] == '.'))
+        return 0;
+    if (t >= sizeof tname)
+        return 0;
+    memcpy(tname, temp, t);
+    tname[t] = '\0';
+    return ddp_work_name_kind(tname) == DDP_WORK_TEMP;
+}
+
 static char *take_name(const uint8_t *p, size_t n)
 {
     char *s = malloc(n + 1);
@@ -141,7 +157,8 @@ static int parse_records(const uint8_t *buf, size_t len, ddp_journal_rec **recs,
         if (body < FIXED_BODY || body > len - at - 8 || get_u32(buf + at + 4) != ddp_crc32(b, body))
             break;
         size_t name = get_u16(b + 40), temp = get_u16(b + 42);
-        if (name == 0 || temp == 0 || FIXED_BODY + name + temp != body || memchr(b + FIXED_BODY, 0, name + temp))
+        if (name == 0 || temp == 0 || FIXED_BODY + name + temp != body || memchr(b + FIXED_BODY, 0, name + temp) ||
+            !names_are_ours(b + FIXED_BODY, name, b + FIXED_BODY + name, temp))
             break;
         if (*n == cap) {
             ddp_journal_rec *grown = realloc(*recs, (cap = cap ? cap * 2 : 16) * sizeof **recs);

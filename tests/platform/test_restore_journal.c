@@ -198,12 +198,47 @@ static void names_of_ours(void **state)
     free(dir);
 }
 
+/* A journal lies in a folder others may write to: a record whose file name leaves the
+ * folder ("../x", "a/b", "..", ".") or whose temporary name is not of our form is never
+ * handed to the recovery (it would copy into, or delete, any file). Records up to the
+ * first such one are read. */
+static void names_outside_the_folder(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"../victim", "a/b", "..", "."};
+    static const char *const temps[] = {"../../etc/x", ".ddprestore-0000000000000001-000000000000000",
+                                        "x.ddprestore-0000000000000001-0000000000000002"};
+    const char *good_temp = ".ddprestore-0000000000000001-0000000000000002";
+    char *dir = scratch_dir();
+    for (size_t i = 0; i < sizeof names / sizeof *names + sizeof temps / sizeof *temps; i++) {
+        int bad_name = i < sizeof names / sizeof *names;
+        ddp_journal_rec in[2] = {
+            {"fine.bin", (char *)good_temp, 1, 2, {0, 0}, {0, 0}},
+            {bad_name ? (char *)names[i] : "fine2.bin",
+             bad_name ? (char *)good_temp : (char *)temps[i - sizeof names / sizeof *names], 3, 4, {0, 0}, {0, 0}},
+        };
+        char *path = ddp_journal_write(dir, in, 2);
+        assert_non_null(path);
+        ddp_journal_rec *out;
+        size_t n;
+        assert_int_equal(ddp_journal_read(path, &out, &n), 0);
+        assert_int_equal(n, 1);
+        assert_string_equal(out[0].name, "fine.bin");
+        ddp_journal_free(out, n);
+        unlink(path);
+        free(path);
+    }
+    scratch_remove(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(round_trip_any_name),
         cmocka_unit_test(hostile_lengths),
         cmocka_unit_test(names_of_ours),
+        cmocka_unit_test(names_outside_the_folder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,9 @@
 #    was removed, the copy did not finish): the file is completed from it, times kept;
 #  - ".<cut name>.ddprestore-XXXXXX" (names over 200 bytes were cut) beside an ordinary file
 #    whose name it begins: kept, reported, the run exits 1; once a person deleted it, 0;
-#  - a look-alike with no such file: left alone, not reported.
+#  - a look-alike with no such file: left alone, not reported;
+#  - a ready file beside a file of its size that is not an interrupted copy of it (changed
+#    since, or not ours): both kept, reported, exit 1.
 #
 # usage: test_legacy_leftovers.sh MKSTORE RESTORE WORKDIR
 set -euo pipefail
@@ -36,6 +38,14 @@ head -c 300000 /dev/zero > "$v/$long"
 cp "$work/src/$long" "$v/.$cut.ddprestore-Q1w2E3"
 # A look-alike of nothing.
 printf 'not ours\n' > "$v/.nothing.ddprestore-123456"
+# A ready file beside a file of its size that was changed since (or is not ours at all):
+# the file is not an interrupted copy of it, so neither is touched.
+head -c 300000 /dev/urandom > "$v/edited.bin"
+cp "$v/edited.bin" "$work/edited.bin"
+head -c 300000 /dev/urandom > "$v/.edited.bin.ddprestore-ready"
+# A file whose name is exactly the 200-byte cut, ordinary, beside the long name's
+# temporary file: the long name's only copy still must not go.
+head -c 5000 /dev/urandom > "$v/$cut"
 
 run --store "$v" --stubs raw --quiet "$v"
 [ $rc -eq 1 ] || { cat "$work/err"; fail "exit $rc with a leftover that may be the only copy"; }
@@ -50,9 +60,12 @@ grep -qF "NOT REMOVED $v/.$cut.ddprestore-Q1w2E3: left by an earlier version of 
     { cat "$work/err"; fail "the possible only copy was not reported"; }
 [ "$(cat "$v/.nothing.ddprestore-123456")" = "not ours" ] || fail "a look-alike was touched"
 grep -q "nothing.ddprestore" "$work/err" && fail "a look-alike was reported"
+cmp -s "$v/edited.bin" "$work/edited.bin" || fail "a changed file was overwritten from an old ready file"
+[ -e "$v/.edited.bin.ddprestore-ready" ] || fail "a ready file that is not an interrupted copy's was deleted"
+grep -qF "NOT RECOVERED $v/edited.bin: it differs from" "$work/err" || { cat "$work/err"; fail "edited.bin not reported"; }
 
-# A person compared and put the content back, and deleted the leftover: the run passes.
-cp "$v/.$cut.ddprestore-Q1w2E3" "$v/$long" && rm "$v/.$cut.ddprestore-Q1w2E3"
+# A person compared and put the content back, and deleted the leftovers: the run passes.
+cp "$v/.$cut.ddprestore-Q1w2E3" "$v/$long" && rm "$v/.$cut.ddprestore-Q1w2E3" "$v/.edited.bin.ddprestore-ready"
 run --store "$v" --stubs raw --quiet "$v"
 [ $rc -eq 0 ] || { cat "$work/err"; fail "exit $rc once the leftover was dealt with"; }
 [ "$(cat "$v/.nothing.ddprestore-123456")" = "not ours" ] || fail "a look-alike was touched"

@@ -11,15 +11,18 @@
  * The rules, in the order the old commit made its changes:
  *  - a leftover beside a file that is still a dedup stub is removed (that restore had not
  *    changed the stub);
- *  - a ready file beside an ordinary file of its size completes that file (its reparse
- *    point was removed; the copy into it may not have finished), keeping its times;
- *  - a temporary file beside an ordinary file of the full name is removed (the file was
- *    finished: the old commit only removed a reparse point after the ready rename, or
- *    replaced a raw stub by a rename);
- *  - a temporary file whose cut name begins the name of an ordinary file may hold the only
- *    complete copy of it (long names had no ready file): it is kept and reported, and the
- *    run fails, so that a person looks at it;
- *  - anything else (no file of that name) is left alone and not reported: it may not be ours.
+ *  - a ready file beside an ordinary file that is an interrupted copy of it (size 0, or
+ *    its bytes up to a point and zeros after: the copy truncated, then wrote in order)
+ *    completes that file, keeping its times; beside a file equal to it, it is removed;
+ *    beside any other file (changed since, or the ready file is not ours) both are kept
+ *    and reported, and the run fails;
+ *  - a temporary file of 200 bytes of name (maybe cut) is kept and reported, and the run
+ *    fails, when an ordinary file's longer name begins with it: it may hold that file's
+ *    only complete copy (long names had no ready file);
+ *  - a temporary file beside an ordinary file of its name is removed when it is a partial
+ *    copy of it (each byte zero or the file's: the file was finished, the old commit only
+ *    removed a reparse point after the ready rename or replaced a raw stub by a rename);
+ *  - anything else is left alone and not reported: it may not be ours.
  */
 #ifndef DDP_RESTORE_RECOVER_LEGACY_H
 #define DDP_RESTORE_RECOVER_LEGACY_H

@@ -236,21 +236,24 @@ int ddp_ntfs3g_commit(const char *stub, const char *temp, uint64_t size, const u
     if (out < 0 || fstat(out, &st) < 0) {
         saved = errno;
         close(in);
-        *keep_temp = roll_back(stub, out, 0, reparse, len) < 0;
+        (void)roll_back(stub, out, 0, reparse, len);
+        *keep_temp = 1;   /* the roll-back is not known durable: the next run decides */
         errno = saved;
         return -1;
     }
     if (copy_content(in, out, size) < 0) {
         saved = errno;
         close(in);
-        *keep_temp = roll_back(stub, out, st.st_size, reparse, len) < 0;
+        (void)roll_back(stub, out, st.st_size, reparse, len);
+        *keep_temp = 1;   /* the roll-back is not known durable: the next run decides */
         errno = saved;
         return -1;
     }
     close(in);
     if (finish_stub(stub, out, times ? &times->st_atim : NULL, times ? &times->st_mtim : NULL) < 0) {
         saved = errno;
-        *keep_temp = roll_back(stub, -1, st.st_size, reparse, len) < 0;
+        (void)roll_back(stub, -1, st.st_size, reparse, len);
+        *keep_temp = 1;   /* the roll-back is not known durable: the next run decides */
         errno = saved;
         return -1;
     }

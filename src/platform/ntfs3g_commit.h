@@ -40,8 +40,10 @@
 /* stub: the reparse-point file; temp: its fsync'd content of size bytes, already in a
  * synced journal; reparse/len: the stub's reparse buffer (put back on failure); times:
  * the stub's times, kept. Returns 0 with temp deleted, or -1 with errno set; then
- * *keep_temp is 1 when the reparse point could not be put back (temp, and its journal,
- * are then the file's content and must stay), else temp is left for the caller to delete. */
+ * *keep_temp is 1 once the reparse point was removed (whether or not it was put back:
+ * the roll-back is not known durable, so temp and its journal stay, and the next run
+ * deletes them when it finds the reparse point back), else temp is left for the caller
+ * to delete. */
 int ddp_ntfs3g_commit(const char *stub, const char *temp, uint64_t size, const uint8_t *reparse, size_t len,
                       const struct stat *times, int *keep_temp);
 

@@ -146,10 +146,13 @@ grep -q '"path": "'"$mnt"'/big.bin", "result": "E_FAIL"' "$work/full.json" || fa
 grep '"path": "'"$mnt"'/big.bin"' "$work/full.json" | grep -qF 'No space left on device (ENOSPC)' ||
     { cat "$work/full.json"; fail "full volume: ENOSPC not reported by name"; }
 has_reparse "$mnt/big.bin" || fail "full volume: the reparse point was not put back"
-[ -z "$(find "$mnt" -name '*.ddprestore-*')" ] || fail "full volume: temporary file left"
+# The roll-back is not known durable when the run ends: the temporary file and its journal
+# stay for the next run, which finds the reparse point back and removes them.
+[ -n "$(find "$mnt" -name '.ddprestore-*.journal')" ] || fail "full volume: the journal was not kept"
 rm "$mnt/filler"
 run --store "$mnt" --stubs xattr --quiet "$mnt/big.bin"
 [ $rc -eq 0 ] || fail "after freeing space: exit $rc"
+[ -z "$(find "$mnt" -name '*.ddprestore-*')" ] || fail "after freeing space: files of ours left"
 cmp -s "$work/full/big.bin" "$mnt/big.bin" || fail "after freeing space: content differs"
 has_reparse "$mnt/big.bin" && fail "after freeing space: reparse point left"
 unmount

@@ -70,5 +70,17 @@ run --store "$v" --stubs raw --quiet "$v"
 [ $rc -eq 0 ] || { cat "$work/err"; fail "exit $rc once the leftover was dealt with"; }
 [ "$(cat "$v/.nothing.ddprestore-123456")" = "not ours" ] || fail "a look-alike was touched"
 for name in stub.bin ready.bin "$long" other.bin; do cmp -s "$v/$name" "$work/src/$name" || fail "$name differs"; done
+# What a crash left on a volume mounted below a PATH is found too (the files to restore
+# are listed across mount points, so their leftovers must be): root only (tmpfs).
+if [ "$(id -u)" -eq 0 ] && mkdir -p "$work/top/mnt" && mount -t tmpfs tmpfs "$work/top/mnt" 2> /dev/null; then
+    trap 'umount "$work/top/mnt" 2> /dev/null || true' EXIT
+    printf 'left by a killed run' > "$work/top/mnt/.ddprestore-0123456789abcdef-8000000000000001"
+    run --store "$v" --stubs raw --quiet "$work/top"
+    [ $rc -eq 0 ] || { cat "$work/err"; fail "below a mount point: exit $rc"; }
+    [ ! -e "$work/top/mnt/.ddprestore-0123456789abcdef-8000000000000001" ] ||
+        fail "a leftover on a volume mounted below the PATH was not removed"
+    umount "$work/top/mnt"
+    echo "a leftover below a mount point was removed"
+fi
 echo "old leftovers: intact stub's removed, ready file completed its file, possible only copy kept and reported"
 rm -rf "$work"

@@ -83,11 +83,13 @@ static void broken(found *f, const char *path, int err)
     f->broken_err[f->broken.n - 1] = err;
 }
 
-/* Looks for our files in folder and, with recurse, in its subfolders on the same
- * device (symbolic links are not followed). A folder that cannot be listed, or a name of
+/* Looks for our files in folder and, with recurse, in its subfolders, across mount
+ * points as the list of files to restore does (file_list.c): a volume mounted below a
+ * PATH is restored, so what a crash left on it must be finished first (symbolic links
+ * are not followed). A folder that cannot be listed, or a name of
  * ours that cannot be looked at, is recorded in f->broken: the run must not end as if
  * nothing were left (glibc's nftw stops a whole walk at the first such name). */
-static void walk(found *f, const char *folder, dev_t dev, int recurse)
+static void walk(found *f, const char *folder, int recurse)
 {
     DIR *d = opendir(folder);
     struct dirent *de;
@@ -120,8 +122,8 @@ static void walk(found *f, const char *folder, dev_t dev, int recurse)
             if (errno != ENOENT && kind != DDP_WORK_NONE)
                 broken(f, p, errno);
         } else if (S_ISDIR(st.st_mode)) {
-            if (recurse && st.st_dev == dev)
-                walk(f, p, dev, 1);
+            if (recurse)
+                walk(f, p, 1);
         } else if (S_ISREG(st.st_mode)) {
             consider(f, p);
         }
@@ -211,13 +213,13 @@ void recover_interrupted(const char *const *paths, int n, FILE *log, recover_cou
     for (int i = 0; i < n; i++) {
         struct stat st;
         if (lstat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            walk(&f, paths[i], st.st_dev, 1);
+            walk(&f, paths[i], 1);
             continue;
         }
         size_t folder = (size_t)(base_name(paths[i]) - paths[i]);
         char *dir = folder ? strndup(paths[i], folder > 1 ? folder - 1 : folder) : strdup(".");
         if (dir && lstat(dir, &st) == 0)
-            walk(&f, dir, st.st_dev, 0);
+            walk(&f, dir, 0);
         else if (!dir)
             f.out_of_memory = 1;
         free(dir);

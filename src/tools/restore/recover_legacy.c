@@ -27,20 +27,20 @@ static int is_alnum_ascii(char ch)
     return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
 }
 
-/* Length of <name> in ".<name>.ddprestore-<tail>", or 0 when name has another form. */
+/* Length of <name> in ".<name>.ddprestore-<tail>" (the last mark; <name> not empty), or
+ * 0 when name has another form. Reads name[0..strlen(name)) only. */
 static size_t old_name_length(const char *name, const char **tail)
 {
     size_t n = strlen(name), mark = sizeof OLD_MARK - 1;
-    const char *at;
     if (n < 2 + mark || name[0] != '.')
         return 0;
-    at = name + n;
-    while (at > name + 1 && memcmp(at - 1, OLD_MARK, mark) != 0)   /* the last mark */
-        at--;
-    if (at <= name + 1 || (size_t)(at - 1 - name) <= 1)
-        return 0;
-    *tail = at - 1 + mark;
-    return (size_t)(at - 1 - name) - 1;
+    for (const char *p = name + n - mark; p >= name + 2; p--) {
+        if (memcmp(p, OLD_MARK, mark) == 0) {
+            *tail = p + mark;
+            return (size_t)(p - name) - 1;
+        }
+    }
+    return 0;
 }
 
 legacy_kind legacy_name_kind(const char *name)

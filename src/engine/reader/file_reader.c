@@ -148,9 +148,14 @@ static ddp_status copy_piece(ddp_file_reader *r, uint32_t i, uint32_t from, uint
             memcpy(dst, r->content + from, n);
             return DDP_OK;
         }   /* else fetched again below, which logs why */
-    } else if (rd_prefetcher_wait(p, &k) && rd_cache_copy(r->cache, &k, from, dst, n)) {
-        r->stats.cache_hits++;   /* the worker finished it */
-        return DDP_OK;
+    } else if (p) {
+        /* A worker decoding it is waited for; one may also have finished it since the
+         * first look (the cache is looked at again, else the record would be read twice). */
+        (void)rd_prefetcher_wait(p, &k);
+        if (rd_cache_copy(r->cache, &k, from, dst, n)) {
+            r->stats.cache_hits++;
+            return DDP_OK;
+        }
     }
     ddp_status st = rd_fetch_chunk(r, i);
     if (st != DDP_OK)

@@ -132,8 +132,7 @@ static void walk(found *f, const char *folder, int recurse)
     closedir(d);
 }
 
-/* Deletes one of our files; counts it. */
-static void remove_ours(const char *path, recover_counts *c)
+void recover_remove(const char *path, recover_counts *c)
 {
     struct stat st;
     if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && unlink(path) == 0) {
@@ -185,7 +184,7 @@ static void finish_journal(found *f, const char *journal, FILE *log, recover_cou
         }
     }
     if (!keep)
-        remove_ours(journal, c);
+        recover_remove(journal, c);
     ddp_journal_free(recs, n);
     free(dir);
 }
@@ -229,7 +228,7 @@ void recover_interrupted(const char *const *paths, int n, FILE *log, recover_cou
     /* Without memory the kept list may be short: nothing more is deleted then. */
     for (size_t i = 0; i < f.temps.n && !f.out_of_memory; i++)
         if (!is_kept(&f, f.temps.p[i]))
-            remove_ours(f.temps.p[i], counts);
+            recover_remove(f.temps.p[i], counts);
     for (size_t i = 0; i < f.legacy.n && !f.out_of_memory; i++)
         recover_legacy(f.legacy.p[i], legacy_name_kind(base_name(f.legacy.p[i])), log, counts);
     for (size_t i = 0; i < f.broken.n; i++) {

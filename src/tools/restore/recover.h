@@ -22,6 +22,9 @@ typedef struct recover_counts {
     uint64_t bytes;     /* the space the removed files held */
 } recover_counts;
 
+/* Deletes path when it is a regular file, counting it and its bytes in c. */
+void recover_remove(const char *path, recover_counts *c);
+
 /* Looks under each of paths[0..n-1] (a folder, walked, or a file, whose folder is
  * looked at); reports each completion and failure, and a summary of the removals, on log. */
 void recover_interrupted(const char *const *paths, int n, FILE *log, recover_counts *counts);

@@ -63,14 +63,6 @@ static int is_stub(const char *path)
     return ddp_stub_detect(path, DDP_STUBS_AUTO) != DDP_STUB_NONE;
 }
 
-static void removed(const char *path, const struct stat *st, recover_counts *c)
-{
-    if (unlink(path) == 0) {
-        c->removed++;
-        c->bytes += (uint64_t)st->st_size;
-    }
-}
-
 /* How a leftover L relates to the file F of the same size, byte by byte. */
 typedef struct relation {
     int equal;       /* L == F */
@@ -137,7 +129,7 @@ static void complete(const char *folder, const char *stub, const char *ready, co
         return;
     }
     if (rel.equal) {
-        removed(ready, rst, c);   /* the copy had finished; only the ready file's deletion had not */
+        recover_remove(ready, c);   /* the copy had finished; only the ready file's deletion had not */
         return;
     }
     if (!rel.zero_tail) {
@@ -168,7 +160,7 @@ static void drop_copy(const char *stub, const char *temp, const struct stat *st,
 {
     relation rel;
     if (st->st_size == tst->st_size && relate(temp, stub, (uint64_t)st->st_size, &rel) == 0 && rel.subset)
-        removed(temp, tst, c);
+        recover_remove(temp, c);
 }
 
 /* For a temporary file whose name may be cut (prefix: OLD_NAME_CUT bytes): the files of
@@ -228,9 +220,9 @@ void recover_legacy(const char *path, legacy_kind kind, FILE *log, recover_count
         goto out;                     /* kept and reported */
     if (lstat(stub, &st) < 0) {
         if (longer == 1)
-            removed(path, &tst, c);   /* every file it can belong to is still a stub */
+            recover_remove(path, c);   /* every file it can belong to is still a stub */
     } else if (is_stub(stub)) {
-        removed(path, &tst, c);       /* the stub is intact: that restore never changed it */
+        recover_remove(path, c);       /* the stub is intact: that restore never changed it */
     } else if (!S_ISREG(st.st_mode)) {
         /* not a file it can belong to: left alone */
     } else if (kind == LEGACY_READY) {

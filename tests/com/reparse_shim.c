@@ -42,6 +42,7 @@ SHIM(HANDLE, CreateFileW, 28, (LPCWSTR, DWORD, DWORD, LPSECURITY_ATTRIBUTES, DWO
 SHIM(BOOL, CloseHandle, 4, (HANDLE))
 SHIM(BOOL, DeviceIoControl, 32, (HANDLE, DWORD, LPVOID, DWORD, LPVOID, DWORD, LPDWORD, LPOVERLAPPED))
 SHIM(BOOL, GetFileInformationByHandle, 8, (HANDLE, LPBY_HANDLE_FILE_INFORMATION))
+SHIM(BOOL, GetFileInformationByHandleEx, 16, (HANDLE, FILE_INFO_BY_HANDLE_CLASS, LPVOID, DWORD))
 SHIM(BOOL, SetFileInformationByHandle, 16, (HANDLE, FILE_INFO_BY_HANDLE_CLASS, LPVOID, DWORD))
 SHIM(BOOL, WriteFile, 20, (HANDLE, LPCVOID, DWORD, LPDWORD, LPOVERLAPPED))
 SHIM(BOOL, ReadFile, 20, (HANDLE, LPVOID, DWORD, LPDWORD, LPOVERLAPPED))
@@ -245,20 +246,42 @@ BOOL WINAPI shim_CloseHandle(HANDLE h)
     return real_CloseHandle(h);
 }
 
-BOOL WINAPI shim_GetFileInformationByHandle(HANDLE h, LPBY_HANDLE_FILE_INFORMATION info)
+/* The reparse and sparse attributes of the file info names, as NTFS reports them. Under the lock. */
+static void add_point_attributes(BY_HANDLE_FILE_INFORMATION *info)
 {
-    shim_file *f;
-    if (injected() || !real_GetFileInformationByHandle(h, info))
-        return FALSE;
-    EnterCriticalSection(&lock);
-    f = file_of(info, 0);
+    shim_file *f = file_of(info, 0);
     if (f && f->has_point)
         info->dwFileAttributes |= FILE_ATTRIBUTE_REPARSE_POINT;
     if (f && f->sparse)
         info->dwFileAttributes |= FILE_ATTRIBUTE_SPARSE_FILE;
     if (info->dwFileAttributes & (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_SPARSE_FILE))
         info->dwFileAttributes &= ~(DWORD)FILE_ATTRIBUTE_NORMAL;
+}
+
+BOOL WINAPI shim_GetFileInformationByHandle(HANDLE h, LPBY_HANDLE_FILE_INFORMATION info)
+{
+    if (injected() || !real_GetFileInformationByHandle(h, info))
+        return FALSE;
+    EnterCriticalSection(&lock);
+    add_point_attributes(info);
     LeaveCriticalSection(&lock);
+    return TRUE;
+}
+
+/* FileBasicInfo carries the attributes too: the same two as GetFileInformationByHandle. */
+BOOL WINAPI shim_GetFileInformationByHandleEx(HANDLE h, FILE_INFO_BY_HANDLE_CLASS cls, LPVOID out, DWORD len)
+{
+    BY_HANDLE_FILE_INFORMATION info;
+    FILE_BASIC_INFO *basic = out;
+    if (injected() || !real_GetFileInformationByHandleEx(h, cls, out, len))
+        return FALSE;
+    if (cls != FileBasicInfo || !real_GetFileInformationByHandle(h, &info))
+        return TRUE;
+    info.dwFileAttributes = basic->FileAttributes;
+    EnterCriticalSection(&lock);
+    add_point_attributes(&info);
+    LeaveCriticalSection(&lock);
+    basic->FileAttributes = info.dwFileAttributes;
     return TRUE;
 }
 

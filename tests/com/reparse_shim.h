@@ -20,7 +20,8 @@
  *    ERROR_REPARSE_TAG_MISMATCH; ERROR_NOT_A_REPARSE_POINT without a point;
  *  - FSCTL_SET_SPARSE, FSCTL_SET_ZERO_DATA: the sparse flag, and zeros written in the range;
  *  - FILE_ATTRIBUTE_REPARSE_POINT while the point exists and FILE_ATTRIBUTE_SPARSE_FILE once
- *    set (deleting the point leaves it, as NTFS does), in GetFileInformationByHandle;
+ *    set (deleting the point leaves it, as NTFS does), in GetFileInformationByHandle and
+ *    GetFileInformationByHandleEx(FileBasicInfo);
  *  - CreateFileW of a file with a point without FILE_FLAG_OPEN_REPARSE_POINT fails with
  *    ERROR_CANT_ACCESS_FILE (1920), as on a machine without the dedup filter; overwriting
  *    (CREATE_ALWAYS, TRUNCATE_EXISTING) with the flag drops the point.

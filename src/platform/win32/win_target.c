@@ -114,29 +114,29 @@ static ddp_status set_size(HANDLE h, uint64_t size)
 
 /* A file to restore must be one file with one name: not a directory, and without other
  * hard links, whose content would change with it (reparse mode writes $DATA in place)
- * or keep the stub (stub-file mode replaces the name by a move). */
-static ddp_status check_single_file(HANDLE h, BY_HANDLE_FILE_INFORMATION *info)
+ * or keep the stub (stub-file mode replaces the name by a move). FileStandardInfo, not
+ * GetFileInformationByHandle: that one also asks for the volume's serial number, which
+ * Wine answers through its mount manager (docs/WIN32_CALLS.md). */
+static ddp_status check_single_file(HANDLE h, FILE_STANDARD_INFO *info)
 {
-    BY_HANDLE_FILE_INFORMATION own;
+    FILE_STANDARD_INFO own;
     if (!info)
         info = &own;
-    if (!GetFileInformationByHandle(h, info))
+    if (!GetFileInformationByHandleEx(h, FileStandardInfo, info, sizeof *info))
         return status_from_win32(GetLastError());
-    if (info->dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+    if (info->Directory)
         return DDP_ERR_IS_DIRECTORY;
-    return info->nNumberOfLinks > 1 ? DDP_ERR_HARD_LINK : DDP_OK;
+    return info->NumberOfLinks > 1 ? DDP_ERR_HARD_LINK : DDP_OK;
 }
 
 /* The stub's creation, last-access and last-write times, which the restored file keeps. */
-static void keep_times(win_target_file *f, const BY_HANDLE_FILE_INFORMATION *info)
+static ddp_status keep_times(HANDLE h, win_target_file *f)
 {
-    memset(&f->times, 0, sizeof f->times);   /* change time and attributes 0: left as they are */
-    f->times.CreationTime.LowPart = info->ftCreationTime.dwLowDateTime;
-    f->times.CreationTime.HighPart = (LONG)info->ftCreationTime.dwHighDateTime;
-    f->times.LastAccessTime.LowPart = info->ftLastAccessTime.dwLowDateTime;
-    f->times.LastAccessTime.HighPart = (LONG)info->ftLastAccessTime.dwHighDateTime;
-    f->times.LastWriteTime.LowPart = info->ftLastWriteTime.dwLowDateTime;
-    f->times.LastWriteTime.HighPart = (LONG)info->ftLastWriteTime.dwHighDateTime;
+    if (!GetFileInformationByHandleEx(h, FileBasicInfo, &f->times, sizeof f->times))
+        return status_from_win32(GetLastError());
+    f->times.ChangeTime.QuadPart = 0;   /* change time and attributes 0: left as they are */
+    f->times.FileAttributes = 0;
+    return DDP_OK;
 }
 
 /* check_single_file of path (stub-file mode, just before the move replaces the stub). */
@@ -153,7 +153,6 @@ static ddp_status check_single_path(const WCHAR *path)
 
 static ddp_status read_reparse_point(win_target_file *f, uint8_t *buf, size_t cap, size_t *len)
 {
-    BY_HANDLE_FILE_INFORMATION info;
     DWORD got = 0;
     HANDLE h;
     BOOL ok;
@@ -162,12 +161,13 @@ static ddp_status read_reparse_point(win_target_file *f, uint8_t *buf, size_t ca
     h = open_for_read(f->write_path, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS);
     if (h == INVALID_HANDLE_VALUE)
         return status_from_win32(GetLastError());
-    st = check_single_file(h, &info);
+    st = check_single_file(h, NULL);
+    if (st == DDP_OK)
+        st = keep_times(h, f);
     if (st != DDP_OK) {
         CloseHandle(h);
         return st;
     }
-    keep_times(f, &info);
     ok = DeviceIoControl(h, FSCTL_GET_REPARSE_POINT, NULL, 0, buf, (DWORD)cap, &got, NULL);
     if (!ok) {
         DWORD err = GetLastError();
@@ -182,9 +182,10 @@ static ddp_status read_reparse_point(win_target_file *f, uint8_t *buf, size_t ca
 /* Stub-file mode: the whole (small) file is the reparse buffer, however short: whether
  * it carries the dedup tag and is well-formed is the engine's to say (a stub cut short
  * fails with DDP_E_INVALID_DATA, it is never "not deduplicated"). */
-static ddp_status read_stub_file(win_target *t, win_target_file *f, uint8_t *buf, size_t cap, size_t *len)
+static ddp_status read_stub_file(win_target *t, uint32_t i, uint8_t *buf, size_t cap, size_t *len)
 {
-    BY_HANDLE_FILE_INFORMATION info;
+    win_target_file *f = &t->files[i];
+    FILE_STANDARD_INFO info;
     LARGE_INTEGER size;
     DWORD got = 0;
     HANDLE h;
@@ -195,21 +196,20 @@ static ddp_status read_stub_file(win_target *t, win_target_file *f, uint8_t *buf
     if (h == INVALID_HANDLE_VALUE)
         return status_from_win32(GetLastError());
     st = check_single_file(h, &info);
+    if (st == DDP_OK)
+        st = keep_times(h, f);
     if (st != DDP_OK) {
         CloseHandle(h);
         return st;
     }
-    keep_times(f, &info);
-    free(f->write_path);    /* the temporary file's name comes from the stub's identity */
-    f->write_path = win_temp_path(f->path, t->call_id,
-                                  (uint64_t)info.nFileIndexHigh << 32 | info.nFileIndexLow);
+    free(f->write_path);    /* the temporary file's name: the call's id and the file's number */
+    f->write_path = win_temp_path(f->path, t->call_id, i);
     if (!f->write_path) {
         CloseHandle(h);
         return DDP_ERR_NO_MEMORY;
     }
     /* the size came with the link check's answer: no GetFileSizeEx (docs/WIN32_CALLS.md) */
-    size.HighPart = (LONG)info.nFileSizeHigh;
-    size.LowPart = info.nFileSizeLow;
+    size = info.EndOfFile;
     if (size.QuadPart == 0 || (uint64_t)size.QuadPart > cap) {
         CloseHandle(h);
         return DDP_ERR_NOT_REPARSE;
@@ -229,7 +229,7 @@ static ddp_status target_read_reparse(void *ctx, uint32_t i, uint8_t *buf, size_
     win_target_file *f = file_at(t, i);
     if (!f || !f->long_path)
         return DDP_ERR_INVALID_ARG;
-    return t->stub_files ? read_stub_file(t, f, buf, cap, len) : read_reparse_point(f, buf, cap, len);
+    return t->stub_files ? read_stub_file(t, i, buf, cap, len) : read_reparse_point(f, buf, cap, len);
 }
 
 static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)

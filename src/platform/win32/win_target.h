@@ -4,7 +4,7 @@
  *    content is written into the file's $DATA, then FSCTL_DELETE_REPARSE_POINT.
  *  - stub-file mode (DDPBACKUP_STUB_FILES=1): a stub's content is its raw reparse buffer,
  *    as ddp-mkstore writes them; content goes to a temporary file beside it that replaces
- *    the stub on success (".ddprestore-<call id>-<file index>", win_temp_name.h; those of
+ *    the stub on success (".ddprestore-<call id>-<file number>", win_temp_name.h; those of
  *    killed calls in the same folders are deleted at init). This is how the DLL runs end to end under Wine (no reparse points).
  * Refused, the file left as it is (SECURITY.md §2): a directory (DDP_ERR_IS_DIRECTORY), a
  * file with more than one name (NumberOfLinks > 1: DDP_ERR_HARD_LINK), and what Windows
@@ -32,7 +32,8 @@ typedef struct win_target_file {
     const WCHAR *path;      /* borrowed from the caller (a BSTR) */
     WCHAR *long_path;       /* path, with \\?\ when it is longer than MAX_PATH */
     WCHAR *write_path;      /* where content goes: long_path, or a temporary file (set when
-                             * the stub is read: its name comes from the stub's file index) */
+                             * the stub is read: its name comes from the call id and the
+                             * file's number in the call) */
     uint64_t size;
     FILE_BASIC_INFO times;  /* the stub's times, given back to the restored file at commit */
     HANDLE handle;          /* INVALID_HANDLE_VALUE when not open */

@@ -108,12 +108,12 @@ WCHAR *win_folder_of(const WCHAR *path)
     return out;
 }
 
-WCHAR *win_temp_path(const WCHAR *path, uint64_t call_id, uint64_t file_index)
+WCHAR *win_temp_path(const WCHAR *path, uint64_t call_id, uint64_t file_number)
 {
     WCHAR name[WIN_TEMP_NAME_LEN + 2];
     WCHAR *folder = win_folder_of(path), *out;
     swprintf(name, WIN_TEMP_NAME_LEN + 2, L"\\" TEMP_MARK L"%016llx-%016llx", (unsigned long long)call_id,
-             (unsigned long long)file_index);
+             (unsigned long long)file_number);
     out = win_usable_path(folder ? folder : L".", name);
     free(folder);
     return out;

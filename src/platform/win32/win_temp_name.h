@@ -4,9 +4,10 @@
  *
  * A temporary file sits beside its stub under a fixed-length ASCII name that does not
  * depend on the stub's name (which may be 255 UTF-16 units, the NTFS limit, too long to
- * extend): ".ddprestore-CCCCCCCCCCCCCCCC-IIIIIIIIIIIIIIII", C the call's random id, I the
- * stub's file index (GetFileInformationByHandle), lower-case hex - the form ddp-restore
- * uses (src/platform/temp_file.h). A later call deletes, in the folders it restores into,
+ * extend): ".ddprestore-CCCCCCCCCCCCCCCC-NNNNNNNNNNNNNNNN", C the call's random id, N the
+ * file's number among the call's files (unique in the call, known without asking the file
+ * system for the stub's file index), lower-case hex - the form ddp-restore uses
+ * (src/platform/temp_file.h). A later call deletes, in the folders it restores into,
  * exactly the names of this form whose call id is not a call still running in this
  * process; nothing else is ever deleted. Also the two path helpers the names are built
  * with (the \\?\ prefix for long paths, a path's folder), shared with win_target.c.
@@ -31,7 +32,7 @@ void win_temp_call_end(uint64_t call_id);
 
 /* The temporary file's path for the stub at path (folder kept, \\?\ added when long),
  * malloc'd; NULL when out of memory. */
-WCHAR *win_temp_path(const WCHAR *path, uint64_t call_id, uint64_t file_index);
+WCHAR *win_temp_path(const WCHAR *path, uint64_t call_id, uint64_t file_number);
 
 /* 1 when name (a final path component) has exactly the temporary form; *call_id set. */
 int win_temp_is_name(const WCHAR *name, uint64_t *call_id);

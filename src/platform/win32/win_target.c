@@ -7,12 +7,12 @@
  * which is what the stub's $DATA held. In stub-file mode the stub is never written: the
  * flushed temporary file replaces it in commit() or is deleted.
  *
- * Measured under Wine 8 (1,024 files of 10 KB, ext4): flush and write-through move in
- * finish() 2.2-2.6 s; in commit(), all flushes then all moves 1.8 s; flush and move file
- * by file in commit() 2.0-2.7 s; moves without any flush 1.3-1.6 s.
+ * Every Win32 call per file, what it is for and what it costs under Wine:
+ * docs/WIN32_CALLS.md; the measurements behind the choices: BENCHMARKS.md (issue 14).
  */
 #include <windows.h>
 #include <winioctl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -57,16 +57,19 @@ static win_target_file *file_at(win_target *t, uint32_t i)
     return i < t->n ? &t->files[i] : NULL;
 }
 
+/* The write handles of files being written form a cache of WIN_TARGET_OPEN_HANDLES; a
+ * finished file's handle has left it (finish) and stays open until its commit. */
 static void close_file(win_target *t, win_target_file *f)
 {
     if (f->handle != INVALID_HANDLE_VALUE) {
         CloseHandle(f->handle);
         f->handle = INVALID_HANDLE_VALUE;
-        t->open_count--;
+        if (!f->committing)
+            t->open_count--;
     }
 }
 
-/* Closes the least recently used handle when the cache is full. */
+/* Closes the least recently used handle of a file being written when the cache is full. */
 static void make_room(win_target *t)
 {
     win_target_file *victim = NULL;
@@ -74,7 +77,7 @@ static void make_room(win_target *t)
         return;
     for (uint32_t i = 0; i < t->n; i++) {
         win_target_file *f = &t->files[i];
-        if (f->handle != INVALID_HANDLE_VALUE && (!victim || f->last_use < victim->last_use))
+        if (f->handle != INVALID_HANDLE_VALUE && !f->committing && (!victim || f->last_use < victim->last_use))
             victim = f;
     }
     if (victim)
@@ -87,17 +90,21 @@ static HANDLE open_for_read(const WCHAR *path, DWORD flags)
                        OPEN_EXISTING, flags, NULL);
 }
 
-/* The write handle of f, opened (or created, the first time in stub-file mode) on demand. */
+/* The write handle of f, opened (or created, the first time in stub-file mode) on demand;
+ * in stub-file mode with DELETE access: commit() renames the file through it. */
 static ddp_status write_handle(win_target *t, win_target_file *f, DWORD disposition, HANDLE *out)
 {
     if (f->handle == INVALID_HANDLE_VALUE) {
         DWORD flags = FILE_FLAG_BACKUP_SEMANTICS | (t->stub_files ? 0 : FILE_FLAG_OPEN_REPARSE_POINT);
-        make_room(t);
-        f->handle = CreateFileW(f->write_path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ, NULL, disposition,
-                                flags, NULL);
+        DWORD access = GENERIC_READ | GENERIC_WRITE | (t->stub_files ? DELETE : 0);
+        if (!f->committing)
+            make_room(t);
+        f->handle = CreateFileW(f->write_path, access, FILE_SHARE_READ, NULL, disposition, flags, NULL);
         if (f->handle == INVALID_HANDLE_VALUE)
             return status_from_win32(GetLastError());
-        t->open_count++;
+        if (!f->committing)
+            t->open_count++;
+        f->pos = 0;
     }
     f->last_use = ++t->clock;
     *out = f->handle;
@@ -250,7 +257,32 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
     }
     f->begun = 1;
     f->size = size;
-    return set_size(h, size);
+    f->written_end = 0;
+    /* the new temporary file is empty: finish() sets its size when the writes stop short
+     * of it (trailing zeros are never written); a stub's $DATA gets its size now */
+    return t->stub_files ? DDP_OK : set_size(h, size);
+}
+
+/* One WriteFile of len bytes at offset. At the file pointer it goes without an OVERLAPPED:
+ * Wine posts a completion for every write that has one (one more wineserver request);
+ * elsewhere (a range skipped or written out of order) with one, after which the pointer
+ * is no longer counted on. */
+static ddp_status write_at(win_target_file *f, HANDLE h, uint64_t offset, const uint8_t *data, DWORD len)
+{
+    DWORD done = 0;
+    BOOL ok;
+    if (offset == f->pos) {
+        ok = WriteFile(h, data, len, &done, NULL);
+        f->pos = offset + done;
+    } else {
+        OVERLAPPED ov;
+        memset(&ov, 0, sizeof ov);
+        ov.Offset = (DWORD)offset;
+        ov.OffsetHigh = (DWORD)(offset >> 32);
+        ok = WriteFile(h, data, len, &done, &ov);
+        f->pos = UINT64_MAX;
+    }
+    return ok && done == len ? DDP_OK : DDP_ERR_IO;
 }
 
 static ddp_status target_write(void *ctx, uint32_t i, uint64_t offset, const uint8_t *data, size_t len)
@@ -260,17 +292,14 @@ static ddp_status target_write(void *ctx, uint32_t i, uint64_t offset, const uin
     HANDLE h;
     ddp_status st;
 
-    if (!f || !f->begun || offset > f->size || len > f->size - offset)
+    if (!f || !f->begun || f->committing || offset > f->size || len > f->size - offset)
         return DDP_ERR_INVALID_ARG;
     st = write_handle(t, f, OPEN_EXISTING, &h);
+    if (st == DDP_OK && offset + len > f->written_end)
+        f->written_end = offset + len;
     while (st == DDP_OK && len > 0) {
-        OVERLAPPED ov;
-        DWORD chunk = len > (1u << 30) ? (1u << 30) : (DWORD)len, done = 0;
-        memset(&ov, 0, sizeof ov);
-        ov.Offset = (DWORD)offset;
-        ov.OffsetHigh = (DWORD)(offset >> 32);
-        if (!WriteFile(h, data, chunk, &done, &ov) || done != chunk)
-            return DDP_ERR_IO;
+        DWORD chunk = len > (1u << 30) ? (1u << 30) : (DWORD)len;
+        st = write_at(f, h, offset, data, chunk);
         data += chunk;
         offset += chunk;
         len -= chunk;
@@ -287,20 +316,6 @@ static ddp_status delete_reparse_point(HANDLE h)
     /* Microsoft tags take the 8-byte REPARSE_DATA_BUFFER header with no data. */
     if (!DeviceIoControl(h, FSCTL_DELETE_REPARSE_POINT, &header, 8, NULL, 0, &got, NULL))
         return status_from_win32(GetLastError());
-    return DDP_OK;
-}
-
-/* The content is complete (begin() set the size, writes stay inside it): the file waits,
- * closed, for the next commit(). */
-static ddp_status target_finish(void *ctx, uint32_t i)
-{
-    win_target *t = ctx;
-    win_target_file *f = file_at(t, i);
-
-    if (!f || !f->begun || f->committing)
-        return DDP_ERR_INVALID_ARG;
-    close_file(t, f);
-    f->committing = 1;
     return DDP_OK;
 }
 
@@ -323,6 +338,32 @@ static void undo_file(win_target *t, win_target_file *f)
     f->committing = 0;
 }
 
+/* The content is complete (writes stay inside the size; in stub-file mode the size is
+ * set here when the writes did not reach it): the file waits for the next commit(), its
+ * handle kept open for it (out of the cache: at most DDP_COMMIT_BATCH such handles). */
+static ddp_status target_finish(void *ctx, uint32_t i)
+{
+    win_target *t = ctx;
+    win_target_file *f = file_at(t, i);
+    HANDLE h;
+
+    if (!f || !f->begun || f->committing)
+        return DDP_ERR_INVALID_ARG;
+    if (t->stub_files && f->written_end < f->size) {
+        ddp_status st = write_handle(t, f, OPEN_EXISTING, &h);
+        if (st == DDP_OK)
+            st = set_size(h, f->size);
+        if (st != DDP_OK) {
+            undo_file(t, f);    /* no abandon() after a failed finish: the stub stays */
+            return st;
+        }
+    }
+    if (f->handle != INVALID_HANDLE_VALUE)
+        t->open_count--;
+    f->committing = 1;
+    return DDP_OK;
+}
+
 static void target_abandon(void *ctx, uint32_t i)
 {
     win_target *t = ctx;
@@ -339,24 +380,41 @@ static void commit_failed(win_target *t, uint32_t i, ddp_status st, done_fn done
     done(arg, i, st);
 }
 
-/* On a fresh handle (the write handle was closed in finish): the stub's times put back
- * (writing the content changed them), FlushFileBuffers; in reparse mode the reparse point
- * then goes through the same handle. */
+/* On the write handle kept since finish (opened again only when the cache had closed it
+ * before the file was finished): the stub's times put back (writing the content changed
+ * them), FlushFileBuffers; in reparse mode the reparse point then goes through the same
+ * handle. The handle stays open (closed by the caller, or by undo_file on failure). */
 static ddp_status flush_file(win_target *t, win_target_file *f)
 {
-    DWORD flags = FILE_FLAG_BACKUP_SEMANTICS | (t->stub_files ? 0 : FILE_FLAG_OPEN_REPARSE_POINT);
-    HANDLE h = CreateFileW(f->write_path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING, flags,
-                           NULL);
-    ddp_status st = DDP_OK;
-    if (h == INVALID_HANDLE_VALUE)
-        return status_from_win32(GetLastError());
+    HANDLE h;
+    ddp_status st = write_handle(t, f, OPEN_EXISTING, &h);
+    if (st != DDP_OK)
+        return st;
     if (!SetFileInformationByHandle(h, FileBasicInfo, &f->times, sizeof f->times))
+        return status_from_win32(GetLastError());
+    if (!FlushFileBuffers(h))
+        return status_from_win32(GetLastError());
+    return t->stub_files ? DDP_OK : delete_reparse_point(h);
+}
+
+/* Stub-file mode: the flushed temporary file replaces its stub, renamed through its own
+ * handle (MoveFileExW would open it again by name). Made durable by the folder's flush
+ * (flush_folders), as the move was under Wine, which ignores MOVEFILE_WRITE_THROUGH. */
+static ddp_status replace_stub(win_target_file *f)
+{
+    size_t len = wcslen(f->long_path);
+    DWORD bytes = (DWORD)(offsetof(FILE_RENAME_INFO, FileName) + (len + 1) * sizeof(WCHAR));
+    FILE_RENAME_INFO *info = calloc(1, bytes);
+    ddp_status st = DDP_OK;
+    if (!info)
+        return DDP_ERR_NO_MEMORY;
+    info->ReplaceIfExists = TRUE;
+    info->RootDirectory = NULL;
+    info->FileNameLength = (DWORD)(len * sizeof(WCHAR));
+    memcpy(info->FileName, f->long_path, (len + 1) * sizeof(WCHAR));
+    if (!SetFileInformationByHandle(f->handle, FileRenameInfo, info, bytes))
         st = status_from_win32(GetLastError());
-    if (st == DDP_OK && !FlushFileBuffers(h))
-        st = status_from_win32(GetLastError());
-    if (st == DDP_OK && !t->stub_files)
-        st = delete_reparse_point(h);
-    CloseHandle(h);
+    free(info);
     return st;
 }
 
@@ -366,7 +424,8 @@ static int folder_cmp(const void *a, const void *b)
 }
 
 /* One FlushFileBuffers per distinct folder of the files moved in this commit (best
- * effort: Windows may refuse it for a folder, where write-through already did the work). */
+ * effort: a file system that refuses it for a folder keeps the renames in its own log;
+ * stub-file mode is Wine's and the tests', where it is an fsync of the folder). */
 static void flush_folders(win_target *t)
 {
     WCHAR **folders = calloc(t->n ? t->n : 1, sizeof *folders);
@@ -402,7 +461,7 @@ static void committed(win_target_file *f, uint32_t i, done_fn done, void *arg)
 }
 
 /* Every finished file: flushed (in reparse mode its reparse point then deleted), then in
- * stub-file mode moved over its stub and the folders flushed; each reported once. */
+ * stub-file mode renamed over its stub and the folders flushed; each reported once. */
 static ddp_status target_commit(void *ctx, done_fn done, void *arg)
 {
     win_target *t = ctx;
@@ -412,10 +471,12 @@ static ddp_status target_commit(void *ctx, done_fn done, void *arg)
         if (!f->committing)
             continue;
         st = flush_file(t, f);
-        if (st != DDP_OK)
+        if (st != DDP_OK) {
             commit_failed(t, i, st, done, arg);
-        else if (!t->stub_files)
+        } else if (!t->stub_files) {
+            close_file(t, f);
             committed(f, i, done, arg);
+        }
     }
     if (!t->stub_files)
         return DDP_OK;
@@ -426,13 +487,15 @@ static ddp_status target_commit(void *ctx, done_fn done, void *arg)
             continue;
         st = check_single_path(f->long_path);
         if (st == DDP_ERR_NOT_FOUND)
-            st = DDP_OK;                /* the move reports a stub that is gone */
-        if (st == DDP_OK && !MoveFileExW(f->write_path, f->long_path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
-            st = status_from_win32(GetLastError());
-        if (st != DDP_OK)
+            st = DDP_OK;                /* the rename reports a stub that is gone */
+        if (st == DDP_OK)
+            st = replace_stub(f);
+        if (st != DDP_OK) {
             commit_failed(t, i, st, done, arg);
-        else
+        } else {
+            close_file(t, f);
             f->committing = 2;
+        }
     }
     flush_folders(t);
     for (uint32_t i = 0; i < t->n; i++) {

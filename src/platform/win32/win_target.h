@@ -10,14 +10,16 @@
  * file with more than one name (NumberOfLinks > 1: DDP_ERR_HARD_LINK), and what Windows
  * will not let us open (ERROR_ACCESS_DENIED: DDP_ERR_ACCESS_DENIED); checked when the
  * reparse point is read, again at begin (reparse mode) or before the move (stub-file mode).
- * Open handles are kept in a small cache: chunks arrive in container order, not file order.
- * finish() only completes a file's content and closes it; commit() makes the batch final:
+ * The write handles of files being written are kept in a small cache: chunks arrive in
+ * container order, not file order. finish() only completes a file's content; its handle
+ * leaves the cache and stays open until commit() (at most DDP_COMMIT_BATCH of them), which
+ * makes the batch final through those handles, none opened again:
  * every file given back its stub's creation, last-access and last-write times (writing the
  * content changed them; the application restored them with the stub) and flushed
  * (FlushFileBuffers, fsync under Wine), then the reparse points
- * deleted or the temporary files moved over their stubs (MOVEFILE_WRITE_THROUGH), then
- * each folder of a moved file flushed once (what makes the renames durable under Wine;
- * Windows may refuse it, write-through already covered them there).
+ * deleted or the temporary files renamed over their stubs through their handles
+ * (FileRenameInfo), then each folder of a renamed file flushed once (what makes the
+ * renames durable). docs/WIN32_CALLS.md lists and explains every call.
  */
 #ifndef DDP_PLATFORM_WIN_TARGET_H
 #define DDP_PLATFORM_WIN_TARGET_H
@@ -35,8 +37,11 @@ typedef struct win_target_file {
                              * the stub is read: its name comes from the call id and the
                              * file's number in the call) */
     uint64_t size;
+    uint64_t written_end;   /* end of the furthest write (stub-file mode: finish sets the size
+                             * when it is short of it) */
+    uint64_t pos;           /* the handle's file pointer; UINT64_MAX: not counted on */
     FILE_BASIC_INFO times;  /* the stub's times, given back to the restored file at commit */
-    HANDLE handle;          /* INVALID_HANDLE_VALUE when not open */
+    HANDLE handle;          /* INVALID_HANDLE_VALUE when not open; kept from finish to commit */
     unsigned long last_use;
     int begun;
     int committing;         /* 1: finished, waiting for commit(); 2: moved in this commit */

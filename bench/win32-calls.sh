@@ -4,7 +4,11 @@
 # under WINEDEBUG=+relay, and every "Call" whose return address lies inside DdpBackup.dll's
 # image is counted by function. Calls the DLL's imports make in turn (kernel32 -> ntdll)
 # and the sample's own calls (tree copy, backup store) are left out. What each call is
-# for: docs/WIN32_CALLS.md.
+# for: docs/WIN32_CALLS.md. Then the same restore again with wineserver tracing its
+# requests (wineserver -d1): the requests per file, by name, from the DLL's first call
+# (its FindFirstFileW of the first folder) to the process's exit, of the restoring thread
+# and of every other thread and process (e.g. Wine's mount manager in winedevice.exe) -
+# each request is a round trip to another process, what a Win32 call costs under Wine.
 #
 #   bash bench/win32-calls.sh MINGW_BIN_DIR NATIVE_BUILD_DIR [FILES] [WORK]
 #     MINGW_BIN_DIR     holds DdpBackup.dll and ddp-sample.exe
@@ -47,3 +51,23 @@ for name in "${!count[@]}"; do
     echo "${count[$name]} $name"
 done | sort -rn | awk -v n="$n" '{printf "  %7.2f per file  %s (%d)\n", $1 / n, $2, $1; t += $1}
     END {printf "  %7.2f per file  in all (%d)\n", t / n, t}'
+
+# wineserver requests: a fresh server that traces (stderr), the restore, then the server's exit
+wineserver -k 2>/dev/null || true
+rm -rf "$work/dst"
+( WINEDEBUG=-all wineserver -f -d1 -p1 2>"$work/server.txt" & )
+sleep 1
+WINEDEBUG=-all "$wine" "$win/ddp-sample.exe" restore "$(winepath -w "$work/backup-$n")" \
+    "$(winepath -w "$work/dst")" --batch 10000 >"$work/restore2.txt" 2>/dev/null
+wineserver -w 2>/dev/null || true
+dst=$(winepath -w "$work/dst" | sed 's/\\/\\\\\\\\/g')
+start=$(grep -n -m1 "create_file( access=00100001,.*name=L\"[^\"]*${dst}" "$work/server.txt" | cut -d: -f1)
+[ -n "$start" ] || { echo "win32-calls: the DLL's first folder listing is not in the server trace" >&2; exit 1; }
+tail -n "+$start" "$work/server.txt" | grep -v '^....: \*' | grep -v ') = ' >"$work/requests.txt"
+tid=$(head -1 "$work/requests.txt" | cut -c1-4)
+echo "wineserver requests per file (restoring thread $tid; from the DLL's first call to the exit):"
+grep "^$tid" "$work/requests.txt" | sed 's/^....: \([a-z_]*\)(.*/\1/' | sort | uniq -c | sort -rn |
+    awk -v n="$n" '$1 >= n / 20 {printf "  %7.2f per file  %s (%d)\n", $1 / n, $2, $1} {t += $1}
+        END {printf "  %7.2f per file  in all (%d)\n", t / n, t}'
+others=$(grep -vc "^$tid" "$work/requests.txt" || true)
+awk -v n="$n" -v o="$others" 'BEGIN {printf "  %7.2f per file  of other threads and processes (%d)\n", o / n, o}'

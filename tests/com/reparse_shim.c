@@ -92,6 +92,18 @@ static BOOL injected(void)
     return fail;
 }
 
+static ULONG opens;     /* CreateFileW calls, for reparse_shim_opens */
+
+__declspec(dllexport) ULONG reparse_shim_opens(void)
+{
+    ULONG made;
+    EnterCriticalSection(&lock);
+    made = opens;
+    opens = 0;
+    LeaveCriticalSection(&lock);
+    return made;
+}
+
 __declspec(dllexport) ULONG reparse_shim_fail_call(ULONG n, DWORD err, BOOL *hit)
 {
     ULONG made;
@@ -202,6 +214,9 @@ HANDLE WINAPI shim_CreateFileW(LPCWSTR path, DWORD access, DWORD share, LPSECURI
     HANDLE probe, h;
     shim_file *f = NULL;
 
+    EnterCriticalSection(&lock);
+    opens++;
+    LeaveCriticalSection(&lock);
     if (injected())
         return INVALID_HANDLE_VALUE;
     /* Which file the name is (if it exists), without opening it for anything. */

@@ -41,6 +41,7 @@
 #define REPARSE_SHIM_CLOSE "reparse_shim_close_handle"
 #define REPARSE_SHIM_RESET "reparse_shim_reset"
 #define REPARSE_SHIM_FAIL "reparse_shim_fail_call"
+#define REPARSE_SHIM_OPENS "reparse_shim_opens"
 
 typedef HANDLE (*reparse_shim_create_fn)(LPCWSTR, DWORD, DWORD, LPSECURITY_ATTRIBUTES, DWORD, DWORD, HANDLE);
 typedef BOOL (*reparse_shim_ioctl_fn)(HANDLE, DWORD, LPVOID, DWORD, LPVOID, DWORD, LPDWORD, LPOVERLAPPED);
@@ -52,5 +53,7 @@ typedef void (*reparse_shim_reset_fn)(void);
  * wrapped calls made since the previous reparse_shim_fail_call, and whether the armed one
  * was reached (*hit). */
 typedef ULONG (*reparse_shim_fail_fn)(ULONG n, DWORD err, BOOL *hit);
+/* The number of CreateFileW calls made through the shim since the previous call of this. */
+typedef ULONG (*reparse_shim_opens_fn)(void);
 
 #endif

@@ -22,7 +22,9 @@ const reparse_shim_api *reparse_shim(void)
         api.close = (reparse_shim_close_fn)(void (*)(void))GetProcAddress(m, REPARSE_SHIM_CLOSE);
         api.reset = (reparse_shim_reset_fn)(void (*)(void))GetProcAddress(m, REPARSE_SHIM_RESET);
         api.fail_call = (reparse_shim_fail_fn)(void (*)(void))GetProcAddress(m, REPARSE_SHIM_FAIL);
-        if (!api.create_file || !api.ioctl || !api.information || !api.close || !api.reset || !api.fail_call) {
+        api.opens = (reparse_shim_opens_fn)(void (*)(void))GetProcAddress(m, REPARSE_SHIM_OPENS);
+        if (!api.create_file || !api.ioctl || !api.information || !api.close || !api.reset || !api.fail_call ||
+            !api.opens) {
             fprintf(stderr, "%ls does not export the reparse shim\n", test_dll_path());
             return NULL;
         }

@@ -19,6 +19,7 @@ typedef struct reparse_shim_api {
     reparse_shim_close_fn close;
     reparse_shim_reset_fn reset;
     reparse_shim_fail_fn fail_call;
+    reparse_shim_opens_fn opens;
 } reparse_shim_api;
 
 /* The shim of the test DLL; NULL (message printed) when it cannot be loaded. */

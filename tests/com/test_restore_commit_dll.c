@@ -6,7 +6,8 @@
  * alone and keeps its stub, while the rest of its batch is restored; a restored file keeps the
  * stub's last-write time (the application restored it with the stub). Built twice: stub-file
  * mode, and reparse mode against DdpBackupReparse.dll (_reparse), where a restored file also
- * keeps FILE_ATTRIBUTE_SPARSE_FILE and loses FILE_ATTRIBUTE_REPARSE_POINT.
+ * keeps FILE_ATTRIBUTE_SPARSE_FILE and loses FILE_ATTRIBUTE_REPARSE_POINT, and is opened
+ * twice, never again for the commit (counted by the shim).
  */
 #define COBJMACROS
 #include <windows.h>
@@ -196,12 +197,51 @@ static void test_stub_times_kept(void **state)
     fixture_destroy(&f);
 }
 
+#ifdef DDP_TEST_REPARSE
+/* The opens a restored file costs in reparse mode (docs/WIN32_CALLS.md), counted by the
+ * shim: two (reading the reparse point while planning, then the write handle, which the
+ * commit flushes and clears the point through); the commit opens nothing again. */
+static void test_opens_per_file(void **state)
+{
+    enum { N = 40 };
+    size_t sizes[N];
+    HRESULT results[N];
+    ddp_store_options opt;
+    dll_fixture f;
+    test_store *store;
+    ULONG opens;
+    (void)state;
+
+    for (uint32_t i = 0; i < N; i++)
+        sizes[i] = 3000 + i * 17;
+    options(&opt);
+    assert_int_equal(fixture_create(&f, L"opens", &opt, 37, N, sizes), 0);
+    store = test_store_new(f.root, TRUE, TEST_PLAN_NONE);
+    reparse_shim()->opens();    /* counts from here */
+    assert_int_equal(IDedupBackupSupport_RestoreFiles(support, N, f.paths, test_store_callback(store),
+                                                      DEDUP_RECONSTRUCT_UNOPTIMIZED, results),
+                     S_OK);
+    opens = reparse_shim()->opens();
+    for (uint32_t i = 0; i < N; i++) {
+        assert_int_equal(results[i], S_OK);
+        assert_true(fixture_file_matches(&f, i));
+    }
+    if (opens != 2u * N)
+        fail_msg("%lu CreateFileW calls for %d files (2 per file expected)", (unsigned long)opens, N);
+    test_store_release(store);
+    fixture_destroy(&f);
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_batch_final_on_return),
         cmocka_unit_test(test_file_failing_at_commit_keeps_stub),
         cmocka_unit_test(test_stub_times_kept),
+#ifdef DDP_TEST_REPARSE
+        cmocka_unit_test(test_opens_per_file),
+#endif
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -24,6 +24,9 @@ const char *ddp_status_str(ddp_status s)
     case DDP_ERR_IS_DIRECTORY: return "is a directory, not a file";
     case DDP_ERR_HARD_LINK: return "has other hard links (restoring it would change or detach them)";
     case DDP_WARN_UNVERIFIED: return "unverified: no hash candidate matches";
+    case DDP_ERR_NO_RECORD: return "record missing (not at its offset, not in the redirection table)";
+    case DDP_ERR_PROTOCOL: return "a callback broke its contract";
+    case DDP_ERR_INTERNAL: return "internal error: the file was left unfinished";
     }
     return "unknown status";
 }

@@ -29,9 +29,9 @@
 
 static ddp_status read_failed(int32_t hr, char *why, size_t cap, const char *what)
 {
-    int32_t mapped = rs_hr_of_read_error(hr);
+    ddp_status st = rs_store_failure(hr);
     snprintf(why, cap, "%s: the store's read failed (0x%08x)", what, (unsigned)hr);
-    return mapped == DDP_HR_PATH_NOT_FOUND ? DDP_ERR_NOT_FOUND : DDP_ERR_IO;
+    return st == DDP_ERR_NOT_FOUND ? st : DDP_ERR_IO;
 }
 
 /* Finds sequence in the Rrtl of c. DDP_OK and *offset, or a failure with why. */

@@ -58,20 +58,20 @@ typedef struct data_ctx {
 } data_ctx;
 
 /* Fails every file using chunk rec (in sequence: from the single-threaded path). */
-static void fail_chunk_files(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, const char *msg)
+static void fail_chunk_files(rs_phase *ph, uint32_t rec, ddp_status st, const char *msg)
 {
     data_ctx *x = ph->ctx;
     for (uint32_t u = x->cs->chunks[rec].first_use; u != RS_NONE; u = x->cs->uses[u].next)
-        rs_file_fail(ph->job, x->cs->uses[u].file, hr, st, "%s", msg);
+        rs_file_fail(ph->job, x->cs->uses[u].file, st, "%s", msg);
 }
 
 /* The reader's failure of record rec: everything queued before it is applied first. */
-static void chunk_fail(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, const char *msg)
+static void chunk_fail(rs_phase *ph, uint32_t rec, ddp_status st, const char *msg)
 {
     data_ctx *x = ph->ctx;
     if (x->pipe)
         rs_pipe_drain(x->pipe);
-    fail_chunk_files(ph, rec, hr, st, msg);
+    fail_chunk_files(ph, rec, st, msg);
 }
 
 static void corrupt(rs_phase *ph, uint32_t rec, ddp_status st, uint64_t at, const char *what)
@@ -82,7 +82,7 @@ static void corrupt(rs_phase *ph, uint32_t rec, ddp_status st, uint64_t at, cons
     char msg[160];
     snprintf(msg, sizeof msg, "%s offset 0x%llx: chunk %u: %s", p ? p + 5 : path,
              (unsigned long long)(r->offset + at), r->sequence, what);
-    fail_chunk_files(ph, rec, DDP_HR_FILE_CORRUPT, st, msg);
+    fail_chunk_files(ph, rec, st, msg);
 }
 
 /* DDP_OK with *match: whether the content has the expected hash (detecting the algorithm
@@ -118,15 +118,14 @@ static void write_uses(rs_phase *ph, uint32_t rec, const uint8_t *data, uint32_t
         if (!f->began) {
             ddp_status st = job->target->begin(job->target->ctx, use->file, f->size);
             if (st != DDP_OK) {
-                rs_file_fail(job, use->file, rs_hr_of_status(st), st, "preparing the file failed: %s",
-                             rs_target_why(job, use->file, st));
+                rs_file_fail(job, use->file, st, "preparing the file failed: %s", rs_target_why(job, use->file, st));
                 continue;
             }
             f->began = 1;
         }
         ddp_status st = job->target->write(job->target->ctx, use->file, use->offset, data, len);
         if (st != DDP_OK) {
-            rs_file_fail(job, use->file, rs_hr_of_status(st), st, "writing %u bytes at 0x%llx failed: %s", len,
+            rs_file_fail(job, use->file, st, "writing %u bytes at 0x%llx failed: %s", len,
                          (unsigned long long)use->offset, rs_target_why(job, use->file, st));
             continue;
         }
@@ -164,7 +163,7 @@ static void consume_now(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t
     st = verify(ph->job, x->out, ch->logical, ch->hash, &match);
     if (st != DDP_OK) {
         snprintf(what, sizeof what, "the chunk's hash could not be computed: %s", ddp_status_str(st));
-        fail_chunk_files(ph, rec, rs_hr_of_status(st), st, what);
+        fail_chunk_files(ph, rec, st, what);
         return;
     }
     if (!match) {
@@ -309,12 +308,12 @@ static void settle_files(rs_job *job)
         if (!rs_file_alive(job, i))
             continue;
         if (f->written != f->size) {
-            rs_file_fail(job, i, DDP_HR_UNEXPECTED, DDP_ERR_TRUNCATED, "only %llu of %llu bytes were restored",
+            rs_file_fail(job, i, DDP_ERR_INTERNAL, "only %llu of %llu bytes were restored",
                          (unsigned long long)f->written, (unsigned long long)f->size);
             continue;
         }
         if (f->unverified && !job->opt.allow_unverified) {
-            rs_file_fail(job, i, DDP_HR_FILE_CORRUPT, DDP_WARN_UNVERIFIED,
+            rs_file_fail(job, i, DDP_WARN_UNVERIFIED,
                          "not restored: unverified (no record of the store matches a SHA-256 or truncated "
                          "SHA-512 hash) and unverified restores were not allowed");
             continue;
@@ -322,8 +321,7 @@ static void settle_files(rs_job *job)
         if (!f->began) {
             ddp_status st = job->target->begin(job->target->ctx, i, f->size);
             if (st != DDP_OK) {
-                rs_file_fail(job, i, rs_hr_of_status(st), st, "preparing the file failed: %s",
-                             rs_target_why(job, i, st));
+                rs_file_fail(job, i, st, "preparing the file failed: %s", rs_target_why(job, i, st));
                 continue;
             }
             f->began = 1;
@@ -332,14 +330,14 @@ static void settle_files(rs_job *job)
     }
 }
 
-int32_t rs_data_phase(rs_job *job, rs_chunk_set *cs)
+ddp_status rs_data_phase(rs_job *job, rs_chunk_set *cs)
 {
     rs_phase ph;
     data_ctx x = {&ph, cs, malloc(DDP_MAX_CHUNK_SIZE), ddp_decoder_new(), NULL};
     if (!x.out || !x.dec) {
         free(x.out);
         ddp_decoder_free(x.dec);
-        return DDP_HR_E_OUTOFMEMORY;
+        return DDP_ERR_NO_MEMORY;
     }
     memset(&ph, 0, sizeof ph);
     ph.job = job;
@@ -352,15 +350,15 @@ int32_t rs_data_phase(rs_job *job, rs_chunk_set *cs)
     ph.fail = chunk_fail;
     ph.ctx = &x;
     x.pipe = start_pipeline(job, &x);
-    rs_phase_run(&ph);
+    ddp_status st = rs_phase_run(&ph);
     rs_pipe_free(x.pipe);   /* applies every queued chunk first */
     free(x.out);
-    if (!job->out_of_memory && job->alg == DDP_HASH_UNKNOWN && job->stats.unverified_chunks)
-        rs_identify_alg(&ph, x.dec);
+    if (st == DDP_OK && job->alg == DDP_HASH_UNKNOWN && job->stats.unverified_chunks)
+        st = rs_identify_alg(&ph, x.dec);
     ddp_decoder_free(x.dec);
-    if (!job->out_of_memory) {
+    if (st == DDP_OK) {
         settle_unverified(&ph);
         settle_files(job);
     }
-    return job->out_of_memory ? DDP_HR_E_OUTOFMEMORY : 0;
+    return st;
 }

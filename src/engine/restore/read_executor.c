@@ -12,9 +12,10 @@
  *
  * A read returning S_OK with fewer bytes is asked again for the rest; zero bytes means
  * the container ends there (truncated); claiming more bytes than asked is a failed read
- * (DDP_E_UNEXPECTED). A failing read fails the records of its run;
- * a "not found" kind of failure marks the whole container unreadable (DDP_E_PATH_NOT_FOUND
- * for everything still needing it, with no further reads of it).
+ * (DDP_E_UNEXPECTED, DDP_ERR_PROTOCOL). A failing read fails the records of its run with
+ * the reason rs_store_failure gives its code; a "not found" kind marks the whole container
+ * unreadable (DDP_E_PATH_NOT_FOUND for everything still needing it, with no further reads
+ * of it). Running out of memory ends the phase (DDP_ERR_NO_MEMORY, returned).
  *
  * Records whose bytes are not a matching Ckhr (stale hint) are collected and, after the
  * extent's pass, looked up in the container's Rrtl (redirect.c) and read again at their
@@ -126,20 +127,20 @@ int32_t rs_read_range(rs_job *job, rs_container *c, uint64_t offset, uint32_t si
     return reader_take(&r, buf, got);
 }
 
-int32_t rs_read_windows(rs_job *job, rs_container *c, uint64_t offset, uint64_t total, uint32_t window,
-                        int (*each)(void *ctx, const uint8_t *data, uint32_t len), void *ctx)
+ddp_status rs_read_windows(rs_job *job, rs_container *c, uint64_t offset, uint64_t total, uint32_t window,
+                           int (*each)(void *ctx, const uint8_t *data, uint32_t len), void *ctx)
 {
     uint64_t n64 = (total + window - 1) / window;
     if (n64 == 0)
-        return 0;
+        return DDP_OK;
     if (n64 > 0xFFFFu)
-        return DDP_HR_E_INVALIDARG;
+        return DDP_ERR_RANGE;
     uint32_t n = (uint32_t)n64;
     ddp_read_extent *q = malloc(n * sizeof *q);
     uint8_t *buf = rs_window(job, window);
     if (!q || !buf) {
         free(q);
-        return DDP_HR_E_OUTOFMEMORY;
+        return DDP_ERR_NO_MEMORY;
     }
     for (uint32_t i = 0; i < n; i++) {
         uint64_t start = (uint64_t)i * window;
@@ -160,7 +161,7 @@ int32_t rs_read_windows(rs_job *job, rs_container *c, uint64_t offset, uint64_t 
             break;
     }
     free(q);
-    return hr < 0 ? hr : 0;
+    return hr < 0 ? rs_store_failure(hr) : DDP_OK;
 }
 
 /* ---- runs of records ---- */
@@ -177,7 +178,7 @@ static const char *short_path(const char *path)
     return p ? p + 5 : path;
 }
 
-static void fail_record(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, const char *fmt_what)
+static void fail_record(rs_phase *ph, uint32_t rec, ddp_status st, const char *fmt_what)
 {
     rs_record *r = &ph->records[rec];
     if (r->flags & (RS_REC_DONE | RS_REC_FAILED))
@@ -186,7 +187,7 @@ static void fail_record(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, c
     char msg[160];
     snprintf(msg, sizeof msg, "%s offset 0x%x: %s %u %s", short_path(ph->containers[r->container].path),
              r->offset, ph->what, r->sequence, fmt_what);
-    ph->fail(ph, rec, hr, st, msg);
+    ph->fail(ph, rec, st, msg);
 }
 
 static int record_live(const rs_record *r)
@@ -244,7 +245,7 @@ static void not_found_here(rs_phase *ph, uint32_t rec, int truncated, uint32_t *
 {
     rs_record *r = &ph->records[rec];
     if (r->flags & RS_REC_REDIRECTED) {
-        fail_record(ph, rec, DDP_HR_FILE_CORRUPT, truncated ? DDP_ERR_TRUNCATED : DDP_ERR_BAD_MAGIC,
+        fail_record(ph, rec, truncated ? DDP_ERR_TRUNCATED : DDP_ERR_BAD_MAGIC,
                     truncated ? "lies past the end of the container (redirected offset)"
                               : "is not at the offset its redirection table gives");
         return;
@@ -253,8 +254,9 @@ static void not_found_here(rs_phase *ph, uint32_t rec, int truncated, uint32_t *
     moved[(*n_moved)++] = rec;
 }
 
-static void dispatch_run(rs_phase *ph, const rs_run *run, const uint32_t *recs, const uint8_t *buf,
-                         uint64_t avail, uint32_t *moved, uint32_t *n_moved)
+/* DDP_OK, or DDP_ERR_NO_MEMORY when a consumer ran out of memory. */
+static ddp_status dispatch_run(rs_phase *ph, const rs_run *run, const uint32_t *recs, const uint8_t *buf,
+                               uint64_t avail, uint32_t *moved, uint32_t *n_moved)
 {
     for (uint32_t i = run->first; i < run->first + run->count; i++) {
         rs_record *r = &ph->records[recs[i]];
@@ -265,47 +267,49 @@ static void dispatch_run(rs_phase *ph, const rs_run *run, const uint32_t *recs, 
             not_found_here(ph, recs[i], 1, moved, n_moved);
             continue;
         }
-        if (ph->consume(ph, recs[i], buf + rel, r->span) == RS_NOT_HERE)
+        rs_verdict v = ph->consume(ph, recs[i], buf + rel, r->span);
+        if (v == RS_NO_MEMORY)
+            return DDP_ERR_NO_MEMORY;
+        if (v == RS_NOT_HERE)
             not_found_here(ph, recs[i], 0, moved, n_moved);
         else
             r->flags |= RS_REC_DONE;
     }
+    return DDP_OK;
 }
 
+/* The store's read failed with code (or c is dead: its dead_code): the records fail with
+ * its reason; a "not found" kind marks the container dead. */
 static void fail_read(rs_phase *ph, rs_container *c, const uint32_t *recs, uint32_t from, uint32_t to,
-                      int32_t hr)
+                      int32_t code)
 {
-    int32_t mapped = rs_hr_of_read_error(hr);
-    if (mapped == DDP_HR_PATH_NOT_FOUND && !c->dead_hr) {
-        c->dead_hr = mapped;
-        c->dead_status = DDP_ERR_NOT_FOUND;
+    ddp_status st = rs_store_failure(code);
+    if (st == DDP_ERR_NOT_FOUND && c->dead == DDP_OK) {
+        c->dead = st;
+        c->dead_code = code;
     }
     char what[64];
-    snprintf(what, sizeof what, "could not be read (error 0x%08x)", (unsigned)hr);
+    snprintf(what, sizeof what, "could not be read (error 0x%08x)", (unsigned)code);
     for (uint32_t i = from; i < to; i++)
-        fail_record(ph, recs[i], mapped, mapped == DDP_HR_PATH_NOT_FOUND ? DDP_ERR_NOT_FOUND : DDP_ERR_IO, what);
+        fail_record(ph, recs[i], st, what);
 }
 
-/* Reads the runs; returns how many records were queued in moved (a prefix of recs). */
-static uint32_t read_runs(rs_phase *ph, rs_container *c, uint32_t *recs, uint32_t n, rs_run *runs,
-                          uint32_t nr, ddp_read_extent *q, uint32_t nq)
+/* Reads the runs; *n_moved records were queued in moved (a prefix of recs). DDP_OK, or
+ * DDP_ERR_NO_MEMORY. */
+static ddp_status read_runs(rs_phase *ph, rs_container *c, uint32_t *recs, uint32_t n, rs_run *runs,
+                            uint32_t nr, ddp_read_extent *q, uint32_t nq, uint32_t *n_moved)
 {
     rs_reader rd = {ph->job, c, q, nq, 0, 0};
-    uint32_t n_moved = 0;
+    *n_moved = 0;
     for (uint32_t k = 0; k < nr; k++) {
         rs_run *run = &runs[k];
-        if (c->dead_hr) {
-            fail_read(ph, c, recs, run->first, n, c->dead_hr);
+        if (c->dead != DDP_OK) {
+            fail_read(ph, c, recs, run->first, n, c->dead_code);
             break;
         }
         uint8_t *buf = rs_window(ph->job, (size_t)(run->end - run->start));
-        if (!buf) {
-            ph->job->out_of_memory = 1;
-            for (uint32_t i = run->first; i < run->first + run->count; i++)
-                fail_record(ph, recs[i], DDP_HR_E_OUTOFMEMORY, DDP_ERR_NO_MEMORY, "needs more memory than available");
-            reader_skip(&rd, run->pieces);
-            continue;
-        }
+        if (!buf)
+            return DDP_ERR_NO_MEMORY;
         uint64_t avail = 0;
         int32_t hr = 0;
         uint32_t p;
@@ -322,12 +326,13 @@ static uint32_t read_runs(rs_phase *ph, rs_container *c, uint32_t *recs, uint32_
             fail_read(ph, c, recs, run->first, run->first + run->count, hr);
             continue;
         }
-        dispatch_run(ph, run, recs, buf, avail, recs, &n_moved);
+        if (dispatch_run(ph, run, recs, buf, avail, recs, n_moved) != DDP_OK)
+            return DDP_ERR_NO_MEMORY;
     }
-    return n_moved;
+    return DDP_OK;
 }
 
-void rs_exec_records(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n)
+ddp_status rs_exec_records(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n)
 {
     rs_container *c = &ph->containers[container];
     uint32_t live = 0;
@@ -335,34 +340,32 @@ void rs_exec_records(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t 
         if (record_live(&ph->records[recs[i]]))
             recs[live++] = recs[i];
     if (live == 0)
-        return;
-    if (c->dead_hr) {
-        fail_read(ph, c, recs, 0, live, c->dead_hr);
-        return;
+        return DDP_OK;
+    if (c->dead != DDP_OK) {
+        fail_read(ph, c, recs, 0, live, c->dead_code);
+        return DDP_OK;
     }
     rs_run *runs = malloc(live * sizeof *runs);
-    if (!runs) {
-        ph->job->out_of_memory = 1;
-        return;
-    }
+    if (!runs)
+        return DDP_ERR_NO_MEMORY;
     uint32_t nq = 0;
     uint32_t nr = build_runs(ph, recs, live, runs, &nq);
     ph->job->stats.coalesced_runs += nr;
     ddp_read_extent *q = malloc(nq * sizeof *q);
     if (!q) {
         free(runs);
-        ph->job->out_of_memory = 1;
-        return;
+        return DDP_ERR_NO_MEMORY;
     }
     fill_pieces(ph->job, runs, nr, q);
-    uint32_t n_moved = read_runs(ph, c, recs, live, runs, nr, q, nq);
+    uint32_t n_moved = 0, found = 0;
+    ddp_status st = read_runs(ph, c, recs, live, runs, nr, q, nq, &n_moved);
     free(q);
     free(runs);
-    if (n_moved == 0)
-        return;
-    uint32_t found = rs_redirect(ph, container, recs, n_moved);
-    if (found == 0)
-        return;
+    if (st != DDP_OK || n_moved == 0)
+        return st;
+    st = rs_redirect(ph, container, recs, n_moved, &found);
+    if (st != DDP_OK || found == 0)
+        return st;
     rs_sort_records(ph->records, recs, found, RS_KEY_OFFSET);
-    rs_exec_records(ph, container, recs, found);
+    return rs_exec_records(ph, container, recs, found);
 }

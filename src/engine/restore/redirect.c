@@ -21,7 +21,7 @@ typedef struct lookup {
     uint32_t found;     /* found ones are compacted to recs[0..found) */
 } lookup;
 
-static void fail_one(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, const char *why)
+static void fail_one(rs_phase *ph, uint32_t rec, ddp_status st, const char *why)
 {
     rs_record *r = &ph->records[rec];
     if (r->flags & (RS_REC_DONE | RS_REC_FAILED))
@@ -32,7 +32,7 @@ static void fail_one(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, cons
     char msg[160];
     snprintf(msg, sizeof msg, "%s: %s %u not at its hint 0x%x and %s", p ? p + 5 : path, ph->what,
              r->sequence, r->offset, why);
-    ph->fail(ph, rec, hr, st, msg);
+    ph->fail(ph, rec, st, msg);
 }
 
 /* One window of entries: looks up every pending sequence up to the window's last one. */
@@ -55,38 +55,39 @@ static int lookup_window(void *ctx, const uint8_t *data, uint32_t len)
             r->flags = (r->flags & ~RS_REC_MOVED) | RS_REC_REDIRECTED;
             lk->recs[lk->found++] = rec;
         } else {
-            fail_one(lk->ph, rec, DDP_HR_FILE_CORRUPT, DDP_ERR_NOT_FOUND, "not in the redirection table");
+            fail_one(lk->ph, rec, DDP_ERR_NO_RECORD, "not in the redirection table");
         }
         lk->next++;
     }
     return lk->next == lk->n;   /* stop once everything was looked up */
 }
 
-static void fail_rest(lookup *lk, int32_t hr, ddp_status st, const char *why)
+static void fail_rest(lookup *lk, ddp_status st, const char *why)
 {
     for (; lk->next < lk->n; lk->next++)
-        fail_one(lk->ph, lk->recs[lk->next], hr, st, why);
+        fail_one(lk->ph, lk->recs[lk->next], st, why);
 }
 
-uint32_t rs_redirect(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n)
+ddp_status rs_redirect(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n, uint32_t *found)
 {
     rs_container *c = &ph->containers[container];
     lookup lk = {ph, recs, n, 0, 0};
-    if (c->dead_hr) {
-        fail_rest(&lk, c->dead_hr, c->dead_status, "the container cannot be read");
-        return 0;
+    *found = 0;
+    if (c->dead != DDP_OK) {
+        fail_rest(&lk, c->dead, "the container cannot be read");
+        return DDP_OK;
     }
     uint8_t hdr[DDP_RRTL_HEADER_SIZE];
     uint32_t got = 0;
-    int32_t hr = rs_read_range(ph->job, c, DDP_RRTL_OFFSET, DDP_RRTL_HEADER_SIZE, hdr, &got);
-    if (hr < 0) {
-        int32_t mapped = rs_hr_of_read_error(hr);
-        if (mapped == DDP_HR_PATH_NOT_FOUND) {
-            c->dead_hr = mapped;
-            c->dead_status = DDP_ERR_NOT_FOUND;
+    int32_t code = rs_read_range(ph->job, c, DDP_RRTL_OFFSET, DDP_RRTL_HEADER_SIZE, hdr, &got);
+    if (code < 0) {
+        ddp_status st = rs_store_failure(code);
+        if (st == DDP_ERR_NOT_FOUND) {
+            c->dead = st;
+            c->dead_code = code;
         }
-        fail_rest(&lk, mapped, DDP_ERR_IO, "its redirection table could not be read");
-        return 0;
+        fail_rest(&lk, st, "its redirection table could not be read");
+        return DDP_OK;
     }
     ddp_rrtl rrtl;
     ddp_diag diag = {0, NULL};
@@ -94,20 +95,19 @@ uint32_t rs_redirect(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t 
     if (st != DDP_OK) {
         char why[96];
         snprintf(why, sizeof why, "no valid redirection table at 0x3000 (%s)", ddp_status_str(st));
-        fail_rest(&lk, DDP_HR_FILE_CORRUPT, st, why);
-        return 0;
+        fail_rest(&lk, st, why);
+        return DDP_OK;
     }
     rs_sort_records(ph->records, recs, n, RS_KEY_SEQUENCE);
     uint32_t window = ph->job->opt.max_read - ph->job->opt.max_read % DDP_RRTL_ENTRY_SIZE;
-    hr = rs_read_windows(ph->job, c, DDP_RRTL_OFFSET + DDP_RRTL_HEADER_SIZE,
-                         (uint64_t)rrtl.count * DDP_RRTL_ENTRY_SIZE, window, lookup_window, &lk);
-    if (hr == DDP_HR_E_OUTOFMEMORY) {
-        ph->job->out_of_memory = 1;
-        fail_rest(&lk, hr, DDP_ERR_NO_MEMORY, "memory ran out");
-    } else if (hr < 0) {
-        fail_rest(&lk, rs_hr_of_read_error(hr), DDP_ERR_IO, "its redirection table could not be read");
-    } else {
-        fail_rest(&lk, DDP_HR_FILE_CORRUPT, DDP_ERR_NOT_FOUND, "not in the redirection table");
-    }
-    return lk.found;
+    st = rs_read_windows(ph->job, c, DDP_RRTL_OFFSET + DDP_RRTL_HEADER_SIZE, (uint64_t)rrtl.count * DDP_RRTL_ENTRY_SIZE,
+                         window, lookup_window, &lk);
+    if (st == DDP_ERR_NO_MEMORY)
+        return st;
+    if (st != DDP_OK)
+        fail_rest(&lk, st, "its redirection table could not be read");
+    else
+        fail_rest(&lk, DDP_ERR_NO_RECORD, "not in the redirection table");
+    *found = lk.found;
+    return DDP_OK;
 }

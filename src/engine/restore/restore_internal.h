@@ -117,8 +117,8 @@ typedef struct rs_store_dir {
 typedef struct rs_container {
     char *path;
     uint32_t store, id, generation;
-    int32_t dead_hr;        /* non-zero: unreadable, records fail with this */
-    ddp_status dead_status;
+    ddp_status dead;        /* DDP_OK: readable; else unreadable, records fail with this reason */
+    int32_t dead_code;      /* the store's failure code that showed it (for messages) */
     uint64_t last_end;      /* end of the previous read (backward-seek count) */
     int has_last;
 } rs_container;
@@ -141,7 +141,8 @@ typedef struct rs_record {
 
 typedef enum rs_verdict {
     RS_CONSUMED = 0,        /* the record was handled (the consumer reports its own errors) */
-    RS_NOT_HERE             /* no matching Ckhr at this offset */
+    RS_NOT_HERE,            /* no matching Ckhr at this offset */
+    RS_NO_MEMORY            /* the consumer ran out of memory: the restore ends */
 } rs_verdict;
 
 /* record_check.c: 1 when bytes start with the Ckhr of the expected record (magic, sequence, kind). */
@@ -166,7 +167,7 @@ struct rs_phase {
     /* The bytes of record rec (len == its span) read at its current offset. */
     rs_verdict (*consume)(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t len);
     /* Record rec cannot be read: fail every file that needs it. */
-    void (*fail)(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, const char *msg);
+    void (*fail)(rs_phase *ph, uint32_t rec, ddp_status st, const char *msg);
     void *ctx;
 };
 
@@ -182,7 +183,6 @@ struct rs_job {
     rs_store_dir *stores;
     uint32_t n_stores;
     ddp_hash_alg alg;                 /* fixed by options or detected */
-    int out_of_memory;
     uint8_t *window;                  /* the read window */
     size_t window_cap;
     uint32_t n_committing;            /* files in RS_FILE_COMMITTING (results.c) */
@@ -196,17 +196,26 @@ struct rs_job {
     uint32_t n_sites;
 };
 
-/* results.c */
-void rs_file_fail(rs_job *job, uint32_t file, int32_t hr, ddp_status st, const char *fmt, ...);
+/* results.c: where a failure was met; with its status it decides the HRESULT. */
+typedef enum rs_origin {
+    RS_IN_BACKUP = 0,       /* the backup, the store, the target, the engine */
+    RS_IN_STUB              /* the reparse point of the file being restored (its own data) */
+} rs_origin;
+/* The one mapping of a failure's reason to a file's HRESULT (API.md §2-§3). */
+int32_t rs_hr_of(ddp_status st, rs_origin origin);
+/* The one mapping of a failure code of the application's store to a reason. */
+ddp_status rs_store_failure(int32_t code);
+/* File fails for reason st (the first failure wins; a begun file is abandoned). */
+void rs_file_fail(rs_job *job, uint32_t file, ddp_status st, const char *fmt, ...);
+/* File's reparse point is malformed (st: the parser's status): DDP_E_INVALID_DATA. */
+void rs_file_bad_stub(rs_job *job, uint32_t file, ddp_status st, const char *fmt, ...);
 /* Why a target call for file failed with st: the target's explain() text, else st's name. */
 const char *rs_target_why(rs_job *job, uint32_t file, ddp_status st);
 void rs_file_not_dedup(rs_job *job, uint32_t file, const char *why);
 int rs_file_alive(const rs_job *job, uint32_t file);
 void rs_file_finish(rs_job *job, uint32_t file);
-int32_t rs_hr_of_status(ddp_status st);
-int32_t rs_hr_of_read_error(int32_t hr);
 int32_t rs_overall(const rs_job *job);
-void rs_fail_all_pending(rs_job *job, int32_t hr, ddp_status st, const char *why);
+void rs_fail_all_pending(rs_job *job, ddp_status st, const char *why);
 /* With target->commit: makes every RS_FILE_COMMITTING file final (done or failed) in one
  * commit() call. rs_file_finish calls it every DDP_COMMIT_BATCH files; ddp_restore at the end. */
 void rs_commit_pending(rs_job *job);
@@ -214,7 +223,8 @@ void rs_commit_pending(rs_job *job);
 /* restore.c: the read window, grown on demand (NULL: out of memory). */
 uint8_t *rs_window(rs_job *job, size_t size);
 
-/* read_executor.c */
+/* read_executor.c. Store reads return the store's own code (negative: failed; the reason
+ * is rs_store_failure of it); DDP_HR_UNEXPECTED when it claimed more bytes than asked. */
 int32_t rs_read_counted(rs_job *job, rs_container *c, uint64_t offset, uint32_t size, uint8_t *buf,
                         uint32_t *got);
 void rs_preview_counted(rs_job *job, const rs_container *c, uint32_t n, const ddp_read_extent *reads);
@@ -222,27 +232,30 @@ void rs_preview_counted(rs_job *job, const rs_container *c, uint32_t n, const dd
 int32_t rs_read_range(rs_job *job, rs_container *c, uint64_t offset, uint32_t size, uint8_t *buf,
                       uint32_t *got);
 /* Reads [offset, offset + total) in windows of window bytes (all announced in one
- * preview) and hands each window to each(); stops after a short window. */
-int32_t rs_read_windows(rs_job *job, rs_container *c, uint64_t offset, uint64_t total, uint32_t window,
-                        int (*each)(void *ctx, const uint8_t *data, uint32_t len), void *ctx);
-/* Previews, reads and consumes recs (record indices, ascending offset) of one container. */
-void rs_exec_records(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n);
+ * preview) and hands each window to each(); stops after a short window. DDP_OK, or why
+ * not (DDP_ERR_NO_MEMORY, DDP_ERR_RANGE: too many windows, a failed read's reason). */
+ddp_status rs_read_windows(rs_job *job, rs_container *c, uint64_t offset, uint64_t total, uint32_t window,
+                           int (*each)(void *ctx, const uint8_t *data, uint32_t len), void *ctx);
+/* Previews, reads and consumes recs (record indices, ascending offset) of one container.
+ * DDP_OK, or DDP_ERR_NO_MEMORY: the restore ends. */
+ddp_status rs_exec_records(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n);
 
 /* redirect.c: looks moved records up in the container's Rrtl; found ones get a new
- * offset and RS_REC_REDIRECTED, the others are failed. Returns how many were found. */
-uint32_t rs_redirect(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n);
+ * offset and RS_REC_REDIRECTED (*found of them, compacted to recs[0..*found)), the others
+ * are failed. DDP_OK, or DDP_ERR_NO_MEMORY: the restore ends. */
+ddp_status rs_redirect(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n, uint32_t *found);
 
 /* read_plan.c + restore of one phase: order() call, plan, every extent executed. */
-void rs_phase_run(rs_phase *ph);
+ddp_status rs_phase_run(rs_phase *ph);
 
 /* container_locator.c */
 void rs_store_dir_init(rs_store_dir *d, const uint8_t guid[16]);
 char *rs_container_path(const rs_store_dir *d, const char *sub, uint32_t id, uint32_t generation);
-/* Finds the Stream container file of (store, id). 0: found (*path malloc'd, *generation);
- * else DDP_HR_PATH_NOT_FOUND / E_OUTOFMEMORY. hints: generation candidates (0 = none). */
-int32_t rs_locate_stream_container(rs_job *job, uint32_t store, uint32_t id, const uint32_t *hints,
-                                   uint32_t n_hints, const uint32_t *found, uint32_t n_found,
-                                   char **path, uint32_t *generation);
+/* Finds the Stream container file of (store, id). DDP_OK: found (*path malloc'd,
+ * *generation); else DDP_ERR_NOT_FOUND / DDP_ERR_NO_MEMORY. hints: generation candidates (0 = none). */
+ddp_status rs_locate_stream_container(rs_job *job, uint32_t store, uint32_t id, const uint32_t *hints,
+                                      uint32_t n_hints, const uint32_t *found, uint32_t n_found,
+                                      char **path, uint32_t *generation);
 
 /* file_list_read.c: the generation the store's DedupFileList names for Stream container
  * id. 1: named (*generation); 0: the list is absent, damaged, silent or ambiguous about
@@ -263,24 +276,25 @@ typedef struct rs_smap_need {
 typedef struct rs_stream_plan {
     rs_smap_need *needs;
     uint32_t n_needs;
-    rs_container *containers;    /* resolved or not (dead_hr set) */
+    rs_container *containers;    /* resolved or not (dead set) */
     uint32_t n_containers;
 } rs_stream_plan;
 
-int32_t rs_reparse_phase(rs_job *job, rs_stream_plan *sp);
+/* Phases return DDP_OK, or DDP_ERR_NO_MEMORY: the restore ends (restore.c). */
+ddp_status rs_reparse_phase(rs_job *job, rs_stream_plan *sp);
 void rs_stream_plan_free(rs_stream_plan *sp);
 
 /* stream_map_phase.c + data_phase.c */
 typedef struct rs_chunk_set rs_chunk_set;
-int32_t rs_stream_map_phase(rs_job *job, rs_stream_plan *sp, rs_chunk_set **chunks);
-int32_t rs_data_phase(rs_job *job, rs_chunk_set *chunks);
+ddp_status rs_stream_map_phase(rs_job *job, rs_stream_plan *sp, rs_chunk_set **chunks);
+ddp_status rs_data_phase(rs_job *job, rs_chunk_set *chunks);
 /* identify.c: after phase 3, when chunks were held unverified and the algorithm is still
  * unknown: tries to fix job->alg from other records of the restore's containers, decoding
  * with dec (the calling thread's decoder). */
-void rs_identify_alg(rs_phase *ph, ddp_decoder *dec);
+ddp_status rs_identify_alg(rs_phase *ph, ddp_decoder *dec);
 /* identify.c: notes that a stream map of store was accepted from path, its record at
  * [start, after) (kept for the first DDP_IDENTIFY_CONTAINERS containers). */
-void rs_identify_note(rs_job *job, uint32_t store, const char *path, uint64_t start, uint64_t after);
+ddp_status rs_identify_note(rs_job *job, uint32_t store, const char *path, uint64_t start, uint64_t after);
 void rs_identify_free(rs_job *job);
 void rs_chunk_set_free(rs_chunk_set *cs);
 

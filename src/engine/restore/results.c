@@ -30,27 +30,44 @@ static void set_message(rs_job *job, uint32_t file, const char *fmt, va_list ap)
         snprintf(msg + used, cap - used, " (%s)", name);
 }
 
-void rs_file_fail(rs_job *job, uint32_t file, int32_t hr, ddp_status st, const char *fmt, ...)
+static void fail_file(rs_job *job, uint32_t file, int32_t hr, ddp_status st, const char *fmt, va_list ap)
 {
     rs_file *f = &job->files[file];
     if (f->state != RS_FILE_PENDING)
         return;
     f->state = RS_FILE_FAILED;
+    if (hr >= 0) {   /* a callback answered a failing call with a success status */
+        st = DDP_ERR_PROTOCOL;
+        hr = rs_hr_of(st, RS_IN_BACKUP);
+    }
     job->results[file].hr = hr;
     job->results[file].status = st;
-    va_list ap;
-    va_start(ap, fmt);
     set_message(job, file, fmt, ap);
-    va_end(ap);
     if (f->began && job->target->abandon)
         job->target->abandon(job->target->ctx, file);
+}
+
+void rs_file_fail(rs_job *job, uint32_t file, ddp_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_file(job, file, rs_hr_of(st, RS_IN_BACKUP), st, fmt, ap);
+    va_end(ap);
+}
+
+void rs_file_bad_stub(rs_job *job, uint32_t file, ddp_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_file(job, file, rs_hr_of(st, RS_IN_STUB), st, fmt, ap);
+    va_end(ap);
 }
 
 void rs_file_not_dedup(rs_job *job, uint32_t file, const char *why)
 {
     rs_file *f = &job->files[file];
     f->state = RS_FILE_NOT_DEDUP;
-    job->results[file].hr = DDP_S_FALSE;
+    job->results[file].hr = rs_hr_of(DDP_ERR_NOT_DEDUP, RS_IN_STUB);
     job->results[file].status = DDP_ERR_NOT_DEDUP;
     snprintf(job->results[file].message, sizeof job->results[file].message, "%s", why);
 }
@@ -71,7 +88,7 @@ static void note(rs_job *job, uint32_t file, const char *fmt, ...)
 static void file_succeeded(rs_job *job, uint32_t file)
 {
     job->files[file].state = RS_FILE_DONE;
-    job->results[file].hr = DDP_S_OK;
+    job->results[file].hr = rs_hr_of(DDP_OK, RS_IN_BACKUP);
     job->results[file].status = DDP_OK;
     job->results[file].message[0] = '\0';
     if (job->files[file].unverified) {
@@ -82,19 +99,12 @@ static void file_succeeded(rs_job *job, uint32_t file)
 }
 
 /* A file the target did not make final: it kept the stub, so there is nothing to abandon. */
-static void committing_file_fails(rs_job *job, uint32_t file, int32_t hr, ddp_status st, const char *why)
+static void committing_file_fails(rs_job *job, uint32_t file, ddp_status st, const char *why)
 {
     rs_file *f = &job->files[file];
     f->state = RS_FILE_PENDING;
     f->began = 0;
-    rs_file_fail(job, file, hr, st, "%s", why);
-}
-
-/* A target's failure as a file's result: never a success code. */
-static int32_t failure_hr(ddp_status st)
-{
-    int32_t hr = rs_hr_of_status(st);
-    return hr < 0 ? hr : DDP_HR_UNEXPECTED;
+    rs_file_fail(job, file, st, "%s", why);
 }
 
 /* done() of commit(): reports for files not waiting (unknown, or reported before) are ignored. */
@@ -110,7 +120,7 @@ static void commit_done(void *arg, uint32_t file, ddp_status st)
     }
     char why[128];
     snprintf(why, sizeof why, "making the file final failed: %s", rs_target_why(job, file, st));
-    committing_file_fails(job, file, failure_hr(st), st, why);
+    committing_file_fails(job, file, st, why);
 }
 
 void rs_commit_pending(rs_job *job)
@@ -120,20 +130,17 @@ void rs_commit_pending(rs_job *job)
     job->stats.commit_calls++;
     ddp_status st = job->target->commit(job->target->ctx, commit_done, job);
     char why[128];
-    int32_t hr;
     if (st != DDP_OK) {
         snprintf(why, sizeof why, "making the file final failed: %s", ddp_status_str(st));
-        hr = failure_hr(st);
     } else {
         snprintf(why, sizeof why, "the target did not report the file as final");
-        hr = DDP_HR_UNEXPECTED;
-        st = DDP_ERR_UNSUPPORTED;
+        st = DDP_ERR_PROTOCOL;
     }
     for (uint32_t i = 0; i < job->n_files && job->n_committing > 0; i++) {
         if (job->files[i].state != RS_FILE_COMMITTING)
             continue;
         job->n_committing--;
-        committing_file_fails(job, i, hr, st, why);
+        committing_file_fails(job, i, st, why);
     }
 }
 
@@ -153,7 +160,7 @@ void rs_file_finish(rs_job *job, uint32_t file)
     if (st != DDP_OK) {
         /* finish failed: the target keeps the stub; abandon is never called after finish */
         f->began = 0;
-        rs_file_fail(job, file, rs_hr_of_status(st), st, "finishing the file failed: %s",
+        rs_file_fail(job, file, st, "finishing the file failed: %s",
                      rs_target_why(job, file, st));
         return;
     }
@@ -166,7 +173,7 @@ void rs_file_finish(rs_job *job, uint32_t file)
         rs_commit_pending(job);
 }
 
-int32_t rs_hr_of_status(ddp_status st)
+int32_t rs_hr_of(ddp_status st, rs_origin origin)
 {
     switch (st) {
     case DDP_OK:
@@ -182,7 +189,8 @@ int32_t rs_hr_of_status(ddp_status st)
         return DDP_HR_E_INVALIDARG;
     case DDP_ERR_IO:
         return DDP_HR_E_FAIL;
-    case DDP_ERR_UNSUPPORTED:
+    case DDP_ERR_PROTOCOL:
+    case DDP_ERR_INTERNAL:
         return DDP_HR_UNEXPECTED;
     case DDP_ERR_ACCESS_DENIED:
         return DDP_HR_E_ACCESSDENIED;
@@ -190,16 +198,30 @@ int32_t rs_hr_of_status(ddp_status st)
         return DDP_HR_DIRECTORY_NOT_SUPPORTED;
     case DDP_ERR_HARD_LINK:
         return DDP_HR_NOT_SUPPORTED;
-    default:
+    case DDP_ERR_UNKNOWN_LAYOUT:
+    case DDP_ERR_BAD_LENGTH:
+    case DDP_ERR_CRC:
+    case DDP_ERR_RANGE:
+    case DDP_ERR_BAD_MAGIC:
+    case DDP_ERR_TRUNCATED:
+    case DDP_ERR_CORRUPT_DATA:
+    case DDP_ERR_HASH_MISMATCH:
+    case DDP_ERR_UNSUPPORTED:   /* e.g. an unknown compression: what the engine cannot read */
+        return origin == RS_IN_STUB ? DDP_HR_INVALID_DATA : DDP_HR_FILE_CORRUPT;
+    case DDP_ERR_NO_RECORD:
+    case DDP_WARN_UNVERIFIED:   /* as a failure: not restored unverified */
         return DDP_HR_FILE_CORRUPT;
     }
+    return DDP_HR_UNEXPECTED;
 }
 
-/* A failing ReadBackupFile: "not found" kinds become DDP_E_PATH_NOT_FOUND, any other
- * failure is passed on as the file's result. */
-int32_t rs_hr_of_read_error(int32_t hr)
+/* A failing store call: "not found" kinds mean the container is not in the backup; a few
+ * common codes keep their meaning (so their HRESULT is the store's own); any other
+ * failure is an I/O error (the message keeps the store's code). DDP_HR_UNEXPECTED is also
+ * what rs_read_counted gives for an answer claiming more bytes than asked. */
+ddp_status rs_store_failure(int32_t code)
 {
-    switch ((uint32_t)hr) {
+    switch ((uint32_t)code) {
     case 0x80070002u:   /* ERROR_FILE_NOT_FOUND */
     case 0x80070003u:   /* ERROR_PATH_NOT_FOUND */
     case 0x8007000Fu:   /* ERROR_INVALID_DRIVE */
@@ -211,16 +233,24 @@ int32_t rs_hr_of_read_error(int32_t hr)
     case 0x80030003u:   /* STG_E_PATHNOTFOUND */
     case 0x80565301u:   /* DDP_E_NOT_FOUND */
     case 0x80565304u:   /* DDP_E_PATH_NOT_FOUND */
-        return DDP_HR_PATH_NOT_FOUND;
+        return DDP_ERR_NOT_FOUND;
+    case 0x8007000Eu:   /* E_OUTOFMEMORY */
+        return DDP_ERR_NO_MEMORY;
+    case 0x80070005u:   /* E_ACCESSDENIED */
+        return DDP_ERR_ACCESS_DENIED;
+    case 0x80070057u:   /* E_INVALIDARG */
+        return DDP_ERR_INVALID_ARG;
+    case 0x8056530Cu:   /* DDP_E_UNEXPECTED */
+        return DDP_ERR_PROTOCOL;
     default:
-        return hr < 0 ? hr : DDP_HR_UNEXPECTED;
+        return code < 0 ? DDP_ERR_IO : DDP_ERR_PROTOCOL;
     }
 }
 
-void rs_fail_all_pending(rs_job *job, int32_t hr, ddp_status st, const char *why)
+void rs_fail_all_pending(rs_job *job, ddp_status st, const char *why)
 {
     for (uint32_t i = 0; i < job->n_files; i++)
-        rs_file_fail(job, i, hr, st, "%s", why);
+        rs_file_fail(job, i, st, "%s", why);
 }
 
 /* S_OK: every deduplicated file restored (and at least one file, or none at all);

@@ -109,31 +109,8 @@ static ddp_status verify(rs_job *job, const uint8_t *data, size_t len, const uin
 static void write_uses(rs_phase *ph, uint32_t rec, const uint8_t *data, uint32_t len)
 {
     data_ctx *x = ph->ctx;
-    rs_job *job = ph->job;
-    for (uint32_t u = x->cs->chunks[rec].first_use; u != RS_NONE; u = x->cs->uses[u].next) {
-        const rs_use *use = &x->cs->uses[u];
-        rs_file *f = &job->files[use->file];
-        if (!rs_file_alive(job, use->file))
-            continue;
-        if (!f->began) {
-            ddp_status st = job->target->begin(job->target->ctx, use->file, f->size);
-            if (st != DDP_OK) {
-                rs_file_fail(job, use->file, st, "preparing the file failed: %s", rs_target_why(job, use->file, st));
-                continue;
-            }
-            f->began = 1;
-        }
-        ddp_status st = job->target->write(job->target->ctx, use->file, use->offset, data, len);
-        if (st != DDP_OK) {
-            rs_file_fail(job, use->file, st, "writing %u bytes at 0x%llx failed: %s", len,
-                         (unsigned long long)use->offset, rs_target_why(job, use->file, st));
-            continue;
-        }
-        job->stats.bytes_written += len;
-        f->written += len;
-        if (f->written == f->size && !f->unverified)
-            rs_file_finish(job, use->file);
-    }
+    for (uint32_t u = x->cs->chunks[rec].first_use; u != RS_NONE; u = x->cs->uses[u].next)
+        rs_file_write(ph->job, x->cs->uses[u].file, x->cs->uses[u].offset, data, len);
 }
 
 static void hold_unverified(rs_phase *ph, uint32_t rec);
@@ -304,29 +281,18 @@ static rs_pipe *start_pipeline(rs_job *job, data_ctx *x)
 static void settle_files(rs_job *job)
 {
     for (uint32_t i = 0; i < job->n_files; i++) {
-        rs_file *f = &job->files[i];
+        const rs_file *f = &job->files[i];
         if (!rs_file_alive(job, i))
             continue;
-        if (f->written != f->size) {
+        if (f->written != f->size)
             rs_file_fail(job, i, DDP_ERR_INTERNAL, "only %llu of %llu bytes were restored",
                          (unsigned long long)f->written, (unsigned long long)f->size);
-            continue;
-        }
-        if (f->unverified && !job->opt.allow_unverified) {
+        else if (f->unverified && !job->opt.allow_unverified)
             rs_file_fail(job, i, DDP_WARN_UNVERIFIED,
                          "not restored: unverified (no record of the store matches a SHA-256 or truncated "
                          "SHA-512 hash) and unverified restores were not allowed");
-            continue;
-        }
-        if (!f->began) {
-            ddp_status st = job->target->begin(job->target->ctx, i, f->size);
-            if (st != DDP_OK) {
-                rs_file_fail(job, i, st, "preparing the file failed: %s", rs_target_why(job, i, st));
-                continue;
-            }
-            f->began = 1;
-        }
-        rs_file_finish(job, i);
+        else
+            rs_file_complete(job, i);
     }
 }
 

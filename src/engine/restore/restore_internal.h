@@ -64,6 +64,7 @@
 #include "ddp/codec.h"
 #include "ddp/container.h"
 #include "ddp/reparse.h"
+#include "files.h"
 
 #define RS_DEFAULT_COALESCE_GAP (64u * 1024u)
 #define RS_DEFAULT_MAX_READ (1024u * 1024u)
@@ -72,24 +73,6 @@
 #define RS_DEFAULT_PROBE_GENERATIONS 16u
 #define RS_MAX_PROBE_GENERATIONS 4096u
 #define RS_NONE 0xFFFFFFFFu
-
-/* ---- files and results (results.c) ---- */
-enum rs_file_state {
-    RS_FILE_PENDING = 0,   /* still being restored */
-    RS_FILE_NOT_DEDUP,     /* S_FALSE */
-    RS_FILE_FAILED,        /* result holds the error */
-    RS_FILE_DONE,          /* finished: S_OK */
-    RS_FILE_COMMITTING     /* finished, waiting for target->commit() to make it final */
-};
-
-typedef struct rs_file {
-    uint64_t size;          /* logical size from the reparse point */
-    uint64_t written;       /* bytes written from verified chunks */
-    uint32_t store;         /* index into rs_job.stores */
-    uint8_t state;          /* enum rs_file_state */
-    uint8_t began;          /* target->begin succeeded */
-    uint8_t unverified;     /* holds content of an unverified chunk (data_phase.c) */
-} rs_file;
 
 /* What a store's DedupFileList says about its Stream containers (file_list_read.c),
  * read once per restore on the first lookup. */
@@ -185,7 +168,7 @@ struct rs_job {
     ddp_hash_alg alg;                 /* fixed by options or detected */
     uint8_t *window;                  /* the read window */
     size_t window_cap;
-    uint32_t n_committing;            /* files in RS_FILE_COMMITTING (results.c) */
+    uint32_t n_committing;            /* files in DDP_FILE_COMMITTING (files.c) */
     /* identify.c: stream containers a stream map was accepted from (the first
      * DDP_IDENTIFY_CONTAINERS), with the end of that record: where other stream maps are. */
     struct rs_identify_site {
@@ -195,30 +178,6 @@ struct rs_job {
     } sites[DDP_IDENTIFY_CONTAINERS];
     uint32_t n_sites;
 };
-
-/* results.c: where a failure was met; with its status it decides the HRESULT. */
-typedef enum rs_origin {
-    RS_IN_BACKUP = 0,       /* the backup, the store, the target, the engine */
-    RS_IN_STUB              /* the reparse point of the file being restored (its own data) */
-} rs_origin;
-/* The one mapping of a failure's reason to a file's HRESULT (API.md §2-§3). */
-int32_t rs_hr_of(ddp_status st, rs_origin origin);
-/* The one mapping of a failure code of the application's store to a reason. */
-ddp_status rs_store_failure(int32_t code);
-/* File fails for reason st (the first failure wins; a begun file is abandoned). */
-void rs_file_fail(rs_job *job, uint32_t file, ddp_status st, const char *fmt, ...);
-/* File's reparse point is malformed (st: the parser's status): DDP_E_INVALID_DATA. */
-void rs_file_bad_stub(rs_job *job, uint32_t file, ddp_status st, const char *fmt, ...);
-/* Why a target call for file failed with st: the target's explain() text, else st's name. */
-const char *rs_target_why(rs_job *job, uint32_t file, ddp_status st);
-void rs_file_not_dedup(rs_job *job, uint32_t file, const char *why);
-int rs_file_alive(const rs_job *job, uint32_t file);
-void rs_file_finish(rs_job *job, uint32_t file);
-int32_t rs_overall(const rs_job *job);
-void rs_fail_all_pending(rs_job *job, ddp_status st, const char *why);
-/* With target->commit: makes every RS_FILE_COMMITTING file final (done or failed) in one
- * commit() call. rs_file_finish calls it every DDP_COMMIT_BATCH files; ddp_restore at the end. */
-void rs_commit_pending(rs_job *job);
 
 /* restore.c: the read window, grown on demand (NULL: out of memory). */
 uint8_t *rs_window(rs_job *job, size_t size);

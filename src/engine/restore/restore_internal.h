@@ -65,6 +65,7 @@
 #include "ddp/container.h"
 #include "ddp/reparse.h"
 #include "files.h"
+#include "store_read.h"
 
 #define RS_DEFAULT_COALESCE_GAP (64u * 1024u)
 #define RS_DEFAULT_MAX_READ (1024u * 1024u)
@@ -97,14 +98,14 @@ typedef struct rs_store_dir {
 } rs_store_dir;
 
 /* A container file of one phase. */
-typedef struct rs_container {
+struct rs_container {
     char *path;
     uint32_t store, id, generation;
     ddp_status dead;        /* DDP_OK: readable; else unreadable, records fail with this reason */
     int32_t dead_code;      /* the store's failure code that showed it (for messages) */
     uint64_t last_end;      /* end of the previous read (backward-seek count) */
     int has_last;
-} rs_container;
+};
 
 /* A record (Ckhr + payload) a phase reads. */
 typedef struct rs_record {
@@ -182,19 +183,6 @@ struct rs_job {
 /* restore.c: the read window, grown on demand (NULL: out of memory). */
 uint8_t *rs_window(rs_job *job, size_t size);
 
-/* read_executor.c. Store reads return the store's own code (negative: failed; the reason
- * is rs_store_failure of it); DDP_HR_UNEXPECTED when it claimed more bytes than asked. */
-int32_t rs_read_counted(rs_job *job, rs_container *c, uint64_t offset, uint32_t size, uint8_t *buf,
-                        uint32_t *got);
-void rs_preview_counted(rs_job *job, const rs_container *c, uint32_t n, const ddp_read_extent *reads);
-/* Reads one range (previewed as one read; short reads completed). *got < size: truncated. */
-int32_t rs_read_range(rs_job *job, rs_container *c, uint64_t offset, uint32_t size, uint8_t *buf,
-                      uint32_t *got);
-/* Reads [offset, offset + total) in windows of window bytes (all announced in one
- * preview) and hands each window to each(); stops after a short window. DDP_OK, or why
- * not (DDP_ERR_NO_MEMORY, DDP_ERR_RANGE: too many windows, a failed read's reason). */
-ddp_status rs_read_windows(rs_job *job, rs_container *c, uint64_t offset, uint64_t total, uint32_t window,
-                           int (*each)(void *ctx, const uint8_t *data, uint32_t len), void *ctx);
 /* Previews, reads and consumes recs (record indices, ascending offset) of one container.
  * DDP_OK, or DDP_ERR_NO_MEMORY: the restore ends. */
 ddp_status rs_exec_records(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n);

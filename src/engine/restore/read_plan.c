@@ -7,7 +7,8 @@
  * is ignored (it covers nothing); a zero-length extent covers nothing; Length =
  * INT64_MAX, or any length running past 2^63, means "to the end of the file".
  *
- * Each record is read in the first extent, in plan order, whose range holds the
+ * A part of the record reader (reader.h): it gives the reader the records in the order
+ * they are read. Each record is read in the first extent, in plan order, whose range holds the
  * record's start (a record is read once even when extents overlap; its read may run
  * past the extent's end by the record's tail). Extents are executed in plan order, each
  * with its own preview and reads in ascending offset order. Records no extent covers
@@ -23,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "restore_internal.h"
+#include "reader_parts.h"
 #include "sort.h"
 
 typedef struct rs_extent {
@@ -154,7 +155,8 @@ static ddp_status assign_extents(rs_phase *ph, const rs_extent *ext, uint32_t n_
     return DDP_OK;
 }
 
-static ddp_status execute(rs_phase *ph)
+/* The records with an extent, sorted by (extent, offset). */
+static ddp_status order_records(rs_phase *ph, uint32_t **out, uint32_t *n_out)
 {
     uint32_t n = 0;
     uint32_t *order = malloc((ph->n_records ? ph->n_records : 1) * sizeof *order);
@@ -164,20 +166,15 @@ static ddp_status execute(rs_phase *ph)
         if (ph->records[r].extent != RS_NONE)
             order[n++] = r;
     rs_sort_records(ph->records, order, n, RS_KEY_EXTENT_OFFSET);
-    ddp_status st = DDP_OK;
-    for (uint32_t i = 0; i < n && st == DDP_OK;) {
-        uint32_t j = i + 1, ext = ph->records[order[i]].extent;
-        while (j < n && ph->records[order[j]].extent == ext)
-            j++;
-        st = rs_exec_records(ph, ph->records[order[i]].container, order + i, j - i);
-        i = j;
-    }
-    free(order);
-    return st;
+    *out = order;
+    *n_out = n;
+    return DDP_OK;
 }
 
-ddp_status rs_phase_run(rs_phase *ph)
+ddp_status rs_plan(rs_phase *ph, uint32_t **order, uint32_t *n)
 {
+    *order = NULL;
+    *n = 0;
     if (ph->n_containers == 0 || ph->n_records == 0)
         return DDP_OK;
     uint32_t *sorted = sort_containers(ph);
@@ -189,7 +186,7 @@ ddp_status rs_phase_run(rs_phase *ph)
     if (st == DDP_OK)
         st = assign_extents(ph, ext, n_ext, sorted);
     if (st == DDP_OK)
-        st = execute(ph);
+        st = order_records(ph, order, n);
     free(ext);
     free(sorted);
     return st;

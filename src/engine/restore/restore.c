@@ -70,18 +70,6 @@ static void normalise_options(const ddp_restore_options *in, ddp_restore_options
                                                                                   : in->probe_generations;
 }
 
-uint8_t *rs_window(rs_job *job, size_t size)
-{
-    if (size <= job->window_cap)
-        return job->window;
-    uint8_t *w = realloc(job->window, size);
-    if (!w)
-        return NULL;
-    job->window = w;
-    job->window_cap = size;
-    return w;
-}
-
 /* Before the job exists: every file gets the same result. */
 static void fill_results(ddp_file_result *results, uint32_t n, ddp_status st, const char *why)
 {

@@ -9,10 +9,15 @@
  *      and turns them into chunk uses.
  *   3. data_phase.c reads each distinct chunk once (OrderContainersRestore #2),
  *      verifies it and writes it to every file offset that uses it.
- * Phases 2 and 3 share one reading machine: read_plan.c turns the application's plan
- * into extents with the records each extent reads, read_executor.c previews and reads
- * them (coalesced, ascending, short reads completed) and redirect.c finds records whose
- * offset hint is stale through the container's Rrtl table.
+ * Phases 2 and 3 are plain loops over one record reader (reader.h), which hands out the
+ * phase's records one at a time: read_plan.c orders them by the application's plan,
+ * reader.c coalesces and reads them through store_read.c (previews, short reads) and
+ * redirect.c finds those whose offset hint is stale through the container's Rrtl table.
+ * Each file's state and every target call live in the file table (files.h); a failure
+ * is named by one reason, mapped to its HRESULT in reasons.c. Who calls whom (no cycle):
+ * restore.c -> phases -> reader.c -> read_plan.c, redirect.c -> store_read.c; phases ->
+ * files.c -> reasons.c; reparse_phase.c -> container_locator.c -> file_list_read.c ->
+ * store_read.c; data_phase.c -> chunk_pipeline.c, identify.c -> store_read.c.
  *
  * Threads (options.threads; 0 = one per online CPU, at most DDP_MAX_THREADS; 1 = none):
  * only phase 3 uses worker threads (chunk_pipeline.c, over the shim of
@@ -117,15 +122,16 @@ typedef struct rs_record {
     uint32_t flags;         /* RS_REC_* */
 } rs_record;
 
-#define RS_REC_DONE 1u        /* consumed (successfully or the consumer failed it) */
+#define RS_REC_DONE 1u        /* handed out to the consumer (successfully or the consumer failed it) */
 #define RS_REC_FAILED 2u      /* failed by the reader */
 #define RS_REC_MOVED 4u       /* not at its offset: look it up in the Rrtl */
 #define RS_REC_REDIRECTED 8u  /* offset comes from the Rrtl */
 #define RS_REC_UNVERIFIED 16u /* data chunk written while its hash matched no candidate */
 
+/* What a phase made of a record's bytes. */
 typedef enum rs_verdict {
     RS_CONSUMED = 0,        /* the record was handled (the consumer reports its own errors) */
-    RS_NOT_HERE,            /* no matching Ckhr at this offset */
+    RS_NOT_HERE,            /* no matching Ckhr at this offset: the reader asks the Rrtl */
     RS_NO_MEMORY            /* the consumer ran out of memory: the restore ends */
 } rs_verdict;
 
@@ -141,18 +147,14 @@ ddp_status rs_record_check(const uint8_t *bytes, size_t len, uint32_t payload_si
 typedef struct rs_job rs_job;
 typedef struct rs_phase rs_phase;
 
+/* The records one phase reads (reader.h), and their containers. */
 struct rs_phase {
     rs_job *job;
-    const char *what;                 /* "stream map" / "data chunk", for messages */
+    const char *what;                 /* "stream map" / "chunk", for messages */
     rs_container *containers;
     uint32_t n_containers;
     rs_record *records;
     uint32_t n_records;
-    /* The bytes of record rec (len == its span) read at its current offset. */
-    rs_verdict (*consume)(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t len);
-    /* Record rec cannot be read: fail every file that needs it. */
-    void (*fail)(rs_phase *ph, uint32_t rec, ddp_status st, const char *msg);
-    void *ctx;
 };
 
 struct rs_job {
@@ -180,20 +182,6 @@ struct rs_job {
     uint32_t n_sites;
 };
 
-/* restore.c: the read window, grown on demand (NULL: out of memory). */
-uint8_t *rs_window(rs_job *job, size_t size);
-
-/* Previews, reads and consumes recs (record indices, ascending offset) of one container.
- * DDP_OK, or DDP_ERR_NO_MEMORY: the restore ends. */
-ddp_status rs_exec_records(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n);
-
-/* redirect.c: looks moved records up in the container's Rrtl; found ones get a new
- * offset and RS_REC_REDIRECTED (*found of them, compacted to recs[0..*found)), the others
- * are failed. DDP_OK, or DDP_ERR_NO_MEMORY: the restore ends. */
-ddp_status rs_redirect(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n, uint32_t *found);
-
-/* read_plan.c + restore of one phase: order() call, plan, every extent executed. */
-ddp_status rs_phase_run(rs_phase *ph);
 
 /* container_locator.c */
 void rs_store_dir_init(rs_store_dir *d, const uint8_t guid[16]);

@@ -128,3 +128,15 @@ ddp_status rs_read_windows(rs_job *job, rs_container *c, uint64_t offset, uint64
     free(q);
     return hr < 0 ? rs_store_failure(hr) : DDP_OK;
 }
+
+uint8_t *rs_window(rs_job *job, size_t size)
+{
+    if (size <= job->window_cap)
+        return job->window;
+    uint8_t *w = realloc(job->window, size);
+    if (!w)
+        return NULL;
+    job->window = w;
+    job->window_cap = size;
+    return w;
+}

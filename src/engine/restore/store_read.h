@@ -14,6 +14,9 @@
 typedef struct rs_job rs_job;
 typedef struct rs_container rs_container;
 
+/* The job's read window, grown on demand to size bytes (NULL: out of memory); one per
+ * restore, freed by ddp_restore. */
+uint8_t *rs_window(rs_job *job, size_t size);
 /* One store->read, counted (read_calls, bytes_read, backward_seeks). */
 int32_t rs_read_counted(rs_job *job, rs_container *c, uint64_t offset, uint32_t size, uint8_t *buf,
                         uint32_t *got);

@@ -42,7 +42,8 @@
  *     lookup index of 8-16 bytes per distinct chunk (freed before data is read);
  *   - plan state per phase: 4 bytes per record (extent order), 24 bytes per plan extent,
  *     about 28 bytes per container; per extent being read, 32 bytes per run and 16 per
- *     read; one 256 KiB buffer for a decompressed chunk and one 32 KiB decoder
+ *     read, and 16 bytes per record of the largest extent (room for its failures, reader.c);
+ *     one 256 KiB buffer for a decompressed chunk and one 32 KiB decoder
  *     (ddp_decoder, the Xpress Huffman tables) on the calling thread;
  *   - identifying the hash algorithm (identify.c, only when no chunk of the restore did):
  *     the read window and one 256 KiB buffer (and the data phase's decoder); 4 container

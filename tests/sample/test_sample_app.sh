@@ -15,7 +15,9 @@ gendata=$1 mkstore=$2 sample=$3 dll=$4 work=$5
 rm -rf "$work" && mkdir -p "$work"
 export WINEPREFIX=$work/wineprefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" DDPBACKUP_STUB_FILES=1
 wine=$(command -v wine64 || command -v wine)
-trap 'wineserver -k 2>/dev/null || true' EXIT
+# The server and Wine's services inherit this script's streams: end them on exit (the Debian
+# package keeps wineserver out of PATH), or CTest waits for them to let go of its pipe.
+trap '/usr/lib/wine/wineserver -k 2>/dev/null || true' EXIT
 w() { winepath -w "$1" 2>/dev/null; }
 
 "$gendata" --seed 3 "$work/original"

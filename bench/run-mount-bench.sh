@@ -19,8 +19,9 @@
 # medians against the target (mount <= 1.5 x restore), the median of the per-run ratios, the
 # CPU ratio; then random 4 KiB reads (ddp-bench-randread, readahead off) on a fresh mount:
 # 2,000 pages across the largest file, then the 256 pages of its first 1 MiB (after the
-# first read of each chunk, served from the plugin's chunk cache). --readahead sets the
-# mount's read_ahead_kb (the kernel's default for FUSE is 128) before each measurement.
+# first read of each chunk, served from the plugin's chunk cache). --readahead KB adds a
+# measurement to each run: readahead = the mount side with the mount's read_ahead_kb set to
+# KB (the kernel's default for FUSE: 128).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$here/../build work=/tmp/ddp-mount-bench bytes=1000000000 files=100 dedup=1 runs=5 baseline="" readahead=""
@@ -76,15 +77,16 @@ fi
 
 # One measurement on a fresh read-only mount: "WALL CPU DAEMON" in seconds, CPU being the
 # user and system time of the command and its children plus DAEMON, that of the ntfs-3g
-# process serving the mount (both sides read the store through it). $1: plugin file to bind over the overlaid
-# one for this mount (empty: the build's); the rest: the command, run in $mnt/corpus.
+# process serving the mount (both sides read the store through it). $1: plugin file to
+# bind over the overlaid one for this mount (empty: the build's); $2: read_ahead_kb for the
+# mount (empty: the kernel's); the rest: the command, run in $mnt/corpus.
 measure() {
-    local plug=$1 pid t d
-    shift
+    local plug=$1 ra=$2 pid t d
+    shift 2
     if [ -n "$plug" ]; then mount --bind "$plug" "$plugdir/$(basename "$plugin")"; fi
     ntfs-3g -o ro "$img" "$mnt"
     pid=$(pgrep -f -x "ntfs-3g -o ro $img $mnt" | head -1)
-    if [ -n "$readahead" ]; then echo "$readahead" > "/sys/class/bdi/$(mountpoint -d "$mnt")/read_ahead_kb"; fi
+    if [ -n "$ra" ]; then echo "$ra" > "/sys/class/bdi/$(mountpoint -d "$mnt")/read_ahead_kb"; fi
     cat "$img" > /dev/null   # the image in the page cache for every side alike
     t=$(cd "$mnt/corpus" && /usr/bin/time -f '%e %U %S' "$@" 2>&1 > /dev/null | tail -1)
     d=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$pid/stat")
@@ -97,28 +99,32 @@ tar_cmd=(sh -c 'tar cf - . | cat > /dev/null')
 median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
 
-sides="restore mount" && [ -n "$baseline" ] && sides="restore mount baseline"
+sides="restore mount${baseline:+ baseline}${readahead:+ readahead}"
 declare -A wall cpu ntfs per last
 for i in $(seq 1 "$runs"); do
     order=$sides && [ $((i % 2)) = 0 ] && order=$(echo "$sides" | tr ' ' '\n' | tac | tr '\n' ' ')
     line="run $i:"
     for s in $order; do
         case $s in
-        restore) m=$(measure "" "${restore_cmd[@]}") ;;
-        mount) m=$(measure "" "${tar_cmd[@]}") ;;
-        baseline) m=$(measure "$baseline" "${tar_cmd[@]}") ;;
+        restore) m=$(measure "" "" "${restore_cmd[@]}") ;;
+        mount) m=$(measure "" "" "${tar_cmd[@]}") ;;
+        baseline) m=$(measure "$baseline" "" "${tar_cmd[@]}") ;;
+        readahead) m=$(measure "" "$readahead" "${tar_cmd[@]}") ;;
         esac
         read -r w c d <<< "$m"
         wall[$s]="${wall[$s]:-} $w" cpu[$s]="${cpu[$s]:-} $c" ntfs[$s]="${ntfs[$s]:-} $d" last[$s]=$w
         line="$line $s ${w}s (cpu ${c}s, ntfs-3g ${d}s)"
     done
-    per[mount]="${per[mount]:-} $(ratio "${last[mount]}" "${last[restore]}")"
-    [ -z "$baseline" ] || per[baseline]="${per[baseline]:-} $(ratio "${last[baseline]}" "${last[restore]}")"
+    for s in $sides; do
+        [ "$s" = restore ] || per[$s]="${per[$s]:-} $(ratio "${last[$s]}" "${last[restore]}")"
+    done
+    [ -z "$baseline" ] || per[new_old]="${per[new_old]:-} $(ratio "${last[mount]}" "${last[baseline]}")"
     echo "$line; load $(cut -d' ' -f1 /proc/loadavg)"
 done
 mb=$(echo "$bytes" | awk '{printf "%.0f", $1 / 1e6}')
 echo "corpus: $mb MB, $files files, dedup ${dedup}x; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "restore = ddp-restore --verify; mount = tar cf - . | cat through the mount (this build's plugin)${baseline:+; baseline = the same with $baseline}"
+echo "restore = ddp-restore --verify; mount = tar cf - . | cat through the mount (this build's plugin)" \
+    "${baseline:+; baseline = the same with $baseline}${readahead:+; readahead = mount with read_ahead_kb $readahead}"
 for s in $sides; do
     w=$(echo "${wall[$s]}" | median) c=$(echo "${cpu[$s]}" | median) d=$(echo "${ntfs[$s]}" | median)
     echo "median of $runs: $s ${w}s ($(echo "$mb $w" | awk '{printf "%.0f", $1 / $2}') MB/s), cpu ${c}s" \
@@ -133,6 +139,8 @@ for s in $sides; do
     echo "$s / restore: ratio of medians $r (target <= $target: $verdict), median of per-run ratios" \
         "$(echo "${per[$s]}" | median), cpu ratio $(ratio "$(eval echo "\$med_c_$s")" "$med_c_restore")"
 done
+[ -z "$baseline" ] || echo "mount / baseline (this plugin against the other, same runs): median of per-run" \
+    "ratios $(echo "${per[new_old]}" | median), cpu ratio $(ratio "$med_c_mount" "$med_c_baseline")"
 
 ntfs-3g -o ro "$img" "$mnt"
 big=$(cd "$mnt/corpus" && find . -type f -printf '%s %P\n' | sort -n | tail -1 | cut -d' ' -f2-)

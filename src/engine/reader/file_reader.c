@@ -3,8 +3,9 @@
  *
  * A read finds the first chunk it needs by binary search over the chunk table (ends
  * ascending), then walks the chunks it covers: each piece is copied from the cache when
- * the chunk is there, otherwise the chunk is fetched (chunk_fetch.c), kept in the cache
- * and copied. The first chunk that fails ends the read: what came before it is returned
+ * the chunk is there, otherwise the chunk is fetched (chunk_fetch.c) and decoded into a
+ * slot the cache lends (so it is kept without a copy), and the piece copied from it. The
+ * first chunk that fails ends the read: what came before it is returned
  * with the failure. A read that starts where the previous one ended is sequential: the
  * chunks after it are handed to the prefetcher (prefetch.c).
  */

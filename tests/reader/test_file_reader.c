@@ -3,8 +3,8 @@
  * byte-exact for every layout, compressed and not, both hash algorithms, every codec,
  * stale hints (Rrtl) and files of more than 512 chunks; a damaged chunk fails only the
  * reads of its range, with a log line naming the file and offset; random reads inside
- * cached chunks read nothing from the store; readers of different files on several
- * threads at once.
+ * cached chunks read nothing from the store; a one-chunk cache shared with the prefetch
+ * workers; readers of different files on several threads at once.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -487,6 +487,41 @@ static void test_threads(void **state)
     fixture_free(&f);
 }
 
+/* A cache of one slot shared by four readers on four threads and two prefetch workers:
+ * the slot is lent to one decoder at a time and most decodes find it lent, so they use
+ * their own buffers (thousands of times per run here); every read is still exact. */
+static void test_one_slot_cache(void **state)
+{
+    (void)state;
+    static const size_t sizes[4] = {300000, 200000, 300000, 150000};
+    ddp_store_options sopt;
+    fixture_options(&sopt, DDP_LAYOUT_0103);
+    fixture f;
+    assert_int_equal(fixture_build(&f, &sopt, 4, sizes, NULL), 0);
+    ddp_store s = mem_store(f.mem);
+    ddp_reader_options opt;
+    ddp_reader_options_default(&opt);
+    opt.cache_chunks = 1;
+    opt.prefetch_chunks = 8;
+    ddp_reader_cache *c = NULL;
+    assert_int_equal(ddp_reader_cache_new(&opt, &c), DDP_OK);
+    worker_arg args[4];
+    ddp_thread *t[4];
+    for (uint32_t i = 0; i < 4; i++) {
+        args[i] = (worker_arg){&f, &s, c, i, 0};
+        assert_int_equal(ddp_thread_start(&t[i], worker, &args[i]), 0);
+    }
+    for (uint32_t i = 0; i < 4; i++) {
+        ddp_thread_join(t[i]);
+        assert_true(args[i].ok);
+    }
+    ddp_reader_stats st;
+    ddp_reader_cache_stats(c, &st);
+    assert_int_equal(st.failures, 0);
+    ddp_reader_cache_free(c);
+    fixture_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -499,6 +534,7 @@ int main(void)
         cmocka_unit_test(test_open_failures),
         cmocka_unit_test(test_stores_of_both_algorithms),
         cmocka_unit_test(test_prefetch),
+        cmocka_unit_test(test_one_slot_cache),
         cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

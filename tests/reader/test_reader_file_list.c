@@ -40,7 +40,7 @@ static int32_t count_read(void *ctx, const char *path, uint64_t offset, uint32_t
     const uint8_t *d = ddp_mem_store_get(c->mem, path, &len);
     *got = 0;
     if (!d)
-        return MOCK_E_FILE_NOT_FOUND;
+        return FAKE_E_FILE_NOT_FOUND;
     if (offset < len) {
         *got = (uint32_t)(len - offset < size ? len - offset : size);
         memcpy(buf, d + offset, *got);
@@ -105,14 +105,14 @@ static uint32_t open_all(fixture *f, counting *cn, uint64_t *from_list)
     uint32_t ok = 0;
     for (uint32_t i = 0; i < f->n; i++) {
         ddp_file_reader *r = NULL;
-        if (ddp_file_reader_open(&s, c, f->reparse[i], f->reparse_len[i], "f", &r) != DDP_OK)
+        if (ddp_file_reader_open(&s, c, f->files[i].reparse, f->files[i].reparse_len, "f", &r) != DDP_OK)
             continue;
-        uint8_t *buf = malloc(f->size[i]);
+        uint8_t *buf = malloc(f->files[i].size);
         size_t got = 0;
         assert_non_null(buf);
-        assert_int_equal(ddp_file_reader_read(r, 0, buf, f->size[i], &got), DDP_OK);
-        assert_int_equal(got, f->size[i]);
-        assert_memory_equal(buf, f->data[i], f->size[i]);
+        assert_int_equal(ddp_file_reader_read(r, 0, buf, f->files[i].size, &got), DDP_OK);
+        assert_int_equal(got, f->files[i].size);
+        assert_memory_equal(buf, f->files[i].data, f->files[i].size);
         free(buf);
         ddp_file_reader_close(r);
         ok++;

@@ -2,7 +2,7 @@
  * test_restore_threads.c - with worker threads (options.threads = 0, 2, 4) every store
  * callback (read, order, preview, find_container, free_plan) and every target callback
  * (read_reparse, begin, write, finish, abandon, commit) is made on the thread that
- * called ddp_restore() (restore.h, API.md §8). The mock store and the in-memory target
+ * called ddp_restore() (restore.h, API.md §8). The fake backup and the fake target
  * are wrapped by a probe that records, per callback, how often it came and how often
  * from another thread. The restore is big enough for the pipeline to work (several MB
  * in several data containers), and the probe checks that the workers really existed:
@@ -107,7 +107,7 @@ static int32_t p_read(void *ctx, const char *path, uint64_t offset, uint32_t siz
 {
     probe *p = ctx;
     note(p, CB_READ);
-    if (mock_is_data_path(path)) {
+    if (fake_is_data_path(path)) {
         uint32_t n = count_threads();
         if (n > p->most_threads)
             p->most_threads = n;
@@ -185,12 +185,12 @@ static ddp_status p_commit(void *ctx, void (*done)(void *arg, uint32_t file, ddp
     return p->inner_target.commit(p->inner_target.ctx, done, arg);
 }
 
-/* The probe's store and target, forwarding to the mock's and the mem_target's. */
-static void probe_wrap(probe *p, mock_store *m, mem_target *t, ddp_store *store, ddp_target *target)
+/* The probe's store and target, forwarding to the fake backup and the fake target. */
+static void probe_wrap(probe *p, fake_backup *m, fake_target *t, ddp_store *store, ddp_target *target)
 {
     memset(p, 0, sizeof *p);
-    mock_store_api(m, &p->inner_store);
-    mem_target_api(t, &p->inner_target);
+    fake_backup_api(m, &p->inner_store);
+    fake_target_api(t, &p->inner_target);
     assert_non_null(p->inner_store.order);
     assert_non_null(p->inner_store.preview);
     assert_non_null(p->inner_store.find_container);
@@ -200,13 +200,13 @@ static void probe_wrap(probe *p, mock_store *m, mem_target *t, ddp_store *store,
 }
 
 /* The application's plan: every container whole, in reverse path order. */
-static int32_t plan_reverse(mock_store *m, uint32_t call, uint32_t n, const char *const *paths,
+static int32_t plan_reverse(fake_backup *m, uint32_t call, uint32_t n, const char *const *paths,
                             ddp_plan_extent **plan, uint32_t *entries)
 {
     (void)call;
-    ddp_plan_extent *x = mock_plan_alloc(m, n);
+    ddp_plan_extent *x = fake_plan_alloc(m, n);
     for (uint32_t i = 0; i < n; i++)
-        x[i] = (ddp_plan_extent){n - 1 - i, 0, (int64_t)mock_store_size(m, paths[n - 1 - i])};
+        x[i] = (ddp_plan_extent){n - 1 - i, 0, (int64_t)fake_backup_size(m, paths[n - 1 - i])};
     *plan = x;
     *entries = n;
     return 0;
@@ -229,8 +229,8 @@ static void restore_on_calling_thread(uint32_t threads)
     size_t sizes[N_FILES];
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     ddp_file_result res[N_FILES];
     ddp_restore_stats st;
     ddp_restore_options ro;
@@ -247,11 +247,12 @@ static void restore_on_calling_thread(uint32_t threads)
     opt.stream_generation = 2;
     assert_int_equal(fixture_build(&f, &opt, N_FILES, sizes, NULL), 0);
     assert_true(fixture_count_containers(&f, "Data") >= 5);
-    mock_store_init(&m, f.mem);
+    fixture_backup(&m, f.mem);
     m.with_find = 1;
-    m.plan_fn = plan_reverse;
+    m.plan_mode = FAKE_PLAN_HOOK;
+    m.plan_hook = plan_reverse;
     assert_int_equal(fixture_chunk_location(&f, &opt, FAILING, 3, path, sizeof path, &off), 0);
-    mock_store_corrupt(&m, path, off + DDP_DATA_HEADER_SIZE + 200, 0x21);
+    fake_backup_xor(&m, path, off + DDP_DATA_HEADER_SIZE + 200, 0x21);
     fixture_target(&f, &t);
     t.commit_mode = 1;
     probe_wrap(&p, &m, &t, &store, &target);
@@ -291,8 +292,8 @@ static void restore_on_calling_thread(uint32_t threads)
     assert_int_equal(p.calls[CB_PREVIEW], st.preview_calls);
     assert_int_equal(p.calls[CB_COMMIT], st.commit_calls);
     assert_int_equal(m.plans_live, 0);
-    mock_store_free(&m);
-    mem_target_free(&t);
+    fake_backup_free(&m);
+    fake_target_free(&t);
     fixture_free(&f);
 }
 

@@ -18,9 +18,7 @@
 
 #ifdef _WIN32
 #include <windows.h>
-#include <tlhelp32.h>
 #else
-#include <dirent.h>
 #include <pthread.h>
 #endif
 
@@ -29,42 +27,16 @@
 #include "ddp/restore.h"
 #include "ddp_thread.h"
 #include "fixture.h"
+#include "process_threads.h"
 
 #ifdef _WIN32
 typedef DWORD thread_id;
 static thread_id this_thread(void) { return GetCurrentThreadId(); }
 static int same_thread(thread_id a, thread_id b) { return a == b; }
-
-/* Threads of this process now. */
-static uint32_t count_threads(void)
-{
-    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
-    THREADENTRY32 te;
-    uint32_t n = 0;
-    if (snap == INVALID_HANDLE_VALUE)
-        return 0;
-    te.dwSize = sizeof te;
-    for (BOOL ok = Thread32First(snap, &te); ok; ok = Thread32Next(snap, &te))
-        n += te.th32OwnerProcessID == GetCurrentProcessId();
-    CloseHandle(snap);
-    return n;
-}
 #else
 typedef pthread_t thread_id;
 static thread_id this_thread(void) { return pthread_self(); }
 static int same_thread(thread_id a, thread_id b) { return pthread_equal(a, b); }
-
-static uint32_t count_threads(void)
-{
-    DIR *d = opendir("/proc/self/task");
-    uint32_t n = 0;
-    if (!d)
-        return 0;
-    for (struct dirent *e = readdir(d); e; e = readdir(d))
-        n += e->d_name[0] != '.';
-    closedir(d);
-    return n;
-}
 #endif
 
 typedef enum callback_kind {
@@ -108,7 +80,7 @@ static int32_t p_read(void *ctx, const char *path, uint64_t offset, uint32_t siz
     probe *p = ctx;
     note(p, CB_READ);
     if (fake_is_data_path(path)) {
-        uint32_t n = count_threads();
+        uint32_t n = process_threads();
         if (n > p->most_threads)
             p->most_threads = n;
     }
@@ -260,7 +232,7 @@ static void restore_on_calling_thread(uint32_t threads)
     ro.threads = threads;
 
     p.caller = this_thread();
-    uint32_t baseline = count_threads();
+    uint32_t baseline = process_threads();
     int32_t hr = ddp_restore(&store, &target, N_FILES, NULL, &ro, res, &st);
 
     assert_int_equal(hr, DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS);

@@ -197,19 +197,7 @@ static void test_list_damaged(void **state)
  * and its stream maps fail their hashes. */
 static void add_old_generation(fixture *f)
 {
-    ddp_store_options opt;
-    fixture old;
-    static const size_t old_sizes[2] = {90000, 120000};
-    fixture_options(&opt, DDP_LAYOUT_0201);
-    opt.stream_generation = 1;
-    assert_int_equal(fixture_build(&old, &opt, 2, old_sizes, NULL), 0);
-    const char *old_path = fixture_container(&old, "Stream", 0);
-    assert_non_null(strstr(old_path, "00010000.00000001.ccc"));
-    size_t len = 0;
-    const uint8_t *bytes = ddp_mem_store_get(old.mem, old_path, &len);
-    assert_non_null(bytes);
-    overwrite(f->mem, old_path, bytes, len);
-    fixture_free(&old);
+    assert_int_equal(fixture_put_old_generation(f->mem, NULL), 0);
 }
 
 static void test_two_generations(void **state)

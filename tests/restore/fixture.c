@@ -86,6 +86,32 @@ uint32_t fixture_count_containers(const fixture *f, const char *sub)
     return store_fixture_count_containers(f, key);
 }
 
+int fixture_put_old_generation(ddp_mem_store *mem, const char **path)
+{
+    static const size_t old_sizes[2] = {90000, 120000};
+    ddp_store_options opt;
+    fixture old;
+    ddp_store_sink sink;
+    void *h = NULL;
+    size_t len = 0;
+    fixture_options(&opt, DDP_LAYOUT_0201);
+    opt.stream_generation = 1;
+    if (fixture_build(&old, &opt, 2, old_sizes, NULL) != 0)
+        return -1;
+    const char *p = fixture_container(&old, "Stream", 0);
+    const uint8_t *bytes = p && strstr(p, "00010000.00000001.ccc") ? ddp_mem_store_get(old.mem, p, &len) : NULL;
+    int rc = bytes ? 0 : -1;
+    ddp_mem_store_sink(mem, &sink);
+    if (rc == 0 && (sink.open(sink.ctx, p, &h) != DDP_OK || sink.pwrite(sink.ctx, h, 0, bytes, len) != DDP_OK ||
+                    sink.close(sink.ctx, h) != DDP_OK))
+        rc = -1;
+    for (size_t i = 0; rc == 0 && path && ddp_mem_store_path(mem, i); i++)
+        if (strcmp(ddp_mem_store_path(mem, i), p) == 0)
+            *path = ddp_mem_store_path(mem, i);
+    fixture_free(&old);
+    return rc;
+}
+
 int fixture_chunk_location(const fixture *f, const ddp_store_options *opt, uint32_t i, uint32_t k,
                            char *path, size_t cap, uint64_t *offset)
 {

@@ -35,6 +35,12 @@ int fixture_restored(const fixture *f, const fake_target *t, uint32_t i);
 const char *fixture_container(const fixture *f, const char *sub, uint32_t k);
 uint32_t fixture_count_containers(const fixture *f, const char *sub);
 
+/* Puts a stream container from another store's past into mem: generation 1 of
+ * "00010000" (the first stream container of a 2-file layout 0x0201 store), whose Cthr
+ * agrees with a store made with another stream generation but whose stream maps are not
+ * that store's. *path (may be NULL) gets its path in mem. Returns 0, or -1. */
+int fixture_put_old_generation(ddp_mem_store *mem, const char **path);
+
 /* Where chunk k of file i's first stream map lives: the Data container path and the
  * offset of its Ckhr. Returns 0 on success. */
 int fixture_chunk_location(const fixture *f, const ddp_store_options *opt, uint32_t i, uint32_t k,

@@ -238,19 +238,11 @@ static void test_list_disagrees(void **state)
  */
 static void add_old_generation(run *r)
 {
-    ddp_store_options opt;
-    fixture old;
-    static const size_t old_sizes[2] = {90000, 120000};
-    fixture_options(&opt, DDP_LAYOUT_0201);
-    opt.stream_generation = 1;
-    assert_int_equal(fixture_build(&old, &opt, 2, old_sizes, NULL), 0);
-    const char *old_path = fixture_container(&old, "Stream", 0);
-    assert_non_null(strstr(old_path, "00010000.00000001.ccc"));
+    const char *path = NULL;
     size_t len = 0;
-    const uint8_t *bytes = ddp_mem_store_get(old.mem, old_path, &len);
-    assert_non_null(bytes);
-    overwrite(r, old_path, bytes, len);
-    fixture_free(&old);
+    assert_int_equal(fixture_put_old_generation(r->f.mem, &path), 0);
+    const uint8_t *bytes = ddp_mem_store_get(r->f.mem, path, &len);
+    assert_int_equal(fake_backup_put(&r->m, path, bytes, len), 0);
 }
 
 static void test_two_generations(void **state)

@@ -60,11 +60,7 @@ static void build(fixture *f, uint32_t generation, int file_list)
 /* "\...\{GUID}.ddp\<name>" for the fixture's store. */
 static void store_file(const fixture *f, const char *name, char *out, size_t cap)
 {
-    const char *c = fixture_container(f, "Stream", 0);
-    assert_non_null(c);
-    const char *cut = strstr(c, "\\Stream\\");
-    assert_non_null(cut);
-    snprintf(out, cap, "%.*s\\%s", (int)(cut - c), c, name);
+    assert_int_equal(fixture_store_file(f, name, out, cap), 0);
 }
 
 /* Replaces a stored file's bytes (same length or longer) through the mem store. */

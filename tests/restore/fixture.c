@@ -86,6 +86,16 @@ uint32_t fixture_count_containers(const fixture *f, const char *sub)
     return store_fixture_count_containers(f, key);
 }
 
+int fixture_store_file(const fixture *f, const char *name, char *out, size_t cap)
+{
+    const char *c = fixture_container(f, "Stream", 0);
+    const char *cut = c ? strstr(c, "\\Stream\\") : NULL;
+    if (!cut)
+        return -1;
+    snprintf(out, cap, "%.*s\\%s", (int)(cut - c), c, name);
+    return 0;
+}
+
 int fixture_put_old_generation(ddp_mem_store *mem, const char **path)
 {
     static const size_t old_sizes[2] = {90000, 120000};

@@ -35,6 +35,9 @@ int fixture_restored(const fixture *f, const fake_target *t, uint32_t i);
 const char *fixture_container(const fixture *f, const char *sub, uint32_t k);
 uint32_t fixture_count_containers(const fixture *f, const char *sub);
 
+/* "\...\{GUID}.ddp\<name>": the path of a file of the fixture's chunk store (out, cap
+ * bytes). Returns 0, or -1 when the store has no stream container. */
+int fixture_store_file(const fixture *f, const char *name, char *out, size_t cap);
 /* Puts a stream container from another store's past into mem: generation 1 of
  * "00010000" (the first stream container of a 2-file layout 0x0201 store), whose Cthr
  * agrees with a store made with another stream generation but whose stream maps are not

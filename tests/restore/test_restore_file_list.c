@@ -34,11 +34,7 @@ typedef struct run {
 /* "\...\{GUID}.ddp\<name>" for the fixture's store. */
 static void store_file(const fixture *f, const char *name, char *out, size_t cap)
 {
-    const char *c = fixture_container(f, "Stream", 0);
-    assert_non_null(c);
-    const char *cut = strstr(c, "\\Stream\\");
-    assert_non_null(cut);
-    snprintf(out, cap, "%.*s\\%s", (int)(cut - c), c, name);
+    assert_int_equal(fixture_store_file(f, name, out, cap), 0);
 }
 
 static void damage(fake_backup *m, const char *path, uint64_t offset, uint8_t mask)

@@ -14,20 +14,7 @@
 #include "ddp/reparse.h"
 #include "file_list.h"
 #include "temp_file.h"
-
-static char *join2(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    int slash = la && a[la - 1] == '/';
-    char *p = malloc(la + lb + 2);
-    if (!p)
-        return NULL;
-    memcpy(p, a, la);
-    if (!slash)
-        p[la++] = '/';
-    memcpy(p + la, b, lb + 1);
-    return p;
-}
+#include "tool_path.h"
 
 /* The absolute form of path without resolving its last component (an ntfs-3g stub is
  * shown as a dangling symbolic link). */
@@ -53,7 +40,7 @@ static char *absolute_path(const char *path)
     }
     if (realpath(dir, resolved)) {
         const char *base = slash ? slash + 1 : copy;
-        out = (!strcmp(base, ".") || !strcmp(base, "..")) ? realpath(path, NULL) : join2(resolved, base);
+        out = (!strcmp(base, ".") || !strcmp(base, "..")) ? realpath(path, NULL) : tool_path_join(resolved, base);
     }
     free(copy);
     return out;
@@ -75,7 +62,7 @@ static char *out_path_for(const char *file, const char *root, const char *base, 
         rel = file + 1;
     else
         rel = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
-    return join2(out, rel);
+    return tool_path_join(out, rel);
 }
 
 static int push(file_list *list, restore_item item)
@@ -239,7 +226,7 @@ static int add_tree(walk *w, const char *dir)
         qsort(names, n, sizeof *names, compare_names);
     for (size_t i = 0; i < n; i++) {
         if (rc == 0) {
-            char *p = join2(dir, names[i]);
+            char *p = tool_path_join(dir, names[i]);
             rc = p ? add_entry(w, p) : -1;
             free(p);
         }

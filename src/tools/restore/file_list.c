@@ -65,16 +65,26 @@ static char *out_path_for(const char *file, const char *root, const char *base, 
     return tool_path_join(out, rel);
 }
 
+/* arr (count elements of elem bytes, room for *cap) with room for one more: arr itself,
+ * or a larger copy (doubled; first_cap for an empty one); NULL when out of memory (arr
+ * is then unchanged). */
+static void *room_for_one(void *arr, size_t count, size_t *cap, size_t elem, size_t first_cap)
+{
+    if (count < *cap)
+        return arr;
+    size_t grown_cap = *cap ? *cap * 2 : first_cap;
+    void *grown = realloc(arr, grown_cap * elem);
+    if (grown)
+        *cap = grown_cap;
+    return grown;
+}
+
 static int push(file_list *list, restore_item item)
 {
-    if (list->count == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 256;
-        restore_item *items = realloc(list->items, cap * sizeof *items);
-        if (!items)
-            return -1;
-        list->items = items;
-        list->cap = cap;
-    }
+    restore_item *items = room_for_one(list->items, list->count, &list->cap, sizeof item, 256);
+    if (!items)
+        return -1;
+    list->items = items;
     list->items[list->count++] = item;
     return 0;
 }
@@ -149,14 +159,10 @@ static int compare_names(const void *a, const void *b)
 /* Lists path as unreached, with err and what failed. -1 when out of memory. */
 static int unreached(file_list *list, const char *path, int err, const char *what)
 {
-    if (list->n_unreached == list->cap_unreached) {
-        size_t cap = list->cap_unreached ? list->cap_unreached * 2 : 8;
-        unreached_path *grown = realloc(list->unreached, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        list->unreached = grown;
-        list->cap_unreached = cap;
-    }
+    unreached_path *grown = room_for_one(list->unreached, list->n_unreached, &list->cap_unreached, sizeof *grown, 8);
+    if (!grown)
+        return -1;
+    list->unreached = grown;
     unreached_path *u = &list->unreached[list->n_unreached];
     if (!(u->path = strdup(path)))
         return -1;

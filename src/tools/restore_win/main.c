@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "file_list.h"
+#include "hash_choice.h"
 #include "progress.h"
 #include "report.h"
 #include "tool_cli.h"
@@ -228,6 +229,7 @@ int main(void)
     }
     if ((n_paths = parse_args(argc, argv, &o)) < 0)
         return EXIT_USAGE;
+    ddp_choose_hash_backend();
     root = wtext_wide(o.store);
     if (!root || win_dir_store_open(root, &ds) != DDP_OK) {
         fprintf(stderr, "ddp-restore: --store %s is not a folder\n", o.store);

@@ -1,0 +1,153 @@
+# check_engine_layers.cmake - checks the engine's layering from its #include lines:
+#   cmake -DROOT=<source tree> -DMANIFEST=<layer table> -P check_engine_layers.cmake
+# The table (written by DdpEngineLayers.cmake from src/engine/CMakeLists.txt) names each
+# layer's folders, the layers it uses and the public headers (PUBLIC_DIR) it owns. Fails
+# with every violation it finds:
+#   - a file of a layer includes a public header owned by a layer it does not use (directly
+#     or through the layers it uses), or one owned by no layer;
+#   - a file includes a header of another layer's folder (that layer's private header),
+#     unless that layer exports its folder and is used; or a header found in no folder
+#     of its own layer ("../x.h" paths included);
+#   - a public header includes a public header of a layer its owner does not use;
+#   - a file reads the environment (getenv), looks for Wine, or tests the platform
+#     (#if ... _WIN32 ...) or includes a platform header (PLATFORM_HEADERS), unless the
+#     table lists it as a platform back end (PLATFORM_FILES: one source per platform,
+#     chosen by the build).
+cmake_minimum_required(VERSION 3.20)
+if(NOT ROOT OR NOT MANIFEST)
+    message(FATAL_ERROR "usage: cmake -DROOT=<dir> -DMANIFEST=<file> -P check_engine_layers.cmake")
+endif()
+get_filename_component(ROOT "${ROOT}" ABSOLUTE)
+include(${MANIFEST})
+
+set(errors "")
+macro(fail text)
+    list(APPEND errors "${text}")
+endmacro()
+
+# Who owns each public header.
+foreach(l ${LAYERS})
+    foreach(h ${LAYER_${l}_HEADERS})
+        set(owner_${h} ${l})
+    endforeach()
+endforeach()
+
+# The layers each layer may include from: itself and every layer below it that it uses.
+function(closure layer out)
+    set(seen ${layer})
+    set(todo ${LAYER_${layer}_USES})
+    while(todo)
+        list(POP_FRONT todo u)
+        if(NOT u IN_LIST seen)
+            list(APPEND seen ${u})
+            list(APPEND todo ${LAYER_${u}_USES})
+        endif()
+    endwhile()
+    set(${out} ${seen} PARENT_SCOPE)
+endfunction()
+
+# The include lines of file, as the text between the delimiters, with < or " in front.
+function(includes_of file out)
+    file(STRINGS ${file} lines REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"]")
+    set(names "")
+    foreach(line ${lines})
+        string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*([<\"])([^>\"]*)[>\"].*$" "\\1\\2" name "${line}")
+        list(APPEND names "${name}")
+    endforeach()
+    set(${out} "${names}" PARENT_SCOPE)
+endfunction()
+
+set(nfiles 0)
+set(nincludes 0)
+foreach(l ${LAYERS})
+    closure(${l} allowed)
+    set(files "")
+    foreach(d ${LAYER_${l}_DIRS})
+        if(NOT IS_DIRECTORY ${ROOT}/${d})
+            fail("layer ${l}: folder ${d} does not exist")
+        endif()
+        file(GLOB f LIST_DIRECTORIES false RELATIVE ${ROOT} ${ROOT}/${d}/*.c ${ROOT}/${d}/*.h)
+        list(APPEND files ${f})
+    endforeach()
+    foreach(h ${LAYER_${l}_HEADERS})
+        if(NOT EXISTS ${ROOT}/${PUBLIC_DIR}/${h})
+            fail("layer ${l}: owns ${PUBLIC_DIR}/${h}, which does not exist")
+        else()
+            list(APPEND files ${PUBLIC_DIR}/${h})
+        endif()
+    endforeach()
+    foreach(f ${files})
+        math(EXPR nfiles "${nfiles} + 1")
+        includes_of(${ROOT}/${f} incs)
+        foreach(inc ${incs})
+            math(EXPR nincludes "${nincludes} + 1")
+            string(SUBSTRING "${inc}" 0 1 delim)
+            string(SUBSTRING "${inc}" 1 -1 name)
+            if(name MATCHES "^ddp/(.*)$")
+                set(h ${CMAKE_MATCH_1})
+                if(NOT DEFINED owner_${h})
+                    fail("${f}: includes ${PUBLIC_DIR}/${h}, which no layer owns")
+                elseif(NOT owner_${h} IN_LIST allowed)
+                    fail("${f}: includes ${PUBLIC_DIR}/${h} of ${owner_${h}}, a layer ${l} does not use")
+                endif()
+            elseif(delim STREQUAL "\"")
+                # A header of the layer's own folders, or the exported folder of a layer it uses.
+                set(found "")
+                foreach(d ${LAYER_${l}_DIRS})
+                    if(EXISTS ${ROOT}/${d}/${name} AND NOT name MATCHES "/")
+                        set(found ${l})
+                    endif()
+                endforeach()
+                foreach(m ${LAYERS})
+                    foreach(d ${LAYER_${m}_DIRS})
+                        if(NOT found AND EXISTS ${ROOT}/${d}/${name} AND NOT name MATCHES "/")
+                            set(found ${m})
+                        endif()
+                    endforeach()
+                endforeach()
+                if(NOT found)
+                    fail("${f}: includes \"${name}\", which is in no folder of layer ${l}")
+                elseif(NOT found STREQUAL l)
+                    if(NOT found IN_LIST allowed)
+                        fail("${f}: includes \"${name}\" of ${found}, a layer ${l} does not use")
+                    elseif(NOT LAYER_${found}_EXPORTS_DIR)
+                        fail("${f}: includes \"${name}\", private to ${found}")
+                    endif()
+                endif()
+            elseif(NOT f IN_LIST PLATFORM_FILES)
+                foreach(p ${PLATFORM_HEADERS})
+                    if(name MATCHES "^${p}$")
+                        fail("${f}: includes <${name}>, a platform header, and is no platform back end")
+                    endif()
+                endforeach()
+            endif()
+        endforeach()
+        # The engine reads no environment and detects no platform (the back ends excepted).
+        file(STRINGS ${ROOT}/${f} env REGEX "(getenv|GetEnvironmentVariable)[ \t]*\\(|wine_get_version")
+        if(env)
+            fail("${f}: reads the environment or looks for Wine: ${env}")
+        endif()
+        if(NOT f IN_LIST PLATFORM_FILES)
+            file(STRINGS ${ROOT}/${f} plat
+                 REGEX "^[ \t]*#[ \t]*(if|ifdef|ifndef|elif).*(_WIN32|_WIN64|__MINGW|__linux__|__APPLE__|__unix__)")
+            if(plat)
+                fail("${f}: tests the platform (${plat}) and is no platform back end")
+            endif()
+        endif()
+    endforeach()
+endforeach()
+
+# Every public header belongs to a layer.
+file(GLOB pub LIST_DIRECTORIES false RELATIVE ${ROOT}/${PUBLIC_DIR} ${ROOT}/${PUBLIC_DIR}/*.h)
+foreach(h ${pub})
+    if(NOT DEFINED owner_${h})
+        fail("${PUBLIC_DIR}/${h}: owned by no layer (name it in a layer's HEADERS)")
+    endif()
+endforeach()
+
+if(errors)
+    list(LENGTH errors n)
+    list(JOIN errors "\n  " text)
+    message(FATAL_ERROR "engine layers: ${n} violation(s):\n  ${text}")
+endif()
+message(STATUS "engine layers: ${nfiles} files, ${nincludes} includes checked, no violation")

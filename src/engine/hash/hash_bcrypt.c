@@ -1,8 +1,9 @@
 /*
  * hash_bcrypt.c - the chunk-hash digest on Windows' BCrypt (MinGW builds, where it is
  * the default: hash_backend.h).
- * SHA-256 gives 32 bytes; SHA-512 gives 64, of which the first 32 are kept. This is the
- * one engine file that includes <windows.h>: BCrypt's types need it.
+ * SHA-256 gives 32 bytes; SHA-512 gives 64, of which the first 32 are kept. With
+ * thread_win32.c, one of the two engine files that include <windows.h> (BCrypt's types
+ * need it): platform back ends the build picks, listed as such by the layer check.
  *
  * Opening an algorithm provider is costly, so each algorithm's provider is opened once,
  * on first use, and kept for the life of the process (threads racing to open it keep

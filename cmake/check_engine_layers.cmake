@@ -9,6 +9,8 @@
 #     unless that layer exports its folder and is used; or a header found in no folder
 #     of its own layer ("../x.h" paths included);
 #   - a public header includes a public header of a layer its owner does not use;
+#   - with -DNM=<nm> -DLIB_<layer>=<its library>...: a layer's library refers to a symbol
+#     another layer's library defines, and it does not use that layer;
 #   - a file reads the environment (getenv), looks for Wine, or tests the platform
 #     (#if ... _WIN32 ...) or includes a platform header (PLATFORM_HEADERS), unless the
 #     table lists it as a platform back end (PLATFORM_FILES: one source per platform,
@@ -136,6 +138,46 @@ foreach(l ${LAYERS})
         endif()
     endforeach()
 endforeach()
+
+# With NM and each layer's built library (LIB_<layer>): no layer's objects refer to a
+# symbol that another layer defines unless it uses that layer. DROP="layer:used" removes
+# one edge from the table first (the test that the check can fail).
+if(NM)
+    if(DROP MATCHES "^(.+):(.+)$")
+        list(REMOVE_ITEM LAYER_${CMAKE_MATCH_1}_USES ${CMAKE_MATCH_2})
+    endif()
+    set(nsymbols 0)
+    foreach(l ${LAYERS})
+        if(NOT LIB_${l})
+            fail("layer ${l}: no library given (-DLIB_${l}=...)")
+            continue()
+        endif()
+        execute_process(COMMAND ${NM} -g --defined-only ${LIB_${l}} OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+        string(REGEX MATCHALL "[0-9a-fA-F]+ [A-Z] [^\n]+" defs "${out}")
+        foreach(d ${defs})
+            string(REGEX REPLACE "^[0-9a-fA-F]+ [A-Z] " "" sym "${d}")
+            set(defined_in_${sym} ${l})
+        endforeach()
+    endforeach()
+    foreach(l ${LAYERS})
+        if(NOT LIB_${l})
+            continue()
+        endif()
+        closure(${l} allowed)
+        execute_process(COMMAND ${NM} -u ${LIB_${l}} OUTPUT_VARIABLE out)
+        string(REGEX MATCHALL " U [^\n]+" undefs "${out}")
+        list(REMOVE_DUPLICATES undefs)
+        foreach(u ${undefs})
+            string(REGEX REPLACE "^ U " "" sym "${u}")
+            math(EXPR nsymbols "${nsymbols} + 1")
+            if(DEFINED defined_in_${sym} AND NOT defined_in_${sym} STREQUAL l
+               AND NOT defined_in_${sym} IN_LIST allowed)
+                fail("${l} refers to ${sym}, defined in ${defined_in_${sym}}, a layer ${l} does not use")
+            endif()
+        endforeach()
+    endforeach()
+    message(STATUS "engine layers: ${nsymbols} undefined symbols of the layer libraries checked")
+endif()
 
 # Every public header belongs to a layer.
 file(GLOB pub LIST_DIRECTORIES false RELATIVE ${ROOT}/${PUBLIC_DIR} ${ROOT}/${PUBLIC_DIR}/*.h)

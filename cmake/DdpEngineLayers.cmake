@@ -5,8 +5,8 @@
 # the symbols each built layer library refers to.
 set(_manifest ${CMAKE_BINARY_DIR}/engine_layers_manifest.cmake)
 set(_text "# Written by cmake/DdpEngineLayers.cmake from src/engine/CMakeLists.txt.\n")
-string(APPEND _text "set(LAYERS ${DDP_ENGINE_LAYERS})\nset(PUBLIC_DIR include/ddp)\n")
 file(RELATIVE_PATH _engine ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR})
+string(APPEND _text "set(LAYERS ${DDP_ENGINE_LAYERS})\nset(PUBLIC_DIR include/ddp)\nset(ENGINE_DIR ${_engine})\n")
 foreach(_l ${DDP_ENGINE_LAYERS})
     set(_dirs "")
     foreach(_d ${DDP_LAYER_${_l}_DIRS})

@@ -9,6 +9,7 @@
 #     unless that layer exports its folder and is used; or a header found in no folder
 #     of its own layer ("../x.h" paths included);
 #   - a public header includes a public header of a layer its owner does not use;
+#   - a folder (or a source) of the engine (ENGINE_DIR) is in no layer's folders;
 #   - with -DNM=<nm> -DLIB_<layer>=<its library>...: a layer's library refers to a symbol
 #     another layer's library defines, and it does not use that layer;
 #   - a file reads the environment (getenv), looks for Wine, or tests the platform
@@ -177,6 +178,22 @@ if(NM)
         endforeach()
     endforeach()
     message(STATUS "engine layers: ${nsymbols} undefined symbols of the layer libraries checked")
+endif()
+
+# Every folder of the engine belongs to a layer, so that the checks above see every file.
+if(ENGINE_DIR)
+    set(layer_dirs "")
+    foreach(l ${LAYERS})
+        list(APPEND layer_dirs ${LAYER_${l}_DIRS})
+    endforeach()
+    file(GLOB children LIST_DIRECTORIES true RELATIVE ${ROOT} ${ROOT}/${ENGINE_DIR}/*)
+    foreach(c ${children})
+        if(IS_DIRECTORY ${ROOT}/${c} AND NOT c IN_LIST layer_dirs)
+            fail("${c}: a folder of the engine that no layer names")
+        elseif(c MATCHES "\\.[ch]$")
+            fail("${c}: a source outside the layers' folders")
+        endif()
+    endforeach()
 endif()
 
 # Every public header belongs to a layer.

@@ -3,15 +3,17 @@
 #   cmake -DCHECK=<check_engine_layers.cmake> -DFIXTURE=<layers_bad> -P expect_layer_violations.cmake
 set(expected
     "include/ddp/low.h: includes include/ddp/high.h of high, a layer low does not use"
-    "low/low.c: includes include/ddp/high.h of high, a layer low does not use"
-    "low/low.c: includes \"high_private.h\" of high, a layer low does not use"
-    "low/low.c: includes \"../high/high_private.h\", which is in no folder of layer low"
-    "low/low.c: includes <windows.h>, a platform header, and is no platform back end"
-    "low/low.c: reads the environment or looks for Wine"
-    "low/low.c: tests the platform (#ifdef _WIN32) and is no platform back end"
-    "high/high.c: includes include/ddp/orphan.h, which no layer owns"
-    "high/high.c: includes \"mid_private.h\", private to mid"
-    "include/ddp/orphan.h: owned by no layer")
+    "engine/low/low.c: includes include/ddp/high.h of high, a layer low does not use"
+    "engine/low/low.c: includes \"high_private.h\" of high, a layer low does not use"
+    "engine/low/low.c: includes \"../high/high_private.h\", which is in no folder of layer low"
+    "engine/low/low.c: includes <windows.h>, a platform header, and is no platform back end"
+    "engine/low/low.c: reads the environment or looks for Wine"
+    "engine/low/low.c: tests the platform (#ifdef _WIN32) and is no platform back end"
+    "engine/high/high.c: includes include/ddp/orphan.h, which no layer owns"
+    "engine/high/high.c: includes \"mid_private.h\", private to mid"
+    "include/ddp/orphan.h: owned by no layer"
+    "engine/orphan: a folder of the engine that no layer names"
+    "engine/loose.c: a source outside the layers' folders")
 execute_process(COMMAND ${CMAKE_COMMAND} -DROOT=${FIXTURE} -DMANIFEST=${FIXTURE}/manifest.cmake -P ${CHECK}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 set(all "${out}${err}")

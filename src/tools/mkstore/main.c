@@ -23,6 +23,8 @@
 #include <dirent.h>
 
 #include "ddp/reparse.h"
+#include "dir_sink.h"
+#include "hash_choice.h"
 #include "mkstore.h"
 #include "tool_path.h"
 
@@ -221,6 +223,7 @@ int main(int argc, char **argv)
     mkstore_options opt;
     if (mkstore_parse_args(argc, argv, &opt) != 0)
         return EXIT_USAGE;
+    ddp_choose_hash_backend();
     if (prepare_dest(&opt) != 0) {
         mkstore_undo_all();
         return EXIT_BUILD_FAILED;

@@ -28,6 +28,7 @@
 
 #include "dir_store.h"
 #include "file_list.h"
+#include "hash_choice.h"
 #include "file_target.h"
 #include "plain_copy.h"
 #include "preflight.h"
@@ -201,6 +202,7 @@ int main(int argc, char **argv)
 
     if (n_paths < 0)
         return EXIT_USAGE;
+    ddp_choose_hash_backend();
     if (stat(o.r.store, &st) < 0 || !S_ISDIR(st.st_mode)) {
         fprintf(stderr, "ddp-restore: --store %s is not a folder\n", o.r.store);
         return EXIT_USAGE;

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "file_list.h"
+#include "hash_choice.h"
 #include "progress.h"
 #include "report.h"
 #include "run.h"
@@ -203,6 +204,7 @@ int main(void)
     cli_init(&c, "ddp-restore", usage, argc, argv);
     if ((n_paths = run_parse_args(&c, restore_options, &o.r, tool_option, &o)) < 0)
         return EXIT_USAGE;
+    ddp_choose_hash_backend();
     root = wtext_wide(o.r.store);
     if (!root || win_dir_store_open(root, &ds) != DDP_OK) {
         fprintf(stderr, "ddp-restore: --store %s is not a folder\n", o.r.store);

@@ -26,8 +26,8 @@ static const size_t sizes[N] = {150000, 110000, 90000};
 typedef struct env {
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     ddp_file_result res[N];
 } env;
 
@@ -38,15 +38,15 @@ static void setup_env(env *e, int stale)
     e->opt.container_limit = 96 * 1024;
     e->opt.stale_hints = stale;
     assert_int_equal(fixture_build(&e->f, &e->opt, N, sizes, NULL), 0);
-    mock_store_init(&e->m, e->f.mem);
+    fixture_backup(&e->m, e->f.mem);
     fixture_target(&e->f, &e->t);
 }
 
 static void teardown_env(env *e)
 {
     assert_int_equal(e->t.violations, 0);
-    mock_store_free(&e->m);
-    mem_target_free(&e->t);
+    fake_backup_free(&e->m);
+    fake_target_free(&e->t);
     fixture_free(&e->f);
 }
 
@@ -87,9 +87,8 @@ static void one_failing_read(int32_t code, int32_t want, ddp_status want_st, con
     ddp_restore_options ro;
     ddp_restore_options_default(&ro);
     ro.coalesce_gap = 0;
-    e.m.fail_kind = MOCK_READ;
     e.m.fail_hr = code;
-    e.m.fail_nth = 8;   /* past the file lists, the probe and the stream maps: a data read */
+    e.m.fail_at[FAKE_READ] = 8;   /* past the file lists, the probe and the stream maps: a data read */
     (void)fixture_restore(&e.m, &e.t, &ro, e.res, NULL);
     assert_true(check_pairs(&e) >= 1);
     int seen = 0;
@@ -128,8 +127,8 @@ static void test_record_not_in_rrtl(void **state)
     assert_true(b && len >= DDP_RRTL_OFFSET + DDP_RRTL_HEADER_SIZE);
     uint32_t count = ddp_le32(b + DDP_RRTL_OFFSET + 8);
     assert_true(count > 0 && count < 0x10000u);
-    mock_store_corrupt(&e.m, path, DDP_RRTL_OFFSET + 8, (uint8_t)(count & 0xFF));
-    mock_store_corrupt(&e.m, path, DDP_RRTL_OFFSET + 9, (uint8_t)(count >> 8));
+    assert_int_equal(fake_backup_xor(&e.m, path, DDP_RRTL_OFFSET + 8, (uint8_t)(count & 0xFF)), 0);
+    assert_int_equal(fake_backup_xor(&e.m, path, DDP_RRTL_OFFSET + 9, (uint8_t)(count >> 8)), 0);
     int32_t hr = fixture_restore(&e.m, &e.t, NULL, e.res, NULL);
     assert_true(hr < 0);
     assert_true(check_pairs(&e) >= 1);

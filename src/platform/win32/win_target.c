@@ -5,11 +5,9 @@
  * commit(), after the engine verified every byte and the content was flushed; abandon()
  * (or a failing commit of that file) turns the written range back into sparse zeros,
  * which is what the stub's $DATA held. In stub-file mode the stub is never written: the
- * flushed temporary file replaces it in commit() or is deleted.
- *
- * Measured under Wine 8 (1,024 files of 10 KB, ext4): flush and write-through move in
- * finish() 2.2-2.6 s; in commit(), all flushes then all moves 1.8 s; flush and move file
- * by file in commit() 2.0-2.7 s; moves without any flush 1.3-1.6 s.
+ * flushed temporary file replaces it in commit() or is deleted. Flushing in commit(),
+ * all flushes then all moves, was the fastest order measured (BENCHMARKS.md, durability
+ * of a batch).
  */
 #include <windows.h>
 #include <winioctl.h>

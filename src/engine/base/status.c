@@ -1,4 +1,8 @@
-/* status.c - names of the engine's result codes. */
+/*
+ * status.c - the text of each of the engine's result codes (ddp/status.h,
+ * ddp_status_str), for the messages and reports built on them. Part of ddp_base, the
+ * layer every other one uses.
+ */
 #include "ddp/status.h"
 
 const char *ddp_status_str(ddp_status s)

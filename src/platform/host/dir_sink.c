@@ -1,8 +1,9 @@
 /*
- * dir_sink.c - a store sink writing under a directory: the volume-root-relative path
- * "\System Volume Information\...\x.ccc" becomes "<root>/System Volume Information/.../x.ccc",
- * with the folders created as needed. Plain C stdio (with the 64-bit seek of the
- * platform), so it builds natively and with MinGW; paths are passed through as bytes.
+ * dir_sink.c - the store builder's sink writing under a directory (dir_sink.h): the
+ * volume-root-relative path "\System Volume Information\...\x.ccc" becomes
+ * "<root>/System Volume Information/.../x.ccc", with the folders created as needed. Plain
+ * C stdio with the platform's mkdir and 64-bit seek, so it builds natively and with MinGW
+ * (hence here, outside the portable engine); paths are passed through as bytes.
  */
 #if !defined(_WIN32)
 #define _POSIX_C_SOURCE 200809L
@@ -23,7 +24,7 @@
 #define seek64(f, off) fseeko((f), (off_t)(off), SEEK_SET)
 #endif
 
-#include "ddp/store_builder.h"
+#include "dir_sink.h"
 
 typedef struct dir_sink {
     char *root;

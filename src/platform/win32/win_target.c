@@ -5,10 +5,10 @@
  * commit(), after the engine verified every byte and the content was flushed; abandon()
  * (or a failing commit of that file) turns the written range back into sparse zeros,
  * which is what the stub's $DATA held. In stub-file mode the stub is never written: the
- * flushed temporary file replaces it in commit() or is deleted.
- *
- * Every Win32 call per file, what it is for and what it costs under Wine:
- * docs/WIN32_CALLS.md; the measurements behind the choices: BENCHMARKS.md (issue 14).
+ * flushed temporary file replaces it in commit() or is deleted. Flushing in commit(),
+ * all flushes then all renames, was the fastest order measured (BENCHMARKS.md, durability
+ * of a batch). Every Win32 call per file, what it is for and what it costs under Wine:
+ * docs/WIN32_CALLS.md (and BENCHMARKS.md, issue 14).
  */
 #include <windows.h>
 #include <winioctl.h>
@@ -64,7 +64,7 @@ static void close_file(win_target *t, win_target_file *f)
     if (f->handle != INVALID_HANDLE_VALUE) {
         CloseHandle(f->handle);
         f->handle = INVALID_HANDLE_VALUE;
-        if (!f->committing)
+        if (f->state != DDP_FILE_COMMITTING)
             t->open_count--;
     }
 }
@@ -77,7 +77,8 @@ static void make_room(win_target *t)
         return;
     for (uint32_t i = 0; i < t->n; i++) {
         win_target_file *f = &t->files[i];
-        if (f->handle != INVALID_HANDLE_VALUE && !f->committing && (!victim || f->last_use < victim->last_use))
+        if (f->handle != INVALID_HANDLE_VALUE && f->state != DDP_FILE_COMMITTING &&
+            (!victim || f->last_use < victim->last_use))
             victim = f;
     }
     if (victim)
@@ -97,12 +98,12 @@ static ddp_status write_handle(win_target *t, win_target_file *f, DWORD disposit
     if (f->handle == INVALID_HANDLE_VALUE) {
         DWORD flags = FILE_FLAG_BACKUP_SEMANTICS | (t->stub_files ? 0 : FILE_FLAG_OPEN_REPARSE_POINT);
         DWORD access = GENERIC_READ | GENERIC_WRITE | (t->stub_files ? DELETE : 0);
-        if (!f->committing)
+        if (f->state != DDP_FILE_COMMITTING)
             make_room(t);
         f->handle = CreateFileW(f->write_path, access, FILE_SHARE_READ, NULL, disposition, flags, NULL);
         if (f->handle == INVALID_HANDLE_VALUE)
             return status_from_win32(GetLastError());
-        if (!f->committing)
+        if (f->state != DDP_FILE_COMMITTING)
             t->open_count++;
         f->pos = 0;
     }
@@ -246,7 +247,7 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
     HANDLE h;
     ddp_status st;
 
-    if (!f || f->begun || !f->write_path)
+    if (!f || !ddp_file_may_begin(f->state) || !f->write_path)
         return DDP_ERR_INVALID_ARG;
     st = write_handle(t, f, t->stub_files ? CREATE_ALWAYS : OPEN_EXISTING, &h);
     if (st == DDP_OK && !t->stub_files)
@@ -255,7 +256,7 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
         close_file(t, f);
         return st;
     }
-    f->begun = 1;
+    f->state = DDP_FILE_BEGUN;
     f->size = size;
     f->written_end = 0;
     /* the new temporary file is empty: finish() sets its size when the writes stop short
@@ -292,7 +293,7 @@ static ddp_status target_write(void *ctx, uint32_t i, uint64_t offset, const uin
     HANDLE h;
     ddp_status st;
 
-    if (!f || !f->begun || f->committing || offset > f->size || len > f->size - offset)
+    if (!f || f->state != DDP_FILE_BEGUN || offset > f->size || len > f->size - offset)
         return DDP_ERR_INVALID_ARG;
     st = write_handle(t, f, OPEN_EXISTING, &h);
     if (st == DDP_OK && offset + len > f->written_end)
@@ -334,8 +335,8 @@ static void undo_file(win_target *t, win_target_file *f)
         DeviceIoControl(h, FSCTL_SET_ZERO_DATA, &zero, sizeof zero, NULL, 0, &got, NULL);
         close_file(t, f);
     }
-    f->begun = 0;
-    f->committing = 0;
+    f->state = DDP_FILE_ABANDONED;
+    f->moved = 0;
 }
 
 /* The content is complete (writes stay inside the size; in stub-file mode the size is
@@ -347,7 +348,7 @@ static ddp_status target_finish(void *ctx, uint32_t i)
     win_target_file *f = file_at(t, i);
     HANDLE h;
 
-    if (!f || !f->begun || f->committing)
+    if (!f || f->state != DDP_FILE_BEGUN)
         return DDP_ERR_INVALID_ARG;
     if (t->stub_files && f->written_end < f->size) {
         ddp_status st = write_handle(t, f, OPEN_EXISTING, &h);
@@ -360,7 +361,7 @@ static ddp_status target_finish(void *ctx, uint32_t i)
     }
     if (f->handle != INVALID_HANDLE_VALUE)
         t->open_count--;
-    f->committing = 1;
+    f->state = DDP_FILE_COMMITTING;
     return DDP_OK;
 }
 
@@ -368,7 +369,7 @@ static void target_abandon(void *ctx, uint32_t i)
 {
     win_target *t = ctx;
     win_target_file *f = file_at(t, i);
-    if (f && f->begun)
+    if (f && (f->state == DDP_FILE_BEGUN || f->state == DDP_FILE_COMMITTING))
         undo_file(t, f);
 }
 
@@ -433,7 +434,7 @@ static void flush_folders(win_target *t)
     if (!folders)
         return;
     for (uint32_t i = 0; i < t->n; i++) {
-        if (t->files[i].committing == 2 && (folders[m] = win_folder_of(t->files[i].long_path)) != NULL)
+        if (t->files[i].moved && (folders[m] = win_folder_of(t->files[i].long_path)) != NULL)
             m++;
     }
     qsort(folders, m, sizeof *folders, folder_cmp);
@@ -455,8 +456,8 @@ static void flush_folders(win_target *t)
 
 static void committed(win_target_file *f, uint32_t i, done_fn done, void *arg)
 {
-    f->begun = 0;
-    f->committing = 0;
+    f->state = DDP_FILE_DONE;
+    f->moved = 0;
     done(arg, i, DDP_OK);
 }
 
@@ -468,7 +469,7 @@ static ddp_status target_commit(void *ctx, done_fn done, void *arg)
     for (uint32_t i = 0; i < t->n; i++) {
         win_target_file *f = &t->files[i];
         ddp_status st;
-        if (!f->committing)
+        if (f->state != DDP_FILE_COMMITTING)
             continue;
         st = flush_file(t, f);
         if (st != DDP_OK) {
@@ -483,7 +484,7 @@ static ddp_status target_commit(void *ctx, done_fn done, void *arg)
     for (uint32_t i = 0; i < t->n; i++) {
         win_target_file *f = &t->files[i];
         ddp_status st;
-        if (!f->committing)
+        if (f->state != DDP_FILE_COMMITTING)
             continue;
         st = check_single_path(f->long_path);
         if (st == DDP_ERR_NOT_FOUND)
@@ -494,12 +495,12 @@ static ddp_status target_commit(void *ctx, done_fn done, void *arg)
             commit_failed(t, i, st, done, arg);
         } else {
             close_file(t, f);
-            f->committing = 2;
+            f->moved = 1;
         }
     }
     flush_folders(t);
     for (uint32_t i = 0; i < t->n; i++) {
-        if (t->files[i].committing == 2)
+        if (t->files[i].moved)
             committed(&t->files[i], i, done, arg);
     }
     return DDP_OK;

@@ -6,7 +6,9 @@
  * file system (durable_batch.c), each is renamed over its destination, then each
  * distinct folder is fsync'd once; only then is a file reported final. A file whose
  * sync or rename fails is reported failed, its temporary file deleted and its stub (or
- * previous destination) left as it was; the others go on. ntfs-3g stubs go by folder:
+ * previous destination) left as it was; the others go on. A file whose folder cannot be
+ * flushed after its rename is reported failed too: its content is in place, but its name
+ * may not survive a crash. ntfs-3g stubs go by folder:
  * their temporary files are fsync'd (FUSE offers no trusted syncfs), one journal per
  * folder (restore_journal.h) is written and synced with the folder, each file goes
  * through ddp_ntfs3g_commit, and the journal is deleted once none of them needs it.
@@ -293,11 +295,12 @@ ddp_status ddp_ft_commit(void *ctx, done_fn done, void *arg)
         if (renamed[k] == 0) {
             file_final(t, b.file[k], done, arg);
         } else {
-            /* in place, but its name may not survive a crash: not reported final */
+            /* in place, but its name may not survive a crash: not reported final,
+             * ABANDONED as the engine records it (file_state.h) */
             target_entry *e = &t->files[b.file[k]];
             free(e->temp);
             e->temp = NULL;
-            e->state = DDP_FILE_DONE;
+            e->state = DDP_FILE_ABANDONED;
             done(arg, b.file[k], ddp_ft_errno_status(e, renamed[k]));
         }
     }

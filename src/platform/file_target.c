@@ -39,7 +39,7 @@ ddp_status ddp_ft_errno_status(target_entry *e, int err)
 /* In place the stub itself is replaced (a raw stub: by a rename over it) or rewritten
  * (an ntfs-3g stub): one with other hard links is refused, since the other names would
  * keep the stub (rename) or change with it; a directory is never a file to restore. */
-static ddp_status check_stub_stat(const ddp_file_target *t, const target_entry *e, const struct stat *st)
+ddp_status ddp_ft_check_stub_stat(const ddp_file_target *t, const target_entry *e, const struct stat *st)
 {
     if (S_ISDIR(st->st_mode))
         return DDP_ERR_IS_DIRECTORY;
@@ -53,7 +53,7 @@ ddp_status ddp_ft_check_stub(const ddp_file_target *t, const target_entry *e)
     struct stat st;
     if (ddp_stub_lstat(e->spec.path, &st) < 0)
         return DDP_OK;          /* reading or replacing it reports what is wrong */
-    return check_stub_stat(t, e, &st);
+    return ddp_ft_check_stub_stat(t, e, &st);
 }
 
 static int open_temp(void *ctx, const char *key)
@@ -79,12 +79,12 @@ static ddp_status target_read_reparse(void *ctx, uint32_t i, uint8_t *buf, size_
 }
 
 /* Keeps what finish needs from the stub: its mode and times, and for an ntfs-3g stub its
- * reparse buffer; checks again that it may be restored (check_stub_stat). */
+ * reparse buffer; checks again that it may be restored (ddp_ft_check_stub_stat). */
 static ddp_status remember_stub(ddp_file_target *t, target_entry *e)
 {
     e->have_stat = ddp_stub_lstat(e->spec.path, &e->stub_stat) == 0;
     if (e->have_stat) {
-        ddp_status s = check_stub_stat(t, e, &e->stub_stat);
+        ddp_status s = ddp_ft_check_stub_stat(t, e, &e->stub_stat);
         if (s != DDP_OK)
             return s;
     }
@@ -338,6 +338,7 @@ void ddp_file_target_free(ddp_file_target *t)
         free(t->files[i].reparse);
     }
     ddp_fd_cache_cleanup(&t->fds);
+    ddp_fd_closer_free(t->closer);
     free(t->files);
     free(t);
 }

@@ -14,6 +14,7 @@
 
 #include "durable_batch.h"
 #include "fd_cache.h"
+#include "fd_closer.h"
 #include "file_target.h"
 
 enum file_state { FILE_IDLE = 0, FILE_BEGUN, FILE_COMMITTING, FILE_FINISHED, FILE_ABANDONED };
@@ -36,6 +37,7 @@ struct ddp_file_target {
     uint32_t n;
     target_entry *files;
     ddp_fd_cache fds;
+    ddp_fd_closer *closer;    /* in place: closes the replaced stubs (made at the first commit) */
     ddp_sync_counts syncs;
     char why[128];            /* explain()'s text */
 };
@@ -47,6 +49,8 @@ ddp_status ddp_ft_errno_status(target_entry *e, int err);
  * place, other names), else DDP_OK (also when it cannot be looked at). Run when its
  * reparse point is read, at begin and again just before the commit replaces it. */
 ddp_status ddp_ft_check_stub(const ddp_file_target *t, const target_entry *e);
+/* The same check on st, the stub's lstat (or fstat of a descriptor not following it). */
+ddp_status ddp_ft_check_stub_stat(const ddp_file_target *t, const target_entry *e, const struct stat *st);
 /* Closes and deletes e's temporary file, if any. */
 void ddp_ft_drop_temp(ddp_file_target *t, target_entry *e);
 /* Where e's content goes: the stub itself, or the --out destination. */

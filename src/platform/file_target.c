@@ -67,6 +67,26 @@ static target_entry *entry(ddp_file_target *t, uint32_t i)
     return i < t->n ? &t->files[i] : NULL;
 }
 
+/* A raw stub is checked on the status its read took (no lstat of its own), which begin
+ * then keeps (remember_stub); when the read failed before that, the check by name
+ * decides first, as for other stubs. */
+static ddp_status read_raw_reparse(ddp_file_target *t, target_entry *e, uint8_t *buf, size_t cap, size_t *len)
+{
+    struct stat st;
+    int stated;
+    ddp_status s = ddp_stub_read_raw_stat(e->spec.path, buf, cap, len, &st, &stated);
+    ddp_status c = stated ? ddp_ft_check_stub_stat(t, e, &st) : s != DDP_OK ? ddp_ft_check_stub(t, e) : DDP_OK;
+    if (c != DDP_OK) {
+        *len = 0;
+        return c;
+    }
+    if (stated) {
+        e->stub_stat = st;
+        e->have_stat = 1;
+    }
+    return s;
+}
+
 static ddp_status target_read_reparse(void *ctx, uint32_t i, uint8_t *buf, size_t cap, size_t *len)
 {
     target_entry *e = entry(ctx, i);
@@ -74,15 +94,19 @@ static ddp_status target_read_reparse(void *ctx, uint32_t i, uint8_t *buf, size_
     *len = 0;
     if (!e)
         return DDP_ERR_INVALID_ARG;
+    if (e->spec.kind == DDP_STUB_RAW)
+        return read_raw_reparse(ctx, e, buf, cap, len);
     s = ddp_ft_check_stub(ctx, e);
     return s != DDP_OK ? s : ddp_stub_read(e->spec.path, e->spec.kind, buf, cap, len);
 }
 
-/* Keeps what finish needs from the stub: its mode and times, and for an ntfs-3g stub its
- * reparse buffer; checks again that it may be restored (ddp_ft_check_stub_stat). */
+/* Keeps what finish needs from the stub: its mode and times (a raw stub's were taken
+ * when its reparse point was read), and for an ntfs-3g stub its reparse buffer; checks
+ * again that it may be restored (ddp_ft_check_stub_stat). */
 static ddp_status remember_stub(ddp_file_target *t, target_entry *e)
 {
-    e->have_stat = ddp_stub_lstat(e->spec.path, &e->stub_stat) == 0;
+    if (!e->have_stat)
+        e->have_stat = ddp_stub_lstat(e->spec.path, &e->stub_stat) == 0;
     if (e->have_stat) {
         ddp_status s = ddp_ft_check_stub_stat(t, e, &e->stub_stat);
         if (s != DDP_OK)

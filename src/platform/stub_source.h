@@ -39,6 +39,12 @@ typedef enum ddp_stub_mode {
  * DDP_ERR_BAD_LENGTH when it does not fit in cap, DDP_ERR_IO otherwise. */
 ddp_status ddp_stub_read(const char *path, ddp_stub_kind kind, uint8_t *buf, size_t cap, size_t *len);
 
+/* ddp_stub_read of a raw stub that also gives the file's status, taken through the
+ * descriptor it reads (no lstat of its own; the descriptor does not follow a symbolic
+ * link): *stated 1 when st was set, whatever the status. */
+ddp_status ddp_stub_read_raw_stat(const char *path, uint8_t *buf, size_t cap, size_t *len, struct stat *st,
+                                  int *stated);
+
 /* Which kind of dedup stub path is under mode (DDP_STUB_NONE: not one). A raw stub is a
  * regular file of at most DDP_REPARSE_MAX_BUFFER bytes starting with the dedup tag; an
  * xattr stub carries an attribute starting with the dedup tag. Whether the rest of the

@@ -121,6 +121,61 @@ static ddp_status remember_stub(ddp_file_target *t, target_entry *e)
     return ddp_stub_read(e->spec.path, DDP_STUB_XATTR, e->reparse, DDP_REPARSE_MAX_BUFFER, &e->reparse_len);
 }
 
+/* The restored file's permission bits: a raw stub's (an ntfs-3g stub looks like a
+ * symlink: 0644). */
+static mode_t final_mode(const target_entry *e)
+{
+    return S_ISREG(e->stub_stat.st_mode) ? e->stub_stat.st_mode & 07777 : 0644;
+}
+
+/* 1 when e's restored file takes the stub's mode and times (not an ntfs-3g stub in
+ * place, whose own inode keeps them). */
+static int keeps_metadata(const ddp_file_target *t, const target_entry *e)
+{
+    return e->have_stat && (t->mode != DDP_TARGET_IN_PLACE || e->spec.kind != DDP_STUB_XATTR);
+}
+
+/* The mode e's temporary file is created with: its final mode when the umask leaves that
+ * whole (no chmod later), else 0600 until finish sets it. */
+static mode_t create_mode(const ddp_file_target *t, const target_entry *e)
+{
+    mode_t m = keeps_metadata(t, e) ? final_mode(e) : 0;
+    return t->umask >= 0 && m && !(m & 07000) && !(m & (mode_t)t->umask) ? m : 0600;
+}
+
+/* The stub's mode (unless the file was created with it) and times on the temporary
+ * file, through its descriptor fd. */
+static void keep_metadata(const ddp_file_target *t, const target_entry *e, int fd)
+{
+    struct timespec ts[2];
+    if (create_mode(t, e) != final_mode(e))
+        (void)fchmod(fd, final_mode(e));
+    ts[0] = e->stub_stat.st_atim;
+    ts[1] = e->stub_stat.st_mtim;
+    (void)futimens(fd, ts);
+}
+
+/* The process's umask as /proc/self/status shows it (Linux 4.7 on; asking umask() would
+ * change it for a moment under other threads), or -1 when unknown. */
+static int process_umask(void)
+{
+    char buf[2048];
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC), mask = -1;
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    const char *line = strstr(buf, "\nUmask:");
+    if (line) {
+        char *end;
+        long v = strtol(line + 8, &end, 8);
+        mask = end != line + 8 && v >= 0 && v <= 0777 ? (int)v : -1;
+    }
+    return mask;
+}
+
 void ddp_ft_drop_temp(ddp_file_target *t, target_entry *e)
 {
     if (!e->temp)
@@ -155,12 +210,12 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
         return DDP_ERR_IO;
     /* in place the temporary name carries the stub's inode number (its identity) */
     id = t->mode == DDP_TARGET_IN_PLACE && e->have_stat ? (uint64_t)e->stub_stat.st_ino : 0;
-    fd = ddp_temp_create(dest, id, &e->temp);
+    fd = ddp_temp_create(dest, id, create_mode(t, e), &e->temp);
     if (fd < 0 && errno == ENOENT && t->mode == DDP_TARGET_OUT) {
         /* the destination's folders are made when the first file needs them */
         if (ddp_make_parents(dest) < 0)
             return ddp_ft_errno_status(e, errno);
-        fd = ddp_temp_create(dest, id, &e->temp);
+        fd = ddp_temp_create(dest, id, create_mode(t, e), &e->temp);
     }
     if (fd < 0)
         return ddp_ft_errno_status(e, errno);
@@ -210,22 +265,6 @@ const char *ddp_ft_destination(const ddp_file_target *t, const target_entry *e)
     return t->mode == DDP_TARGET_OUT ? e->spec.out_path : e->spec.path;
 }
 
-/* The stub's mode and times on the restored file (a raw stub's; an ntfs-3g stub looks
- * like a symlink, so only its times are taken). */
-static void keep_metadata(const target_entry *e, const char *file)
-{
-    struct timespec ts[2];
-    if (!e->have_stat)
-        return;
-    if (S_ISREG(e->stub_stat.st_mode))
-        (void)chmod(file, e->stub_stat.st_mode & 07777);
-    else
-        (void)chmod(file, 0644);
-    ts[0] = e->stub_stat.st_atim;
-    ts[1] = e->stub_stat.st_mtim;
-    (void)utimensat(AT_FDCWD, file, ts, 0);
-}
-
 /* A large file's write-back starts now, so that the commit's sync waits less. Small
  * files are left to the commit: starting each one alone costs more than it saves. */
 static void start_writeback(ddp_file_target *t, const target_entry *e)
@@ -272,10 +311,14 @@ static ddp_status target_finish(void *ctx, uint32_t i)
         if (s != DDP_OK)
             return s;
         start_writeback(t, e);
+        if (keeps_metadata(t, e)) {
+            int fd = ddp_fd_cache_get(&t->fds, e->temp);
+            if (fd < 0)
+                return ddp_ft_errno_status(e, errno);
+            keep_metadata(t, e, fd);
+        }
         if (ddp_fd_cache_drop(&t->fds, e->temp) < 0)
             return ddp_ft_errno_status(e, errno);
-        if (t->mode != DDP_TARGET_IN_PLACE || e->spec.kind != DDP_STUB_XATTR)
-            keep_metadata(e, e->temp);
     }
     e->state = FILE_COMMITTING;
     return DDP_OK;
@@ -305,6 +348,7 @@ ddp_status ddp_file_target_new(ddp_target_mode mode, uint32_t n, const ddp_targe
         return DDP_ERR_NO_MEMORY;
     t->mode = mode;
     t->n = n;
+    t->umask = mode == DDP_TARGET_VERIFY ? -1 : process_umask();
     t->files = calloc(n ? n : 1, sizeof *t->files);
     if (!t->files || ddp_fd_cache_init(&t->fds, open_files, open_temp, t) < 0) {
         free(t->files);

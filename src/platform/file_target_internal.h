@@ -39,6 +39,7 @@ struct ddp_file_target {
     ddp_fd_cache fds;
     ddp_fd_closer *closer;    /* in place: closes the replaced stubs (made at the first commit) */
     ddp_sync_counts syncs;
+    int umask;                /* the process's umask, -1 when unknown (file_target.c) */
     char why[128];            /* explain()'s text */
 };
 

@@ -3,13 +3,15 @@
  * nothing visible at the destination before the commit, the stub untouched and no
  * temporary file left after abandon, --out never touching the source, verify writing
  * nothing, many files interleaved through a small fd cache and committed with O(1)
- * syncs (a few files: one fsync each), a failing rename failing only its file, stub detection.
+ * syncs (a few files: one fsync each), a failing rename failing only its file, stub
+ * detection, the stub's mode and times kept whatever the umask.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +172,68 @@ static void test_in_place_finish(void **state)
     ddp_file_target_free(t);
     free(a);
     free(b);
+}
+
+/* The mode of the one temporary file in dir (-1 when there is not exactly one). */
+static int temp_mode(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int mode = -1, seen = 0;
+    while (d && (de = readdir(d))) {
+        if (strncmp(de->d_name, ".ddprestore-", 12) != 0)
+            continue;
+        struct stat st;
+        char *p = join(dir, de->d_name);
+        mode = stat(p, &st) == 0 ? (int)(st.st_mode & 07777) : -1;
+        seen++;
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    return seen == 1 ? mode : -1;
+}
+
+/* Each stub's mode and times on its restored file, whether the umask lets the temporary
+ * file be created with that mode (0640 under 022: no chmod later) or not (0666 under 022,
+ * setuid 04755: created 0600, set at finish); read_reparse's status is the one kept. */
+static void test_modes_under_umask(void **state)
+{
+    fixture *f = *state;
+    static const mode_t modes[3] = {0640, 0666, 04755};
+    static const int created[3] = {0640, 0600, 0600};
+    struct timespec ts[2] = {{1000000000, 0}, {1234567890, 5}};
+    mode_t saved = umask(022);
+    uint8_t buf[256], content[100];
+    size_t len;
+
+    fill_pattern(content, sizeof content, 3);
+    for (int i = 0; i < 3; i++) {
+        char *stub = make_stub(f->dir, "m");
+        ddp_target_file file = {stub, DDP_STUB_RAW, NULL};
+        ddp_file_target *t;
+        ddp_target tg;
+        struct stat st;
+        assert_int_equal(chmod(stub, modes[i]), 0);
+        assert_int_equal(utimensat(0, stub, ts, 0), 0);
+        assert_int_equal(ddp_file_target_new(DDP_TARGET_IN_PLACE, 1, &file, 0, &t), DDP_OK);
+        ddp_file_target_bind(t, &tg);
+        assert_int_equal(tg.read_reparse(tg.ctx, 0, buf, sizeof buf, &len), DDP_OK);
+        assert_int_equal(tg.begin(tg.ctx, 0, sizeof content), DDP_OK);
+        assert_int_equal(temp_mode(f->dir), created[i]);
+        assert_int_equal(tg.write(tg.ctx, 0, 0, content, sizeof content), DDP_OK);
+        assert_int_equal(tg.finish(tg.ctx, 0), DDP_OK);
+        commit_all_ok(&tg, 1);
+        assert_file(stub, content, sizeof content);
+        assert_int_equal(stat(stub, &st), 0);
+        assert_int_equal(st.st_mode & 07777, modes[i]);
+        assert_int_equal(st.st_mtim.tv_sec, 1234567890);
+        assert_int_equal(st.st_mtim.tv_nsec, 5);
+        ddp_file_target_free(t);
+        assert_int_equal(unlink(stub), 0);
+        free(stub);
+    }
+    umask(saved);
 }
 
 /* A file ending in zeros (never written: a hole) and a file of zeros only still get
@@ -475,6 +539,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_read_reparse_raw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_in_place_finish, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_modes_under_umask, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tail_zeros_sized, setup, teardown),
         cmocka_unit_test_setup_teardown(test_in_place_abandon, setup, teardown),
         cmocka_unit_test_setup_teardown(test_free_abandons, setup, teardown),

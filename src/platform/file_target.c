@@ -67,6 +67,23 @@ static target_entry *entry(ddp_file_target *t, uint32_t i)
     return i < t->n ? &t->files[i] : NULL;
 }
 
+/* A raw stub the caller already read (ddp_file_target_seen): its buffer and status, no system call. */
+static ddp_status seen_reparse(ddp_file_target *t, target_entry *e, uint8_t *buf, size_t cap, size_t *len)
+{
+    const ddp_stub_seen *seen = e->seen;
+    ddp_status c = ddp_ft_check_stub_stat(t, e, &seen->st);
+    *len = 0;
+    if (c != DDP_OK)
+        return c;
+    if (seen->len > cap)
+        return DDP_ERR_BAD_LENGTH;
+    memcpy(buf, seen->buf, seen->len);
+    *len = seen->len;
+    e->stub_stat = seen->st;
+    e->have_stat = 1;
+    return seen->len ? DDP_OK : DDP_ERR_NOT_REPARSE;
+}
+
 /* A raw stub is checked on the status its read took (no lstat of its own), which begin
  * then keeps (remember_stub); when the read failed before that, the check by name
  * decides first, as for other stubs. */
@@ -74,6 +91,8 @@ static ddp_status read_raw_reparse(ddp_file_target *t, target_entry *e, uint8_t 
 {
     struct stat st;
     int stated;
+    if (e->seen)
+        return seen_reparse(t, e, buf, cap, len);
     ddp_status s = ddp_stub_read_raw_stat(e->spec.path, buf, cap, len, &st, &stated);
     ddp_status c = stated ? ddp_ft_check_stub_stat(t, e, &st) : s != DDP_OK ? ddp_ft_check_stub(t, e) : DDP_OK;
     if (c != DDP_OK) {
@@ -385,6 +404,12 @@ void ddp_file_target_bind(ddp_file_target *t, ddp_target *target)
     target->abandon = target_abandon;
     target->commit = ddp_ft_commit;
     target->explain = target_explain;
+}
+
+void ddp_file_target_seen(ddp_file_target *t, uint32_t i, const ddp_stub_seen *seen)
+{
+    if (i < t->n && t->files[i].spec.kind == DDP_STUB_RAW)
+        t->files[i].seen = seen;
 }
 
 void ddp_file_target_syncs(const ddp_file_target *t, ddp_sync_counts *out)

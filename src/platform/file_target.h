@@ -47,6 +47,10 @@ typedef struct ddp_file_target ddp_file_target;
 ddp_status ddp_file_target_new(ddp_target_mode mode, uint32_t n, const ddp_target_file *files,
                                unsigned open_files, ddp_file_target **out);
 void ddp_file_target_bind(ddp_file_target *t, ddp_target *target);
+/* Raw stub i was read already (seen, borrowed until ddp_file_target_free): its reparse
+ * point and status are taken from seen, not read again. In place, as for any stub, the
+ * commit refuses (ESTALE) a stub that changed since its status was taken. */
+void ddp_file_target_seen(ddp_file_target *t, uint32_t i, const ddp_stub_seen *seen);
 /* Bytes the engine wrote (or, in verify mode, delivered) for file i. */
 uint64_t ddp_file_target_written(const ddp_file_target *t, uint32_t i);
 /* The syncs t's commits made so far. */

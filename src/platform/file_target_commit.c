@@ -244,8 +244,18 @@ static int batch_gather(ddp_file_target *t, batch *b, done_fn done, void *arg)
     return 0;
 }
 
+/* 1 when the stub now (st) is not the file, or not the content, whose reparse point was
+ * read (was): another inode, size, modification or change time. */
+static int stub_changed(const struct stat *was, const struct stat *st)
+{
+    return was->st_dev != st->st_dev || was->st_ino != st->st_ino || was->st_size != st->st_size ||
+           was->st_mtim.tv_sec != st->st_mtim.tv_sec || was->st_mtim.tv_nsec != st->st_mtim.tv_nsec ||
+           was->st_ctim.tv_sec != st->st_ctim.tv_sec || was->st_ctim.tv_nsec != st->st_ctim.tv_nsec;
+}
+
 /* Renames temp over dest. In place the stub is held open (O_PATH) across the rename and
- * checked through that descriptor (ddp_ft_check_stub_stat); the descriptor goes to the
+ * checked through that descriptor (ddp_ft_check_stub_stat, and refused with ESTALE when
+ * it changed since its reparse point was read: its new content is kept); the descriptor goes to the
  * closer, so that the stub's inode is freed on its thread, not inside rename()
  * (fd_closer.h). --out replaces no stub: nothing to check there. */
 static ddp_status put_in_place(ddp_file_target *t, target_entry *e, const char *temp, const char *dest)
@@ -256,10 +266,13 @@ static ddp_status put_in_place(ddp_file_target *t, target_entry *e, const char *
 
     if (t->mode == DDP_TARGET_IN_PLACE) {
         held = open(dest, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        if (held >= 0 && fstat(held, &st) == 0)
+        if (held >= 0 && fstat(held, &st) == 0) {
             s = ddp_ft_check_stub_stat(t, e, &st);
-        else
+            if (s == DDP_OK && e->have_stat && stub_changed(&e->stub_stat, &st))
+                s = ddp_ft_errno_status(e, ESTALE);
+        } else {
             s = ddp_ft_check_stub(t, e);   /* gone, or not openable: looked at by name */
+        }
     }
     if (s == DDP_OK && rename(temp, dest) < 0)
         s = ddp_ft_errno_status(e, errno);

@@ -21,6 +21,7 @@ enum file_state { FILE_IDLE = 0, FILE_BEGUN, FILE_COMMITTING, FILE_FINISHED, FIL
 
 typedef struct target_entry {
     ddp_target_file spec;
+    const ddp_stub_seen *seen;  /* ddp_file_target_seen, or NULL */
     enum file_state state;
     char *temp;               /* temporary file while begun or committing (not in verify mode) */
     uint64_t size, written;

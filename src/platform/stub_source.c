@@ -149,13 +149,20 @@ int ddp_stub_lstat(const char *path, struct stat *st)
 }
 
 ddp_status ddp_stub_probe_buffer(const char *path, ddp_stub_mode mode, ddp_stub_kind *kind, uint8_t *buf,
-                                 size_t cap, size_t *len)
+                                 size_t cap, size_t *len, struct stat *raw_st, int *stated)
 {
+    struct stat unused;
+    int raw_stated;
     size_t got = 0;
     ddp_status st;
 
     *kind = DDP_STUB_NONE;
     *len = 0;
+    if (!raw_st)
+        raw_st = &unused;
+    if (!stated)
+        stated = &raw_stated;
+    *stated = 0;
     if (mode != DDP_STUBS_RAW) {
         ssize_t n = get_reparse_xattr(path, buf, cap);
         if (n > 0) {
@@ -170,9 +177,7 @@ ddp_status ddp_stub_probe_buffer(const char *path, ddp_stub_mode mode, ddp_stub_
         if (mode == DDP_STUBS_XATTR)
             return DDP_OK;
     }
-    struct stat raw_st;
-    int stated;
-    st = read_raw(path, buf, cap, &got, &raw_st, &stated);
+    st = read_raw(path, buf, cap, &got, raw_st, stated);
     if (st == DDP_ERR_ACCESS_DENIED) {
         *kind = DDP_STUB_RAW;
         return st;
@@ -180,6 +185,8 @@ ddp_status ddp_stub_probe_buffer(const char *path, ddp_stub_mode mode, ddp_stub_
     if (st == DDP_OK && has_dedup_tag(buf, got)) {
         *kind = DDP_STUB_RAW;
         *len = got;
+    } else {
+        *stated = 0;
     }
     return DDP_OK;
 }
@@ -188,7 +195,7 @@ ddp_status ddp_stub_probe(const char *path, ddp_stub_mode mode, ddp_stub_kind *k
 {
     uint8_t buf[DDP_REPARSE_MAX_BUFFER];
     size_t len;
-    return ddp_stub_probe_buffer(path, mode, kind, buf, sizeof buf, &len);
+    return ddp_stub_probe_buffer(path, mode, kind, buf, sizeof buf, &len, NULL, NULL);
 }
 
 ddp_stub_kind ddp_stub_detect(const char *path, ddp_stub_mode mode)

@@ -18,7 +18,8 @@
  * the rename would detach them, an ntfs-3g rewrite change them; --out and verify read
  * it only, so links are fine there), a file the system will not let us read or replace
  * (DDP_ERR_ACCESS_DENIED). The link check runs when the reparse point is read, at begin
- * and just before the commit replaces the stub.
+ * and just before the commit replaces the stub; in place the commit also refuses a stub
+ * that changed since its reparse point was read (ESTALE: its new content stays).
  */
 #ifndef DDP_PLATFORM_FILE_TARGET_H
 #define DDP_PLATFORM_FILE_TARGET_H

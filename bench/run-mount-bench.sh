@@ -6,19 +6,25 @@
 # the system's directory is never touched).
 #
 #   bash bench/run-mount-bench.sh [--build DIR] [--work DIR] [--bytes N] [--files F]
-#                                 [--dedup R] [--runs K]
+#                                 [--dedup R] [--runs K] [--baseline PLUGIN.so] [--readahead KB]
 #
 # Corpus: ddp-bench-corpus --bytes N --files F --dedup R --seed 1 (default 1 GB, 100 files,
 # 1x), stored by ddp-mkstore --stubs xattr --min-size 0 on an mkntfs image. Each of K runs
-# (default 5) mounts the image afresh (read-only) for each measurement, in alternating
-# order: `ddp-restore --store MNT --stubs xattr --verify --quiet MNT/corpus`, and
-# `tar cf - . | cat > /dev/null` in MNT/corpus with the plugin. The medians are printed,
-# with the ratio, and random 4 KiB reads (ddp-bench-randread, readahead off) on a fresh
-# mount: 2,000 pages across the largest file, then the 256 pages of its first 1 MiB
-# (after the first read of each chunk, served from the plugin's chunk cache).
+# (default 5, at least 5) mounts the image afresh (read-only) for each measurement, in
+# alternating order: restore = `ddp-restore --store MNT --stubs xattr --verify --quiet
+# MNT/corpus`; mount = `tar cf - . | cat > /dev/null` in MNT/corpus with the build's plugin;
+# with --baseline, baseline = the same tar with another plugin file (an older build), so old
+# and new are compared within each run. Each measurement gives the wall time and the CPU
+# time of the command and of the ntfs-3g process. Printed: the medians, the ratio of the
+# medians against the target (mount <= 1.5 x restore), the median of the per-run ratios, the
+# CPU ratio; then random 4 KiB reads (ddp-bench-randread, readahead off) on a fresh mount:
+# 2,000 pages across the largest file, then the 256 pages of its first 1 MiB (after the
+# first read of each chunk, served from the plugin's chunk cache). --readahead KB adds a
+# measurement to each run: readahead = the mount side with the mount's read_ahead_kb set to
+# KB (the kernel's default for FUSE: 128).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build=$here/../build work=/tmp/ddp-mount-bench bytes=1000000000 files=100 dedup=1 runs=5
+build=$here/../build work=/tmp/ddp-mount-bench bytes=1000000000 files=100 dedup=1 runs=5 baseline="" readahead=""
 while [ $# -gt 0 ]; do
     case $1 in
     --build) build=$2; shift 2 ;;
@@ -27,12 +33,16 @@ while [ $# -gt 0 ]; do
     --files) files=$2; shift 2 ;;
     --dedup) dedup=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
-    *) echo "usage: $0 [--build DIR] [--work DIR] [--bytes N] [--files F] [--dedup R] [--runs K]" >&2; exit 2 ;;
+    --baseline) baseline=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
+    --readahead) readahead=$2; shift 2 ;;
+    *) echo "usage: $0 [--build DIR] [--work DIR] [--bytes N] [--files F] [--dedup R] [--runs K]" \
+        "[--baseline PLUGIN.so] [--readahead KB]" >&2; exit 2 ;;
     esac
 done
 build=$(cd "$build" && pwd)
 plugin=$build/src/platform/ntfs3g_plugin/ntfs-plugin-80000013.so
-for f in "$plugin" "$build/src/tools/mkstore/ddp-mkstore" "$build/src/tools/restore/ddp-restore" \
+[ "$runs" -ge 5 ] || { echo "--runs must be at least 5: single runs vary by 2x on a shared machine" >&2; exit 2; }
+for f in "$plugin" ${baseline:+"$baseline"} "$build/src/tools/mkstore/ddp-mkstore" "$build/src/tools/restore/ddp-restore" \
     "$build/bench/corpus/ddp-bench-corpus" "$build/bench/mount/ddp-bench-randread"; do
     [ -x "$f" ] || [ -f "$f" ] || { echo "missing $f (build the tree first)" >&2; exit 1; }
 done
@@ -45,7 +55,8 @@ if [ "${DDP_MOUNT_BENCH_NS:-}" != 1 ]; then
     mkdir -p "$work/upper/$(basename "$plugdir")" "$work/ovl"
     cp "$plugin" "$work/upper/$(basename "$plugdir")/"
     DDP_MOUNT_BENCH_NS=1 exec unshare -m --propagation private bash "$0" --build "$build" --work "$work" \
-        --bytes "$bytes" --files "$files" --dedup "$dedup" --runs "$runs"
+        --bytes "$bytes" --files "$files" --dedup "$dedup" --runs "$runs" ${baseline:+--baseline "$baseline"} \
+        ${readahead:+--readahead "$readahead"}
 fi
 mount -t overlay overlay -o "lowerdir=$libdir,upperdir=$work/upper,workdir=$work/ovl" "$libdir"
 
@@ -64,45 +75,72 @@ if [ ! -f "$img.done" ]; then
     touch "$img.done"
 fi
 
-elapsed() {   # wall seconds of "$@"
-    local a b
-    a=$(date +%s.%N)
-    "$@"
-    b=$(date +%s.%N)
-    echo "$a $b" | awk '{printf "%.3f", $2 - $1}'
-}
-restore_run() {
+# One measurement on a fresh read-only mount: "WALL CPU DAEMON" in seconds, CPU being the
+# user and system time of the command and its children plus DAEMON, that of the ntfs-3g
+# process serving the mount (both sides read the store through it). $1: plugin file to
+# bind over the overlaid one for this mount (empty: the build's); $2: read_ahead_kb for the
+# mount (empty: the kernel's); the rest: the command, run in $mnt/corpus.
+measure() {
+    local plug=$1 ra=$2 pid t d
+    shift 2
+    if [ -n "$plug" ]; then mount --bind "$plug" "$plugdir/$(basename "$plugin")"; fi
     ntfs-3g -o ro "$img" "$mnt"
-    cat "$img" > /dev/null   # the image in the page cache for both paths alike
-    t=$(elapsed "$build/src/tools/restore/ddp-restore" --store "$mnt" --stubs xattr --verify --quiet "$mnt/corpus")
+    pid=$(pgrep -f -x "ntfs-3g -o ro $img $mnt" | head -1)
+    if [ -n "$ra" ]; then echo "$ra" > "/sys/class/bdi/$(mountpoint -d "$mnt")/read_ahead_kb"; fi
+    cat "$img" > /dev/null   # the image in the page cache for every side alike
+    t=$(cd "$mnt/corpus" && /usr/bin/time -f '%e %U %S' "$@" 2>&1 > /dev/null | tail -1)
+    d=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$pid/stat")
     unmount
-    echo "$t"
+    if [ -n "$plug" ]; then umount "$plugdir/$(basename "$plugin")"; fi
+    echo "$t $d" | awk '{printf "%.3f %.2f %.2f", $1, $2 + $3 + $4, $4}'
 }
-mount_run() {
-    ntfs-3g -o ro "$img" "$mnt"
-    cat "$img" > /dev/null
-    t=$(cd "$mnt/corpus" && elapsed sh -c 'tar cf - . | cat > /dev/null')
-    unmount
-    echo "$t"
-}
-median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+restore_cmd=("$build/src/tools/restore/ddp-restore" --store "$mnt" --stubs xattr --verify --quiet "$mnt/corpus")
+tar_cmd=(sh -c 'tar cf - . | cat > /dev/null')
+median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
 
-r_times="" m_times=""
+sides="restore mount${baseline:+ baseline}${readahead:+ readahead}"
+declare -A wall cpu ntfs per last
 for i in $(seq 1 "$runs"); do
-    if [ $((i % 2)) = 1 ]; then
-        r=$(restore_run); m=$(mount_run)
-    else
-        m=$(mount_run); r=$(restore_run)
-    fi
-    echo "run $i: ddp-restore --verify ${r}s, tar through the mount ${m}s"
-    r_times="$r_times $r" m_times="$m_times $m"
+    order=$sides && [ $((i % 2)) = 0 ] && order=$(echo "$sides" | tr ' ' '\n' | tac | tr '\n' ' ')
+    line="run $i:"
+    for s in $order; do
+        case $s in
+        restore) m=$(measure "" "" "${restore_cmd[@]}") ;;
+        mount) m=$(measure "" "" "${tar_cmd[@]}") ;;
+        baseline) m=$(measure "$baseline" "" "${tar_cmd[@]}") ;;
+        readahead) m=$(measure "" "$readahead" "${tar_cmd[@]}") ;;
+        esac
+        read -r w c d <<< "$m"
+        wall[$s]="${wall[$s]:-} $w" cpu[$s]="${cpu[$s]:-} $c" ntfs[$s]="${ntfs[$s]:-} $d" last[$s]=$w
+        line="$line $s ${w}s (cpu ${c}s, ntfs-3g ${d}s)"
+    done
+    for s in $sides; do
+        [ "$s" = restore ] || per[$s]="${per[$s]:-} $(ratio "${last[$s]}" "${last[restore]}")"
+    done
+    [ -z "$baseline" ] || per[new_old]="${per[new_old]:-} $(ratio "${last[mount]}" "${last[baseline]}")"
+    echo "$line; load $(cut -d' ' -f1 /proc/loadavg)"
 done
-rm=$(echo "$r_times" | median) mm=$(echo "$m_times" | median)
 mb=$(echo "$bytes" | awk '{printf "%.0f", $1 / 1e6}')
 echo "corpus: $mb MB, $files files, dedup ${dedup}x; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "median of $runs: ddp-restore --verify ${rm}s ($(echo "$mb $rm" | awk '{printf "%.0f", $1 / $2}') MB/s)," \
-    "tar through the mount ${mm}s ($(echo "$mb $mm" | awk '{printf "%.0f", $1 / $2}') MB/s)," \
-    "ratio $(echo "$mm $rm" | awk '{printf "%.2f", $1 / $2}')"
+echo "restore = ddp-restore --verify; mount = tar cf - . | cat through the mount (this build's plugin)" \
+    "${baseline:+; baseline = the same with $baseline}${readahead:+; readahead = mount with read_ahead_kb $readahead}"
+for s in $sides; do
+    w=$(echo "${wall[$s]}" | median) c=$(echo "${cpu[$s]}" | median) d=$(echo "${ntfs[$s]}" | median)
+    echo "median of $runs: $s ${w}s ($(echo "$mb $w" | awk '{printf "%.0f", $1 / $2}') MB/s), cpu ${c}s" \
+        "(of which the ntfs-3g process ${d}s)"
+    eval "med_w_$s=$w med_c_$s=$c"
+done
+target=1.5
+for s in $sides; do
+    [ "$s" != restore ] || continue
+    r=$(ratio "$(eval echo "\$med_w_$s")" "$med_w_restore")
+    verdict=$(echo "$r $target" | awk '{print ($1 <= $2) ? "met" : "NOT met"}')
+    echo "$s / restore: ratio of medians $r (target <= $target: $verdict), median of per-run ratios" \
+        "$(echo "${per[$s]}" | median), cpu ratio $(ratio "$(eval echo "\$med_c_$s")" "$med_c_restore")"
+done
+[ -z "$baseline" ] || echo "mount / baseline (this plugin against the other, same runs): median of per-run" \
+    "ratios $(echo "${per[new_old]}" | median), cpu ratio $(ratio "$med_c_mount" "$med_c_baseline")"
 
 ntfs-3g -o ro "$img" "$mnt"
 big=$(cd "$mnt/corpus" && find . -type f -printf '%s %P\n' | sort -n | tail -1 | cut -d' ' -f2-)

@@ -3,7 +3,7 @@
 #   CC=clang cmake -S . -B build-fuzz -DDDP_FUZZ=ON -DDDP_BUILD_MINGW=OFF
 # Included from the top-level CMakeLists.txt before the engine is added, it instruments the
 # whole build (coverage for the fuzzer, AddressSanitizer and UBSan everywhere). Included
-# later (from tests/fuzz only), ddp_fuzz_instrument_engine() instruments ddp_engine alone.
+# later (from tests/fuzz only), ddp_fuzz_instrument_engine() instruments the engine alone.
 # Guarded per directory, so that tests/fuzz and tests/reliability both see DDP_FUZZ_ACTIVE.
 include_guard(DIRECTORY)
 
@@ -31,12 +31,16 @@ if(DDP_FUZZ_ACTIVE AND NOT TARGET ddp_engine)
     set(DDP_FUZZ_GLOBAL ON)
 endif()
 
-# Instruments the engine library (when the whole build is not already instrumented), so
-# that the fuzzer sees the engine's coverage and the sanitizers check its memory accesses.
+# Instruments the engine's libraries, every layer (when the whole build is not already
+# instrumented), so that the fuzzer sees the engine's coverage and the sanitizers check
+# its memory accesses.
 function(ddp_fuzz_instrument_engine)
     if(DDP_FUZZ_GLOBAL)
         return()
     endif()
-    target_compile_options(ddp_engine PRIVATE ${DDP_FUZZ_COMPILE_FLAGS})
+    get_property(layers GLOBAL PROPERTY DDP_ENGINE_LAYERS)
+    foreach(l ${layers})
+        target_compile_options(${l} PRIVATE ${DDP_FUZZ_COMPILE_FLAGS})
+    endforeach()
     target_link_options(ddp_engine INTERFACE ${DDP_FUZZ_LINK_FLAGS})
 endfunction()

@@ -46,6 +46,8 @@ if(WIN32 AND DDP_WINE_TESTS)
     set(CMAKE_CROSSCOMPILING_EMULATOR ${CMAKE_BINARY_DIR}/wine-run.sh)
     add_test(NAME ${DDP_TEST_PREFIX}prefix_setup COMMAND ${CMAKE_BINARY_DIR}/wine-run.sh --init)
     set_tests_properties(${DDP_TEST_PREFIX}prefix_setup PROPERTIES FIXTURES_SETUP wine_prefix)
+    add_test(NAME ${DDP_TEST_PREFIX}prefix_stop COMMAND ${CMAKE_BINARY_DIR}/wine-run.sh --stop)
+    set_tests_properties(${DDP_TEST_PREFIX}prefix_stop PROPERTIES FIXTURES_CLEANUP wine_prefix)
 endif()
 
 function(ddp_test name)

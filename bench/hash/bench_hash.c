@@ -1,9 +1,9 @@
 /*
  * bench_hash.c - ddp-bench-hash: MB/s of the chunk hash on one core, through every path
  * this build has: the engine's own SHA-256 (portable and SHA-NI block functions) and
- * SHA-512, the engine's ddp_chunk_hash (the back end hash_select.c chose at run time), and
- * the platform's library called directly (OpenSSL's EVP natively, BCrypt on Windows, so
- * the two can be compared under Wine).
+ * SHA-512, the engine's ddp_chunk_hash (through the back end this program chose with
+ * ddp_choose_hash_backend, as the tools do), and the platform's library called directly
+ * (OpenSSL's EVP natively, BCrypt on Windows, so the two can be compared under Wine).
  *
  * Input: a 16 MiB buffer of pseudo-random bytes hashed as 64 KiB chunks (the average
  * dedup chunk), one digest per chunk. Each path runs for at least 0.3 s of CPU time per
@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "ddp/chunk_hash.h"
+#include "hash_choice.h"
 #include "sha2.h"
 
 #if defined(DDP_BENCH_OPENSSL)
@@ -212,6 +213,7 @@ static double measure(const path *pt, const uint8_t *buf, int trials, double min
 int main(int argc, char **argv)
 {
     int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    ddp_choose_hash_backend();
     path paths[8];
     size_t n = 0;
     paths[n++] = (path){"own sha256 portable", DDP_HASH_SHA256, own_sha256_portable};

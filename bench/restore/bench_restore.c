@@ -22,6 +22,7 @@
 #include "ddp/reparse.h"
 #include "ddp/restore.h"
 #include "ddp/store_builder.h"
+#include "hash_choice.h"
 
 typedef struct corpus {
     uint32_t n;
@@ -190,6 +191,7 @@ int main(int argc, char **argv)
     int quick = 0;
     ddp_restore_options opt;
     ddp_restore_options_default(&opt);
+    ddp_choose_hash_backend();
     corpus c;
     memset(&c, 0, sizeof c);
     for (int i = 1; i < argc; i++) {

@@ -1,9 +1,10 @@
 /*
  * chunk_hash.h - the 32-byte chunk hash (FORMAT.md §5). Two candidates: SHA-256 and
- * the first 32 bytes of SHA-512. Uses the platform's crypto: OpenSSL's libcrypto
- * natively, BCrypt on Windows (under Wine the engine's own SHA code, faster there);
- * DDPBACKUP_HASH_BACKEND=builtin|openssl|bcrypt overrides the choice
- * (src/engine/hash/hash_backend.h).
+ * the first 32 bytes of SHA-512. Digests come from a back end: the platform's crypto
+ * library by default (OpenSSL's libcrypto natively, BCrypt on Windows), or the engine's
+ * own SHA code ("builtin") when the program says so with ddp_hash_backend_use. The
+ * engine never chooses by itself: the DLL and the tools do (DDPBACKUP_HASH_BACKEND,
+ * builtin under Wine) and pass their choice in (src/engine/hash/hash_backend.h).
  */
 #ifndef DDP_CHUNK_HASH_H
 #define DDP_CHUNK_HASH_H
@@ -37,6 +38,11 @@ ddp_status ddp_chunk_hash_detect(const void *data, size_t len, const uint8_t exp
 
 /* The back end in use: "openssl", "bcrypt" or "builtin". */
 const char *ddp_hash_backend_name(void);
+/* Makes the back end called name ("openssl", "bcrypt", "builtin") the one every later
+ * digest of this process uses; NULL names the build's default (the platform's library).
+ * DDP_ERR_UNSUPPORTED, with the choice unchanged, when this build has no back end of that
+ * name. Meant for a program's start: streams already open keep their back end. */
+ddp_status ddp_hash_backend_use(const char *name);
 
 /* Streaming digest of one of the two algorithms, for messages that arrive in pieces
  * (a stream map written entry by entry). final() writes the 32-byte hash and makes the

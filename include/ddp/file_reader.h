@@ -16,9 +16,11 @@
  * (default 32 chunks: 8 MiB; 2 MiB with the usual 64 KiB chunks), plus the prefetch
  * workers' queue of prefetch_chunks records and two chunk buffers (default 8 x (0x58 +
  * 256 KiB) + 2 x 256 KiB: 2.5 MiB at most), plus per open reader 64 bytes per chunk of the
- * file, one record buffer and one chunk buffer (0x58 + 256 KiB and 256 KiB, allocated on
- * the first read that misses the cache). With the defaults: 10.5 MiB + 512 KiB per open
- * file + 64 bytes per chunk of the open files.
+ * file, one record buffer (0x58 + 256 KiB, allocated on the first read that misses the
+ * cache) and one chunk buffer (256 KiB, allocated only when a chunk is to be decoded while
+ * every cache slot is lent to another decoder; chunks are decoded straight into a cache
+ * slot). With the defaults: 10.5 MiB + 512 KiB per open file + 64 bytes per chunk of the
+ * open files.
  *
  * Sequential reads (a read starting where the previous one of the same reader ended)
  * have the records of the chunks of the next four reads of the same length (at most

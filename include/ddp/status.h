@@ -34,7 +34,10 @@ typedef enum ddp_status {
      * candidate hash algorithm (FORMAT.md §5: the store's algorithm stays unknown). Not
      * an error when the restore allowed it (S_OK, restored unverified); else the file
      * failed (DDP_E_FILE_CORRUPT) and kept its reparse point (restore.h allow_unverified). */
-    DDP_WARN_UNVERIFIED
+    DDP_WARN_UNVERIFIED,
+    DDP_ERR_NO_RECORD,       /* a record is neither at its offset nor in its container's redirection table */
+    DDP_ERR_PROTOCOL,        /* a callback broke its contract (more bytes than asked, a file left unreported) */
+    DDP_ERR_INTERNAL         /* the engine left a file unfinished that it should have settled (a bug) */
 } ddp_status;
 
 /* A short English name of a status ("CRC mismatch"). Never NULL. */

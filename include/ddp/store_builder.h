@@ -89,8 +89,6 @@ const uint8_t *ddp_mem_store_get(const ddp_mem_store *m, const char *path, size_
 /* Iteration over the stored files: returns the i-th path or NULL past the end. */
 const char *ddp_mem_store_path(const ddp_mem_store *m, size_t i);
 
-/* A sink writing under a directory root (backslashes become '/', folders created). */
-ddp_status ddp_dir_sink_init(ddp_store_sink *sink, const char *root);
-void ddp_dir_sink_cleanup(ddp_store_sink *sink);
+/* A sink writing under a directory: src/platform/host/dir_sink.h (ddp_dir_sink_init). */
 
 #endif

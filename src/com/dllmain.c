@@ -8,6 +8,7 @@
 #include <objbase.h>
 
 #include "ddpbackup.h"
+#include "hash_choice.h"
 #include "module.h"
 #include "trace.h"
 
@@ -57,6 +58,7 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID reserved)
     if (reason == DLL_PROCESS_ATTACH) {
         ddp_module_instance = instance;
         DisableThreadLibraryCalls(instance);
+        ddp_choose_hash_backend();   /* the engine takes the DLL's choice */
     }
     return TRUE;
 }

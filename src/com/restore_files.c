@@ -91,6 +91,7 @@ static HRESULT run_engine(ULONG n, BSTR *paths, char **names, IDedupReadFileCall
     ddp_restore_options_default(&options);
     options.require_verified = require_verified_requested();
     options.allow_unverified = 1;
+    TRACE("chunk hashes: %s back end", ddp_hash_backend_name());
     hr = ddp_restore(&store, &target, n, (const char *const *)names, &options, results, &stats);
     TRACE("stream generations: %lu from DedupFileList, %lu from the directory, %lu probed; "
           "list disagreed %lu, damaged copies %lu", (unsigned long)stats.generations_from_list,

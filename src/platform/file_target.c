@@ -214,14 +214,14 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
     uint64_t id;
     int fd;
 
-    if (!e || e->state == FILE_BEGUN || e->state == FILE_COMMITTING || size > (uint64_t)INT64_MAX)
+    if (!e || !ddp_file_may_begin(e->state) || size > (uint64_t)INT64_MAX)
         return DDP_ERR_INVALID_ARG;
     e->size = size;
     e->written = 0;
     s = remember_stub(t, e);
     if (s != DDP_OK)
         return s;
-    e->state = FILE_BEGUN;
+    e->state = DDP_FILE_BEGUN;
     if (t->mode == DDP_TARGET_VERIFY)
         return DDP_OK;
     dest = ddp_ft_destination(t, e);
@@ -253,7 +253,7 @@ static ddp_status target_write(void *ctx, uint32_t i, uint64_t offset, const uin
     target_entry *e = entry(t, i);
     int fd;
 
-    if (!e || e->state != FILE_BEGUN || offset > e->size || len > e->size - offset)
+    if (!e || e->state != DDP_FILE_BEGUN || offset > e->size || len > e->size - offset)
         return DDP_ERR_INVALID_ARG;
     e->written += len;
     if (t->mode == DDP_TARGET_VERIFY)
@@ -321,7 +321,7 @@ static ddp_status target_finish(void *ctx, uint32_t i)
     ddp_file_target *t = ctx;
     target_entry *e = entry(t, i);
 
-    if (!e || e->state != FILE_BEGUN)
+    if (!e || e->state != DDP_FILE_BEGUN)
         return DDP_ERR_INVALID_ARG;
     if (e->written < e->size)
         return DDP_ERR_IO;              /* the engine did not deliver every byte */
@@ -339,7 +339,7 @@ static ddp_status target_finish(void *ctx, uint32_t i)
         if (ddp_fd_cache_drop(&t->fds, e->temp) < 0)
             return ddp_ft_errno_status(e, errno);
     }
-    e->state = FILE_COMMITTING;
+    e->state = DDP_FILE_COMMITTING;
     return DDP_OK;
 }
 
@@ -348,10 +348,10 @@ static void target_abandon(void *ctx, uint32_t i)
     ddp_file_target *t = ctx;
     target_entry *e = entry(t, i);
 
-    if (!e || e->state == FILE_FINISHED || e->state == FILE_ABANDONED)
+    if (!e || e->state == DDP_FILE_DONE || e->state == DDP_FILE_ABANDONED)
         return;
     ddp_ft_drop_temp(t, e);
-    e->state = FILE_ABANDONED;
+    e->state = DDP_FILE_ABANDONED;
 }
 
 ddp_status ddp_file_target_new(ddp_target_mode mode, uint32_t n, const ddp_target_file *files,

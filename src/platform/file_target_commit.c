@@ -39,7 +39,7 @@ typedef struct batch {
 static void file_failed(ddp_file_target *t, uint32_t i, ddp_status st, done_fn done, void *arg)
 {
     ddp_ft_drop_temp(t, &t->files[i]);
-    t->files[i].state = FILE_ABANDONED;
+    t->files[i].state = DDP_FILE_ABANDONED;
     done(arg, i, st);
 }
 
@@ -48,7 +48,7 @@ static void file_final(ddp_file_target *t, uint32_t i, done_fn done, void *arg)
     target_entry *e = &t->files[i];
     free(e->temp);
     e->temp = NULL;
-    e->state = FILE_FINISHED;
+    e->state = DDP_FILE_DONE;
     done(arg, i, DDP_OK);
 }
 
@@ -180,7 +180,7 @@ static int commit_xattr(ddp_file_target *t, done_fn done, void *arg)
 {
     size_t n = 0;
     for (uint32_t i = 0; i < t->n; i++)
-        n += t->files[i].state == FILE_COMMITTING && is_xattr_in_place(t, i);
+        n += t->files[i].state == DDP_FILE_COMMITTING && is_xattr_in_place(t, i);
     if (n == 0)
         return 0;
     uint32_t *file = malloc(n * sizeof *file);
@@ -188,7 +188,7 @@ static int commit_xattr(ddp_file_target *t, done_fn done, void *arg)
         return -1;
     n = 0;
     for (uint32_t i = 0; i < t->n; i++)
-        if (t->files[i].state == FILE_COMMITTING && is_xattr_in_place(t, i))
+        if (t->files[i].state == DDP_FILE_COMMITTING && is_xattr_in_place(t, i))
             file[n++] = i;
     qsort_r(file, n, sizeof *file, by_folder, t);
     for (size_t k = 0; k < n;) {
@@ -207,7 +207,7 @@ static int commit_alone(ddp_file_target *t, uint32_t i, done_fn done, void *arg)
 {
     if (t->mode != DDP_TARGET_VERIFY)
         return 0;
-    t->files[i].state = FILE_FINISHED;
+    t->files[i].state = DDP_FILE_DONE;
     done(arg, i, DDP_OK);
     return 1;
 }
@@ -225,7 +225,7 @@ static int batch_gather(ddp_file_target *t, batch *b, done_fn done, void *arg)
 {
     size_t cap = 0;
     for (uint32_t i = 0; i < t->n; i++)
-        cap += t->files[i].state == FILE_COMMITTING;
+        cap += t->files[i].state == DDP_FILE_COMMITTING;
     b->n = 0;
     b->file = calloc(cap ? cap : 1, sizeof *b->file);
     b->temp = calloc(cap ? cap : 1, sizeof *b->temp);
@@ -235,7 +235,7 @@ static int batch_gather(ddp_file_target *t, batch *b, done_fn done, void *arg)
         return -1;
     for (uint32_t i = 0; i < t->n; i++) {
         target_entry *e = &t->files[i];
-        if (e->state != FILE_COMMITTING || is_xattr_in_place(t, i) || commit_alone(t, i, done, arg))
+        if (e->state != DDP_FILE_COMMITTING || is_xattr_in_place(t, i) || commit_alone(t, i, done, arg))
             continue;
         b->file[b->n] = i;
         b->temp[b->n] = e->temp;
@@ -284,9 +284,9 @@ static ddp_status put_in_place(ddp_file_target *t, target_entry *e, const char *
 static void drop_all_committing(ddp_file_target *t)
 {
     for (uint32_t i = 0; i < t->n; i++) {
-        if (t->files[i].state == FILE_COMMITTING) {
+        if (t->files[i].state == DDP_FILE_COMMITTING) {
             ddp_ft_drop_temp(t, &t->files[i]);
-            t->files[i].state = FILE_ABANDONED;
+            t->files[i].state = DDP_FILE_ABANDONED;
         }
     }
 }
@@ -336,7 +336,7 @@ ddp_status ddp_ft_commit(void *ctx, done_fn done, void *arg)
             target_entry *e = &t->files[b.file[k]];
             free(e->temp);
             e->temp = NULL;
-            e->state = FILE_FINISHED;
+            e->state = DDP_FILE_DONE;
             done(arg, b.file[k], ddp_ft_errno_status(e, renamed[k]));
         }
     }

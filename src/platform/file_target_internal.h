@@ -2,9 +2,10 @@
  * file_target_internal.h - the Linux file target's state, shared by file_target.c
  * (begin, write, finish, abandon) and file_target_commit.c (the batch commit).
  *
- * A file goes IDLE -> BEGUN (temporary file being written) -> COMMITTING (content
- * complete, temporary file closed, not yet durable nor visible) -> FINISHED (renamed over
- * its destination, durable) or ABANDONED (temporary file deleted, stub untouched).
+ * A file's state is the engine's (ddp/file_state.h): IDLE -> BEGUN (temporary file being
+ * written) -> COMMITTING (content complete, temporary file closed, not yet durable nor
+ * visible) -> DONE (renamed over its destination, durable) or ABANDONED (temporary file
+ * deleted, stub untouched).
  */
 #ifndef DDP_PLATFORM_FILE_TARGET_INTERNAL_H
 #define DDP_PLATFORM_FILE_TARGET_INTERNAL_H
@@ -12,17 +13,16 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "ddp/file_state.h"
 #include "durable_batch.h"
 #include "fd_cache.h"
 #include "fd_closer.h"
 #include "file_target.h"
 
-enum file_state { FILE_IDLE = 0, FILE_BEGUN, FILE_COMMITTING, FILE_FINISHED, FILE_ABANDONED };
-
 typedef struct target_entry {
     ddp_target_file spec;
     const ddp_stub_seen *seen;  /* ddp_file_target_seen, or NULL */
-    enum file_state state;
+    ddp_file_state state;
     char *temp;               /* temporary file while begun or committing (not in verify mode) */
     uint64_t size, written;
     uint64_t end;             /* end of the furthest range written to the temporary file */

@@ -22,10 +22,10 @@ static uint64_t mix(uint64_t x)
     return x;
 }
 
-void fixture_content(uint32_t seed, uint32_t i, size_t size, uint8_t *out)
+/* A store_content_fn: 64 KiB blocks, every third one shared by all files (same bytes), the
+ * others unique; within a block, runs of text-like bytes so that Xpress finds matches. */
+static void content(uint32_t seed, uint32_t i, uint8_t *out, size_t size)
 {
-    /* 64 KiB blocks: every third block is shared by all files (same bytes), the others unique;
-     * within a block, runs of text-like bytes so that Xpress finds matches. */
     for (size_t off = 0; off < size; off++) {
         size_t block = off >> 16;
         uint64_t key = (block % 3 == 0) ? mix(seed * 131 + block) : mix(((uint64_t)seed << 32) ^ (i * 7919u + block));
@@ -106,38 +106,6 @@ static int write_store(dll_fixture *f, const ddp_mem_store *m)
     return 0;
 }
 
-static int build(dll_fixture *f, const ddp_store_options *opt, uint32_t seed)
-{
-    uint8_t **reparse = f->reparse;
-    size_t *reparse_len = f->reparse_len;
-    ddp_mem_store *m = ddp_mem_store_new();
-    ddp_store_sink sink;
-    ddp_store_builder *b = NULL;
-    int rc = -1;
-
-    if (!m)
-        return -1;
-    ddp_mem_store_sink(m, &sink);
-    if (ddp_store_builder_new(opt, &sink, &b) != DDP_OK)
-        goto out;
-    for (uint32_t i = 0; i < f->n_files; i++) {
-        fixture_content(seed, i, f->sizes[i], f->contents[i]);
-        reparse[i] = malloc(DDP_REPARSE_MAX_BUFFER);
-        reparse_len[i] = 0;
-        if (!reparse[i] || ddp_store_builder_file_begin(b) != DDP_OK ||
-            ddp_store_builder_file_data(b, f->contents[i], f->sizes[i]) != DDP_OK)
-            goto out;
-        if (ddp_store_builder_file_end(b, reparse[i], DDP_REPARSE_MAX_BUFFER, &reparse_len[i]) != DDP_OK)
-            reparse_len[i] = 0;   /* not optimized (empty file): kept as a plain file */
-    }
-    if (ddp_store_builder_finish(b) == DDP_OK && write_store(f, m) == 0)
-        rc = 0;
-out:
-    ddp_store_builder_free(b);
-    ddp_mem_store_free(m);
-    return rc;
-}
-
 #ifdef DDP_TEST_REPARSE
 static int write_stub(const WCHAR *path, size_t size, const uint8_t *buf, size_t len)
 {
@@ -155,7 +123,6 @@ int fixture_create(dll_fixture *f, const wchar_t *tag, const ddp_store_options *
                    const size_t *sizes)
 {
     WCHAR tmp[MAX_PATH];
-    int rc = -1;
 
     memset(f, 0, sizeof *f);
     GetTempPathW(MAX_PATH, tmp);
@@ -163,39 +130,27 @@ int fixture_create(dll_fixture *f, const wchar_t *tag, const ddp_store_options *
     swprintf(f->target, MAX_PATH, L"%ls\\restored", f->root);
     CreateDirectoryW(f->root, NULL);
     CreateDirectoryW(f->target, NULL);
-    f->n_files = n;
-    f->contents = calloc(n, sizeof *f->contents);
-    f->sizes = calloc(n, sizeof *f->sizes);
-    f->paths = calloc(n, sizeof *f->paths);
-    f->reparse = calloc(n, sizeof *f->reparse);
-    f->reparse_len = calloc(n, sizeof *f->reparse_len);
-    if (!f->contents || !f->sizes || !f->paths || !f->reparse || !f->reparse_len)
-        goto out;
+    if (store_fixture_build(&f->store, opt, n, sizes, NULL, content, 0x5eed0000u + seed) != DDP_OK ||
+        write_store(f, f->store.mem) != 0 || !(f->paths = calloc(n ? n : 1, sizeof *f->paths)))
+        return -1;
     for (uint32_t i = 0; i < n; i++) {
-        f->sizes[i] = sizes[i];
-        if (!(f->contents[i] = malloc(sizes[i] + 1)))
-            goto out;
-    }
-    if (build(f, opt, 0x5eed0000u + seed))
-        goto out;
-    for (uint32_t i = 0; i < n; i++) {
+        const store_fixture_file *sf = &f->store.files[i];
         WCHAR path[MAX_PATH];
         swprintf(path, MAX_PATH, L"%ls\\file-%05lu.bin", f->target, (unsigned long)i);
         f->paths[i] = SysAllocString(path);
-        if (f->reparse_len[i] ? write_stub(path, f->sizes[i], f->reparse[i], f->reparse_len[i])
-                              : write_all(path, f->contents[i], f->sizes[i]))
-            goto out;
+        if (sf->reparse_len ? write_stub(path, sf->size, sf->reparse, sf->reparse_len)
+                            : write_all(path, sf->data, sf->size))
+            return -1;
     }
-    rc = 0;
-out:
-    return rc;
+    return 0;
 }
 
 int fixture_file_matches(const dll_fixture *f, uint32_t i)
 {
     size_t len = 0;
     uint8_t *data = read_all(f->paths[i], &len);
-    int same = data && len == f->sizes[i] && !memcmp(data, f->contents[i], len);
+    const store_fixture_file *sf = &f->store.files[i];
+    int same = data && len == sf->size && !memcmp(data, sf->data, len);
     free(data);
 #ifdef DDP_TEST_REPARSE
     DWORD attributes = reparse_shim_attributes(f->paths[i]);
@@ -213,15 +168,16 @@ int fixture_file_is_stub(const dll_fixture *f, uint32_t i)
     size_t len = 0, got;
     uint8_t *data;
     int stub;
-    if (!f->reparse_len[i] || attributes == INVALID_FILE_ATTRIBUTES ||
+    const store_fixture_file *sf = &f->store.files[i];
+    if (!sf->reparse_len || attributes == INVALID_FILE_ATTRIBUTES ||
         (attributes & (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_SPARSE_FILE)) !=
             (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_SPARSE_FILE))
         return 0;
     got = reparse_shim_get(f->paths[i], point, sizeof point);
-    if (got != f->reparse_len[i] || memcmp(point, f->reparse[i], got) != 0)
+    if (got != sf->reparse_len || memcmp(point, sf->reparse, got) != 0)
         return 0;
     data = read_all(f->paths[i], &len);
-    stub = data && len == f->sizes[i];
+    stub = data && len == sf->size;
     for (size_t k = 0; stub && k < len; k++)
         stub = data[k] == 0;
     free(data);
@@ -233,7 +189,7 @@ int fixture_file_is_stub(const dll_fixture *f, uint32_t i)
     size_t len = 0;
     uint8_t *data = read_all(f->paths[i], &len);
     ddp_reparse r;
-    int stub = data && ddp_reparse_parse(data, len, &r, NULL) == DDP_OK && r.logical_size == f->sizes[i];
+    int stub = data && ddp_reparse_parse(data, len, &r, NULL) == DDP_OK && r.logical_size == f->store.files[i].size;
     free(data);
     return stub;
 }
@@ -241,8 +197,8 @@ int fixture_file_is_stub(const dll_fixture *f, uint32_t i)
 
 const uint8_t *fixture_stub_buffer(const dll_fixture *f, uint32_t i, size_t *len)
 {
-    *len = f->reparse_len[i];
-    return f->reparse_len[i] ? f->reparse[i] : NULL;
+    *len = f->store.files[i].reparse_len;
+    return f->store.files[i].reparse;
 }
 
 HANDLE fixture_overwrite(const WCHAR *path)
@@ -280,19 +236,10 @@ static void remove_tree(const WCHAR *dir)
 
 void fixture_destroy(dll_fixture *f)
 {
-    for (uint32_t i = 0; i < f->n_files; i++) {
-        if (f->contents)
-            free(f->contents[i]);
-        if (f->paths)
-            SysFreeString(f->paths[i]);
-        if (f->reparse)
-            free(f->reparse[i]);
-    }
-    free(f->reparse);
-    free(f->reparse_len);
-    free(f->contents);
-    free(f->sizes);
+    for (uint32_t i = 0; f->paths && i < f->store.n; i++)
+        SysFreeString(f->paths[i]);
     free(f->paths);
+    store_fixture_free(&f->store);
     if (f->root[0])
         remove_tree(f->root);
 #ifdef DDP_TEST_REPARSE

@@ -14,24 +14,19 @@
 #include <stdint.h>
 
 #include "ddp/store_builder.h"
+#include "store_fixture.h"
 
 typedef struct dll_fixture {
     WCHAR root[MAX_PATH];         /* the backup root: holds "System Volume Information" */
     WCHAR target[MAX_PATH];       /* where the stubs are restored */
-    uint32_t n_files;
-    uint8_t **contents;           /* the originals */
-    size_t *sizes;
+    store_fixture store;          /* the files (originals, reparse buffers) and their store */
     BSTR *paths;                  /* full paths of the stubs */
-    uint8_t **reparse;            /* each stub's reparse buffer (NULL: a plain file) */
-    size_t *reparse_len;
 } dll_fixture;
 
-/* Deterministic content for file i: mixes shared blocks (dedup) with unique data. */
-void fixture_content(uint32_t seed, uint32_t i, size_t size, uint8_t *out);
-
-/* Builds the store with opt from n files of the given sizes (sizes[i] bytes each, content from
- * fixture_content(seed, i)) and writes it under a new temporary folder named tag.
- * Files of size 0 or below 8 bytes are written as plain files, not stubs. Returns 0 on success. */
+/* Builds the store with opt from n files of the given sizes (sizes[i] bytes each, of
+ * deterministic content: 64 KiB blocks shared by every file mixed with unique ones) and
+ * writes it under a new temporary folder named tag. Empty files are written as plain
+ * files, not stubs. Returns 0 on success. */
 int fixture_create(dll_fixture *f, const wchar_t *tag, const ddp_store_options *opt, uint32_t seed, uint32_t n,
                    const size_t *sizes);
 /* 1 when file i's current content equals its original (in reparse mode: and it has no

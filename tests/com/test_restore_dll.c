@@ -77,13 +77,13 @@ static void assert_contract(const test_store *store, BOOL directory)
 /* Restores every file of f through the DLL and store; checks the results and the contract. */
 static void restore_through(dll_fixture *f, test_store *store, BOOL directory)
 {
-    HRESULT *results = calloc(f->n_files, sizeof *results);
+    HRESULT *results = calloc(f->store.n, sizeof *results);
 
     assert_non_null(store);
     assert_non_null(results);
-    assert_int_equal(IDedupBackupSupport_RestoreFiles(support, f->n_files, f->paths, test_store_callback(store),
+    assert_int_equal(IDedupBackupSupport_RestoreFiles(support, f->store.n, f->paths, test_store_callback(store),
                                                       DEDUP_RECONSTRUCT_UNOPTIMIZED, results), S_OK);
-    for (uint32_t i = 0; i < f->n_files; i++) {
+    for (uint32_t i = 0; i < f->store.n; i++) {
         assert_int_equal(results[i], S_OK);
         assert_true(fixture_file_matches(f, i));
     }
@@ -161,7 +161,7 @@ static void test_file_list_names_generation(void **state)
     assert_int_equal(fixture_create(&f, L"nodfl", &opt, 11, 2, sizes), 0);
     test_store *store = test_store_new(f.root, FALSE, TEST_PLAN_NONE);
     assert_non_null(store);
-    assert_int_equal(IDedupBackupSupport_RestoreFiles(support, f.n_files, f.paths, test_store_callback(store),
+    assert_int_equal(IDedupBackupSupport_RestoreFiles(support, f.store.n, f.paths, test_store_callback(store),
                                                       DEDUP_RECONSTRUCT_UNOPTIMIZED, results),
                      DDP_E_PATH_NOT_FOUND);
     assert_int_equal(results[0], DDP_E_PATH_NOT_FOUND);
@@ -346,9 +346,9 @@ static void make_plain(const dll_fixture *f, uint32_t i)
 {
     HANDLE h = fixture_overwrite(f->paths[i]);
     DWORD done = 0;
-    assert_true(f->sizes[i] > DDP_REPARSE_MAX_BUFFER);
+    assert_true(f->store.files[i].size > DDP_REPARSE_MAX_BUFFER);
     assert_true(h != INVALID_HANDLE_VALUE);
-    assert_true(WriteFile(h, f->contents[i], (DWORD)f->sizes[i], &done, NULL) && done == f->sizes[i]);
+    assert_true(WriteFile(h, f->store.files[i].data, (DWORD)f->store.files[i].size, &done, NULL) && done == f->store.files[i].size);
     CloseHandle(h);
 }
 
@@ -633,8 +633,8 @@ static void run_counting_threads(thread_run *r)
     if (!store)
         return;
     test_store_count_threads(store, TRUE);
-    r->threads_before = test_process_threads();
-    r->hr = IDedupBackupSupport_RestoreFiles(support, r->f->n_files, r->f->paths, test_store_callback(store),
+    r->threads_before = process_threads();
+    r->hr = IDedupBackupSupport_RestoreFiles(support, r->f->store.n, r->f->paths, test_store_callback(store),
                                              DEDUP_RECONSTRUCT_UNOPTIMIZED, r->results);
     test_store_get_counts(store, &r->counts);
     r->refs_after = test_store_refcount(store);
@@ -647,7 +647,7 @@ static void assert_thread_run(const thread_run *r)
 {
     ULONG workers = default_workers();
     assert_int_equal(r->hr, S_OK);
-    for (uint32_t i = 0; i < r->f->n_files; i++) {
+    for (uint32_t i = 0; i < r->f->store.n; i++) {
         assert_int_equal(r->results[i], S_OK);
         assert_true(fixture_file_matches(r->f, i));
     }

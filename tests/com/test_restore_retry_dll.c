@@ -125,7 +125,7 @@ static int count_ours(const dll_fixture *f)
 
 static void delete_files(const dll_fixture *f)
 {
-    for (uint32_t i = 0; i < f->n_files; i++) {
+    for (uint32_t i = 0; i < f->store.n; i++) {
         WCHAR path[PATH_CAP];
         if (wcsncmp(f->paths[i], L"\\\\?\\", 4) == 0)
             wcscpy(path, f->paths[i]);

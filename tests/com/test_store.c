@@ -1,7 +1,6 @@
 /* test_store.c - see test_store.h. */
 #define COBJMACROS
 #include <windows.h>
-#include <tlhelp32.h>
 #include <objbase.h>
 #include <oleauto.h>
 #include <stdlib.h>
@@ -49,20 +48,6 @@ static void note_call(test_store *s)
     s->counts.calls++;
     if (GetCurrentThreadId() != s->thread)
         s->counts.wrong_thread_calls++;
-}
-
-ULONG test_process_threads(void)
-{
-    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
-    THREADENTRY32 te;
-    ULONG n = 0;
-    if (snap == INVALID_HANDLE_VALUE)
-        return 0;
-    te.dwSize = sizeof te;
-    for (BOOL ok = Thread32First(snap, &te); ok; ok = Thread32Next(snap, &te))
-        n += te.th32OwnerProcessID == GetCurrentProcessId();
-    CloseHandle(snap);
-    return n;
 }
 
 static void full_path(const test_store *s, const WCHAR *path, WCHAR *out)
@@ -171,7 +156,7 @@ static HRESULT WINAPI cb_ReadBackupFile(IDedupReadFileCallback *iface, BSTR path
     note_call(s);
     s->counts.reads++;
     if (s->count_threads) {
-        ULONG n = test_process_threads();
+        ULONG n = process_threads();
         if (n > s->counts.most_threads)
             s->counts.most_threads = n;
     }

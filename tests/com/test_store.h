@@ -11,6 +11,7 @@
 #include <windows.h>
 
 #include "ddpbackup.h"
+#include "process_threads.h"
 
 typedef enum test_plan_kind {
     TEST_PLAN_NONE,     /* S_OK with no plan */
@@ -62,8 +63,6 @@ void test_store_set_hostile(test_store *s, test_hostile mode, IDedupBackupSuppor
 void test_store_set_short_reads(test_store *s, ULONG most, BOOL half);
 /* Counts the process's threads during every ReadBackupFile (counts.most_threads). */
 void test_store_count_threads(test_store *s, BOOL on);
-/* Threads of this process now (0 if they cannot be counted). */
-ULONG test_process_threads(void);
 /* Drops the creator's reference. */
 void test_store_release(test_store *s);
 

@@ -17,7 +17,7 @@
  *            read reports more than it was asked for
  *   then     edits of 6 bytes: which file (a container, or a file's reparse buffer), u24
  *            offset, xor mask, op (xor / truncate there / drop the container)
- * The checks of fault_target_check must hold: each file is restored byte-exact with S_OK
+ * The checks of fake_target_check must hold: each file is restored byte-exact with S_OK
  * and finished (or, when no record identified the hash algorithm and unverified restores
  * are allowed, S_OK with DDP_WARN_UNVERIFIED and no verified file beside it), or not finished (abandoned if
  * begun) with a failure result; plans are all freed; nothing leaks (LeakSanitizer) or
@@ -27,17 +27,18 @@
 
 #include "ddp/container.h"
 #include "ddp/le.h"
+#include "ddp/reparse.h"
 #include "ddp/restore.h"
-#include "fault_store.h"
-#include "fault_target.h"
+#include "fake_backup.h"
+#include "fake_target.h"
 #include "fuzz_check.h"
-#include "sample_store.h"
+#include "store_fixture.h"
 
 #define N_FILES 4
 #define HEADER 6
 #define EDIT 6
 
-static sample_store stores[3];
+static store_fixture stores[3];
 static int built;
 
 static void build_stores(void)
@@ -48,11 +49,11 @@ static void build_stores(void)
     for (int i = 0; i < 3; i++) {
         ddp_store_options opt;
         ddp_store_options_default(&opt);
-        sample_store_small_chunks(&opt);
+        store_fixture_small_chunks(&opt);
         opt.layout = layouts[i];
         opt.container_limit = DDP_FIRST_RECORD_OFFSET + 24 * 1024;
         opt.stale_hints = i == 2;
-        FUZZ_CHECK(sample_store_build(&opt, N_FILES, sizes, copies, 7, &stores[i]) == DDP_OK);
+        FUZZ_CHECK(store_fixture_build(&stores[i], &opt, N_FILES, sizes, copies, store_content_mixed, 7) == DDP_OK);
     }
     built = 1;
 }
@@ -63,7 +64,7 @@ typedef struct plan_input {
     size_t len;
 } plan_input;
 
-static int32_t fuzzed_plan(fault_store *s, uint32_t call_no, uint32_t n, const char *const *paths,
+static int32_t fuzzed_plan(fake_backup *s, uint32_t call_no, uint32_t n, const char *const *paths,
                            ddp_plan_extent **plan, uint32_t *entries)
 {
     const plan_input *in = s->hook_ctx;
@@ -72,7 +73,7 @@ static int32_t fuzzed_plan(fault_store *s, uint32_t call_no, uint32_t n, const c
     uint32_t count = (uint32_t)(in->len / 9);
     if (count > 64)
         count = 64;
-    ddp_plan_extent *p = fault_plan_alloc(s, count ? count : 1);
+    ddp_plan_extent *p = fake_plan_alloc(s, count ? count : 1);
     FUZZ_CHECK(p != NULL);
     for (uint32_t i = 0; i < count; i++) {
         const uint8_t *e = in->p + 9 * i;
@@ -89,7 +90,7 @@ static int32_t fuzzed_plan(fault_store *s, uint32_t call_no, uint32_t n, const c
     return 0;
 }
 
-static void apply_edit(fault_store *s, uint8_t (*reparse)[DDP_REPARSE_MAX_BUFFER], size_t *reparse_len,
+static void apply_edit(fake_backup *s, uint8_t (*reparse)[DDP_REPARSE_MAX_BUFFER], size_t *reparse_len,
                        const uint8_t *e)
 {
     size_t n_targets = s->n_files + N_FILES;
@@ -108,7 +109,7 @@ static void apply_edit(fault_store *s, uint8_t (*reparse)[DDP_REPARSE_MAX_BUFFER
             reparse[f][off] ^= mask;
         return;
     }
-    fault_file *cf = &s->files[which];
+    fake_file *cf = &s->files[which];
     if (op == 2) {
         cf->dropped = 1;
         return;
@@ -122,7 +123,7 @@ static void apply_edit(fault_store *s, uint8_t (*reparse)[DDP_REPARSE_MAX_BUFFER
         cf->data[off] ^= mask;
 }
 
-static void configure(fault_store *s, fault_target *t, ddp_restore_options *opt, const uint8_t *h)
+static void configure(fake_backup *s, fake_target *t, ddp_restore_options *opt, const uint8_t *h)
 {
     if (h[0] & 0x04)
         opt->max_read = 4096;
@@ -134,21 +135,21 @@ static void configure(fault_store *s, fault_target *t, ddp_restore_options *opt,
     opt->allow_unverified = (h[0] & 0x40) != 0;
     s->no_order = h[1] & 1;
     s->no_preview = (h[1] >> 1) & 1;
-    s->plan_mode = (fault_plan_mode)((h[1] >> 2) & 3);
+    s->plan_mode = (fake_plan_mode)((h[1] >> 2) & 3);
     uint32_t k = h[3];
     s->fail_from = (h[2] & 0x80) != 0;
     switch (h[2] & 7) {
     case 0: break;
-    case 1: s->fail_at[FAULT_READ] = k; break;
-    case 2: s->fail_at[FAULT_ORDER] = k; break;
-    case 3: s->fail_at[FAULT_PREVIEW] = k; break;
-    case 4: s->fail_at[FAULT_FIND] = k; break;
+    case 1: s->fail_at[FAKE_READ] = k; break;
+    case 2: s->fail_at[FAKE_ORDER] = k; break;
+    case 3: s->fail_at[FAKE_PREVIEW] = k; break;
+    case 4: s->fail_at[FAKE_FIND] = k; break;
     case 5: t->fail_write_at = k; break;
     case 6: t->fail_begin_at = k; break;
     default: t->fail_finish_at = k; break;
     }
     if ((h[2] & 0x40) != 0)
-        s->fail_hr = FAULT_E_FILE_NOT_FOUND;
+        s->fail_hr = FAKE_E_FILE_NOT_FOUND;
     s->short_read = (uint32_t)(h[4] & 0x7F) * 512u;
     s->over_report = (h[5] & 0x80) ? 1u + (h[5] & 0x7F) : 0;
 }
@@ -159,18 +160,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         build_stores();
     if (size < HEADER)
         return 0;
-    const sample_store *ss = &stores[(data[0] & 3) % 3];
+    const store_fixture *ss = &stores[(data[0] & 3) % 3];
 
     static uint8_t reparse[N_FILES][DDP_REPARSE_MAX_BUFFER];
     size_t reparse_len[N_FILES];
     for (uint32_t i = 0; i < N_FILES; i++) {
         reparse_len[i] = ss->files[i].reparse_len;
-        memcpy(reparse[i], ss->files[i].reparse, reparse_len[i]);
+        if (reparse_len[i])
+            memcpy(reparse[i], ss->files[i].reparse, reparse_len[i]);
     }
-    fault_store s;
-    fault_target t;
-    FUZZ_CHECK(fault_store_init(&s, ss->mem) == 0);
-    FUZZ_CHECK(fault_target_init(&t, N_FILES) == 0);
+    fake_backup s;
+    fake_target t;
+    FUZZ_CHECK(fake_backup_init(&s, ss->mem) == 0);
+    FUZZ_CHECK(fake_target_init(&t, N_FILES) == 0);
     ddp_restore_options opt;
     ddp_restore_options_default(&opt);
     configure(&s, &t, &opt, data);
@@ -179,27 +181,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (; at + EDIT <= size && n_edits < 8 && data[at] != 0xFF; at += EDIT, n_edits++)
         apply_edit(&s, reparse, reparse_len, data + at);
     plan_input pin = {data + at, size - at};
-    if (s.plan_mode == FAULT_PLAN_HOOK) {
+    if (s.plan_mode == FAKE_PLAN_HOOK) {
         s.plan_hook = fuzzed_plan;
         s.hook_ctx = &pin;
     }
-    for (uint32_t i = 0; i < N_FILES; i++)
-        fault_target_set_file(&t, i, reparse_len[i] ? reparse[i] : NULL, reparse_len[i], ss->files[i].data,
-                              ss->files[i].size);
+    for (uint32_t i = 0; i < N_FILES; i++) {
+        fake_target_set_reparse(&t, i, reparse_len[i] ? reparse[i] : NULL, reparse_len[i]);
+        fake_target_set_expect(&t, i, ss->files[i].data, ss->files[i].size);
+    }
 
     ddp_store store;
     ddp_target target;
-    fault_store_api(&s, &store);
-    fault_target_api(&t, &target);
+    fake_backup_api(&s, &store);
+    fake_target_api(&t, &target);
     ddp_file_result results[N_FILES];
     ddp_restore_stats stats;
     int32_t overall = ddp_restore(&store, &target, N_FILES, NULL, &opt, results, &stats);
 
     char why[256];
-    if (fault_target_check(&t, results, overall, why, sizeof why) != 0)
+    if (fake_target_check(&t, results, overall, why, sizeof why) != 0)
         FUZZ_FAIL(why);
     FUZZ_CHECK(s.plans_live == 0 && s.bad_free == 0);
-    fault_target_free(&t);
-    fault_store_free(&s);
+    fake_target_free(&t);
+    fake_backup_free(&s);
     return 0;
 }

@@ -25,7 +25,7 @@
 #include "ddp/file_list.h"
 #include "ddp/le.h"
 #include "ddp/stream_map.h"
-#include "sample_store.h"
+#include "store_fixture.h"
 #include "worst_case_streams.h"
 
 #define MAX_SEEDS_PER_KIND 64
@@ -140,10 +140,10 @@ static int records_of(const uint8_t *c, size_t len, int data_pass)
     return 0;
 }
 
-static int container_seeds(const sample_store *s, const char *kind, int data_pass)
+static int container_seeds(const store_fixture *s, const char *kind, int data_pass)
 {
     const char *path;
-    for (size_t i = 0; (path = sample_store_container(s, kind, i)) != NULL; i++) {
+    for (size_t i = 0; (path = store_fixture_container(s, kind, (uint32_t)i)) != NULL; i++) {
         size_t len = 0;
         const uint8_t *c = ddp_mem_store_get(s->mem, path, &len);
         if (len >= DDP_CTHR_SIZE && put_seed("cthr", NULL, 0, c, DDP_CTHR_SIZE))
@@ -164,16 +164,16 @@ static int store_seeds(uint16_t layout, uint32_t layout_index)
 {
     ddp_store_options opt;
     ddp_store_options_default(&opt);
-    sample_store_small_chunks(&opt);
+    store_fixture_small_chunks(&opt);
     opt.layout = layout;
     opt.stale_hints = layout == DDP_LAYOUT_0103;
     static const size_t sizes[] = {3000, 20000, 45000};
-    sample_store s;
-    if (sample_store_build(&opt, 3, sizes, NULL, layout_index + 1, &s) != DDP_OK)
+    store_fixture s;
+    if (store_fixture_build(&s, &opt, 3, sizes, NULL, store_content_mixed, layout_index + 1) != DDP_OK)
         return -1;
     int rc = 0;
-    for (uint32_t i = 0; rc == 0 && i < s.n_files; i++) {
-        const sample_file *f = &s.files[i];
+    for (uint32_t i = 0; rc == 0 && i < s.n; i++) {
+        const store_fixture_file *f = &s.files[i];
         uint8_t b0 = (uint8_t)layout_index, rt = 0;
         rc = put_seed("reparse", NULL, 0, f->reparse, f->reparse_len);
         if (rc == 0 && f->reparse_len > 16)
@@ -185,7 +185,7 @@ static int store_seeds(uint16_t layout, uint32_t layout_index)
         rc = container_seeds(&s, "\\Stream\\", 0);
     if (rc == 0)
         rc = container_seeds(&s, "\\Data\\", 1);
-    sample_store_free(&s);
+    store_fixture_free(&s);
     return rc;
 }
 

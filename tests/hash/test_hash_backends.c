@@ -1,8 +1,9 @@
 /* test_hash_backends.c - every chunk-hash back end this build has (hash_backend.h:
  * builtin and OpenSSL natively, builtin and BCrypt on Windows) against FIPS 180-2 known
- * answers, one-shot and streamed in pieces, and which one the process uses: the one
- * DDPBACKUP_HASH_BACKEND names, else the platform's library (BCrypt on Windows but not
- * under Wine, OpenSSL natively). CTest runs it with and without the variable. */
+ * answers, one-shot and streamed in pieces, and which one the process uses: the engine's
+ * default (the platform's library) until the program names another, and the choice the
+ * DLL and the tools make (hash_choice.h): the one DDPBACKUP_HASH_BACKEND names, else
+ * builtin under Wine, else the default. CTest runs it with and without the variable. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #endif
 
 #include "hash_backend.h"
+#include "hash_choice.h"
 
 typedef struct known_answer {
     ddp_hash_alg alg;
@@ -128,8 +130,51 @@ static int under_wine(void)
 }
 #endif
 
-/* The back end in use is the one the environment names, else the platform default. */
-static void test_active_choice(void **state)
+/* The engine chooses nothing: until the program names a back end, the platform's library. */
+static void test_engine_default(void **state)
+{
+    (void)state;
+#if defined(_WIN32)
+    assert_string_equal(ddp_hash_backend_name(), "bcrypt");
+#else
+    assert_string_equal(ddp_hash_backend_name(), "openssl");
+#endif
+    const ddp_hash_backend *const *list = NULL;
+    ddp_hash_backend_list(&list);
+    assert_ptr_equal(ddp_hash_backend_active(), list[0]);
+}
+
+/* ddp_hash_backend_use: a name this build has, NULL for the default, an unknown name
+ * refused with the choice unchanged; a stream keeps the back end it was opened with. */
+static void test_use(void **state)
+{
+    (void)state;
+    const ddp_hash_backend *const *list = NULL;
+    ddp_hash_backend_list(&list);
+    ddp_hash_stream *s = NULL;
+    assert_int_equal(ddp_hash_stream_new(DDP_HASH_SHA256, &s), DDP_OK);   /* on the default */
+    assert_int_equal(ddp_hash_backend_use("builtin"), DDP_OK);
+    assert_string_equal(ddp_hash_backend_name(), "builtin");
+    assert_int_equal(ddp_hash_backend_use("md5"), DDP_ERR_UNSUPPORTED);
+    assert_string_equal(ddp_hash_backend_name(), "builtin");
+#if defined(_WIN32)
+    assert_int_equal(ddp_hash_backend_use("openssl"), DDP_ERR_UNSUPPORTED);
+#else
+    assert_int_equal(ddp_hash_backend_use("bcrypt"), DDP_ERR_UNSUPPORTED);
+#endif
+    uint8_t a[DDP_HASH_SIZE], b[DDP_HASH_SIZE];
+    assert_int_equal(ddp_hash_stream_update(s, "abc", 3), DDP_OK);
+    assert_int_equal(ddp_hash_stream_final(s, a), DDP_OK);
+    ddp_hash_stream_free(s);
+    assert_int_equal(ddp_chunk_hash(DDP_HASH_SHA256, "abc", 3, b), DDP_OK);
+    assert_memory_equal(a, b, DDP_HASH_SIZE);
+    assert_int_equal(ddp_hash_backend_use(NULL), DDP_OK);
+    assert_ptr_equal(ddp_hash_backend_active(), list[0]);
+}
+
+/* The program's choice: the back end the environment names, else builtin under Wine,
+ * else the platform default. */
+static void test_program_choice(void **state)
 {
     (void)state;
     const char *env = getenv("DDPBACKUP_HASH_BACKEND");
@@ -142,7 +187,9 @@ static void test_active_choice(void **state)
 #else
         want = "openssl";
 #endif
-    print_message("DDPBACKUP_HASH_BACKEND=%s: in use %s\n", env ? env : "(unset)", ddp_hash_backend_name());
+    const char *got = ddp_choose_hash_backend();
+    print_message("DDPBACKUP_HASH_BACKEND=%s: in use %s\n", env ? env : "(unset)", got);
+    assert_string_equal(got, want);
     assert_string_equal(ddp_hash_backend_active()->name, want);
     assert_string_equal(ddp_hash_backend_name(), want);
     /* ddp_chunk_hash goes through it */
@@ -157,7 +204,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_backend_known_answers),
         cmocka_unit_test(test_named),
-        cmocka_unit_test(test_active_choice),
+        cmocka_unit_test(test_engine_default),
+        cmocka_unit_test(test_use),
+        cmocka_unit_test(test_program_choice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

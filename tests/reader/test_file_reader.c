@@ -3,8 +3,8 @@
  * byte-exact for every layout, compressed and not, both hash algorithms, every codec,
  * stale hints (Rrtl) and files of more than 512 chunks; a damaged chunk fails only the
  * reads of its range, with a log line naming the file and offset; random reads inside
- * cached chunks read nothing from the store; readers of different files on several
- * threads at once.
+ * cached chunks read nothing from the store; a one-chunk cache shared with the prefetch
+ * workers; readers of different files on several threads at once.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,7 +30,7 @@ static int32_t mem_read(void *ctx, const char *path, uint64_t offset, uint32_t s
     const uint8_t *d = ddp_mem_store_get(ctx, path, &len);
     *got = 0;
     if (!d)
-        return MOCK_E_FILE_NOT_FOUND;
+        return FAKE_E_FILE_NOT_FOUND;
     if (offset < len) {
         *got = (uint32_t)(len - offset < size ? len - offset : size);
         memcpy(buf, d + offset, *got);
@@ -109,11 +109,11 @@ static void check_store(const ddp_store_options *opt, const size_t *sizes, uint3
     ddp_store s = mem_store(f.mem);
     ddp_reader_cache *c = new_cache(NULL, 0);
     for (uint32_t i = 0; i < n; i++) {
-        if (!f.reparse[i])
+        if (!f.files[i].reparse)
             continue;
         ddp_file_reader *r = NULL;
-        assert_int_equal(ddp_file_reader_open(&s, c, f.reparse[i], f.reparse_len[i], "f", &r), DDP_OK);
-        read_and_compare(r, f.data[i], f.size[i], i + 1);
+        assert_int_equal(ddp_file_reader_open(&s, c, f.files[i].reparse, f.files[i].reparse_len, "f", &r), DDP_OK);
+        read_and_compare(r, f.files[i].data, f.files[i].size, i + 1);
         ddp_reader_stats st;
         ddp_file_reader_stats(r, &st);
         assert_int_equal(st.stream_map_loads, 1);
@@ -167,8 +167,8 @@ static void test_many_chunks(void **state)
     ddp_store s = mem_store(f.mem);
     ddp_reader_cache *c = new_cache(NULL, 8);
     ddp_file_reader *r = NULL;
-    assert_int_equal(ddp_file_reader_open(&s, c, f.reparse[0], f.reparse_len[0], "big", &r), DDP_OK);
-    read_and_compare(r, f.data[0], f.size[0], 7);
+    assert_int_equal(ddp_file_reader_open(&s, c, f.files[0].reparse, f.files[0].reparse_len, "big", &r), DDP_OK);
+    read_and_compare(r, f.files[0].data, f.files[0].size, 7);
     ddp_reader_stats st;
     ddp_file_reader_stats(r, &st);
     assert_true(st.chunk_decodes > 512);
@@ -226,14 +226,14 @@ static void test_damaged_chunk(void **state)
     log_capture log = {{0}, 0};
     ddp_reader_cache *c = new_cache(&log, 4);
     ddp_file_reader *r = NULL;
-    assert_int_equal(ddp_file_reader_open(&s, c, f.reparse[0], f.reparse_len[0], "evidence.bin", &r), DDP_OK);
+    assert_int_equal(ddp_file_reader_open(&s, c, f.files[0].reparse, f.files[0].reparse_len, "evidence.bin", &r), DDP_OK);
     /* Where chunk k lies: find its start by reading up to the failure. */
     uint8_t *buf = malloc(sizes[0]);
     size_t got = 0;
     ddp_status st = ddp_file_reader_read(r, 0, buf, sizes[0], &got);
     assert_int_not_equal(st, DDP_OK);
     assert_true(got > 0 && got < sizes[0]);
-    assert_memory_equal(buf, f.data[0], got);
+    assert_memory_equal(buf, f.files[0].data, got);
     assert_int_equal(log.lines, 1);
     char where[64];
     snprintf(where, sizeof where, "evidence.bin offset 0x%llx:", (unsigned long long)got);
@@ -247,10 +247,10 @@ static void test_damaged_chunk(void **state)
     assert_true(bad_end - bad_start >= opt.min_chunk && bad_end - bad_start <= opt.max_chunk);
     /* Everything outside [bad_start, bad_end) reads. */
     assert_int_equal(ddp_file_reader_read(r, 0, buf, (size_t)bad_start, &got), DDP_OK);
-    assert_memory_equal(buf, f.data[0], bad_start);
+    assert_memory_equal(buf, f.files[0].data, bad_start);
     assert_int_equal(ddp_file_reader_read(r, bad_end, buf, sizes[0] - bad_end, &got), DDP_OK);
     assert_int_equal(got, sizes[0] - bad_end);
-    assert_memory_equal(buf, f.data[0] + bad_end, got);
+    assert_memory_equal(buf, f.files[0].data + bad_end, got);
     /* A read starting inside the damaged range fails with nothing. */
     assert_int_not_equal(ddp_file_reader_read(r, bad_start + 100, buf, 10, &got), DDP_OK);
     assert_int_equal(got, 0);
@@ -273,7 +273,7 @@ static void test_cache_serves_random_reads(void **state)
     ddp_store s = mem_store(f.mem);
     ddp_reader_cache *c = new_cache(NULL, 64);
     ddp_file_reader *r = NULL;
-    assert_int_equal(ddp_file_reader_open(&s, c, f.reparse[0], f.reparse_len[0], "f", &r), DDP_OK);
+    assert_int_equal(ddp_file_reader_open(&s, c, f.files[0].reparse, f.files[0].reparse_len, "f", &r), DDP_OK);
     uint8_t buf[4096];
     size_t got = 0;
     for (uint64_t off = 0; off < sizes[0]; off += sizeof buf)
@@ -284,7 +284,7 @@ static void test_cache_serves_random_reads(void **state)
     for (int i = 0; i < 500; i++) {
         uint64_t off = rng(&seed) % sizes[0];
         assert_int_equal(ddp_file_reader_read(r, off, buf, sizeof buf, &got), DDP_OK);
-        assert_memory_equal(buf, f.data[0] + off, got);
+        assert_memory_equal(buf, f.files[0].data + off, got);
     }
     ddp_file_reader_stats(r, &after);
     assert_int_equal(after.store_reads, before.store_reads);
@@ -293,7 +293,7 @@ static void test_cache_serves_random_reads(void **state)
     assert_true(after.cache_hits >= before.cache_hits + 500);
     ddp_file_reader_close(r);
     /* A second reader of the same file finds its chunks in the shared cache. */
-    assert_int_equal(ddp_file_reader_open(&s, c, f.reparse[0], f.reparse_len[0], "f", &r), DDP_OK);
+    assert_int_equal(ddp_file_reader_open(&s, c, f.files[0].reparse, f.files[0].reparse_len, "f", &r), DDP_OK);
     assert_int_equal(ddp_file_reader_read(r, 5000, buf, sizeof buf, &got), DDP_OK);
     ddp_file_reader_stats(r, &after);
     assert_int_equal(after.chunk_decodes, 0);
@@ -314,19 +314,19 @@ static void test_open_failures(void **state)
     ddp_reader_cache *c = new_cache(NULL, 4);
     ddp_file_reader *r = NULL;
     uint8_t other[64];
-    memcpy(other, f.reparse[0], sizeof other);
+    memcpy(other, f.files[0].reparse, sizeof other);
     other[0] = 0x0C;   /* tag 0x8000000C */
     ddp_store s = mem_store(f.mem);
-    assert_int_equal(ddp_file_reader_open(&s, c, other, f.reparse_len[0], "f", &r), DDP_ERR_NOT_DEDUP);
+    assert_int_equal(ddp_file_reader_open(&s, c, other, f.files[0].reparse_len, "f", &r), DDP_ERR_NOT_DEDUP);
     assert_null(r);
     ddp_mem_store *empty = ddp_mem_store_new();
     ddp_store none = mem_store(empty);
-    assert_int_equal(ddp_file_reader_open(&none, c, f.reparse[0], f.reparse_len[0], "f", &r), DDP_ERR_NOT_FOUND);
+    assert_int_equal(ddp_file_reader_open(&none, c, f.files[0].reparse, f.files[0].reparse_len, "f", &r), DDP_ERR_NOT_FOUND);
     ddp_mem_store_free(empty);
     size_t len = 0;
     uint8_t *sc = (uint8_t *)ddp_mem_store_get(f.mem, fixture_container(&f, "Stream", 0), &len);
     sc[DDP_FIRST_RECORD_OFFSET + DDP_SMAP_HEADER_SIZE] ^= 1;   /* the "Smap" magic */
-    assert_int_equal(ddp_file_reader_open(&s, c, f.reparse[0], f.reparse_len[0], "f", &r), DDP_ERR_BAD_MAGIC);
+    assert_int_equal(ddp_file_reader_open(&s, c, f.files[0].reparse, f.files[0].reparse_len, "f", &r), DDP_ERR_BAD_MAGIC);
     assert_null(r);
     ddp_reader_cache_free(c);
     fixture_free(&f);
@@ -353,12 +353,12 @@ static void test_prefetch(void **state)
         ddp_reader_cache *c = NULL;
         assert_int_equal(ddp_reader_cache_new(&opt, &c), DDP_OK);
         ddp_file_reader *r = NULL;
-        assert_int_equal(ddp_file_reader_open(&s, c, f.reparse[0], f.reparse_len[0], "f", &r), DDP_OK);
+        assert_int_equal(ddp_file_reader_open(&s, c, f.files[0].reparse, f.files[0].reparse_len, "f", &r), DDP_OK);
         uint8_t *buf = malloc(sizes[0]);
         size_t got = 0;
         for (size_t pos = 0; pos < sizes[0]; pos += got)
             assert_int_equal(ddp_file_reader_read(r, pos, buf + pos, 32768, &got), DDP_OK);
-        assert_memory_equal(buf, f.data[0], sizes[0]);
+        assert_memory_equal(buf, f.files[0].data, sizes[0]);
         ddp_reader_stats st;
         ddp_file_reader_stats(r, &st);
         /* Every record is read once, whoever decodes it (stale hints: through the Rrtl). */
@@ -371,12 +371,12 @@ static void test_prefetch(void **state)
         }
         ddp_file_reader_close(r);
         /* Random reads in a new reader: nothing prefetched. */
-        assert_int_equal(ddp_file_reader_open(&s, c, f.reparse[0], f.reparse_len[0], "f", &r), DDP_OK);
+        assert_int_equal(ddp_file_reader_open(&s, c, f.files[0].reparse, f.files[0].reparse_len, "f", &r), DDP_OK);
         uint64_t seed = 3;
         for (int k = 0; k < 50; k++) {
             uint64_t off = rng(&seed) % sizes[0];
             assert_int_equal(ddp_file_reader_read(r, off + 1, buf, 4096, &got), DDP_OK);
-            assert_memory_equal(buf, f.data[0] + off + 1, got);
+            assert_memory_equal(buf, f.files[0].data + off + 1, got);
         }
         ddp_file_reader_stats(r, &st);
         assert_int_equal(st.prefetches, 0);
@@ -406,8 +406,8 @@ static void test_stores_of_both_algorithms(void **state)
         for (int k = 0; k < 2; k++) {
             ddp_store s = mem_store(f[k].mem);
             ddp_file_reader *r = NULL;
-            assert_int_equal(ddp_file_reader_open(&s, c, f[k].reparse[0], f[k].reparse_len[0], "f", &r), DDP_OK);
-            read_and_compare(r, f[k].data[0], f[k].size[0], (uint64_t)k);
+            assert_int_equal(ddp_file_reader_open(&s, c, f[k].files[0].reparse, f[k].files[0].reparse_len, "f", &r), DDP_OK);
+            read_and_compare(r, f[k].files[0].data, f[k].files[0].size, (uint64_t)k);
             ddp_file_reader_close(r);
         }
     }
@@ -429,21 +429,21 @@ static void worker(void *p)
     worker_arg *a = p;
     ddp_file_reader *r = NULL;
     a->ok = 0;
-    if (ddp_file_reader_open(a->s, a->c, a->f->reparse[a->file], a->f->reparse_len[a->file], "t", &r) != DDP_OK)
+    if (ddp_file_reader_open(a->s, a->c, a->f->files[a->file].reparse, a->f->files[a->file].reparse_len, "t", &r) != DDP_OK)
         return;
-    size_t size = a->f->size[a->file], got = 0;
+    size_t size = a->f->files[a->file].size, got = 0;
     uint8_t *buf = malloc(32768);
     uint64_t seed = a->file + 11;
     int ok = 1;
     /* Sequentially first: the four readers share the cache's prefetch worker. */
     for (size_t pos = 0; ok && pos < size; pos += got)
         ok = ddp_file_reader_read(r, pos, buf, 32768, &got) == DDP_OK && got > 0 &&
-             memcmp(buf, a->f->data[a->file] + pos, got) == 0;
+             memcmp(buf, a->f->files[a->file].data + pos, got) == 0;
     for (int i = 0; ok && i < 3000; i++) {
         uint64_t off = rng(&seed) % size;
         size_t n = 1 + (size_t)(rng(&seed) % 8192);
         ok = ddp_file_reader_read(r, off, buf, n, &got) == DDP_OK &&
-             got == (n < size - off ? n : size - off) && memcmp(buf, a->f->data[a->file] + off, got) == 0;
+             got == (n < size - off ? n : size - off) && memcmp(buf, a->f->files[a->file].data + off, got) == 0;
     }
     free(buf);
     ddp_file_reader_close(r);
@@ -487,6 +487,41 @@ static void test_threads(void **state)
     fixture_free(&f);
 }
 
+/* A cache of one slot shared by four readers on four threads and two prefetch workers:
+ * the slot is lent to one decoder at a time and most decodes find it lent, so they use
+ * their own buffers (thousands of times per run here); every read is still exact. */
+static void test_one_slot_cache(void **state)
+{
+    (void)state;
+    static const size_t sizes[4] = {300000, 200000, 300000, 150000};
+    ddp_store_options sopt;
+    fixture_options(&sopt, DDP_LAYOUT_0103);
+    fixture f;
+    assert_int_equal(fixture_build(&f, &sopt, 4, sizes, NULL), 0);
+    ddp_store s = mem_store(f.mem);
+    ddp_reader_options opt;
+    ddp_reader_options_default(&opt);
+    opt.cache_chunks = 1;
+    opt.prefetch_chunks = 8;
+    ddp_reader_cache *c = NULL;
+    assert_int_equal(ddp_reader_cache_new(&opt, &c), DDP_OK);
+    worker_arg args[4];
+    ddp_thread *t[4];
+    for (uint32_t i = 0; i < 4; i++) {
+        args[i] = (worker_arg){&f, &s, c, i, 0};
+        assert_int_equal(ddp_thread_start(&t[i], worker, &args[i]), 0);
+    }
+    for (uint32_t i = 0; i < 4; i++) {
+        ddp_thread_join(t[i]);
+        assert_true(args[i].ok);
+    }
+    ddp_reader_stats st;
+    ddp_reader_cache_stats(c, &st);
+    assert_int_equal(st.failures, 0);
+    ddp_reader_cache_free(c);
+    fixture_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -499,6 +534,7 @@ int main(void)
         cmocka_unit_test(test_open_failures),
         cmocka_unit_test(test_stores_of_both_algorithms),
         cmocka_unit_test(test_prefetch),
+        cmocka_unit_test(test_one_slot_cache),
         cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,7 +40,7 @@ static int32_t count_read(void *ctx, const char *path, uint64_t offset, uint32_t
     const uint8_t *d = ddp_mem_store_get(c->mem, path, &len);
     *got = 0;
     if (!d)
-        return MOCK_E_FILE_NOT_FOUND;
+        return FAKE_E_FILE_NOT_FOUND;
     if (offset < len) {
         *got = (uint32_t)(len - offset < size ? len - offset : size);
         memcpy(buf, d + offset, *got);
@@ -60,11 +60,7 @@ static void build(fixture *f, uint32_t generation, int file_list)
 /* "\...\{GUID}.ddp\<name>" for the fixture's store. */
 static void store_file(const fixture *f, const char *name, char *out, size_t cap)
 {
-    const char *c = fixture_container(f, "Stream", 0);
-    assert_non_null(c);
-    const char *cut = strstr(c, "\\Stream\\");
-    assert_non_null(cut);
-    snprintf(out, cap, "%.*s\\%s", (int)(cut - c), c, name);
+    assert_int_equal(fixture_store_file(f, name, out, cap), 0);
 }
 
 /* Replaces a stored file's bytes (same length or longer) through the mem store. */
@@ -105,14 +101,14 @@ static uint32_t open_all(fixture *f, counting *cn, uint64_t *from_list)
     uint32_t ok = 0;
     for (uint32_t i = 0; i < f->n; i++) {
         ddp_file_reader *r = NULL;
-        if (ddp_file_reader_open(&s, c, f->reparse[i], f->reparse_len[i], "f", &r) != DDP_OK)
+        if (ddp_file_reader_open(&s, c, f->files[i].reparse, f->files[i].reparse_len, "f", &r) != DDP_OK)
             continue;
-        uint8_t *buf = malloc(f->size[i]);
+        uint8_t *buf = malloc(f->files[i].size);
         size_t got = 0;
         assert_non_null(buf);
-        assert_int_equal(ddp_file_reader_read(r, 0, buf, f->size[i], &got), DDP_OK);
-        assert_int_equal(got, f->size[i]);
-        assert_memory_equal(buf, f->data[i], f->size[i]);
+        assert_int_equal(ddp_file_reader_read(r, 0, buf, f->files[i].size, &got), DDP_OK);
+        assert_int_equal(got, f->files[i].size);
+        assert_memory_equal(buf, f->files[i].data, f->files[i].size);
         free(buf);
         ddp_file_reader_close(r);
         ok++;
@@ -197,19 +193,7 @@ static void test_list_damaged(void **state)
  * and its stream maps fail their hashes. */
 static void add_old_generation(fixture *f)
 {
-    ddp_store_options opt;
-    fixture old;
-    static const size_t old_sizes[2] = {90000, 120000};
-    fixture_options(&opt, DDP_LAYOUT_0201);
-    opt.stream_generation = 1;
-    assert_int_equal(fixture_build(&old, &opt, 2, old_sizes, NULL), 0);
-    const char *old_path = fixture_container(&old, "Stream", 0);
-    assert_non_null(strstr(old_path, "00010000.00000001.ccc"));
-    size_t len = 0;
-    const uint8_t *bytes = ddp_mem_store_get(old.mem, old_path, &len);
-    assert_non_null(bytes);
-    overwrite(f->mem, old_path, bytes, len);
-    fixture_free(&old);
+    assert_int_equal(fixture_put_old_generation(f->mem, NULL), 0);
 }
 
 static void test_two_generations(void **state)

@@ -11,35 +11,36 @@
 
 #include "ddp/container.h"
 #include "rel_env.h"
-#include "rel_twins.h"
+#include "twins.h"
 
 int rel_env_build(rel_env *e, uint16_t layout, int stale_hints)
 {
     memset(e, 0, sizeof *e);
     ddp_store_options opt;
     ddp_store_options_default(&opt);
-    sample_store_small_chunks(&opt);
+    store_fixture_small_chunks(&opt);
     opt.layout = layout;
     opt.stale_hints = stale_hints;
     opt.container_limit = DDP_FIRST_RECORD_OFFSET + 48u * 1024u;
     static const size_t sizes[REL_FILES] = {40000, 0, 70000, 25000, 70000, 5000, 3000};
     static const int copy_of[REL_FILES] = {-1, -1, -1, -1, 2, -1, -1};
-    return sample_store_build(&opt, REL_FILES, sizes, copy_of, 11, &e->ss) == DDP_OK ? 0 : -1;
+    ddp_status st = store_fixture_build(&e->ss, &opt, REL_FILES, sizes, copy_of, store_content_mixed, 11);
+    return st == DDP_OK ? 0 : -1;
 }
 
 int rel_env_prepare(rel_env *e)
 {
-    if (fault_store_init(&e->fs, e->ss.mem) != 0)
+    if (fake_backup_init(&e->fs, e->ss.mem) != 0)
         return -1;
-    if (fault_target_init(&e->ft, REL_FILES) != 0) {
-        fault_store_free(&e->fs);
+    if (fake_target_init(&e->ft, REL_FILES) != 0) {
+        fake_backup_free(&e->fs);
         return -1;
     }
     for (uint32_t i = 0; i < REL_FILES; i++) {
-        const sample_file *f = &e->ss.files[i];
+        const store_fixture_file *f = &e->ss.files[i];
         int has_reparse = f->reparse_len > 0 && i != 6;
-        fault_target_set_file(&e->ft, i, has_reparse ? f->reparse : NULL, has_reparse ? f->reparse_len : 0,
-                              f->data, f->size);
+        fake_target_set_reparse(&e->ft, i, has_reparse ? f->reparse : NULL, has_reparse ? f->reparse_len : 0);
+        fake_target_set_expect(&e->ft, i, f->data, f->size);
     }
     ddp_restore_options_default(&e->opt);
     return 0;
@@ -47,23 +48,20 @@ int rel_env_prepare(rel_env *e)
 
 int32_t rel_env_run(rel_env *e)
 {
-    fault_store_api(&e->fs, &e->store);
-    fault_target_api(&e->ft, &e->target);
+    fake_backup_api(&e->fs, &e->store);
+    fake_target_api(&e->ft, &e->target);
     for (uint32_t i = 0; i < REL_FILES; i++) {
         e->results[i].hr = REL_UNSET_HR;
         e->results[i].status = DDP_OK;
         e->results[i].message[0] = '\0';
     }
-    rel_twins tw;
-    rel_twins_take(&tw, e);
-    e->overall = ddp_restore(&e->store, &e->target, REL_FILES, NULL, &e->opt, e->results, &e->stats);
-    rel_twins_compare(&tw, e);
+    e->overall = twins_restore(&e->fs, &e->ft, &e->opt, e->results, &e->stats);
     return e->overall;
 }
 
 int rel_env_check(rel_env *e)
 {
-    if (fault_target_check(&e->ft, e->results, e->overall, e->why, sizeof e->why) != 0)
+    if (fake_target_check(&e->ft, e->results, e->overall, e->why, sizeof e->why) != 0)
         return -1;
     if (e->fs.plans_live != 0 || e->fs.bad_free != 0) {
         strcpy(e->why, "a plan was not freed, or freed twice");
@@ -90,12 +88,12 @@ uint32_t rel_env_restored(const rel_env *e)
 
 void rel_env_release(rel_env *e)
 {
-    fault_store_free(&e->fs);
-    fault_target_free(&e->ft);
+    fake_backup_free(&e->fs);
+    fake_target_free(&e->ft);
 }
 
 void rel_env_free(rel_env *e)
 {
     rel_env_release(e);
-    sample_store_free(&e->ss);
+    store_fixture_free(&e->ss);
 }

@@ -2,7 +2,7 @@
  * rel_env.h - the restore scenario the reliability tests share: a multi-file,
  * multi-container sample store (files of several chunks, one empty file kept as it is,
  * one file that is a copy of another so chunks are shared, one non-deduplicated file),
- * a fault_store over a fresh copy of it, a fault_target, and one ddp_restore run.
+ * a fake_backup over a fresh copy of it, a fake_target, and one ddp_restore run.
  */
 #ifndef DDP_REL_ENV_H
 #define DDP_REL_ENV_H
@@ -11,17 +11,17 @@
 #include <stdint.h>
 
 #include "ddp/restore.h"
-#include "fault_store.h"
-#include "fault_target.h"
-#include "sample_store.h"
+#include "fake_backup.h"
+#include "fake_target.h"
+#include "store_fixture.h"
 
 #define REL_FILES 7u
-#define REL_UNSET_HR ((int32_t)0x7EEEEEEE)   /* results are pre-filled with this */
+#define REL_UNSET_HR FAKE_UNSET_HR   /* results are pre-filled with this */
 
 typedef struct rel_env {
-    sample_store ss;
-    fault_store fs;
-    fault_target ft;
+    store_fixture ss;
+    fake_backup fs;
+    fake_target ft;
     ddp_store store;
     ddp_target target;
     ddp_restore_options opt;
@@ -37,9 +37,9 @@ int rel_env_build(rel_env *e, uint16_t layout, int stale_hints);
 int rel_env_prepare(rel_env *e);
 /* Runs ddp_restore with the current behaviour settings; returns the overall code. The
  * same restore also runs with the other thread counts and must give identical results
- * (rel_twins.h; a difference fails the test). */
+ * (twins.h; a difference fails the test). */
 int32_t rel_env_run(rel_env *e);
-/* fault_target_check on the last run, plus "every plan freed"; 0 when fine (else e->why). */
+/* fake_target_check on the last run, plus "every plan freed"; 0 when fine (else e->why). */
 int rel_env_check(rel_env *e);
 /* Frees the store copy and the target (the sample store stays). */
 void rel_env_release(rel_env *e);

@@ -11,7 +11,7 @@
 #include "ddp/stream_map.h"
 #include "store_map.h"
 
-static int add_container(store_map *m, const sample_store *s, const char *path)
+static int add_container(store_map *m, const store_fixture *s, const char *path)
 {
     const char *name = strrchr(path, '\\');
     map_container *c = &m->containers[m->n_containers];
@@ -73,7 +73,7 @@ static void mark_container(store_map *m, const char *path, uint32_t file)
         c->users |= 1u << file;
 }
 
-static int map_file(store_map *m, const sample_store *s, uint32_t f)
+static int map_file(store_map *m, const store_fixture *s, uint32_t f)
 {
     ddp_reparse rp;
     if (ddp_reparse_parse(s->files[f].reparse, s->files[f].reparse_len, &rp, NULL) != DDP_OK)
@@ -105,19 +105,19 @@ static int map_file(store_map *m, const sample_store *s, uint32_t f)
     return 0;
 }
 
-int store_map_build(const sample_store *s, store_map *m)
+int store_map_build(const store_fixture *s, store_map *m)
 {
     memset(m, 0, sizeof *m);
     size_t n = 0;
     while (ddp_mem_store_path(s->mem, n))
         n++;
     m->containers = calloc(n ? n : 1, sizeof *m->containers);
-    if (!m->containers || s->n_files > MAP_MAX_FILES)
+    if (!m->containers || s->n > MAP_MAX_FILES)
         return -1;
     for (size_t i = 0; i < n; i++)
         if (add_container(m, s, ddp_mem_store_path(s->mem, i)) != 0)
             return -1;
-    for (uint32_t f = 0; f < s->n_files; f++)
+    for (uint32_t f = 0; f < s->n; f++)
         if (s->files[f].reparse_len && map_file(m, s, f) != 0)
             return -1;
     return 0;

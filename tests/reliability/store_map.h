@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sample_store.h"
+#include "store_fixture.h"
 
 #define MAP_MAX_FILES 32u
 
@@ -40,7 +40,7 @@ typedef struct store_map {
 
 /* Builds the map; -1 when a structure of the store does not parse or a file's stream map
  * or chunk is not found. */
-int store_map_build(const sample_store *s, store_map *m);
+int store_map_build(const store_fixture *s, store_map *m);
 void store_map_free(store_map *m);
 map_container *store_map_container(store_map *m, const char *path);
 

@@ -20,7 +20,7 @@
 
 #include "fault_alloc.h"
 #include "rel_env.h"
-#include "rel_twins.h"
+#include "twins.h"
 
 /* The only fault of the run is the failed allocation: every file that failed must say so
  * (E_OUTOFMEMORY, status DDP_ERR_NO_MEMORY), whichever allocation it was: the engine's,
@@ -37,7 +37,7 @@ static void expect_oom_causes(const rel_env *e, uint16_t layout, uint64_t k)
     }
 }
 
-static void sweep(uint16_t layout, int stale, fault_plan_mode plan, uint32_t max_read, uint32_t threads)
+static void sweep(uint16_t layout, int stale, fake_plan_mode plan, uint32_t max_read, uint32_t threads)
 {
     if (!fault_alloc_active())
         skip();   /* under valgrind: its malloc replaces the interposer */
@@ -98,7 +98,7 @@ static void sweep(uint16_t layout, int stale, fault_plan_mode plan, uint32_t max
 static void test_every_allocation_0102(void **state)
 {
     (void)state;
-    sweep(DDP_LAYOUT_0102, 0, FAULT_PLAN_NONE, 0, 1);
+    sweep(DDP_LAYOUT_0102, 0, FAKE_PLAN_NONE, 0, 1);
 }
 
 /* The same with the worker pipeline: an allocation failing on a worker (in the hash back
@@ -106,19 +106,19 @@ static void test_every_allocation_0102(void **state)
 static void test_every_allocation_0102_threads(void **state)
 {
     (void)state;
-    sweep(DDP_LAYOUT_0102, 0, FAULT_PLAN_NONE, 0, 2);
+    sweep(DDP_LAYOUT_0102, 0, FAKE_PLAN_NONE, 0, 2);
 }
 
 static void test_every_allocation_0103_stale(void **state)
 {
     (void)state;
-    sweep(DDP_LAYOUT_0103, 1, FAULT_PLAN_SAMPLE, 4096, 2);
+    sweep(DDP_LAYOUT_0103, 1, FAKE_PLAN_SAMPLE, 4096, 2);
 }
 
 static void test_every_allocation_0201_plan(void **state)
 {
     (void)state;
-    sweep(DDP_LAYOUT_0201, 0, FAULT_PLAN_REVERSE, 0, 4);
+    sweep(DDP_LAYOUT_0201, 0, FAKE_PLAN_REVERSE, 0, 4);
 }
 
 /* ddp_restore returning E_OUTOFMEMORY must still give every file a result (the header:
@@ -148,7 +148,7 @@ static void test_results_filled_on_early_oom(void **state)
 
 int main(void)
 {
-    rel_twins_enabled = 0;   /* a failed allocation makes every run different */
+    twins_enabled = 0;   /* a failed allocation makes every run different */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_allocation_0102),
         cmocka_unit_test(test_every_allocation_0102_threads),

@@ -7,7 +7,7 @@
  *
  * Also the engine's own worker pipeline (options.threads): restores with 4 workers over
  * every layout, with damaged chunks and with reads failing mid-run, each compared with
- * threads 1 and 2 by rel_env_run (rel_twins.h), so that ThreadSanitizer sees the
+ * threads 1 and 2 by rel_env_run (twins.h), so that ThreadSanitizer sees the
  * pipeline's hand-over, examination and in-order application under every path.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -48,7 +48,7 @@ static void *work(void *arg)
             snprintf(w->why, sizeof w->why, "thread %d: out of memory", w->index);
             break;
         }
-        e.fs.plan_mode = (fault_plan_mode)(round % 3);
+        e.fs.plan_mode = (fake_plan_mode)(round % 3);
         if (round % 2)
             e.opt.max_read = 4096;
         int32_t overall = rel_env_run(&e);
@@ -88,7 +88,7 @@ static void test_parallel_restores(void **state)
 static void damage_data(rel_env *e, uint64_t k)
 {
     for (size_t i = 0; i < e->fs.n_files; i++) {
-        fault_file *f = &e->fs.files[i];
+        fake_file *f = &e->fs.files[i];
         if (strstr(f->path, "\\Data\\") && DDP_FIRST_RECORD_OFFSET + k < f->len)
             f->data[DDP_FIRST_RECORD_OFFSET + k] ^= 0x5A;
     }
@@ -105,13 +105,13 @@ static void test_pipeline_workers(void **state)
             for (int scenario = 0; scenario < 4; scenario++) {
                 assert_int_equal(rel_env_prepare(&e), 0);
                 e.opt.threads = 4;
-                e.fs.plan_mode = (fault_plan_mode)(scenario % 3);
+                e.fs.plan_mode = (fake_plan_mode)(scenario % 3);
                 if (scenario == 1)
                     damage_data(&e, 0x60);        /* inside the first chunk's payload */
                 if (scenario == 2)
                     damage_data(&e, 0x20);        /* inside the first chunk's header hash */
                 if (scenario == 3)
-                    e.fs.fail_at[FAULT_READ] = 6; /* a read failing in the data phase */
+                    e.fs.fail_at[FAKE_READ] = 6; /* a read failing in the data phase */
                 int32_t overall = rel_env_run(&e);   /* compared with threads 1 and 2 */
                 if (rel_env_check(&e) != 0)
                     fail_msg("layout %04x stale %d scenario %d: %s", layouts[l], stale, scenario, e.why);

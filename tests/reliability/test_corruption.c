@@ -135,7 +135,7 @@ static void flip2(matrix *m, const char *path, uint64_t off, uint8_t mask, uint3
                   unsigned allowed, const char *what)
 {
     assert_int_equal(rel_env_prepare(&m->e), 0);
-    assert_int_equal(fault_store_xor(&m->e.fs, path, off, mask), 0);
+    assert_int_equal(fake_backup_xor(&m->e.fs, path, off, mask), 0);
     char msg[160];
     snprintf(msg, sizeof msg, "%s, byte 0x%llx of %s", what, (unsigned long long)off, strrchr(path, '\\') + 1);
     run_and_check2(m, users, maybe, allowed, msg);
@@ -157,7 +157,7 @@ static void test_reparse_points(void **state)
         for (uint32_t f = 0; f < REL_FILES; f++) {
             if (!(DEDUP_MASK & (1u << f)))
                 continue;
-            const sample_file *sf = &m.e.ss.files[f];
+            const store_fixture_file *sf = &m.e.ss.files[f];
             char what[96];
             /* Every byte flipped (file 0; every 5th byte of the others, which have the same
              * layout): the tag gives S_FALSE, the reserved word is not checked, everything
@@ -167,7 +167,8 @@ static void test_reparse_points(void **state)
                 assert_int_equal(rel_env_prepare(&m.e), 0);
                 memcpy(m.reparse, sf->reparse, sf->reparse_len);
                 m.reparse[b] ^= 0x01;
-                fault_target_set_file(&m.e.ft, f, m.reparse, sf->reparse_len, sf->data, sf->size);
+                fake_target_set_reparse(&m.e.ft, f, m.reparse, sf->reparse_len);
+                fake_target_set_expect(&m.e.ft, f, sf->data, sf->size);
                 snprintf(what, sizeof what, "layout %04x, reparse point of file %u, byte %zu", layouts[l], f, b);
                 unsigned allowed = b < 4 ? A_FALSE : (b == 6 || b == 7) ? (A_OK | A_INVALID) : A_INVALID;
                 run_and_check(&m, 1u << f, allowed, what);
@@ -176,7 +177,8 @@ static void test_reparse_points(void **state)
              * dedup tag is left (S_FALSE); once it is whole, a malformed dedup file. */
             for (size_t len = 0; len < sf->reparse_len; len += step) {
                 assert_int_equal(rel_env_prepare(&m.e), 0);
-                fault_target_set_file(&m.e.ft, f, sf->reparse, len, sf->data, sf->size);
+                fake_target_set_reparse(&m.e.ft, f, sf->reparse, len);
+                fake_target_set_expect(&m.e.ft, f, sf->data, sf->size);
                 snprintf(what, sizeof what, "layout %04x, reparse point of file %u cut to %zu", layouts[l], f, len);
                 run_and_check(&m, 1u << f, len < 4 ? A_FALSE : A_INVALID, what);
             }
@@ -344,7 +346,7 @@ static void test_truncation(void **state)
                 if (stale && cut < DDP_FIRST_RECORD_OFFSET)
                     users |= mc->users;
                 assert_int_equal(rel_env_prepare(&m.e), 0);
-                assert_int_equal(fault_store_truncate(&m.e.fs, mc->path, (size_t)cut), 0);
+                assert_int_equal(fake_backup_truncate(&m.e.fs, mc->path, (size_t)cut), 0);
                 char what[128];
                 snprintf(what, sizeof what, "%s cut at 0x%llx", strrchr(mc->path, '\\') + 1, (unsigned long long)cut);
                 run_and_check(&m, users, A_CORRUPT | A_PATH, what);
@@ -390,7 +392,7 @@ static void test_damaged_smap_entry_spares_other_files(void **state)
     assert_int_equal(rel_env_prepare(&m.e), 0);
     uint64_t at = sm0->offset + sm0->header_size + 8 + (uint64_t)((sm0->payload_size - 8) / 64 - 1) * 64;
     for (int b = 0; b < 4; b++)
-        assert_int_equal(fault_store_xor(&m.e.fs, sm0->path, at + b, (uint8_t)((last0.sequence ^ first2.sequence) >> (8 * b))), 0);
+        assert_int_equal(fake_backup_xor(&m.e.fs, sm0->path, at + b, (uint8_t)((last0.sequence ^ first2.sequence) >> (8 * b))), 0);
     run_and_check(&m, 1u << 0, A_CORRUPT, "file 0's last stream-map entry names file 2's first chunk");
     matrix_free(&m, "stream-map entry naming another file's chunk");
 }
@@ -405,7 +407,7 @@ static void test_damaged_smap_hint_spares_other_files(void **state)
     const map_record *sm2 = smap_of(&m, 2);
     assert_non_null(sm2);
     assert_int_equal(rel_env_prepare(&m.e), 0);
-    assert_int_equal(fault_store_xor(&m.e.fs, sm2->path, sm2->offset + sm2->header_size + 8 + 0x08, 0x01), 0);
+    assert_int_equal(fake_backup_xor(&m.e.fs, sm2->path, sm2->offset + sm2->header_size + 8 + 0x08, 0x01), 0);
     run_and_check(&m, 1u << 2, A_CORRUPT | A_OK, "file 2's first chunk hint off by one");
     matrix_free(&m, "stream-map hint of a shared chunk");
 }

@@ -24,15 +24,15 @@
 typedef struct variant {
     uint16_t layout;
     int stale;
-    fault_plan_mode plan;
+    fake_plan_mode plan;
     uint32_t max_read;      /* 0: default (1 MiB); small: many reads, no coalescing */
 } variant;
 
 static const variant variants[] = {
-    {DDP_LAYOUT_0102, 0, FAULT_PLAN_NONE, 0},
-    {DDP_LAYOUT_0103, 1, FAULT_PLAN_SAMPLE, 0},
-    {DDP_LAYOUT_0201, 0, FAULT_PLAN_REVERSE, 4096},
-    {DDP_LAYOUT_0102, 1, FAULT_PLAN_NONE, 4096},
+    {DDP_LAYOUT_0102, 0, FAKE_PLAN_NONE, 0},
+    {DDP_LAYOUT_0103, 1, FAKE_PLAN_SAMPLE, 0},
+    {DDP_LAYOUT_0201, 0, FAKE_PLAN_REVERSE, 4096},
+    {DDP_LAYOUT_0102, 1, FAKE_PLAN_NONE, 4096},
 };
 
 static void set_variant(rel_env *e, const variant *v)
@@ -77,9 +77,9 @@ static void expect_store_causes(rel_env *e, int32_t hr, const char *what, uint32
 }
 
 /* Makes the k-th call of kind fail, for k = 1, 2, ... until a run makes fewer calls. */
-static void sweep_store_kind(fault_kind kind, int from, int32_t hr, int with_find)
+static void sweep_store_kind(fake_kind kind, int from, int32_t hr, int with_find)
 {
-    static const char *const names[FAULT_KINDS] = {"read", "order", "preview", "find_container"};
+    static const char *const names[FAKE_KINDS] = {"read", "order", "preview", "find_container"};
     for (size_t v = 0; v < N_VARIANTS; v++) {
         rel_env e;
         assert_int_equal(rel_env_build(&e, variants[v].layout, variants[v].stale), 0);
@@ -103,7 +103,7 @@ static void sweep_store_kind(fault_kind kind, int from, int32_t hr, int with_fin
             int reached = e.fs.failures_injected > 0;
             failing_runs += rel_env_restored(&e) < DEDUP_FILES;
             /* An ignored failure (preview, or order with a fallback) loses nothing. */
-            if (kind == FAULT_PREVIEW || kind == FAULT_ORDER)
+            if (kind == FAKE_PREVIEW || kind == FAKE_ORDER)
                 assert_int_equal(rel_env_restored(&e), DEDUP_FILES);
             rel_env_release(&e);
             ended = !reached;
@@ -116,7 +116,7 @@ static void sweep_store_kind(fault_kind kind, int from, int32_t hr, int with_fin
         print_message("layout %04x: %s failures injected at k = 1..%u, %u runs lost files\n", variants[v].layout,
                       names[kind], k - 1, failing_runs);
         assert_true(k > 1);
-        if (kind == FAULT_READ)
+        if (kind == FAKE_READ)
             assert_true(failing_runs > 0);
         rel_env_free(&e);
     }
@@ -125,38 +125,38 @@ static void sweep_store_kind(fault_kind kind, int from, int32_t hr, int with_fin
 static void test_read_fails(void **state)
 {
     (void)state;
-    sweep_store_kind(FAULT_READ, 0, FAULT_E_FAIL, 0);
+    sweep_store_kind(FAKE_READ, 0, FAKE_E_FAIL, 0);
 }
 
 static void test_read_fails_from_k_on(void **state)
 {
     (void)state;
-    sweep_store_kind(FAULT_READ, 1, FAULT_E_FAIL, 0);
+    sweep_store_kind(FAKE_READ, 1, FAKE_E_FAIL, 0);
 }
 
 static void test_read_not_found(void **state)
 {
     (void)state;
-    sweep_store_kind(FAULT_READ, 0, FAULT_E_FILE_NOT_FOUND, 0);
+    sweep_store_kind(FAKE_READ, 0, FAKE_E_FILE_NOT_FOUND, 0);
 }
 
 static void test_order_fails(void **state)
 {
     (void)state;
-    sweep_store_kind(FAULT_ORDER, 0, FAULT_E_FAIL, 0);
+    sweep_store_kind(FAKE_ORDER, 0, FAKE_E_FAIL, 0);
 }
 
 static void test_preview_fails(void **state)
 {
     (void)state;
-    sweep_store_kind(FAULT_PREVIEW, 0, FAULT_E_FAIL, 0);
-    sweep_store_kind(FAULT_PREVIEW, 1, FAULT_E_FAIL, 0);
+    sweep_store_kind(FAKE_PREVIEW, 0, FAKE_E_FAIL, 0);
+    sweep_store_kind(FAKE_PREVIEW, 1, FAKE_E_FAIL, 0);
 }
 
 static void test_find_container_fails(void **state)
 {
     (void)state;
-    sweep_store_kind(FAULT_FIND, 0, FAULT_E_FAIL, 1);
+    sweep_store_kind(FAKE_FIND, 0, FAKE_E_FAIL, 1);
 }
 
 typedef enum target_call { TG_BEGIN, TG_WRITE, TG_FINISH } target_call;
@@ -199,7 +199,7 @@ static void sweep_target(target_call which)
                     if (e.results[i].hr != DDP_HR_E_FAIL || e.results[i].status != DDP_ERR_IO)
                         fail_msg("%s, k = %u: file %u got 0x%08x/%d (%s)", what, k, i, (unsigned)e.results[i].hr,
                                  (int)e.results[i].status, e.results[i].message);
-                    assert_false(e.ft.files[i].finished);
+                    assert_false(e.ft.files[i].finishes);
                 } else if (e.results[i].hr != DDP_S_OK) {
                     fail_msg("%s, k = %u: file %u failed too (0x%08x: %s)", what, k, i, (unsigned)e.results[i].hr,
                              e.results[i].message);

@@ -40,7 +40,7 @@ typedef struct faulty_target {
 } faulty_target;
 
 typedef struct file_env {
-    rel_env e;                 /* the sample store and a fault_store over it */
+    rel_env e;                 /* the sample store and a fake_backup over it */
     char dir[256];
     char *paths[REL_FILES];
     const uint8_t *initial[REL_FILES];   /* what each file holds before a restore */
@@ -141,7 +141,7 @@ static void env_setup(file_env *fe, uint16_t layout, int stale)
     snprintf(fe->dir, sizeof fe->dir, "%s/ddp-file-faults-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     assert_non_null(mkdtemp(fe->dir));
     for (uint32_t i = 0; i < REL_FILES; i++) {
-        const sample_file *f = &fe->e.ss.files[i];
+        const store_fixture_file *f = &fe->e.ss.files[i];
         int stub = f->reparse_len > 0 && i != 6;
         fe->paths[i] = malloc(strlen(fe->dir) + 16);
         assert_non_null(fe->paths[i]);
@@ -182,7 +182,7 @@ static void env_run(file_env *fe, faulty_target *w, const ddp_restore_options *o
     w->injected_file = -1;
     w->writes = 0;
     bind_faulty(w, &target);
-    fault_store_api(&fe->e.fs, &fe->e.store);
+    fake_backup_api(&fe->e.fs, &fe->e.store);
     fe->overall = ddp_restore(&fe->e.store, &target, REL_FILES, NULL, opt, fe->results, NULL);
     ddp_file_target_free(ft);
 }
@@ -193,7 +193,7 @@ static uint32_t check_disk(const file_env *fe, const char *what, uint32_t k)
 {
     uint32_t failed = 0;
     for (uint32_t i = 0; i < REL_FILES; i++) {
-        const sample_file *f = &fe->e.ss.files[i];
+        const store_fixture_file *f = &fe->e.ss.files[i];
         int32_t hr = fe->results[i].hr;
         if (hr == DDP_S_OK) {
             if (!file_is(fe->paths[i], f->data, f->size))
@@ -218,14 +218,14 @@ static void check_causes(const file_env *fe, sweep_kind kind, int64_t bad, const
 {
     for (uint32_t i = 0; i < REL_FILES; i++) {
         int32_t hr = fe->results[i].hr;
-        int ok = kind == SWEEP_STORE_READ ? (hr >= 0 || hr == FAULT_E_FAIL || hr == DDP_HR_PATH_NOT_FOUND)
+        int ok = kind == SWEEP_STORE_READ ? (hr >= 0 || hr == FAKE_E_FAIL || hr == DDP_HR_PATH_NOT_FOUND)
                                           : ((int64_t)i == bad ? hr == DDP_HR_E_FAIL : hr >= 0);
         if (!ok)
             fail_msg("%s, k = %u: file %u got 0x%08x (%s)", what, k, i, (unsigned)hr, fe->results[i].message);
     }
 }
 
-static void sweep(uint16_t layout, int stale, uint32_t max_read, fault_plan_mode plan, sweep_kind kind)
+static void sweep(uint16_t layout, int stale, uint32_t max_read, fake_plan_mode plan, sweep_kind kind)
 {
     file_env fe;
     faulty_target w;
@@ -250,7 +250,7 @@ static void sweep(uint16_t layout, int stale, uint32_t max_read, fault_plan_mode
         if (kind == SWEEP_TARGET_WRITE)
             w.fail_write_at = k;
         else
-            fe.e.fs.fail_at[FAULT_READ] = k;
+            fe.e.fs.fail_at[FAKE_READ] = k;
         env_run(&fe, &w, &opt);
         runs_with_failures += check_disk(&fe, what, k) > 0;
         check_causes(&fe, kind, w.injected_file, what, k);
@@ -273,16 +273,16 @@ static void sweep(uint16_t layout, int stale, uint32_t max_read, fault_plan_mode
 static void test_target_write_fails_on_files(void **state)
 {
     (void)state;
-    sweep(DDP_LAYOUT_0102, 0, 0, FAULT_PLAN_NONE, SWEEP_TARGET_WRITE);
-    sweep(DDP_LAYOUT_0103, 1, 4096, FAULT_PLAN_SAMPLE, SWEEP_TARGET_WRITE);
+    sweep(DDP_LAYOUT_0102, 0, 0, FAKE_PLAN_NONE, SWEEP_TARGET_WRITE);
+    sweep(DDP_LAYOUT_0103, 1, 4096, FAKE_PLAN_SAMPLE, SWEEP_TARGET_WRITE);
 }
 
 static void test_store_read_fails_on_files(void **state)
 {
     (void)state;
-    sweep(DDP_LAYOUT_0102, 0, 0, FAULT_PLAN_NONE, SWEEP_STORE_READ);
-    sweep(DDP_LAYOUT_0103, 1, 4096, FAULT_PLAN_SAMPLE, SWEEP_STORE_READ);
-    sweep(DDP_LAYOUT_0201, 0, 4096, FAULT_PLAN_REVERSE, SWEEP_STORE_READ);
+    sweep(DDP_LAYOUT_0102, 0, 0, FAKE_PLAN_NONE, SWEEP_STORE_READ);
+    sweep(DDP_LAYOUT_0103, 1, 4096, FAKE_PLAN_SAMPLE, SWEEP_STORE_READ);
+    sweep(DDP_LAYOUT_0201, 0, 4096, FAKE_PLAN_REVERSE, SWEEP_STORE_READ);
 }
 
 /* As root, the effective ids become nobody's for the restore, so that a mode of 0 denies. */

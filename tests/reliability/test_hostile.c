@@ -35,7 +35,7 @@ typedef struct plan_spec {
     int32_t hr;
 } plan_spec;
 
-static int32_t plan_from_spec(fault_store *s, uint32_t call_no, uint32_t n, const char *const *paths,
+static int32_t plan_from_spec(fake_backup *s, uint32_t call_no, uint32_t n, const char *const *paths,
                               ddp_plan_extent **plan, uint32_t *entries)
 {
     (void)call_no;
@@ -47,7 +47,7 @@ static int32_t plan_from_spec(fault_store *s, uint32_t call_no, uint32_t n, cons
         *plan = NULL;
         return ps->hr;
     }
-    ddp_plan_extent *p = fault_plan_alloc(s, ps->n ? ps->n : 1);
+    ddp_plan_extent *p = fake_plan_alloc(s, ps->n ? ps->n : 1);
     assert_non_null(p);
     memcpy(p, ps->extents, ps->n * sizeof *p);
     *plan = p;
@@ -61,12 +61,12 @@ static void restore_with_plan(const plan_spec *ps, const char *what)
     rel_env e;
     assert_int_equal(rel_env_build(&e, DDP_LAYOUT_0102, 0), 0);
     assert_int_equal(rel_env_prepare(&e), 0);
-    e.fs.plan_mode = FAULT_PLAN_HOOK;
+    e.fs.plan_mode = FAKE_PLAN_HOOK;
     e.fs.plan_hook = plan_from_spec;
     e.fs.hook_ctx = (void *)ps;
     rel_env_run(&e);
     check_or_fail(&e, what);
-    assert_int_equal(e.fs.calls[FAULT_ORDER], 2);
+    assert_int_equal(e.fs.count[FAKE_ORDER], 2);
     if (rel_env_restored(&e) != DEDUP_FILES)
         fail_msg("%s: %u of %u files restored", what, rel_env_restored(&e), DEDUP_FILES);
     assert_int_equal(e.overall, DDP_S_OK);
@@ -171,7 +171,7 @@ static void test_reads_return_nothing(void **state)
     rel_env_run(&e);
     check_or_fail(&e, "empty reads");
     assert_int_equal(rel_env_restored(&e), 0);
-    assert_true(e.fs.calls[FAULT_READ] < 1000);
+    assert_true(e.fs.count[FAKE_READ] < 1000);
     rel_env_free(&e);
 }
 
@@ -200,7 +200,7 @@ typedef struct reenter {
     int32_t inner_overall;
 } reenter;
 
-static void reenter_hook(fault_store *s, void *ctx)
+static void reenter_hook(fake_backup *s, void *ctx)
 {
     reenter *r = ctx;
     (void)s;
@@ -249,8 +249,8 @@ static void test_reentrant_same_target(void **state)
     reenter r = {NULL, 1, 0, &e.store, &e.target, 0};
     e.fs.read_hook = reenter_hook;
     e.fs.hook_ctx = &r;
-    fault_store_api(&e.fs, &e.store);
-    fault_target_api(&e.ft, &e.target);
+    fake_backup_api(&e.fs, &e.store);
+    fake_target_api(&e.ft, &e.target);
     rel_env_run(&e);
     assert_true(r.done);
     assert_int_equal(r.inner_overall, DDP_S_OK);
@@ -258,10 +258,10 @@ static void test_reentrant_same_target(void **state)
     /* Every file ends finished exactly once (by the inner call) and none is abandoned
      * after finish: the target counts such violations. */
     for (uint32_t i = 0; i < REL_FILES; i++) {
-        const fault_target_file *f = &e.ft.files[i];
+        const fake_target_file *f = &e.ft.files[i];
         if (f->reparse)
-            assert_int_equal(f->finished, 1);
-        assert_false(f->finished && f->abandoned);
+            assert_int_equal(f->finishes, 1);
+        assert_false(f->finishes && f->abandons);
     }
     rel_env_free(&e);
 }
@@ -284,7 +284,7 @@ static void test_find_container_lies(void **state)
         char what[64];
         snprintf(what, sizeof what, "find_container lie %d", lie);
         check_or_fail(&e, what);
-        assert_true(e.fs.calls[FAULT_FIND] >= 1);
+        assert_true(e.fs.count[FAKE_FIND] >= 1);
         if (lie == 3 || lie == 4)
             assert_int_equal(rel_env_restored(&e), lie == 3 ? DEDUP_FILES : 0);
         rel_env_free(&e);
@@ -299,8 +299,8 @@ static void test_invalid_arguments(void **state)
     rel_env e;
     assert_int_equal(rel_env_build(&e, DDP_LAYOUT_0102, 0), 0);
     assert_int_equal(rel_env_prepare(&e), 0);
-    fault_store_api(&e.fs, &e.store);
-    fault_target_api(&e.ft, &e.target);
+    fake_backup_api(&e.fs, &e.store);
+    fake_target_api(&e.ft, &e.target);
     ddp_file_result *res = calloc(DDP_MAX_RESTORE_FILES + 1, sizeof *res);
     assert_non_null(res);
     assert_int_equal(ddp_restore(&e.store, &e.target, DDP_MAX_RESTORE_FILES + 1, NULL, NULL, res, NULL),
@@ -318,7 +318,7 @@ static void test_invalid_arguments(void **state)
     assert_int_equal(ddp_restore(&e.store, &no_abandon, 1, NULL, NULL, res, NULL), DDP_HR_E_INVALIDARG);
     /* Nothing was touched. */
     assert_int_equal(e.ft.reparse_reads + e.ft.begins, 0);
-    assert_int_equal(e.fs.calls[FAULT_READ], 0);
+    assert_int_equal(e.fs.count[FAKE_READ], 0);
     /* No files at all: nothing to do, S_OK. */
     assert_int_equal(ddp_restore(&e.store, &e.target, 0, NULL, NULL, NULL, NULL), DDP_S_OK);
     free(res);

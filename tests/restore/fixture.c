@@ -1,5 +1,5 @@
 /*
- * fixture.c - test corpora and protocol checks for the restore tests (fixture.h).
+ * fixture.c - the test corpus and protocol checks of the restore tests (fixture.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 #include "ddp/reparse.h"
 #include "ddp/stream_map.h"
 #include "fixture.h"
-#include "same_threads.h"
+#include "twins.h"
 
 void fixture_options(ddp_store_options *opt, uint16_t layout)
 {
@@ -20,10 +20,12 @@ void fixture_options(ddp_store_options *opt, uint16_t layout)
     opt->max_chunk = 16384;
 }
 
-/* Half random bytes, half repetitive text, so both raw and Xpress chunks appear. */
-static void generate(uint32_t seed, uint8_t *buf, size_t len)
+/* Half random bytes, half repetitive text, so both raw and Xpress chunks appear; the
+ * content depends on the file's number only. */
+static void generate(uint32_t seed, uint32_t file, uint8_t *buf, size_t len)
 {
-    uint64_t x = 0x9E3779B97F4A7C15ull * (seed + 1);
+    uint64_t x = 0x9E3779B97F4A7C15ull * (file + 1);
+    (void)seed;
     for (size_t i = 0; i < len; i++) {
         if ((i / 3000) % 2 == 0) {
             x ^= x << 13;
@@ -31,122 +33,100 @@ static void generate(uint32_t seed, uint8_t *buf, size_t len)
             x ^= x << 17;
             buf[i] = (uint8_t)x;
         } else {
-            buf[i] = (uint8_t)("restore engine test line "[(i + seed) % 25]);
+            buf[i] = (uint8_t)("restore engine test line "[(i + file) % 25]);
         }
     }
 }
 
 int fixture_build(fixture *f, const ddp_store_options *opt, uint32_t n, const size_t *sizes, const int *dup)
 {
-    memset(f, 0, sizeof *f);
-    f->n = n;
-    f->mem = ddp_mem_store_new();
-    f->data = calloc(n, sizeof *f->data);
-    f->size = calloc(n, sizeof *f->size);
-    f->reparse = calloc(n, sizeof *f->reparse);
-    f->reparse_len = calloc(n, sizeof *f->reparse_len);
-    ddp_store_sink sink;
-    ddp_mem_store_sink(f->mem, &sink);
-    ddp_store_builder *b = NULL;
-    if (ddp_store_builder_new(opt, &sink, &b) != DDP_OK)
-        return -1;
-    uint8_t *rp = malloc(DDP_REPARSE_MAX_BUFFER);
-    int rc = 0;
-    for (uint32_t i = 0; i < n && rc == 0; i++) {
-        f->size[i] = sizes[i];
-        f->data[i] = malloc(sizes[i] ? sizes[i] : 1);
-        if (dup && dup[i] >= 0)
-            memcpy(f->data[i], f->data[dup[i]], sizes[i]);
-        else
-            generate(i, f->data[i], sizes[i]);
-        size_t len = 0;
-        ddp_status st = ddp_store_builder_file_begin(b);
-        if (st == DDP_OK)
-            st = ddp_store_builder_file_data(b, f->data[i], sizes[i]);
-        if (st == DDP_OK)
-            st = ddp_store_builder_file_end(b, rp, DDP_REPARSE_MAX_BUFFER, &len);
-        if (st == DDP_OK) {
-            f->reparse[i] = malloc(len);
-            memcpy(f->reparse[i], rp, len);
-            f->reparse_len[i] = len;
-        } else if (st != DDP_ERR_NOT_REPARSE) {
-            rc = -1;
-        }
-    }
-    if (rc == 0 && ddp_store_builder_finish(b) != DDP_OK)
-        rc = -1;
-    ddp_store_builder_get_stats(b, &f->stats);
-    ddp_store_builder_free(b);
-    free(rp);
-    return rc;
+    return store_fixture_build(f, opt, n, sizes, dup, generate, 0) == DDP_OK ? 0 : -1;
 }
 
 void fixture_free(fixture *f)
 {
-    for (uint32_t i = 0; i < f->n; i++) {
-        free(f->data[i]);
-        free(f->reparse[i]);
-    }
-    free(f->data);
-    free(f->size);
-    free(f->reparse);
-    free(f->reparse_len);
-    ddp_mem_store_free(f->mem);
-    memset(f, 0, sizeof *f);
+    store_fixture_free(f);
 }
 
-void fixture_target(const fixture *f, mem_target *t)
+void fixture_backup(fake_backup *b, const ddp_mem_store *mem)
 {
-    mem_target_init(t, f->n);
+    if (fake_backup_init(b, mem) != 0)
+        abort();
+    b->keep_log = 1;
+}
+
+void fixture_target(const fixture *f, fake_target *t)
+{
+    if (fake_target_init(t, f->n) != 0)
+        abort();
     for (uint32_t i = 0; i < f->n; i++)
-        mem_target_set_reparse(t, i, f->reparse[i], f->reparse_len[i]);
+        fake_target_set_reparse(t, i, f->files[i].reparse, f->files[i].reparse_len);
 }
 
-int fixture_restored(const fixture *f, const mem_target *t, uint32_t i)
+int fixture_restored(const fixture *f, const fake_target *t, uint32_t i)
 {
-    const mem_target_file *tf = &t->files[i];
-    if (tf->finishes != 1 || tf->abandons != 0 || tf->size != f->size[i] || !tf->content)
+    const fake_target_file *tf = &t->files[i];
+    const store_fixture_file *ff = &f->files[i];
+    if (tf->finishes != 1 || tf->abandons != 0 || tf->size != ff->size || !tf->content)
         return 0;
-    return memcmp(tf->content, f->data[i], f->size[i]) == 0;
-}
-
-static int path_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static uint32_t list_containers(const fixture *f, const char *sub, const char **out, uint32_t cap)
-{
-    char key[16];
-    snprintf(key, sizeof key, ".ddp\\%s\\", sub);
-    uint32_t n = 0;
-    for (size_t i = 0; ddp_mem_store_path(f->mem, i); i++) {
-        const char *p = ddp_mem_store_path(f->mem, i);
-        if (strstr(p, key) && n < cap)
-            out[n++] = p;
-    }
-    qsort(out, n, sizeof *out, path_cmp);
-    return n;
+    return memcmp(tf->content, ff->data, ff->size) == 0;
 }
 
 const char *fixture_container(const fixture *f, const char *sub, uint32_t k)
 {
-    const char *list[256];
-    uint32_t n = list_containers(f, sub, list, 256);
-    return k < n ? list[k] : NULL;
+    char key[16];
+    snprintf(key, sizeof key, ".ddp\\%s\\", sub);
+    return store_fixture_container(f, key, k);
 }
 
 uint32_t fixture_count_containers(const fixture *f, const char *sub)
 {
-    const char *list[256];
-    return list_containers(f, sub, list, 256);
+    char key[16];
+    snprintf(key, sizeof key, ".ddp\\%s\\", sub);
+    return store_fixture_count_containers(f, key);
+}
+
+int fixture_store_file(const fixture *f, const char *name, char *out, size_t cap)
+{
+    const char *c = fixture_container(f, "Stream", 0);
+    const char *cut = c ? strstr(c, "\\Stream\\") : NULL;
+    if (!cut)
+        return -1;
+    snprintf(out, cap, "%.*s\\%s", (int)(cut - c), c, name);
+    return 0;
+}
+
+int fixture_put_old_generation(ddp_mem_store *mem, const char **path)
+{
+    static const size_t old_sizes[2] = {90000, 120000};
+    ddp_store_options opt;
+    fixture old;
+    ddp_store_sink sink;
+    void *h = NULL;
+    size_t len = 0;
+    fixture_options(&opt, DDP_LAYOUT_0201);
+    opt.stream_generation = 1;
+    if (fixture_build(&old, &opt, 2, old_sizes, NULL) != 0)
+        return -1;
+    const char *p = fixture_container(&old, "Stream", 0);
+    const uint8_t *bytes = p && strstr(p, "00010000.00000001.ccc") ? ddp_mem_store_get(old.mem, p, &len) : NULL;
+    int rc = bytes ? 0 : -1;
+    ddp_mem_store_sink(mem, &sink);
+    if (rc == 0 && (sink.open(sink.ctx, p, &h) != DDP_OK || sink.pwrite(sink.ctx, h, 0, bytes, len) != DDP_OK ||
+                    sink.close(sink.ctx, h) != DDP_OK))
+        rc = -1;
+    for (size_t i = 0; rc == 0 && path && ddp_mem_store_path(mem, i); i++)
+        if (strcmp(ddp_mem_store_path(mem, i), p) == 0)
+            *path = ddp_mem_store_path(mem, i);
+    fixture_free(&old);
+    return rc;
 }
 
 int fixture_chunk_location(const fixture *f, const ddp_store_options *opt, uint32_t i, uint32_t k,
                            char *path, size_t cap, uint64_t *offset)
 {
     ddp_reparse rp;
-    if (!f->reparse[i] || ddp_reparse_parse(f->reparse[i], f->reparse_len[i], &rp, NULL) != DDP_OK)
+    if (!f->files[i].reparse || ddp_reparse_parse(f->files[i].reparse, f->files[i].reparse_len, &rp, NULL) != DDP_OK)
         return -1;
     char guid[39], name[22], spath[200];
     ddp_guid_format(rp.store_guid, guid);
@@ -176,31 +156,31 @@ int fixture_chunk_location(const fixture *f, const ddp_store_options *opt, uint3
     return -1;
 }
 
-int32_t fixture_restore(mock_store *m, mem_target *t, const ddp_restore_options *opt, ddp_file_result *results,
+int32_t fixture_restore(fake_backup *m, fake_target *t, const ddp_restore_options *opt, ddp_file_result *results,
                         ddp_restore_stats *stats)
 {
-    return same_threads_restore(m, t, opt, results, stats);
+    return twins_restore(m, t, opt, results, stats);
 }
 
 /* ---- protocol checks ---- */
 
-static int is_probe(const mock_call *c)
+static int is_probe(const fake_call *c)
 {
-    return c->kind == MOCK_READ && c->offset == 0 && c->size == 0x40;
+    return c->kind == FAKE_READ && c->offset == 0 && c->size == 0x40;
 }
 
-int check_order_calls(const mock_store *m, char *why, size_t cap)
+int check_order_calls(const fake_backup *m, char *why, size_t cap)
 {
     size_t order_at[2] = {0, 0};
     uint32_t orders = 0;
-    for (size_t i = 0; i < m->n_calls; i++) {
-        const mock_call *c = &m->calls[i];
-        if (c->kind == MOCK_ORDER) {
+    for (size_t i = 0; i < m->n_log; i++) {
+        const fake_call *c = &m->log[i];
+        if (c->kind == FAKE_ORDER) {
             if (orders < 2)
                 order_at[orders] = i;
             orders++;
             for (uint32_t k = 0; k < c->n; k++) {
-                int ok = orders == 1 ? mock_is_stream_path(c->paths[k]) : mock_is_data_path(c->paths[k]);
+                int ok = orders == 1 ? fake_is_stream_path(c->paths[k]) : fake_is_data_path(c->paths[k]);
                 if (!ok) {
                     snprintf(why, cap, "order call %u offers %s", orders, c->paths[k]);
                     return -1;
@@ -212,15 +192,15 @@ int check_order_calls(const mock_store *m, char *why, size_t cap)
         snprintf(why, cap, "%u order calls", orders);
         return -1;
     }
-    for (size_t i = 0; i < m->n_calls; i++) {
-        const mock_call *c = &m->calls[i];
-        if (c->kind != MOCK_READ)
+    for (size_t i = 0; i < m->n_log; i++) {
+        const fake_call *c = &m->log[i];
+        if (c->kind != FAKE_READ)
             continue;
-        if (mock_is_stream_path(c->path) && !is_probe(c) && (i < order_at[0] || i > order_at[1])) {
+        if (fake_is_stream_path(c->path) && !is_probe(c) && (i < order_at[0] || i > order_at[1])) {
             snprintf(why, cap, "stream read at call %zu outside phase 2", i);
             return -1;
         }
-        if (mock_is_data_path(c->path) && i < order_at[1]) {
+        if (fake_is_data_path(c->path) && i < order_at[1]) {
             snprintf(why, cap, "data read at call %zu before order call 2", i);
             return -1;
         }
@@ -230,20 +210,20 @@ int check_order_calls(const mock_store *m, char *why, size_t cap)
 
 /* A preview's list must be read to the end unless its last read came back short or
  * failed (the container ended or is missing: the rest is dropped and re-announced). */
-static int list_finished(const mock_call *pv, uint32_t cursor, const mock_call *last_read)
+static int list_finished(const fake_call *pv, uint32_t cursor, const fake_call *last_read)
 {
     if (!pv || cursor == pv->n)
         return 1;
     return last_read && (last_read->hr != 0 || last_read->got < last_read->size);
 }
 
-int check_previews(const mock_store *m, char *why, size_t cap)
+int check_previews(const fake_backup *m, char *why, size_t cap)
 {
-    const mock_call *pv = NULL, *last_read = NULL;
+    const fake_call *pv = NULL, *last_read = NULL;
     uint32_t cursor = 0;
-    for (size_t i = 0; i <= m->n_calls; i++) {
-        const mock_call *c = i < m->n_calls ? &m->calls[i] : NULL;
-        if (!c || c->kind == MOCK_PREVIEW) {
+    for (size_t i = 0; i <= m->n_log; i++) {
+        const fake_call *c = i < m->n_log ? &m->log[i] : NULL;
+        if (!c || c->kind == FAKE_PREVIEW) {
             if (!list_finished(pv, cursor, last_read)) {
                 snprintf(why, cap, "preview before call %zu announced %u reads, %u were made", i, pv->n, cursor);
                 return -1;
@@ -259,7 +239,7 @@ int check_previews(const mock_store *m, char *why, size_t cap)
             cursor = 0;
             continue;
         }
-        if (c->kind != MOCK_READ)
+        if (c->kind != FAKE_READ)
             continue;
         if (!pv || cursor >= pv->n || strcmp(pv->path, c->path) != 0) {
             snprintf(why, cap, "read %zu (%s @0x%llx) not announced", i, c->path, (unsigned long long)c->offset);
@@ -282,7 +262,7 @@ int check_previews(const mock_store *m, char *why, size_t cap)
 }
 
 /* Plan extent of order call oc holding offset of path; lowest index or -1. */
-static int extent_of(const mock_call *oc, const char *path, uint64_t offset)
+static int extent_of(const fake_call *oc, const char *path, uint64_t offset)
 {
     for (uint32_t e = 0; oc->hr >= 0 && e < oc->plan_entries; e++) {
         const ddp_plan_extent *p = &oc->plan[e];
@@ -298,17 +278,17 @@ static int extent_of(const mock_call *oc, const char *path, uint64_t offset)
     return -1;
 }
 
-int check_plan_order(const mock_store *m, uint32_t order_no, uint32_t *outside, char *why, size_t cap)
+int check_plan_order(const fake_backup *m, uint32_t order_no, uint32_t *outside, char *why, size_t cap)
 {
-    const mock_call *oc = NULL;
-    size_t from = 0, to = m->n_calls;
+    const fake_call *oc = NULL;
+    size_t from = 0, to = m->n_log;
     uint32_t seen = 0;
-    for (size_t i = 0; i < m->n_calls; i++) {
-        if (m->calls[i].kind != MOCK_ORDER)
+    for (size_t i = 0; i < m->n_log; i++) {
+        if (m->log[i].kind != FAKE_ORDER)
             continue;
         seen++;
         if (seen == order_no) {
-            oc = &m->calls[i];
+            oc = &m->log[i];
             from = i;
         } else if (seen == order_no + 1) {
             to = i;
@@ -321,8 +301,8 @@ int check_plan_order(const mock_store *m, uint32_t order_no, uint32_t *outside, 
     }
     int last = -1, any_outside = 0;
     for (size_t i = from; i < to; i++) {
-        const mock_call *c = &m->calls[i];
-        if (c->kind != MOCK_PREVIEW)
+        const fake_call *c = &m->log[i];
+        if (c->kind != FAKE_PREVIEW)
             continue;
         int group = extent_of(oc, c->path, (uint64_t)c->reads[0].offset);
         for (uint32_t k = 1; group >= 0 && k < c->n; k++)
@@ -346,12 +326,12 @@ int check_plan_order(const mock_store *m, uint32_t order_no, uint32_t *outside, 
     return 0;
 }
 
-uint32_t count_reads_covering(const mock_store *m, const char *path, uint64_t offset)
+uint32_t count_reads_covering(const fake_backup *m, const char *path, uint64_t offset)
 {
     uint32_t n = 0;
-    for (size_t i = 0; i < m->n_calls; i++) {
-        const mock_call *c = &m->calls[i];
-        if (c->kind == MOCK_READ && strcmp(c->path, path) == 0 && offset >= c->offset && offset < c->offset + c->got)
+    for (size_t i = 0; i < m->n_log; i++) {
+        const fake_call *c = &m->log[i];
+        if (c->kind == FAKE_READ && strcmp(c->path, path) == 0 && offset >= c->offset && offset < c->offset + c->got)
             n++;
     }
     return n;

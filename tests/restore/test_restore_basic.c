@@ -1,5 +1,5 @@
 /*
- * test_restore_basic.c - whole restores through the mock store: every reparse layout,
+ * test_restore_basic.c - whole restores through the fake backup: every reparse layout,
  * both hash algorithms, several containers, stale hints (Rrtl), shared chunks read once,
  * stream container probing and the directory callback, results NULL; each checked
  * byte for byte and against the call protocol (two order calls, stream containers
@@ -31,7 +31,7 @@ typedef struct outcome {
     ddp_restore_stats stats;
 } outcome;
 
-static void assert_protocol(const mock_store *m)
+static void assert_protocol(const fake_backup *m)
 {
     char why[256] = "";
     if (check_order_calls(m, why, sizeof why) != 0)
@@ -40,7 +40,7 @@ static void assert_protocol(const mock_store *m)
         fail_msg("previews: %s", why);
 }
 
-static void assert_all_restored(const fixture *f, const mem_target *t, const outcome *o)
+static void assert_all_restored(const fixture *f, const fake_target *t, const outcome *o)
 {
     assert_int_equal(o->hr, DDP_S_OK);
     assert_int_equal(t->violations, 0);
@@ -52,23 +52,23 @@ static void assert_all_restored(const fixture *f, const mem_target *t, const out
     }
 }
 
-/* Builds the 4-file corpus with opt, restores it with the mock's defaults. */
-static void restore_corpus(const ddp_store_options *opt, mock_store *m, fixture *f, mem_target *t, outcome *o,
-                           void (*tweak)(mock_store *m, fixture *f))
+/* Builds the 4-file corpus with opt, restores it with the fake backup's defaults. */
+static void restore_corpus(const ddp_store_options *opt, fake_backup *m, fixture *f, fake_target *t, outcome *o,
+                           void (*tweak)(fake_backup *m, fixture *f))
 {
     assert_int_equal(fixture_build(f, opt, 4, sizes4, dup4), 0);
-    mock_store_init(m, f->mem);
+    fixture_backup(m, f->mem);
     if (tweak)
         tweak(m, f);
     fixture_target(f, t);
     o->hr = fixture_restore(m, t, NULL, o->res, &o->stats);
 }
 
-static void cleanup(mock_store *m, fixture *f, mem_target *t)
+static void cleanup(fake_backup *m, fixture *f, fake_target *t)
 {
     assert_int_equal(m->plans_live, 0);
-    mock_store_free(m);
-    mem_target_free(t);
+    fake_backup_free(m);
+    fake_target_free(t);
     fixture_free(f);
 }
 
@@ -76,8 +76,8 @@ static void restore_layout(uint16_t layout, ddp_hash_alg alg)
 {
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     outcome o;
     fixture_options(&opt, layout);
     opt.hash_alg = alg;
@@ -89,8 +89,8 @@ static void restore_layout(uint16_t layout, ddp_hash_alg alg)
     assert_int_equal(o.stats.chunk_refs, f.stats.chunks);
     assert_int_equal(o.stats.order_calls, 2);
     assert_int_equal(o.stats.bytes_written, sizes4[0] + sizes4[1] + sizes4[2] + sizes4[3]);
-    assert_int_equal(o.stats.read_calls, m.count[MOCK_READ]);
-    assert_int_equal(o.stats.preview_calls, m.count[MOCK_PREVIEW]);
+    assert_int_equal(o.stats.read_calls, m.count[FAKE_READ]);
+    assert_int_equal(o.stats.preview_calls, m.count[FAKE_PREVIEW]);
     assert_int_equal(o.stats.backward_seeks, 0);
     cleanup(&m, &f, &t);
 }
@@ -125,13 +125,13 @@ static void test_fixed_wrong_algorithm(void **state)
     (void)state;
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     ddp_file_result res[4];
     fixture_options(&opt, DDP_LAYOUT_0102);
     opt.hash_alg = DDP_HASH_SHA512_TRUNC;
     assert_int_equal(fixture_build(&f, &opt, 4, sizes4, dup4), 0);
-    mock_store_init(&m, f.mem);
+    fixture_backup(&m, f.mem);
     fixture_target(&f, &t);
     ddp_restore_options ro;
     ddp_restore_options_default(&ro);
@@ -146,8 +146,8 @@ static void test_fixed_wrong_algorithm(void **state)
     }
     assert_int_equal(t.violations, 0);
     /* the right one fixed: all restored */
-    mock_store_clear_log(&m);
-    mem_target_reset(&t);
+    fake_backup_reset_counts(&m);
+    fake_target_reset(&t);
     ro.hash_alg = DDP_HASH_SHA512_TRUNC;
     assert_int_equal(fixture_restore(&m, &t, &ro, res, NULL), DDP_S_OK);
     for (uint32_t i = 0; i < 4; i++)
@@ -160,8 +160,8 @@ static void test_multi_container(void **state)
     (void)state;
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     outcome o;
     fixture_options(&opt, DDP_LAYOUT_0102);
     opt.container_limit = 22 * 1024;   /* 0x5260 bytes of headers, then a record or two each */
@@ -171,11 +171,11 @@ static void test_multi_container(void **state)
     assert_all_restored(&f, &t, &o);
     assert_protocol(&m);
     /* the order calls offer each container once, sorted by path */
-    for (size_t i = 0; i < m.n_calls; i++) {
-        const mock_call *c = &m.calls[i];
-        if (c->kind != MOCK_ORDER)
+    for (size_t i = 0; i < m.n_log; i++) {
+        const fake_call *c = &m.log[i];
+        if (c->kind != FAKE_ORDER)
             continue;
-        const char *sub = mock_is_stream_path(c->paths[0]) ? "Stream" : "Data";
+        const char *sub = fake_is_stream_path(c->paths[0]) ? "Stream" : "Data";
         assert_int_equal(c->n, fixture_count_containers(&f, sub));
         for (uint32_t k = 0; k < c->n; k++)
             assert_string_equal(c->paths[k], fixture_container(&f, sub, k));
@@ -189,8 +189,8 @@ static void test_stale_hints_use_rrtl(void **state)
     (void)state;
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     outcome o;
     fixture_options(&opt, DDP_LAYOUT_0103);
     opt.stale_hints = 1;
@@ -201,10 +201,10 @@ static void test_stale_hints_use_rrtl(void **state)
     /* Data records, like stream maps, are found through the Rrtl of every container
      * whose hints are stale (each reader of the format should; FORMAT.md §3). */
     uint32_t rrtl_reads = 0, data_rrtl_reads = 0;
-    for (size_t i = 0; i < m.n_calls; i++)
-        if (m.calls[i].kind == MOCK_READ && m.calls[i].offset == 0x3000 && m.calls[i].size == 0x20) {
+    for (size_t i = 0; i < m.n_log; i++)
+        if (m.log[i].kind == FAKE_READ && m.log[i].offset == 0x3000 && m.log[i].size == 0x20) {
             rrtl_reads++;
-            data_rrtl_reads += mock_is_data_path(m.calls[i].path) != 0;
+            data_rrtl_reads += fake_is_data_path(m.log[i].path) != 0;
         }
     assert_true(rrtl_reads >= fixture_count_containers(&f, "Data"));
     assert_int_equal(data_rrtl_reads, fixture_count_containers(&f, "Data"));
@@ -218,11 +218,11 @@ static void test_results_null(void **state)
     (void)state;
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     fixture_options(&opt, DDP_LAYOUT_0102);
     assert_int_equal(fixture_build(&f, &opt, 4, sizes4, dup4), 0);
-    mock_store_init(&m, f.mem);
+    fixture_backup(&m, f.mem);
     fixture_target(&f, &t);
     assert_int_equal(fixture_restore(&m, &t, NULL, NULL, NULL), DDP_S_OK);
     for (uint32_t i = 0; i < 4; i++)
@@ -238,12 +238,12 @@ static void test_shared_chunks_read_once(void **state)
     static const int dup[3] = {-1, 0, 0};
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     ddp_restore_stats st;
     fixture_options(&opt, DDP_LAYOUT_0102);
     assert_int_equal(fixture_build(&f, &opt, 3, sizes, dup), 0);
-    mock_store_init(&m, f.mem);
+    fixture_backup(&m, f.mem);
     fixture_target(&f, &t);
     ddp_restore_options ro;
     ddp_restore_options_default(&ro);
@@ -268,12 +268,12 @@ static void strip_hints(fixture *f)
 {
     for (uint32_t i = 0; i < f->n; i++) {
         ddp_reparse rp;
-        assert_int_equal(ddp_reparse_parse(f->reparse[i], f->reparse_len[i], &rp, NULL), DDP_OK);
+        assert_int_equal(ddp_reparse_parse(f->files[i].reparse, f->files[i].reparse_len, &rp, NULL), DDP_OK);
         for (uint32_t k = 0; k < rp.n_refs; k++)
             memset(rp.refs[k].unknown_0c, 0, sizeof rp.refs[k].unknown_0c);
         size_t len = 0;
-        assert_int_equal(ddp_reparse_build(&rp, f->reparse[i], f->reparse_len[i], &len), DDP_OK);
-        assert_int_equal(len, f->reparse_len[i]);
+        assert_int_equal(ddp_reparse_build(&rp, f->files[i].reparse, f->files[i].reparse_len, &len), DDP_OK);
+        assert_int_equal(len, f->files[i].reparse_len);
     }
 }
 
@@ -282,23 +282,23 @@ static void test_probing_generation(void **state)
     (void)state;
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     outcome o;
     fixture_options(&opt, DDP_LAYOUT_0102);
     opt.stream_generation = 3;
     assert_int_equal(fixture_build(&f, &opt, 4, sizes4, dup4), 0);
     strip_hints(&f);
-    mock_store_init(&m, f.mem);
+    fixture_backup(&m, f.mem);
     fixture_target(&f, &t);
     o.hr = fixture_restore(&m, &t, NULL, o.res, &o.stats);
     assert_all_restored(&f, &t, &o);
     assert_protocol(&m);
     /* generations 1 and 2 probed and missing, 3 found: three previewed header reads */
     uint32_t probes = 0, failed = 0;
-    for (size_t i = 0; i < m.n_calls; i++) {
-        const mock_call *c = &m.calls[i];
-        if (c->kind == MOCK_READ && mock_is_stream_path(c->path) && c->offset == 0 && c->size == 0x40) {
+    for (size_t i = 0; i < m.n_log; i++) {
+        const fake_call *c = &m.log[i];
+        if (c->kind == FAKE_READ && fake_is_stream_path(c->path) && c->offset == 0 && c->size == 0x40) {
             probes++;
             failed += c->hr != 0;
         }
@@ -311,7 +311,7 @@ static void test_probing_generation(void **state)
     opt.stream_generation = 5;
     assert_int_equal(fixture_build(&f, &opt, 4, sizes4, dup4), 0);
     strip_hints(&f);
-    mock_store_init(&m, f.mem);
+    fixture_backup(&m, f.mem);
     fixture_target(&f, &t);
     ddp_restore_options ro;
     ddp_restore_options_default(&ro);
@@ -321,7 +321,7 @@ static void test_probing_generation(void **state)
         assert_int_equal(o.res[i].hr, DDP_HR_PATH_NOT_FOUND);
         assert_int_equal(t.files[i].begins, 0);
     }
-    assert_int_equal(m.count[MOCK_ORDER], 0);
+    assert_int_equal(m.count[FAKE_ORDER], 0);
     cleanup(&m, &f, &t);
 }
 
@@ -331,22 +331,22 @@ static void test_generation_hint(void **state)
     (void)state;
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     outcome o;
     fixture_options(&opt, DDP_LAYOUT_0103);
     opt.stream_generation = 7;
     restore_corpus(&opt, &m, &f, &t, &o, NULL);
     assert_all_restored(&f, &t, &o);
     uint32_t probes = 0;
-    for (size_t i = 0; i < m.n_calls; i++)
-        if (m.calls[i].kind == MOCK_READ && mock_is_stream_path(m.calls[i].path) && m.calls[i].offset == 0)
+    for (size_t i = 0; i < m.n_log; i++)
+        if (m.log[i].kind == FAKE_READ && fake_is_stream_path(m.log[i].path) && m.log[i].offset == 0)
             probes++;
     assert_int_equal(probes, 1);
     cleanup(&m, &f, &t);
 }
 
-static void use_directory(mock_store *m, fixture *f)
+static void use_directory(fake_backup *m, fixture *f)
 {
     (void)f;
     m->with_find = 1;
@@ -357,8 +357,8 @@ static void test_directory_callback(void **state)
     (void)state;
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     outcome o;
     fixture_options(&opt, DDP_LAYOUT_0102);
     opt.stream_generation = 9;
@@ -366,12 +366,12 @@ static void test_directory_callback(void **state)
     restore_corpus(&opt, &m, &f, &t, &o, use_directory);
     assert_all_restored(&f, &t, &o);
     assert_protocol(&m);
-    assert_int_equal(m.count[MOCK_FIND], fixture_count_containers(&f, "Stream"));
-    for (size_t i = 0; i < m.n_calls; i++) {
-        const mock_call *c = &m.calls[i];
-        if (c->kind == MOCK_FIND)
+    assert_int_equal(m.count[FAKE_FIND], fixture_count_containers(&f, "Stream"));
+    for (size_t i = 0; i < m.n_log; i++) {
+        const fake_call *c = &m.log[i];
+        if (c->kind == FAKE_FIND)
             assert_non_null(strstr(c->path, ".ddp\\Stream"));
-        if (c->kind == MOCK_READ && mock_is_stream_path(c->path))
+        if (c->kind == FAKE_READ && fake_is_stream_path(c->path))
             assert_false(c->offset == 0 && c->size == 0x40);   /* no probing */
     }
     cleanup(&m, &f, &t);
@@ -383,41 +383,40 @@ static void test_directory_failing_or_empty(void **state)
     (void)state;
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     outcome o;
     fixture_options(&opt, DDP_LAYOUT_0102);
     opt.stream_generation = 2;
     assert_int_equal(fixture_build(&f, &opt, 4, sizes4, dup4), 0);
-    mock_store_init(&m, f.mem);
+    fixture_backup(&m, f.mem);
     m.with_find = 1;
-    m.fail_kind = MOCK_FIND;
-    m.fail_nth = 1;
+    m.fail_at[FAKE_FIND] = 1;
     m.fail_hr = (int32_t)0x80004001u;
     fixture_target(&f, &t);
     o.hr = fixture_restore(&m, &t, NULL, o.res, &o.stats);
     assert_all_restored(&f, &t, &o);
-    assert_int_equal(m.count[MOCK_FIND], 1);
+    assert_int_equal(m.count[FAKE_FIND], 1);
     /* The absent DedupFileList.1 and .2 are tried first (a preview and a read each),
      * then the find, then the probe. */
-    assert_true(m.n_calls > 6 && m.calls[1].kind == MOCK_READ && strstr(m.calls[1].path, "DedupFileList.1") &&
-                m.calls[3].kind == MOCK_READ && strstr(m.calls[3].path, "DedupFileList.2"));
-    assert_true(m.calls[4].kind == MOCK_FIND && m.calls[5].kind == MOCK_PREVIEW && m.calls[6].kind == MOCK_READ &&
-                mock_is_stream_path(m.calls[6].path) && m.calls[6].offset == 0 && m.calls[6].size == 0x40);
-    mock_store_free(&m);
-    mem_target_free(&t);
+    assert_true(m.n_log > 6 && m.log[1].kind == FAKE_READ && strstr(m.log[1].path, "DedupFileList.1") &&
+                m.log[3].kind == FAKE_READ && strstr(m.log[3].path, "DedupFileList.2"));
+    assert_true(m.log[4].kind == FAKE_FIND && m.log[5].kind == FAKE_PREVIEW && m.log[6].kind == FAKE_READ &&
+                fake_is_stream_path(m.log[6].path) && m.log[6].offset == 0 && m.log[6].size == 0x40);
+    fake_backup_free(&m);
+    fake_target_free(&t);
 
-    mock_store_init(&m, f.mem);
+    fixture_backup(&m, f.mem);
     m.with_find = 1;
-    mock_store_drop(&m, fixture_container(&f, "Stream", 0));
+    fake_backup_drop(&m, fixture_container(&f, "Stream", 0));
     fixture_target(&f, &t);
     assert_int_equal(fixture_restore(&m, &t, NULL, o.res, NULL), DDP_HR_PATH_NOT_FOUND);
     /* Only the two DedupFileList copies were tried: no container was read. */
-    assert_int_equal(m.count[MOCK_READ], 2);
-    assert_int_equal(m.count[MOCK_PREVIEW], 2);
-    for (size_t i = 0; i < m.n_calls; i++)
-        if (m.calls[i].kind == MOCK_READ)
-            assert_non_null(strstr(m.calls[i].path, "DedupFileList"));
+    assert_int_equal(m.count[FAKE_READ], 2);
+    assert_int_equal(m.count[FAKE_PREVIEW], 2);
+    for (size_t i = 0; i < m.n_log; i++)
+        if (m.log[i].kind == FAKE_READ)
+            assert_non_null(strstr(m.log[i].path, "DedupFileList"));
     cleanup(&m, &f, &t);
 }
 
@@ -425,7 +424,7 @@ static void test_directory_failing_or_empty(void **state)
 static const uint8_t *find_smap(const fixture *f, uint32_t i, uint32_t *len)
 {
     ddp_reparse rp;
-    assert_int_equal(ddp_reparse_parse(f->reparse[i], f->reparse_len[i], &rp, NULL), DDP_OK);
+    assert_int_equal(ddp_reparse_parse(f->files[i].reparse, f->files[i].reparse_len, &rp, NULL), DDP_OK);
     size_t clen = 0;
     const uint8_t *c = ddp_mem_store_get(f->mem, fixture_container(f, "Stream", 0), &clen);
     assert_non_null(c);
@@ -494,8 +493,8 @@ static void test_two_stream_references(void **state)
     static const size_t sizes[2] = {90000, 60000};
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     fixture_options(&opt, DDP_LAYOUT_0102);
     assert_int_equal(fixture_build(&f, &opt, 2, sizes, NULL), 0);
     uint32_t len_a, len_b;
@@ -509,7 +508,7 @@ static void test_two_stream_references(void **state)
     ddp_store_sink sink;
     ddp_mem_store_sink(f.mem, &sink);
     ddp_reparse rp;
-    assert_int_equal(ddp_reparse_parse(f.reparse[0], f.reparse_len[0], &rp, NULL), DDP_OK);
+    assert_int_equal(ddp_reparse_parse(f.files[0].reparse, f.files[0].reparse_len, &rp, NULL), DDP_OK);
     char guid[39], path[200];
     ddp_guid_format(rp.store_guid, guid);
     snprintf(path, sizeof path, "\\System Volume Information\\Dedup\\ChunkStore\\%s.ddp\\Stream\\00030000.00000001.ccc",
@@ -534,23 +533,23 @@ static void test_two_stream_references(void **state)
     uint32_t lens[2] = {len_a, len_b};
     build_two_ref_reparse(buf, rp.store_guid, offs, lens, sizes);
     size_t blen = sizeof buf;
-    mock_store_init(&m, f.mem);
-    mem_target_init(&t, 1);
-    mem_target_set_reparse(&t, 0, buf, blen);
+    fixture_backup(&m, f.mem);
+    fake_target_init(&t, 1);
+    fake_target_set_reparse(&t, 0, buf, blen);
     ddp_file_result res[1];
     int32_t hr = fixture_restore(&m, &t, NULL, res, NULL);
     if (hr != DDP_S_OK)
         fail_msg("0x%08x %s", (unsigned)hr, res[0].message);
     assert_int_equal(t.files[0].finishes, 1);
     assert_int_equal(t.files[0].size, sizes[0] + sizes[1]);
-    assert_memory_equal(t.files[0].content, f.data[0], sizes[0]);
-    assert_memory_equal(t.files[0].content + sizes[0], f.data[1], sizes[1]);
+    assert_memory_equal(t.files[0].content, f.files[0].data, sizes[0]);
+    assert_memory_equal(t.files[0].content + sizes[0], f.files[1].data, sizes[1]);
     assert_int_equal(t.violations, 0);
     /* a wrong hash prefix in the second reference: corrupt */
     buf[8 + 0x28 + 64 + 0x20] ^= 1;
     ddp_put32(buf + 8 + 0xA8, ddp_crc32(buf + 8, 0xA8));
-    mem_target_set_reparse(&t, 0, buf, blen);
-    mem_target_reset(&t);
+    fake_target_set_reparse(&t, 0, buf, blen);
+    fake_target_reset(&t);
     assert_int_equal(fixture_restore(&m, &t, NULL, res, NULL), DDP_HR_FILE_CORRUPT);
     assert_int_equal(res[0].status, DDP_ERR_HASH_MISMATCH);
     assert_int_equal(t.files[0].finishes, 0);
@@ -558,7 +557,7 @@ static void test_two_stream_references(void **state)
     cleanup(&m, &f, &t);
 }
 
-static void no_callbacks(mock_store *m, fixture *f)
+static void no_callbacks(fake_backup *m, fixture *f)
 {
     (void)f;
     m->no_order = 1;
@@ -570,15 +569,15 @@ static void test_without_order_and_preview(void **state)
     (void)state;
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     outcome o;
     fixture_options(&opt, DDP_LAYOUT_0201);
     opt.container_limit = 64 * 1024;
     restore_corpus(&opt, &m, &f, &t, &o, no_callbacks);
     assert_all_restored(&f, &t, &o);
-    assert_int_equal(m.count[MOCK_ORDER], 0);
-    assert_int_equal(m.count[MOCK_PREVIEW], 0);
+    assert_int_equal(m.count[FAKE_ORDER], 0);
+    assert_int_equal(m.count[FAKE_PREVIEW], 0);
     assert_int_equal(o.stats.order_calls, 0);
     cleanup(&m, &f, &t);
 }
@@ -589,13 +588,13 @@ static void test_small_read_window(void **state)
     (void)state;
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     ddp_file_result res[4];
     fixture_options(&opt, DDP_LAYOUT_0102);
     opt.compress = 0;
     assert_int_equal(fixture_build(&f, &opt, 4, sizes4, dup4), 0);
-    mock_store_init(&m, f.mem);
+    fixture_backup(&m, f.mem);
     fixture_target(&f, &t);
     ddp_restore_options ro;
     ddp_restore_options_default(&ro);
@@ -604,9 +603,9 @@ static void test_small_read_window(void **state)
     assert_int_equal(fixture_restore(&m, &t, &ro, res, NULL), DDP_S_OK);
     for (uint32_t i = 0; i < 4; i++)
         assert_true(fixture_restored(&f, &t, i));
-    for (size_t i = 0; i < m.n_calls; i++)
-        if (m.calls[i].kind == MOCK_READ)
-            assert_true(m.calls[i].size <= 4096);
+    for (size_t i = 0; i < m.n_log; i++)
+        if (m.log[i].kind == FAKE_READ)
+            assert_true(m.log[i].size <= 4096);
     assert_protocol(&m);
     cleanup(&m, &f, &t);
 }

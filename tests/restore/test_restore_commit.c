@@ -23,8 +23,8 @@
 
 typedef struct commit_case {
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     ddp_file_result *res;
     ddp_restore_stats st;
 } commit_case;
@@ -39,7 +39,7 @@ static void build_case(commit_case *c, uint32_t n)
     fixture_options(&opt, DDP_LAYOUT_0103);
     assert_int_equal(fixture_build(&c->f, &opt, n, sizes, NULL), 0);
     free(sizes);
-    mock_store_init(&c->m, c->f.mem);
+    fixture_backup(&c->m, c->f.mem);
     fixture_target(&c->f, &c->t);
     c->t.commit_mode = 1;
     c->res = calloc(n, sizeof *c->res);
@@ -54,8 +54,8 @@ static int32_t run_case(commit_case *c)
 static void free_case(commit_case *c)
 {
     free(c->res);
-    mock_store_free(&c->m);
-    mem_target_free(&c->t);
+    fake_backup_free(&c->m);
+    fake_target_free(&c->t);
     fixture_free(&c->f);
 }
 
@@ -90,7 +90,7 @@ static void test_one_commit_at_the_end(void **state)
     assert_int_equal(c.st.commit_calls, 1);
     assert_int_equal(c.t.commits, 1);
     assert_int_equal(c.t.largest_batch, SMALL_SET);
-    assert_int_equal(mem_target_uncommitted(&c.t), 0);
+    assert_int_equal(fake_target_uncommitted(&c.t), 0);
     assert_int_equal(c.t.violations, 0);
     free_case(&c);
 }
@@ -106,9 +106,9 @@ static void test_batches_of_commit_batch_files(void **state)
     assert_int_equal(c.st.commit_calls, (LARGE_SET + DDP_COMMIT_BATCH - 1) / DDP_COMMIT_BATCH);
     assert_int_equal(c.t.commits, c.st.commit_calls);
     assert_int_equal(c.t.largest_batch, DDP_COMMIT_BATCH);
-    assert_int_equal(mem_target_uncommitted(&c.t), 0);
+    assert_int_equal(fake_target_uncommitted(&c.t), 0);
     if (c.t.violations)
-        fail_msg("%s", c.t.last_violation);
+        fail_msg("%s", c.t.violation);
     free_case(&c);
 }
 

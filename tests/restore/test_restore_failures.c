@@ -26,8 +26,8 @@ static const size_t sizes[N] = {150000, 110000, 90000};
 typedef struct env {
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     ddp_file_result res[N + 2];
     ddp_restore_stats st;
 } env;
@@ -38,7 +38,7 @@ static void setup_env(env *e, uint64_t container_limit)
     fixture_options(&e->opt, DDP_LAYOUT_0102);
     e->opt.container_limit = container_limit;
     assert_int_equal(fixture_build(&e->f, &e->opt, N, sizes, NULL), 0);
-    mock_store_init(&e->m, e->f.mem);
+    fixture_backup(&e->m, e->f.mem);
     fixture_target(&e->f, &e->t);
 }
 
@@ -51,8 +51,8 @@ static void teardown_env(env *e)
 {
     assert_int_equal(e->t.violations, 0);
     assert_int_equal(e->m.plans_live, 0);
-    mock_store_free(&e->m);
-    mem_target_free(&e->t);
+    fake_backup_free(&e->m);
+    fake_target_free(&e->t);
     fixture_free(&e->f);
 }
 
@@ -74,7 +74,7 @@ static void assert_ok(const env *e, uint32_t i)
     assert_true(fixture_restored(&e->f, &e->t, i));
 }
 
-static void assert_protocol(const mock_store *m)
+static void assert_protocol(const fake_backup *m)
 {
     char why[256] = "";
     if (check_previews(m, why, sizeof why) != 0)
@@ -93,8 +93,8 @@ static void test_short_reads(void **state)
     assert_protocol(&e.m);
     /* every read returned at most 1000 bytes and the rest was asked for */
     uint32_t short_ones = 0;
-    for (size_t i = 0; i < e.m.n_calls; i++)
-        if (e.m.calls[i].kind == MOCK_READ && e.m.calls[i].got < e.m.calls[i].size)
+    for (size_t i = 0; i < e.m.n_log; i++)
+        if (e.m.log[i].kind == FAKE_READ && e.m.log[i].got < e.m.log[i].size)
             short_ones++;
     assert_true(short_ones > 10);
     teardown_env(&e);
@@ -107,7 +107,7 @@ static void test_missing_data_container(void **state)
     setup_env(&e, 96 * 1024);
     const char *victim = fixture_container(&e.f, "Data", 1);
     assert_non_null(victim);
-    mock_store_drop(&e.m, victim);
+    fake_backup_drop(&e.m, victim);
     int32_t hr = run(&e, NULL);
     uint32_t ok = 0, missing = 0;
     for (uint32_t i = 0; i < N; i++) {
@@ -124,8 +124,8 @@ static void test_missing_data_container(void **state)
     assert_int_equal(hr, ok ? DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS : DDP_HR_PATH_NOT_FOUND);
     /* the missing container is asked for once, then no more */
     uint32_t asked = 0;
-    for (size_t i = 0; i < e.m.n_calls; i++)
-        if (e.m.calls[i].kind == MOCK_READ && strcmp(e.m.calls[i].path, victim) == 0)
+    for (size_t i = 0; i < e.m.n_log; i++)
+        if (e.m.log[i].kind == FAKE_READ && strcmp(e.m.log[i].path, victim) == 0)
             asked++;
     assert_int_equal(asked, 1);
     assert_protocol(&e.m);
@@ -137,13 +137,13 @@ static void test_missing_stream_container(void **state)
     (void)state;
     env e;
     setup_env(&e, 1u << 30);
-    mock_store_drop(&e.m, fixture_container(&e.f, "Stream", 0));
+    fake_backup_drop(&e.m, fixture_container(&e.f, "Stream", 0));
     assert_int_equal(run(&e, NULL), DDP_HR_PATH_NOT_FOUND);
     for (uint32_t i = 0; i < N; i++) {
         assert_failed(&e, i, DDP_HR_PATH_NOT_FOUND);
         assert_int_equal(e.t.files[i].begins, 0);
     }
-    assert_int_equal(e.m.count[MOCK_ORDER], 0);
+    assert_int_equal(e.m.count[FAKE_ORDER], 0);
     teardown_env(&e);
 }
 
@@ -158,7 +158,7 @@ static void test_corrupt_chunk_one_of_three(void **state)
         char path[200];
         uint64_t off;
         assert_int_equal(fixture_chunk_location(&e.f, &e.opt, 1, k, path, sizeof path, &off), 0);
-        mock_store_corrupt(&e.m, path, off + DDP_DATA_HEADER_SIZE + 100, 0x5A);
+        assert_int_equal(fake_backup_xor(&e.m, path, off + DDP_DATA_HEADER_SIZE + 100, 0x5A), 0);
         int32_t hr = run(&e, NULL);
         assert_int_equal(hr, DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS);
         assert_ok(&e, 0);
@@ -167,9 +167,9 @@ static void test_corrupt_chunk_one_of_three(void **state)
         assert_int_equal(e.st.order_calls, 2);
         assert_protocol(&e.m);
         /* retry the failed stub with a good backup */
-        e.m.n_corrupt = 0;
-        mock_store_clear_log(&e.m);
-        mem_target_reset(&e.t);
+        assert_int_equal(fake_backup_xor(&e.m, path, off + DDP_DATA_HEADER_SIZE + 100, 0x5A), 0);   /* undone */
+        fake_backup_reset_counts(&e.m);
+        fake_target_reset(&e.t);
         assert_int_equal(run(&e, NULL), DDP_S_OK);
         for (uint32_t i = 0; i < N; i++)
             assert_ok(&e, i);
@@ -187,12 +187,12 @@ static void test_corrupt_first_chunk_before_detection(void **state)
     fixture_options(&e.opt, DDP_LAYOUT_0201);
     e.opt.compress = 0;    /* raw chunks: the flipped byte still "decompresses" */
     assert_int_equal(fixture_build(&e.f, &e.opt, N, sizes, NULL), 0);
-    mock_store_init(&e.m, e.f.mem);
+    fixture_backup(&e.m, e.f.mem);
     fixture_target(&e.f, &e.t);
     char path[200];
     uint64_t off;
     assert_int_equal(fixture_chunk_location(&e.f, &e.opt, 0, 0, path, sizeof path, &off), 0);
-    mock_store_corrupt(&e.m, path, off + DDP_DATA_HEADER_SIZE + 7, 0x80);
+    fake_backup_xor(&e.m, path, off + DDP_DATA_HEADER_SIZE + 7, 0x80);
     assert_int_equal(run(&e, NULL), DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS);
     assert_failed(&e, 0, DDP_HR_FILE_CORRUPT);
     assert_int_equal(e.res[0].status, DDP_ERR_HASH_MISMATCH);
@@ -209,13 +209,13 @@ static void setup_only_chunk_corrupt(env *e)
     fixture_options(&e->opt, DDP_LAYOUT_0103);
     e->opt.compress = 0;
     assert_int_equal(fixture_build(&e->f, &e->opt, 1, one, NULL), 0);
-    mock_store_init(&e->m, e->f.mem);
+    fixture_backup(&e->m, e->f.mem);
     fixture_target(&e->f, &e->t);
     char path[200];
     uint64_t off;
     assert_int_not_equal(fixture_chunk_location(&e->f, &e->opt, 0, 1, path, sizeof path, &off), 0);
     assert_int_equal(fixture_chunk_location(&e->f, &e->opt, 0, 0, path, sizeof path, &off), 0);
-    mock_store_corrupt(&e->m, path, off + DDP_DATA_HEADER_SIZE + 1000, 0x01);
+    fake_backup_xor(&e->m, path, off + DDP_DATA_HEADER_SIZE + 1000, 0x01);
 }
 
 /* No record of the store identifies the algorithm (FORMAT.md §5: neither candidate is
@@ -268,15 +268,15 @@ static void test_lone_damaged_chunk_identified_by_neighbours(void **state)
         e.opt.compress = 0;
         assert_int_equal(fixture_build(&e.f, &e.opt, N, small, NULL), 0);
         assert_int_equal(fixture_count_containers(&e.f, "Data"), 1);
-        mock_store_init(&e.m, e.f.mem);
-        mem_target_init(&e.t, 1);
-        mem_target_set_reparse(&e.t, 0, e.f.reparse[victim], e.f.reparse_len[victim]);
+        fixture_backup(&e.m, e.f.mem);
+        fake_target_init(&e.t, 1);
+        fake_target_set_reparse(&e.t, 0, e.f.files[victim].reparse, e.f.files[victim].reparse_len);
         char path[200];
         uint64_t off;
         assert_int_equal(fixture_chunk_location(&e.f, &e.opt, victim, 0, path, sizeof path, &off), 0);
         assert_int_not_equal(fixture_chunk_location(&e.f, &e.opt, victim, 1, path, sizeof path, &off), 0);
         assert_int_equal(fixture_chunk_location(&e.f, &e.opt, victim, 0, path, sizeof path, &off), 0);
-        mock_store_corrupt(&e.m, path, off + DDP_DATA_HEADER_SIZE + 100, 0x01);
+        fake_backup_xor(&e.m, path, off + DDP_DATA_HEADER_SIZE + 100, 0x01);
         assert_int_equal(run(&e, NULL), DDP_HR_FILE_CORRUPT);
         assert_failed(&e, 0, DDP_HR_FILE_CORRUPT);
         assert_int_equal(e.res[0].status, DDP_ERR_HASH_MISMATCH);
@@ -301,14 +301,14 @@ static void test_lone_damaged_chunk_identified_by_stream_maps(void **state)
         memset(&e, 0, sizeof e);
         fixture_options(&e.opt, DDP_LAYOUT_0102);
         assert_int_equal(fixture_build(&e.f, &e.opt, N, sizes3, NULL), 0);
-        mock_store_init(&e.m, e.f.mem);
-        mem_target_init(&e.t, 1);
-        mem_target_set_reparse(&e.t, 0, e.f.reparse[0], e.f.reparse_len[0]);
+        fixture_backup(&e.m, e.f.mem);
+        fake_target_init(&e.t, 1);
+        fake_target_set_reparse(&e.t, 0, e.f.files[0].reparse, e.f.files[0].reparse_len);
         char path[200];
         uint64_t off;
         assert_int_not_equal(fixture_chunk_location(&e.f, &e.opt, 0, 1, path, sizeof path, &off), 0);
         assert_int_equal(fixture_chunk_location(&e.f, &e.opt, 0, 0, path, sizeof path, &off), 0);
-        mock_store_corrupt(&e.m, path, off + DDP_DATA_HEADER_SIZE + 7, 0x40);
+        fake_backup_xor(&e.m, path, off + DDP_DATA_HEADER_SIZE + 7, 0x40);
         ddp_restore_options ro;
         ddp_restore_options_default(&ro);
         ro.threads = threads;
@@ -358,12 +358,12 @@ static void test_held_chunk_fails_once_identified(void **state)
         fixture_options(&e.opt, DDP_LAYOUT_0102);
         e.opt.compress = 0;
         assert_int_equal(fixture_build(&e.f, &e.opt, N, sizes, NULL), 0);
-        mock_store_init(&e.m, e.f.mem);
+        fixture_backup(&e.m, e.f.mem);
         fixture_target(&e.f, &e.t);
         char path[200];
         uint64_t off;
         assert_int_equal(fixture_chunk_location(&e.f, &e.opt, 0, 0, path, sizeof path, &off), 0);
-        mock_store_corrupt(&e.m, path, off + DDP_DATA_HEADER_SIZE + 11, 0x20);
+        fake_backup_xor(&e.m, path, off + DDP_DATA_HEADER_SIZE + 11, 0x20);
         ddp_restore_options ro;
         ddp_restore_options_default(&ro);
         ro.threads = threads[t];
@@ -389,7 +389,7 @@ static void test_corrupt_record_hash(void **state)
     char path[200];
     uint64_t off;
     assert_int_equal(fixture_chunk_location(&e.f, &e.opt, 2, 0, path, sizeof path, &off), 0);
-    mock_store_corrupt(&e.m, path, off + 0x28 + 3, 0x01);
+    fake_backup_xor(&e.m, path, off + 0x28 + 3, 0x01);
     assert_int_equal(run(&e, NULL), DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS);
     assert_failed(&e, 2, DDP_HR_FILE_CORRUPT);
     assert_int_equal(e.res[2].status, DDP_ERR_HASH_MISMATCH);
@@ -405,9 +405,9 @@ static void test_corrupt_stream_map(void **state)
     env e;
     setup_env(&e, 1u << 30);
     ddp_reparse rp;
-    assert_int_equal(ddp_reparse_parse(e.f.reparse[0], e.f.reparse_len[0], &rp, NULL), DDP_OK);
+    assert_int_equal(ddp_reparse_parse(e.f.files[0].reparse, e.f.files[0].reparse_len, &rp, NULL), DDP_OK);
     /* an entry's end field inside the Smap payload */
-    mock_store_corrupt(&e.m, fixture_container(&e.f, "Stream", 0),
+    fake_backup_xor(&e.m, fixture_container(&e.f, "Stream", 0),
                        rp.refs[0].smap_offset_hint + DDP_SMAP_HEADER_SIZE + 8 + 0x10 + 2, 0x40);
     assert_int_equal(run(&e, NULL), DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS);
     assert_failed(&e, 0, DDP_HR_FILE_CORRUPT);
@@ -426,8 +426,7 @@ static void test_truncated_container(void **state)
     char path[200];
     uint64_t off;
     assert_int_equal(fixture_chunk_location(&e.f, &e.opt, 2, 0, path, sizeof path, &off), 0);
-    snprintf(e.m.trunc_path, sizeof e.m.trunc_path, "%.159s", path);
-    e.m.trunc_at = off + 10;
+    assert_int_equal(fake_backup_truncate(&e.m, path, (size_t)off + 10), 0);
     assert_int_equal(run(&e, NULL), DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS);
     assert_ok(&e, 0);
     assert_ok(&e, 1);
@@ -445,9 +444,8 @@ static void test_failing_read(void **state)
     ddp_restore_options ro;
     ddp_restore_options_default(&ro);
     ro.coalesce_gap = 0;
-    e.m.fail_kind = MOCK_READ;
     e.m.fail_hr = (int32_t)0x80004005u;
-    e.m.fail_nth = 6;   /* a data read: the probe and 3 stream maps come first */
+    e.m.fail_at[FAKE_READ] = 6;   /* a data read: the probe and 3 stream maps come first */
     int32_t hr = run(&e, &ro);
     assert_int_equal(hr, DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS);
     uint32_t failed = 0;
@@ -469,9 +467,8 @@ static void test_failing_preview_ignored(void **state)
     (void)state;
     env e;
     setup_env(&e, 1u << 30);
-    e.m.fail_kind = MOCK_PREVIEW;
     e.m.fail_hr = (int32_t)0x80004005u;
-    e.m.fail_nth = 3;
+    e.m.fail_at[FAKE_PREVIEW] = 3;
     assert_int_equal(run(&e, NULL), DDP_S_OK);
     for (uint32_t i = 0; i < N; i++)
         assert_ok(&e, i);
@@ -498,20 +495,20 @@ static void test_not_deduplicated(void **state)
     (void)state;
     env e;
     setup_env(&e, 1u << 30);
-    mem_target_set_reparse(&e.t, 0, NULL, 0);
+    fake_target_set_reparse(&e.t, 0, NULL, 0);
     static const uint8_t symlink[20] = {0x0C, 0x00, 0x00, 0xA0, 0x0C, 0x00};
-    mem_target_set_reparse(&e.t, 2, symlink, sizeof symlink);
+    fake_target_set_reparse(&e.t, 2, symlink, sizeof symlink);
     assert_int_equal(run(&e, NULL), DDP_S_OK);
     assert_int_equal(e.res[0].hr, DDP_S_FALSE);
     assert_int_equal(e.res[2].hr, DDP_S_FALSE);
     assert_int_equal(e.t.files[0].begins + e.t.files[2].begins, 0);
     assert_ok(&e, 1);
     /* none deduplicated: S_FALSE overall, no order call */
-    mock_store_clear_log(&e.m);
-    mem_target_set_reparse(&e.t, 1, NULL, 0);
-    mem_target_reset(&e.t);
+    fake_backup_reset_counts(&e.m);
+    fake_target_set_reparse(&e.t, 1, NULL, 0);
+    fake_target_reset(&e.t);
     assert_int_equal(run(&e, NULL), DDP_S_FALSE);
-    assert_int_equal(e.m.n_calls, 0);
+    assert_int_equal(e.m.n_log, 0);
     teardown_env(&e);
 }
 
@@ -522,10 +519,10 @@ static void test_malformed_reparse(void **state)
     env e;
     setup_env(&e, 1u << 30);
     uint8_t buf[DDP_REPARSE_MAX_BUFFER];
-    memcpy(buf, e.f.reparse[1], e.f.reparse_len[1]);
+    memcpy(buf, e.f.files[1].reparse, e.f.files[1].reparse_len);
     buf[0x20] ^= 0xFF;
-    mem_target_set_reparse(&e.t, 1, buf, e.f.reparse_len[1]);
-    mem_target_set_reparse(&e.t, 2, e.f.reparse[2], 12);
+    fake_target_set_reparse(&e.t, 1, buf, e.f.files[1].reparse_len);
+    fake_target_set_reparse(&e.t, 2, e.f.files[2].reparse, 12);
     assert_int_equal(run(&e, NULL), DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS);
     assert_failed(&e, 1, DDP_HR_INVALID_DATA);
     assert_failed(&e, 2, DDP_HR_INVALID_DATA);
@@ -533,9 +530,9 @@ static void test_malformed_reparse(void **state)
     assert_non_null(strstr(e.res[1].message, "offset 0x"));
     assert_ok(&e, 0);
     /* all malformed: the first error */
-    mem_target_set_reparse(&e.t, 0, buf, 4);
-    mock_store_clear_log(&e.m);
-    mem_target_reset(&e.t);
+    fake_target_set_reparse(&e.t, 0, buf, 4);
+    fake_backup_reset_counts(&e.m);
+    fake_target_reset(&e.t);
     assert_int_equal(run(&e, NULL), DDP_HR_INVALID_DATA);
     teardown_env(&e);
 }
@@ -549,9 +546,9 @@ static void test_short_reparse_buffers(void **state)
     env e;
     setup_env(&e, 1u << 30);
     static const uint8_t other_tag[6] = {0x0C, 0x00, 0x00, 0xA0, 0, 0};
-    mem_target_set_reparse(&e.t, 0, e.f.reparse[0], 6);
-    mem_target_set_reparse(&e.t, 1, e.f.reparse[1], 3);
-    mem_target_set_reparse(&e.t, 2, other_tag, sizeof other_tag);
+    fake_target_set_reparse(&e.t, 0, e.f.files[0].reparse, 6);
+    fake_target_set_reparse(&e.t, 1, e.f.files[1].reparse, 3);
+    fake_target_set_reparse(&e.t, 2, other_tag, sizeof other_tag);
     assert_int_equal(run(&e, NULL), DDP_HR_INVALID_DATA);
     assert_failed(&e, 0, DDP_HR_INVALID_DATA);
     assert_int_equal(e.res[0].status, DDP_ERR_TRUNCATED);
@@ -566,11 +563,11 @@ static void test_names_in_messages(void **state)
     (void)state;
     env e;
     setup_env(&e, 1u << 30);
-    mem_target_set_reparse(&e.t, 1, e.f.reparse[1], 12);
+    fake_target_set_reparse(&e.t, 1, e.f.files[1].reparse, 12);
     ddp_store store;
     ddp_target target;
-    mock_store_api(&e.m, &store);
-    mem_target_api(&e.t, &target);
+    fake_backup_api(&e.m, &store);
+    fake_target_api(&e.t, &target);
     const char *names[N] = {"\\a.bin", "\\dir\\b.bin", "\\c.bin"};
     assert_int_equal(ddp_restore(&store, &target, N, names, NULL, e.res, NULL), DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS);
     assert_non_null(strstr(e.res[1].message, "\\dir\\b.bin"));
@@ -584,8 +581,8 @@ static void test_arguments(void **state)
     setup_env(&e, 1u << 30);
     ddp_store store;
     ddp_target target;
-    mock_store_api(&e.m, &store);
-    mem_target_api(&e.t, &target);
+    fake_backup_api(&e.m, &store);
+    fake_target_api(&e.t, &target);
     assert_int_equal(ddp_restore(&store, &target, DDP_MAX_RESTORE_FILES + 1, NULL, NULL, NULL, NULL),
                      DDP_HR_E_INVALIDARG);
     assert_int_equal(ddp_restore(NULL, &target, N, NULL, NULL, e.res, NULL), DDP_HR_E_INVALIDARG);
@@ -595,9 +592,9 @@ static void test_arguments(void **state)
     ddp_store no_read = store;
     no_read.read = NULL;
     assert_int_equal(ddp_restore(&no_read, &target, N, NULL, NULL, e.res, NULL), DDP_HR_E_INVALIDARG);
-    assert_int_equal(e.m.n_calls, 0);
+    assert_int_equal(e.m.n_log, 0);
     assert_int_equal(ddp_restore(&store, &target, 0, NULL, NULL, NULL, NULL), DDP_S_OK);
-    assert_int_equal(e.m.n_calls, 0);
+    assert_int_equal(e.m.n_log, 0);
     teardown_env(&e);
 }
 

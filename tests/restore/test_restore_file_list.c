@@ -24,8 +24,8 @@ static const int dup4[4] = {-1, -1, -1, 0};
 
 typedef struct run {
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     int32_t hr;
     ddp_file_result res[8];
     ddp_restore_stats st;
@@ -34,21 +34,12 @@ typedef struct run {
 /* "\...\{GUID}.ddp\<name>" for the fixture's store. */
 static void store_file(const fixture *f, const char *name, char *out, size_t cap)
 {
-    const char *c = fixture_container(f, "Stream", 0);
-    assert_non_null(c);
-    const char *cut = strstr(c, "\\Stream\\");
-    assert_non_null(cut);
-    snprintf(out, cap, "%.*s\\%s", (int)(cut - c), c, name);
+    assert_int_equal(fixture_store_file(f, name, out, cap), 0);
 }
 
-static void mock_corrupt(mock_store *m, const char *path, uint64_t offset, uint8_t mask)
+static void damage(fake_backup *m, const char *path, uint64_t offset, uint8_t mask)
 {
-    assert_true(m->n_corrupt < 8);
-    mock_corruption *c = &m->corrupt[m->n_corrupt++];
-    assert_true(strlen(path) < sizeof c->path);
-    memcpy(c->path, path, strlen(path) + 1);
-    c->offset = offset;
-    c->xor_mask = mask;
+    assert_int_equal(fake_backup_xor(m, path, offset, mask), 0);
 }
 
 static void build(run *r, uint16_t layout, uint32_t stream_generation, int file_list)
@@ -59,7 +50,7 @@ static void build(run *r, uint16_t layout, uint32_t stream_generation, int file_
     opt.stream_generation = stream_generation;
     opt.file_list = file_list;
     assert_int_equal(fixture_build(&r->f, &opt, 4, sizes4, dup4), 0);
-    mock_store_init(&r->m, r->f.mem);
+    fixture_backup(&r->m, r->f.mem);
 }
 
 static void restore(run *r)
@@ -78,29 +69,31 @@ static void assert_restored(const run *r)
     }
 }
 
-static uint32_t stream_probes(const mock_store *m)
+static uint32_t stream_probes(const fake_backup *m)
 {
     uint32_t n = 0;
-    for (size_t i = 0; i < m->n_calls; i++) {
-        const mock_call *c = &m->calls[i];
-        n += c->kind == MOCK_READ && mock_is_stream_path(c->path) && c->offset == 0 && c->size == 0x40;
+    for (size_t i = 0; i < m->n_log; i++) {
+        const fake_call *c = &m->log[i];
+        n += c->kind == FAKE_READ && fake_is_stream_path(c->path) && c->offset == 0 && c->size == 0x40;
     }
     return n;
 }
 
 static void done(run *r)
 {
-    mock_store_free(&r->m);
-    mem_target_free(&r->t);
+    fake_backup_free(&r->m);
+    fake_target_free(&r->t);
     fixture_free(&r->f);
 }
 
-/* Replaces a stored file's bytes (same length) through the mem store. */
-static void overwrite(ddp_mem_store *mem, const char *path, const uint8_t *bytes, size_t len)
+/* Replaces a stored file's bytes (same length), or adds the file: in the mem store and
+ * in the fake backup read from it. */
+static void overwrite(run *r, const char *path, const uint8_t *bytes, size_t len)
 {
     ddp_store_sink sink;
     void *h = NULL;
-    ddp_mem_store_sink(mem, &sink);
+    assert_int_equal(fake_backup_put(&r->m, path, bytes, len), 0);
+    ddp_mem_store_sink(r->f.mem, &sink);
     assert_int_equal(sink.open(sink.ctx, path, &h), DDP_OK);
     assert_int_equal(sink.pwrite(sink.ctx, h, 0, bytes, len), DDP_OK);
     assert_int_equal(sink.close(sink.ctx, h), DDP_OK);
@@ -119,12 +112,12 @@ static void test_list_present(void **state)
     assert_int_equal(r.st.generations_from_directory, 0);
     assert_int_equal(r.st.generations_probed, 0);
     assert_int_equal(r.st.list_disagreed, 0);
-    assert_int_equal(r.m.count[MOCK_FIND], 0);
+    assert_int_equal(r.m.count[FAKE_FIND], 0);
     assert_int_equal(stream_probes(&r.m), streams);
     /* Only DedupFileList.1 was read (header, then entries). */
-    for (size_t i = 0; i < r.m.n_calls; i++)
-        if (r.m.calls[i].kind == MOCK_READ)
-            assert_null(strstr(r.m.calls[i].path, "DedupFileList.2"));
+    for (size_t i = 0; i < r.m.n_log; i++)
+        if (r.m.log[i].kind == FAKE_READ)
+            assert_null(strstr(r.m.log[i].path, "DedupFileList.2"));
     done(&r);
 }
 
@@ -150,7 +143,7 @@ static void test_list_damaged(void **state)
     build(&r, DDP_LAYOUT_0103, 2, 1);
     store_file(&r.f, DDP_FILE_LIST_NAME_1, l1, sizeof l1);
     store_file(&r.f, DDP_FILE_LIST_NAME_2, l2, sizeof l2);
-    mock_corrupt(&r.m, l1, 0x08, 0x40);
+    damage(&r.m, l1, 0x08, 0x40);
     restore(&r);
     assert_restored(&r);
     assert_int_equal(r.st.file_lists_damaged, 1);
@@ -158,8 +151,8 @@ static void test_list_damaged(void **state)
     done(&r);
     /* Both headers damaged: probing, as without a list. */
     build(&r, DDP_LAYOUT_0103, 2, 1);
-    mock_corrupt(&r.m, l1, 0x10, 0x01);
-    mock_corrupt(&r.m, l2, 0x0F, 0x80);
+    damage(&r.m, l1, 0x10, 0x01);
+    damage(&r.m, l2, 0x0F, 0x80);
     restore(&r);
     assert_restored(&r);
     assert_int_equal(r.st.file_lists_damaged, 2);
@@ -171,7 +164,7 @@ static void test_list_damaged(void **state)
     size_t len = 0;
     assert_non_null(ddp_mem_store_get(r.f.mem, l1, &len));
     for (size_t at = DDP_FILE_LIST_HEADER_SIZE; at < len; at += DDP_FILE_LIST_ENTRY_SIZE)
-        mock_corrupt(&r.m, l1, at + 0x20, 0x04);
+        damage(&r.m, l1, at + 0x20, 0x04);
     restore(&r);
     assert_restored(&r);
     assert_int_equal(r.st.file_lists_damaged, 0);
@@ -181,9 +174,7 @@ static void test_list_damaged(void **state)
     /* A list cut short: its header says more entries than it holds. */
     build(&r, DDP_LAYOUT_0103, 2, 1);
     r.m.short_read = 0;
-    assert_true(strlen(l1) < sizeof r.m.trunc_path);
-    memcpy(r.m.trunc_path, l1, strlen(l1) + 1);
-    r.m.trunc_at = DDP_FILE_LIST_HEADER_SIZE + DDP_FILE_LIST_ENTRY_SIZE - 1;
+    assert_int_equal(fake_backup_truncate(&r.m, l1, DDP_FILE_LIST_HEADER_SIZE + DDP_FILE_LIST_ENTRY_SIZE - 1), 0);
     restore(&r);
     assert_restored(&r);
     assert_int_equal(r.st.generations_from_list, 0);
@@ -222,7 +213,7 @@ static void test_list_disagrees(void **state)
     size_t out_len = 0;
     assert_int_equal(ddp_file_list_build(paths, n, copy, len, &out_len), DDP_OK);
     assert_int_equal(out_len, len);
-    overwrite(r.f.mem, l1, copy, len);
+    overwrite(&r, l1, copy, len);
     restore(&r);
     assert_restored(&r);
     uint32_t streams = fixture_count_containers(&r.f, "Stream");
@@ -243,19 +234,11 @@ static void test_list_disagrees(void **state)
  */
 static void add_old_generation(run *r)
 {
-    ddp_store_options opt;
-    fixture old;
-    static const size_t old_sizes[2] = {90000, 120000};
-    fixture_options(&opt, DDP_LAYOUT_0201);
-    opt.stream_generation = 1;
-    assert_int_equal(fixture_build(&old, &opt, 2, old_sizes, NULL), 0);
-    const char *old_path = fixture_container(&old, "Stream", 0);
-    assert_non_null(strstr(old_path, "00010000.00000001.ccc"));
+    const char *path = NULL;
     size_t len = 0;
-    const uint8_t *bytes = ddp_mem_store_get(old.mem, old_path, &len);
-    assert_non_null(bytes);
-    overwrite(r->f.mem, old_path, bytes, len);
-    fixture_free(&old);
+    assert_int_equal(fixture_put_old_generation(r->f.mem, &path), 0);
+    const uint8_t *bytes = ddp_mem_store_get(r->f.mem, path, &len);
+    assert_int_equal(fake_backup_put(&r->m, path, bytes, len), 0);
 }
 
 static void test_two_generations(void **state)

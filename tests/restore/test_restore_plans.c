@@ -23,17 +23,17 @@
 static const size_t sizes[N_FILES] = {120000, 90000, 260000, 40000, 120000};
 static const int dup[N_FILES] = {-1, -1, -1, -1, 0};
 
-static int64_t size_of(mock_store *m, const char *path)
+static int64_t size_of(fake_backup *m, const char *path)
 {
-    return (int64_t)mock_store_size(m, path);
+    return (int64_t)fake_backup_size(m, path);
 }
 
 /* The public sample's plan: [0, 10%) then [10%, INT64_MAX) per container. */
-static int32_t plan_sample(mock_store *m, uint32_t call, uint32_t n, const char *const *paths,
+static int32_t plan_sample(fake_backup *m, uint32_t call, uint32_t n, const char *const *paths,
                            ddp_plan_extent **plan, uint32_t *entries)
 {
     (void)call;
-    ddp_plan_extent *p = mock_plan_alloc(m, 2 * n);
+    ddp_plan_extent *p = fake_plan_alloc(m, 2 * n);
     for (uint32_t i = 0; i < n; i++) {
         int64_t tenth = size_of(m, paths[i]) / 10;
         p[2 * i] = (ddp_plan_extent){i, 0, tenth};
@@ -45,11 +45,11 @@ static int32_t plan_sample(mock_store *m, uint32_t call, uint32_t n, const char 
 }
 
 /* Containers in reverse order, each the whole file. */
-static int32_t plan_reverse(mock_store *m, uint32_t call, uint32_t n, const char *const *paths,
+static int32_t plan_reverse(fake_backup *m, uint32_t call, uint32_t n, const char *const *paths,
                             ddp_plan_extent **plan, uint32_t *entries)
 {
     (void)call;
-    ddp_plan_extent *p = mock_plan_alloc(m, n);
+    ddp_plan_extent *p = fake_plan_alloc(m, n);
     for (uint32_t i = 0; i < n; i++)
         p[i] = (ddp_plan_extent){n - 1 - i, 0, size_of(m, paths[n - 1 - i])};
     *plan = p;
@@ -58,11 +58,11 @@ static int32_t plan_reverse(mock_store *m, uint32_t call, uint32_t n, const char
 }
 
 /* Per container: the upper half, then the lower half (descending extents). */
-static int32_t plan_halves_descending(mock_store *m, uint32_t call, uint32_t n, const char *const *paths,
+static int32_t plan_halves_descending(fake_backup *m, uint32_t call, uint32_t n, const char *const *paths,
                                       ddp_plan_extent **plan, uint32_t *entries)
 {
     (void)call;
-    ddp_plan_extent *p = mock_plan_alloc(m, 2 * n);
+    ddp_plan_extent *p = fake_plan_alloc(m, 2 * n);
     for (uint32_t i = 0; i < n; i++) {
         int64_t half = size_of(m, paths[i]) / 2;
         p[2 * i] = (ddp_plan_extent){i, half, INT64_MAX};
@@ -74,11 +74,11 @@ static int32_t plan_halves_descending(mock_store *m, uint32_t call, uint32_t n, 
 }
 
 /* Overlapping extents: [s/4, INT64_MAX), [0, s), [0, s/2). */
-static int32_t plan_overlapping(mock_store *m, uint32_t call, uint32_t n, const char *const *paths,
+static int32_t plan_overlapping(fake_backup *m, uint32_t call, uint32_t n, const char *const *paths,
                                 ddp_plan_extent **plan, uint32_t *entries)
 {
     (void)call;
-    ddp_plan_extent *p = mock_plan_alloc(m, 3 * n);
+    ddp_plan_extent *p = fake_plan_alloc(m, 3 * n);
     for (uint32_t i = 0; i < n; i++) {
         int64_t s = size_of(m, paths[i]);
         p[3 * i] = (ddp_plan_extent){i, s / 4, INT64_MAX};
@@ -91,12 +91,12 @@ static int32_t plan_overlapping(mock_store *m, uint32_t call, uint32_t n, const 
 }
 
 /* Invalid and empty entries around valid whole-file extents. */
-static int32_t plan_with_junk(mock_store *m, uint32_t call, uint32_t n, const char *const *paths,
+static int32_t plan_with_junk(fake_backup *m, uint32_t call, uint32_t n, const char *const *paths,
                               ddp_plan_extent **plan, uint32_t *entries)
 {
     (void)call;
     (void)paths;
-    ddp_plan_extent *p = mock_plan_alloc(m, 5 * n);
+    ddp_plan_extent *p = fake_plan_alloc(m, 5 * n);
     uint32_t k = 0;
     for (uint32_t i = 0; i < n; i++) {
         p[k++] = (ddp_plan_extent){n + i, 0, INT64_MAX};          /* index out of range */
@@ -111,12 +111,12 @@ static int32_t plan_with_junk(mock_store *m, uint32_t call, uint32_t n, const ch
 }
 
 /* Only the lower half of the first container: everything else is uncovered. */
-static int32_t plan_partial(mock_store *m, uint32_t call, uint32_t n, const char *const *paths,
+static int32_t plan_partial(fake_backup *m, uint32_t call, uint32_t n, const char *const *paths,
                             ddp_plan_extent **plan, uint32_t *entries)
 {
     (void)call;
     (void)n;
-    ddp_plan_extent *p = mock_plan_alloc(m, 1);
+    ddp_plan_extent *p = fake_plan_alloc(m, 1);
     p[0] = (ddp_plan_extent){0, 0, size_of(m, paths[0]) / 2};
     *plan = p;
     *entries = 1;
@@ -124,12 +124,12 @@ static int32_t plan_partial(mock_store *m, uint32_t call, uint32_t n, const char
 }
 
 /* Only invalid entries: the engine's own order applies. */
-static int32_t plan_all_invalid(mock_store *m, uint32_t call, uint32_t n, const char *const *paths,
+static int32_t plan_all_invalid(fake_backup *m, uint32_t call, uint32_t n, const char *const *paths,
                                 ddp_plan_extent **plan, uint32_t *entries)
 {
     (void)call;
     (void)paths;
-    ddp_plan_extent *p = mock_plan_alloc(m, 2);
+    ddp_plan_extent *p = fake_plan_alloc(m, 2);
     p[0] = (ddp_plan_extent){n, 0, 100};
     p[1] = (ddp_plan_extent){0xFFFFFFFFu, 0, INT64_MAX};
     *plan = p;
@@ -138,7 +138,7 @@ static int32_t plan_all_invalid(mock_store *m, uint32_t call, uint32_t n, const 
 }
 
 /* A failing order call that still hands out a plan: ignored, freed. */
-static int32_t plan_failing(mock_store *m, uint32_t call, uint32_t n, const char *const *paths,
+static int32_t plan_failing(fake_backup *m, uint32_t call, uint32_t n, const char *const *paths,
                             ddp_plan_extent **plan, uint32_t *entries)
 {
     plan_reverse(m, call, n, paths, plan, entries);
@@ -146,7 +146,7 @@ static int32_t plan_failing(mock_store *m, uint32_t call, uint32_t n, const char
 }
 
 typedef struct plan_case {
-    mock_plan_fn fn;
+    fake_plan_fn fn;
     int expect_outside;     /* some read groups lie outside every extent */
     int backward;           /* without stale hints: 0 no backward seek, 1 some, -1 either */
 } plan_case;
@@ -155,8 +155,8 @@ static void run_plan(const plan_case *pc, uint16_t layout, int stale)
 {
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     ddp_file_result res[N_FILES];
     ddp_restore_stats st;
     fixture_options(&opt, layout);
@@ -164,8 +164,9 @@ static void run_plan(const plan_case *pc, uint16_t layout, int stale)
     opt.stale_hints = stale;
     assert_int_equal(fixture_build(&f, &opt, N_FILES, sizes, dup), 0);
     assert_true(fixture_count_containers(&f, "Data") >= 3);
-    mock_store_init(&m, f.mem);
-    m.plan_fn = pc->fn;
+    fixture_backup(&m, f.mem);
+    m.plan_mode = FAKE_PLAN_HOOK;
+    m.plan_hook = pc->fn;
     fixture_target(&f, &t);
     ddp_restore_options ro;
     ddp_restore_options_default(&ro);
@@ -199,9 +200,9 @@ static void run_plan(const plan_case *pc, uint16_t layout, int stale)
     if (!stale && pc->backward == 1)
         assert_true(st.backward_seeks > 0);
     assert_int_equal(m.plans_live, 0);
-    assert_int_equal(m.count[MOCK_FREE_PLAN], pc->fn ? 2 : 0);
-    mock_store_free(&m);
-    mem_target_free(&t);
+    assert_int_equal(m.count[FAKE_FREE_PLAN], pc->fn ? 2 : 0);
+    fake_backup_free(&m);
+    fake_target_free(&t);
     fixture_free(&f);
 }
 
@@ -277,21 +278,21 @@ static void test_engine_order_is_sequential(void **state)
     (void)state;
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     ddp_restore_stats st;
     fixture_options(&opt, DDP_LAYOUT_0102);
     opt.container_limit = 64 * 1024;
     assert_int_equal(fixture_build(&f, &opt, N_FILES, sizes, dup), 0);
-    mock_store_init(&m, f.mem);
+    fixture_backup(&m, f.mem);
     fixture_target(&f, &t);
     assert_int_equal(fixture_restore(&m, &t, NULL, NULL, &st), DDP_S_OK);
     assert_int_equal(st.backward_seeks, 0);
     const char *prev = NULL;
     uint64_t prev_end = 0;
-    for (size_t i = 0; i < m.n_calls; i++) {
-        const mock_call *c = &m.calls[i];
-        if (c->kind != MOCK_READ || !mock_is_data_path(c->path))
+    for (size_t i = 0; i < m.n_log; i++) {
+        const fake_call *c = &m.log[i];
+        if (c->kind != FAKE_READ || !fake_is_data_path(c->path))
             continue;
         if (prev && strcmp(prev, c->path) == 0)
             assert_true(c->offset >= prev_end);
@@ -300,8 +301,8 @@ static void test_engine_order_is_sequential(void **state)
         prev = c->path;
         prev_end = c->offset + c->size;
     }
-    mock_store_free(&m);
-    mem_target_free(&t);
+    fake_backup_free(&m);
+    fake_target_free(&t);
     fixture_free(&f);
 }
 

@@ -28,8 +28,8 @@ static const uint32_t thread_counts[] = {1, 2, 4};
 typedef struct env {
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     const char *names[N_FILES];
 } env;
 
@@ -41,7 +41,7 @@ static void setup_env(env *e)
     e->opt.container_limit = 256 * 1024;   /* several data containers */
     assert_int_equal(fixture_build(&e->f, &e->opt, N_FILES, sizes, dup), 0);
     assert_true(fixture_count_containers(&e->f, "Data") >= 3);
-    mock_store_init(&e->m, e->f.mem);
+    fixture_backup(&e->m, e->f.mem);
     fixture_target(&e->f, &e->t);
     memcpy(e->names, names, sizeof names);
 }
@@ -54,8 +54,8 @@ static int32_t restore_without_results(env *e, uint32_t threads)
     ddp_target target;
     ddp_restore_options_default(&ro);
     ro.threads = threads;
-    mock_store_api(&e->m, &store);
-    mem_target_api(&e->t, &target);
+    fake_backup_api(&e->m, &store);
+    fake_target_api(&e->t, &target);
     return ddp_restore(&store, &target, e->t.n, e->names, &ro, NULL, NULL);
 }
 
@@ -63,8 +63,8 @@ static void teardown_env(env *e)
 {
     assert_int_equal(e->t.violations, 0);
     assert_int_equal(e->m.plans_live, 0);
-    mock_store_free(&e->m);
-    mem_target_free(&e->t);
+    fake_backup_free(&e->m);
+    fake_target_free(&e->t);
     fixture_free(&e->f);
 }
 
@@ -106,7 +106,7 @@ static void test_one_file_failing(void **state)
         uint64_t off;
         setup_env(&e);
         assert_int_equal(fixture_chunk_location(&e.f, &e.opt, 1, 2, path, sizeof path, &off), 0);
-        mock_store_corrupt(&e.m, path, off + DDP_DATA_HEADER_SIZE + 100, 0x5A);
+        fake_backup_xor(&e.m, path, off + DDP_DATA_HEADER_SIZE + 100, 0x5A);
         assert_int_equal(restore_without_results(&e, thread_counts[c]), DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS);
         for (uint32_t i = 0; i < N_FILES; i++) {
             if (i == 1)
@@ -126,9 +126,12 @@ static void test_every_file_failing(void **state)
     for (size_t c = 0; c < N_COUNTS; c++) {
         env e;
         setup_env(&e);
+        uint32_t dropped = 0;
         for (uint32_t k = 0; k < fixture_count_containers(&e.f, "Data"); k++)
-            mock_store_drop(&e.m, fixture_container(&e.f, "Data", k));
-        assert_true(e.m.n_dropped == (int)fixture_count_containers(&e.f, "Data"));
+            fake_backup_drop(&e.m, fixture_container(&e.f, "Data", k));
+        for (size_t k = 0; k < e.m.n_files; k++)
+            dropped += (uint32_t)e.m.files[k].dropped;
+        assert_true(dropped == fixture_count_containers(&e.f, "Data"));
         assert_int_equal(restore_without_results(&e, thread_counts[c]), DDP_HR_PATH_NOT_FOUND);
         for (uint32_t i = 0; i < N_FILES; i++)
             assert_stub_kept(&e, i);
@@ -144,13 +147,13 @@ static void test_none_deduplicated(void **state)
         env e;
         setup_env(&e);
         for (uint32_t i = 0; i < N_FILES; i++)
-            mem_target_set_reparse(&e.t, i, NULL, 0);
+            fake_target_set_reparse(&e.t, i, NULL, 0);
         assert_int_equal(restore_without_results(&e, thread_counts[c]), DDP_S_FALSE);
         for (uint32_t i = 0; i < N_FILES; i++) {
             assert_int_equal(e.t.files[i].begins, 0);
             assert_int_equal(e.t.files[i].finishes, 0);
         }
-        assert_int_equal(e.m.count[MOCK_READ], 0);
+        assert_int_equal(e.m.count[FAKE_READ], 0);
         teardown_env(&e);
     }
 }
@@ -162,8 +165,8 @@ static void test_restored_and_not_deduplicated(void **state)
     for (size_t c = 0; c < N_COUNTS; c++) {
         env e;
         setup_env(&e);
-        mem_target_set_reparse(&e.t, 2, NULL, 0);
-        mem_target_set_reparse(&e.t, 3, NULL, 0);
+        fake_target_set_reparse(&e.t, 2, NULL, 0);
+        fake_target_set_reparse(&e.t, 3, NULL, 0);
         assert_int_equal(restore_without_results(&e, thread_counts[c]), DDP_S_OK);
         for (uint32_t i = 0; i < N_FILES; i++) {
             if (i == 2 || i == 3)

@@ -32,12 +32,12 @@ static void test_ten_thousand_files(void **state)
     }
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     fixture_options(&opt, DDP_LAYOUT_0103);
     opt.container_limit = 4u << 20;
     assert_int_equal(fixture_build(&f, &opt, N_FILES, sizes, dup), 0);
-    mock_store_init(&m, f.mem);
+    fixture_backup(&m, f.mem);
     fixture_target(&f, &t);
     ddp_file_result *res = calloc(N_FILES, sizeof *res);
     ddp_restore_stats st;
@@ -57,8 +57,8 @@ static void test_ten_thousand_files(void **state)
     /* streamed: far fewer reads than records, about one read per coalesced run (reads of
      * the absent DedupFileList copies are not runs) */
     uint64_t list_reads = 0;
-    for (size_t i = 0; i < m.n_calls; i++)
-        list_reads += m.calls[i].kind == MOCK_READ && strstr(m.calls[i].path, "DedupFileList") != NULL;
+    for (size_t i = 0; i < m.n_log; i++)
+        list_reads += m.log[i].kind == FAKE_READ && strstr(m.log[i].path, "DedupFileList") != NULL;
     assert_int_equal(list_reads, 2);
     assert_true(st.read_calls < N_FILES / 10);
     assert_true(st.coalesced_runs > 0);
@@ -68,8 +68,8 @@ static void test_ten_thousand_files(void **state)
     free(res);
     free(sizes);
     free(dup);
-    mock_store_free(&m);
-    mem_target_free(&t);
+    fake_backup_free(&m);
+    fake_target_free(&t);
     fixture_free(&f);
 }
 

@@ -2,7 +2,7 @@
  * test_restore_threads.c - with worker threads (options.threads = 0, 2, 4) every store
  * callback (read, order, preview, find_container, free_plan) and every target callback
  * (read_reparse, begin, write, finish, abandon, commit) is made on the thread that
- * called ddp_restore() (restore.h, API.md §8). The mock store and the in-memory target
+ * called ddp_restore() (restore.h, API.md §8). The fake backup and the fake target
  * are wrapped by a probe that records, per callback, how often it came and how often
  * from another thread. The restore is big enough for the pipeline to work (several MB
  * in several data containers), and the probe checks that the workers really existed:
@@ -18,9 +18,7 @@
 
 #ifdef _WIN32
 #include <windows.h>
-#include <tlhelp32.h>
 #else
-#include <dirent.h>
 #include <pthread.h>
 #endif
 
@@ -29,42 +27,16 @@
 #include "ddp/restore.h"
 #include "ddp_thread.h"
 #include "fixture.h"
+#include "process_threads.h"
 
 #ifdef _WIN32
 typedef DWORD thread_id;
 static thread_id this_thread(void) { return GetCurrentThreadId(); }
 static int same_thread(thread_id a, thread_id b) { return a == b; }
-
-/* Threads of this process now. */
-static uint32_t count_threads(void)
-{
-    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
-    THREADENTRY32 te;
-    uint32_t n = 0;
-    if (snap == INVALID_HANDLE_VALUE)
-        return 0;
-    te.dwSize = sizeof te;
-    for (BOOL ok = Thread32First(snap, &te); ok; ok = Thread32Next(snap, &te))
-        n += te.th32OwnerProcessID == GetCurrentProcessId();
-    CloseHandle(snap);
-    return n;
-}
 #else
 typedef pthread_t thread_id;
 static thread_id this_thread(void) { return pthread_self(); }
 static int same_thread(thread_id a, thread_id b) { return pthread_equal(a, b); }
-
-static uint32_t count_threads(void)
-{
-    DIR *d = opendir("/proc/self/task");
-    uint32_t n = 0;
-    if (!d)
-        return 0;
-    for (struct dirent *e = readdir(d); e; e = readdir(d))
-        n += e->d_name[0] != '.';
-    closedir(d);
-    return n;
-}
 #endif
 
 typedef enum callback_kind {
@@ -107,8 +79,8 @@ static int32_t p_read(void *ctx, const char *path, uint64_t offset, uint32_t siz
 {
     probe *p = ctx;
     note(p, CB_READ);
-    if (mock_is_data_path(path)) {
-        uint32_t n = count_threads();
+    if (fake_is_data_path(path)) {
+        uint32_t n = process_threads();
         if (n > p->most_threads)
             p->most_threads = n;
     }
@@ -185,12 +157,12 @@ static ddp_status p_commit(void *ctx, void (*done)(void *arg, uint32_t file, ddp
     return p->inner_target.commit(p->inner_target.ctx, done, arg);
 }
 
-/* The probe's store and target, forwarding to the mock's and the mem_target's. */
-static void probe_wrap(probe *p, mock_store *m, mem_target *t, ddp_store *store, ddp_target *target)
+/* The probe's store and target, forwarding to the fake backup and the fake target. */
+static void probe_wrap(probe *p, fake_backup *m, fake_target *t, ddp_store *store, ddp_target *target)
 {
     memset(p, 0, sizeof *p);
-    mock_store_api(m, &p->inner_store);
-    mem_target_api(t, &p->inner_target);
+    fake_backup_api(m, &p->inner_store);
+    fake_target_api(t, &p->inner_target);
     assert_non_null(p->inner_store.order);
     assert_non_null(p->inner_store.preview);
     assert_non_null(p->inner_store.find_container);
@@ -200,13 +172,13 @@ static void probe_wrap(probe *p, mock_store *m, mem_target *t, ddp_store *store,
 }
 
 /* The application's plan: every container whole, in reverse path order. */
-static int32_t plan_reverse(mock_store *m, uint32_t call, uint32_t n, const char *const *paths,
+static int32_t plan_reverse(fake_backup *m, uint32_t call, uint32_t n, const char *const *paths,
                             ddp_plan_extent **plan, uint32_t *entries)
 {
     (void)call;
-    ddp_plan_extent *x = mock_plan_alloc(m, n);
+    ddp_plan_extent *x = fake_plan_alloc(m, n);
     for (uint32_t i = 0; i < n; i++)
-        x[i] = (ddp_plan_extent){n - 1 - i, 0, (int64_t)mock_store_size(m, paths[n - 1 - i])};
+        x[i] = (ddp_plan_extent){n - 1 - i, 0, (int64_t)fake_backup_size(m, paths[n - 1 - i])};
     *plan = x;
     *entries = n;
     return 0;
@@ -229,8 +201,8 @@ static void restore_on_calling_thread(uint32_t threads)
     size_t sizes[N_FILES];
     ddp_store_options opt;
     fixture f;
-    mock_store m;
-    mem_target t;
+    fake_backup m;
+    fake_target t;
     ddp_file_result res[N_FILES];
     ddp_restore_stats st;
     ddp_restore_options ro;
@@ -247,11 +219,12 @@ static void restore_on_calling_thread(uint32_t threads)
     opt.stream_generation = 2;
     assert_int_equal(fixture_build(&f, &opt, N_FILES, sizes, NULL), 0);
     assert_true(fixture_count_containers(&f, "Data") >= 5);
-    mock_store_init(&m, f.mem);
+    fixture_backup(&m, f.mem);
     m.with_find = 1;
-    m.plan_fn = plan_reverse;
+    m.plan_mode = FAKE_PLAN_HOOK;
+    m.plan_hook = plan_reverse;
     assert_int_equal(fixture_chunk_location(&f, &opt, FAILING, 3, path, sizeof path, &off), 0);
-    mock_store_corrupt(&m, path, off + DDP_DATA_HEADER_SIZE + 200, 0x21);
+    fake_backup_xor(&m, path, off + DDP_DATA_HEADER_SIZE + 200, 0x21);
     fixture_target(&f, &t);
     t.commit_mode = 1;
     probe_wrap(&p, &m, &t, &store, &target);
@@ -259,7 +232,7 @@ static void restore_on_calling_thread(uint32_t threads)
     ro.threads = threads;
 
     p.caller = this_thread();
-    uint32_t baseline = count_threads();
+    uint32_t baseline = process_threads();
     int32_t hr = ddp_restore(&store, &target, N_FILES, NULL, &ro, res, &st);
 
     assert_int_equal(hr, DDP_HR_JOB_COMPLETED_PARTIAL_SUCCESS);
@@ -291,8 +264,8 @@ static void restore_on_calling_thread(uint32_t threads)
     assert_int_equal(p.calls[CB_PREVIEW], st.preview_calls);
     assert_int_equal(p.calls[CB_COMMIT], st.commit_calls);
     assert_int_equal(m.plans_live, 0);
-    mock_store_free(&m);
-    mem_target_free(&t);
+    fake_backup_free(&m);
+    fake_target_free(&t);
     fixture_free(&f);
 }
 

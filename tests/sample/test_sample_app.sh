@@ -2,8 +2,9 @@
 # End-to-end test of the sample backup application and the real DdpBackup.dll under Wine:
 # ddp-gendata -> ddp-mkstore (stub files, small containers, stale hints) -> regsvr32 in a
 # private prefix -> ddp-sample backup -> ddp-sample restore (several RestoreFiles batches)
-# -> every file byte-exact (and a Win32 error is printed with its message). Then a damaged container: only the files using it fail, their
-# stubs stay intact, the exit status says so. Then a container missing from the backup:
+# -> every file byte-exact, hashed by the back end the DLL chose under Wine (builtin), and
+# a Win32 error printed with its message. Then a damaged container: only the files using
+# it fail, their stubs stay intact, the exit status says so. Then a container missing from the backup:
 # the sample's read plan leaves it out, the DLL reads what the plan does not cover
 # afterwards, and exactly the files that need it fail, with DDP_E_PATH_NOT_FOUND; every
 # other file is restored byte-exact.
@@ -15,7 +16,9 @@ gendata=$1 mkstore=$2 sample=$3 dll=$4 work=$5
 rm -rf "$work" && mkdir -p "$work"
 export WINEPREFIX=$work/wineprefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" DDPBACKUP_STUB_FILES=1
 wine=$(command -v wine64 || command -v wine)
-trap 'wineserver -k 2>/dev/null || true' EXIT
+# The server and Wine's services inherit this script's streams: end them on exit (the Debian
+# package keeps wineserver out of PATH), or CTest waits for them to let go of its pipe.
+trap '/usr/lib/wine/wineserver -k 2>/dev/null || true' EXIT
 w() { winepath -w "$1" 2>/dev/null; }
 
 "$gendata" --seed 3 "$work/original"
@@ -37,7 +40,12 @@ grep -Eq 'error [0-9]+ \([A-Z][^)]*\)' "$work/backup0.err" && ! grep -q 'no syst
 "$wine" "$sample" backup "$(w "$work/volume")" "$(w "$work/backup")" | tee "$work/backup.txt"
 grep -q 'dedup stubs' "$work/backup.txt"
 
-"$wine" "$sample" restore "$(w "$work/backup")" "$(w "$work/restored")" --batch 7 | tee "$work/restore.txt"
+DDPBACKUP_DEBUG=1 "$wine" "$sample" restore "$(w "$work/backup")" "$(w "$work/restored")" --batch 7 \
+    2> "$work/restore.trace" | tee "$work/restore.txt"
+# The DLL chose its hash back end when it was loaded: builtin under Wine (BENCHMARKS.md).
+tr -d '\r' < "$work/restore.trace" > "$work/restore.trace.txt"
+grep -q 'chunk hashes: builtin back end' "$work/restore.trace.txt" ||
+    { echo "the DLL hashed with another back end than builtin under Wine"; grep 'chunk hashes' "$work/restore.trace.txt"; exit 1; }
 grep -Eq '^RestoreFiles: [0-9]+ call\(s\); [0-9]+ restored, 0 not deduplicated, 0 failed' "$work/restore.txt"
 calls=$(sed -n 's/^RestoreFiles: \([0-9]*\) call.*/\1/p' "$work/restore.txt")
 [ "$calls" -ge 2 ] || { echo "expected several batches, got $calls"; exit 1; }

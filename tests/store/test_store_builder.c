@@ -15,6 +15,7 @@
 #include "ddp/container.h"
 #include "ddp/le.h"
 #include "ddp/stream_map.h"
+#include "dir_sink.h"
 
 #define KiB 1024u
 

@@ -5,11 +5,9 @@
  *     and SHA-512, always built;
  *   - openssl (hash_openssl.c): OpenSSL's libcrypto, native builds;
  *   - bcrypt (hash_bcrypt.c): Windows' BCrypt (CNG), MinGW builds.
- * hash_select.c picks the one in use, once per process: the environment variable
- * DDPBACKUP_HASH_BACKEND when it names a back end this build has, else the platform's
- * library (OpenSSL natively; BCrypt on Windows, except under Wine, whose BCrypt is its
- * own portable code, measured about 3.5x slower than builtin's SHA-NI path by
- * bench/hash), else builtin.
+ * hash_select.c holds the one in use: the platform's library (OpenSSL natively, BCrypt
+ * on Windows) unless the program named another with ddp_hash_backend_use (the DLL and
+ * the tools pick builtin under Wine, whose BCrypt is slower: BENCHMARKS.md).
  *
  * A one-shot digest must not cost a heap allocation where the library can avoid one:
  * ddp_chunk_hash runs once or twice per chunk.
@@ -24,8 +22,6 @@
 
 typedef struct ddp_hash_backend {
     const char *name;                /* "builtin", "openssl", "bcrypt" */
-    /* 1 when this back end is the default here (the platform's library on its platform). */
-    int (*is_default)(void);
     /* The 32-byte chunk hash of data; alg is SHA256 or SHA512_TRUNC (checked by the
      * caller), data is non-NULL or len is 0. */
     ddp_status (*digest)(ddp_hash_alg alg, const void *data, size_t len, uint8_t out[DDP_HASH_SIZE]);
@@ -41,7 +37,7 @@ extern const ddp_hash_backend ddp_hash_backend_builtin;
 #if defined(DDP_HASH_HAVE_OPENSSL)
 extern const ddp_hash_backend ddp_hash_backend_openssl;
 #endif
-#if defined(_WIN32)
+#if defined(DDP_HASH_HAVE_BCRYPT)
 extern const ddp_hash_backend ddp_hash_backend_bcrypt;
 #endif
 
@@ -49,7 +45,7 @@ extern const ddp_hash_backend ddp_hash_backend_bcrypt;
 size_t ddp_hash_backend_list(const ddp_hash_backend *const **list);
 /* The back end named name, or NULL when this build has none of that name. */
 const ddp_hash_backend *ddp_hash_backend_named(const char *name);
-/* The back end in use (chosen on the first call; never NULL). */
+/* The back end in use (never NULL; ddp_hash_backend_use changes it). */
 const ddp_hash_backend *ddp_hash_backend_active(void);
 
 #endif

@@ -1,8 +1,9 @@
 /*
- * hash_bcrypt.c - the chunk-hash digest on Windows' BCrypt (MinGW builds; the default
- * on Windows, but not under Wine, where builtin is faster: hash_backend.h).
- * SHA-256 gives 32 bytes; SHA-512 gives 64, of which the first 32 are kept. This is the
- * one engine file that includes <windows.h>: BCrypt's types need it.
+ * hash_bcrypt.c - the chunk-hash digest on Windows' BCrypt (MinGW builds, where it is
+ * the default: hash_backend.h).
+ * SHA-256 gives 32 bytes; SHA-512 gives 64, of which the first 32 are kept. With
+ * thread_win32.c, one of the two engine files that include <windows.h> (BCrypt's types
+ * need it): platform back ends the build picks, listed as such by the layer check.
  *
  * Opening an algorithm provider is costly, so each algorithm's provider is opened once,
  * on first use, and kept for the life of the process (threads racing to open it keep
@@ -138,18 +139,6 @@ static ddp_status digest(ddp_hash_alg alg, const void *data, size_t len, uint8_t
     return st;
 }
 
-/* Wine's ntdll exports wine_get_version; Windows' does not. */
-static int running_under_wine(void)
-{
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
-}
-
-static int is_default(void)
-{
-    return !running_under_wine();
-}
-
 const ddp_hash_backend ddp_hash_backend_bcrypt = {
-    "bcrypt", is_default, digest, stream_new, stream_update, stream_final, stream_free,
+    "bcrypt", digest, stream_new, stream_update, stream_final, stream_free,
 };

@@ -1,11 +1,11 @@
 /*
  * hash_select.c - which chunk-hash back end this process uses (hash_backend.h): the
- * one DDPBACKUP_HASH_BACKEND names, else the first of the list whose is_default()
- * says so, else builtin. Chosen once: threads racing on the first call each compute
- * the same answer and store it (an idempotent atomic write, not a data race).
+ * build's default (the first of its list, the platform's library) until the program
+ * names another with ddp_hash_backend_use. The engine itself never chooses: the DLL and
+ * the tools decide (the environment, Wine) and pass their choice in. Streams remember
+ * the back end they were opened with, so a change never reaches a stream in flight.
  */
 #include <stdatomic.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "hash_backend.h"
@@ -14,7 +14,7 @@ static const ddp_hash_backend *const backends[] = {
 #if defined(DDP_HASH_HAVE_OPENSSL)
     &ddp_hash_backend_openssl,
 #endif
-#if defined(_WIN32)
+#if defined(DDP_HASH_HAVE_BCRYPT)
     &ddp_hash_backend_bcrypt,
 #endif
     &ddp_hash_backend_builtin,
@@ -36,25 +36,20 @@ const ddp_hash_backend *ddp_hash_backend_named(const char *name)
     return NULL;
 }
 
-static const ddp_hash_backend *choose(void)
-{
-    const ddp_hash_backend *b = ddp_hash_backend_named(getenv("DDPBACKUP_HASH_BACKEND"));
-    if (b)
-        return b;
-    for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++)
-        if (backends[i]->is_default())
-            return backends[i];
-    return &ddp_hash_backend_builtin;
-}
+/* NULL until the program names one: the default, backends[0]. */
+static _Atomic(const ddp_hash_backend *) chosen;
 
-static _Atomic(const ddp_hash_backend *) active;
+ddp_status ddp_hash_backend_use(const char *name)
+{
+    const ddp_hash_backend *b = name ? ddp_hash_backend_named(name) : backends[0];
+    if (!b)
+        return DDP_ERR_UNSUPPORTED;
+    atomic_store_explicit(&chosen, b, memory_order_release);
+    return DDP_OK;
+}
 
 const ddp_hash_backend *ddp_hash_backend_active(void)
 {
-    const ddp_hash_backend *b = atomic_load_explicit(&active, memory_order_acquire);
-    if (!b) {
-        b = choose();
-        atomic_store_explicit(&active, b, memory_order_release);
-    }
-    return b;
+    const ddp_hash_backend *b = atomic_load_explicit(&chosen, memory_order_acquire);
+    return b ? b : backends[0];
 }

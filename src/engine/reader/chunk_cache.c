@@ -4,9 +4,14 @@
  * chunk's content under its key (store GUID, container id and generation, sequence,
  * logical size, hash), the least recently used slot reused first. A lookup is a linear
  * scan of the slots under the cache's lock (a few dozen key compares, small next to the
- * copy it saves); content is copied in and out under the lock, so a slot is never read
- * while it is being replaced. Memory: a slot's buffer grows to the largest chunk it has
- * held, at most DDP_MAX_CHUNK_SIZE, so cache_chunks x 256 KiB at most.
+ * copy it saves); content is copied out under the lock, so a slot is never read while it
+ * is being replaced. A chunk is decoded straight into a slot (rd_cache_fill_begin/end):
+ * the slot is taken out of the cache (neither found nor reused) until its decoder hands
+ * it back with the key, or empty when the chunk failed, so a decoded chunk is never
+ * copied into the cache (BENCHMARKS.md, issue 16). When every slot is being filled (more
+ * decoding threads than slots), the decoder uses its own buffer and rd_cache_put.
+ * Memory: a slot's buffer grows to the largest chunk it has held, at most
+ * DDP_MAX_CHUNK_SIZE, so cache_chunks x 256 KiB at most.
  *
  * The cache also owns what its readers share: the options, the hash algorithm of each
  * chunk store (by GUID; a volume may hold stores of both algorithms) once a chunk
@@ -30,6 +35,7 @@ typedef struct rd_slot {
     uint8_t *data;
     uint32_t len, cap;
     uint64_t used;           /* tick of the last use; 0: empty */
+    int filling;             /* lent to a decoder: not found, not reused */
 } rd_slot;
 
 struct ddp_reader_cache {
@@ -149,32 +155,70 @@ int rd_cache_copy(ddp_reader_cache *c, const rd_key *k, uint32_t from, uint8_t *
     return hit;
 }
 
+/* Under the lock: the slot to reuse (an empty one, else the least recently used), never
+ * one being filled; NULL when every slot is. */
+static rd_slot *victim(ddp_reader_cache *c)
+{
+    rd_slot *s = NULL;
+    for (uint32_t i = 0; i < c->n_slots; i++) {
+        rd_slot *t = &c->slots[i];
+        if (!t->filling && (!s || t->used < s->used))
+            s = t;
+        if (s && !s->used)
+            break;
+    }
+    return s;
+}
+
+int rd_cache_fill_begin(ddp_reader_cache *c, uint32_t len, uint8_t **buf)
+{
+    *buf = NULL;
+    if (len > DDP_MAX_CHUNK_SIZE)
+        return -1;
+    ddp_mutex_lock(c->lock);
+    rd_slot *s = victim(c);
+    if (s && s->cap < len) {
+        uint8_t *d = realloc(s->data, len);
+        if (d) {
+            s->data = d;
+            s->cap = len;
+        } else {
+            s = NULL;   /* no room: the caller decodes into its own buffer */
+        }
+    }
+    if (s) {
+        s->filling = 1;
+        s->used = 0;
+        s->len = 0;
+        *buf = s->data;
+    }
+    ddp_mutex_unlock(c->lock);
+    return s ? (int)(s - c->slots) : -1;
+}
+
+void rd_cache_fill_end(ddp_reader_cache *c, int slot, const rd_key *k, uint32_t len, int ok)
+{
+    ddp_mutex_lock(c->lock);
+    rd_slot *s = &c->slots[slot];
+    s->filling = 0;
+    if (ok && !find(c, k)) {   /* another thread may have kept the same chunk meanwhile */
+        s->key = *k;
+        s->len = len;
+        s->used = ++c->tick;
+    }
+    ddp_mutex_unlock(c->lock);
+}
+
 void rd_cache_put(ddp_reader_cache *c, const rd_key *k, const uint8_t *content, uint32_t len)
 {
-    if (len > DDP_MAX_CHUNK_SIZE)
-        return;
-    ddp_mutex_lock(c->lock);
-    rd_slot *s = find(c, k);
-    if (!s) {
-        s = &c->slots[0];
-        for (uint32_t i = 1; i < c->n_slots && s->used; i++)
-            if (c->slots[i].used < s->used)
-                s = &c->slots[i];
-    }
-    if (s->cap < len) {
-        uint8_t *d = realloc(s->data, len);
-        if (!d) {   /* no room: the chunk is simply not kept */
-            ddp_mutex_unlock(c->lock);
-            return;
-        }
-        s->data = d;
-        s->cap = len;
-    }
-    memcpy(s->data, content, len);
-    s->key = *k;
-    s->len = len;
-    s->used = ++c->tick;
-    ddp_mutex_unlock(c->lock);
+    if (rd_cache_has(c, k))
+        return;   /* kept already: no other chunk is given up for it */
+    uint8_t *buf = NULL;
+    int slot = rd_cache_fill_begin(c, len, &buf);
+    if (slot < 0)
+        return;   /* the chunk is simply not kept */
+    memcpy(buf, content, len);
+    rd_cache_fill_end(c, slot, k, len, 1);
 }
 
 ddp_hash_alg rd_cache_alg(ddp_reader_cache *c, const uint8_t guid[16])

@@ -29,9 +29,9 @@
 
 static ddp_status read_failed(int32_t hr, char *why, size_t cap, const char *what)
 {
-    int32_t mapped = rs_hr_of_read_error(hr);
+    ddp_status st = rs_store_failure(hr);
     snprintf(why, cap, "%s: the store's read failed (0x%08x)", what, (unsigned)hr);
-    return mapped == DDP_HR_PATH_NOT_FOUND ? DDP_ERR_NOT_FOUND : DDP_ERR_IO;
+    return st == DDP_ERR_NOT_FOUND ? st : DDP_ERR_IO;
 }
 
 /* Finds sequence in the Rrtl of c. DDP_OK and *offset, or a failure with why. */
@@ -175,11 +175,9 @@ static ddp_status prepare(ddp_file_reader *r, const rd_chunk *ch)
 {
     if (!r->record)
         r->record = malloc(DDP_DATA_HEADER_SIZE + DDP_MAX_CHUNK_SIZE);
-    if (!r->content)
-        r->content = malloc(DDP_MAX_CHUNK_SIZE);
     if (!r->dec)
         r->dec = ddp_decoder_new();
-    return r->record && r->content && r->dec ? data_container(r, ch) : DDP_ERR_NO_MEMORY;
+    return r->record && r->dec ? data_container(r, ch) : DDP_ERR_NO_MEMORY;
 }
 
 ddp_status rd_read_chunk_record(ddp_file_reader *r, uint32_t i, uint8_t *buf, char *why, size_t cap)
@@ -203,7 +201,7 @@ static const char *short_path(const char *path)
     return p ? p + 5 : path;
 }
 
-ddp_status rd_fetch_chunk(ddp_file_reader *r, uint32_t i)
+ddp_status rd_fetch_chunk(ddp_file_reader *r, uint32_t i, uint8_t *content)
 {
     rd_chunk *ch = &r->chunks[i];
     uint64_t start = i ? r->chunks[i - 1].end : 0;
@@ -216,7 +214,7 @@ ddp_status rd_fetch_chunk(ddp_file_reader *r, uint32_t i)
     uint64_t at = 0;
     ddp_status st = rd_read_chunk_record(r, i, r->record, why, sizeof why);
     if (st == DDP_OK)
-        st = rd_decode_chunk(r->cache, r->dir.guid, ch, r->record, r->content, r->dec, &at, why, sizeof why);
+        st = rd_decode_chunk(r->cache, r->dir.guid, ch, r->record, content, r->dec, &at, why, sizeof why);
     r->stats.chunk_decodes++;
     if (st != DDP_OK)
         rd_log(r, start, "%s offset 0x%llx: chunk %u (hint 0x%x): %s", short_path(r->data_path),

@@ -3,8 +3,9 @@
  *
  * A read finds the first chunk it needs by binary search over the chunk table (ends
  * ascending), then walks the chunks it covers: each piece is copied from the cache when
- * the chunk is there, otherwise the chunk is fetched (chunk_fetch.c), kept in the cache
- * and copied. The first chunk that fails ends the read: what came before it is returned
+ * the chunk is there, otherwise the chunk is fetched (chunk_fetch.c) and decoded into a
+ * slot the cache lends (so it is kept without a copy), and the piece copied from it. The
+ * first chunk that fails ends the read: what came before it is returned
  * with the failure. A read that starts where the previous one ended is sequential: the
  * chunks after it are handed to the prefetcher (prefetch.c).
  */
@@ -119,6 +120,42 @@ static void key_of(const ddp_file_reader *r, const rd_chunk *ch, rd_key *k)
     memcpy(k->hash, ch->hash, sizeof k->hash);
 }
 
+/* Decodes chunk i (key k) into a cache slot, or r->content when no slot is free: from
+ * record when it was read already (NULL: read now, a failure logged), copies [from,
+ * from + n) of it to dst and leaves it in the cache once verified. */
+static ddp_status decode_piece(ddp_file_reader *r, uint32_t i, const rd_key *k, const uint8_t *record,
+                               uint32_t from, uint8_t *dst, uint32_t n)
+{
+    const rd_chunk *ch = &r->chunks[i];
+    uint8_t *content = NULL;
+    int slot = rd_cache_fill_begin(r->cache, ch->logical, &content);
+    if (slot < 0) {
+        if (!r->content)
+            r->content = malloc(DDP_MAX_CHUNK_SIZE);
+        content = r->content;
+    }
+    ddp_status st = DDP_ERR_NO_MEMORY;
+    if (record) {
+        char why[128];
+        uint64_t at = 0;
+        if (!r->dec)
+            r->dec = ddp_decoder_new();
+        if (content && r->dec)
+            st = rd_decode_chunk(r->cache, r->dir.guid, ch, record, content, r->dec, &at, why, sizeof why);
+    } else if (content) {
+        st = rd_fetch_chunk(r, i, content);
+    } else {
+        rd_log(r, i ? r->chunks[i - 1].end : 0, "out of memory reading chunk %u", ch->sequence);
+    }
+    if (st == DDP_OK && record)
+        r->stats.chunk_decodes++;   /* rd_fetch_chunk counts its own */
+    if (st == DDP_OK)
+        memcpy(dst, content + from, n);
+    if (slot >= 0)
+        rd_cache_fill_end(r->cache, slot, k, ch->logical, st == DDP_OK);
+    return st;
+}
+
 /* Copies [from, from + n) of chunk i to dst, from the cache or the store. */
 static ddp_status copy_piece(ddp_file_reader *r, uint32_t i, uint32_t from, uint8_t *dst, uint32_t n)
 {
@@ -131,23 +168,10 @@ static ddp_status copy_piece(ddp_file_reader *r, uint32_t i, uint32_t from, uint
     rd_prefetcher *p = rd_cache_prefetcher(r->cache);
     uint8_t *queued = rd_prefetcher_take(p, &k);
     if (queued) {   /* its record was read already: decode it here */
-        char why[128];
-        uint64_t at = 0;
-        if (!r->content)
-            r->content = malloc(DDP_MAX_CHUNK_SIZE);
-        if (!r->dec)
-            r->dec = ddp_decoder_new();
-        ddp_status st = r->content && r->dec ? DDP_OK : DDP_ERR_NO_MEMORY;
-        if (st == DDP_OK)
-            st = rd_decode_chunk(r->cache, r->dir.guid, &r->chunks[i], queued, r->content, r->dec, &at, why,
-                                 sizeof why);
+        ddp_status st = decode_piece(r, i, &k, queued, from, dst, n);
         free(queued);
-        if (st == DDP_OK) {
-            r->stats.chunk_decodes++;
-            rd_cache_put(r->cache, &k, r->content, r->chunks[i].logical);
-            memcpy(dst, r->content + from, n);
-            return DDP_OK;
-        }   /* else fetched again below, which logs why */
+        if (st == DDP_OK)
+            return DDP_OK;   /* else fetched again below, which logs why */
     } else if (p) {
         /* A worker decoding it is waited for; one may also have finished it since the
          * first look (the cache is looked at again, else the record would be read twice). */
@@ -157,12 +181,7 @@ static ddp_status copy_piece(ddp_file_reader *r, uint32_t i, uint32_t from, uint
             return DDP_OK;
         }
     }
-    ddp_status st = rd_fetch_chunk(r, i);
-    if (st != DDP_OK)
-        return st;
-    rd_cache_put(r->cache, &k, r->content, r->chunks[i].logical);
-    memcpy(dst, r->content + from, n);
-    return DDP_OK;
+    return decode_piece(r, i, &k, NULL, from, dst, n);
 }
 
 /* After a sequential read of len bytes that ended in chunk last: the records of the chunks

@@ -4,15 +4,17 @@
  * When a reader is read sequentially, the caller's thread reads the records of the next
  * few chunks (store calls stay on the thread that reads, as a single-threaded store such
  * as the ntfs-3g plugin's needs) and queues them here; a worker checks, decompresses
- * and verifies each one (rd_decode_chunk: no reader state) and puts the good ones in the
- * cache. A record that fails is dropped: the reader then fetches that chunk itself when
- * it is needed and reports the failure with the file's name and offset. A reader needing
+ * and verifies each one (rd_decode_chunk: no reader state) straight into a cache slot,
+ * which holds it once verified (its own buffer only when no slot is free). A record that
+ * fails is dropped: the reader then fetches that chunk itself when it is needed and
+ * reports the failure with the file's name and offset. A reader needing
  * a chunk no worker has started takes its record back and decodes it itself (on a
  * loaded machine, waiting for a worker to be scheduled cost more than the decode); one
  * a worker is decoding, it waits for.
  *
  * Memory: at most depth queued records (each 0x58 + stored size, at most 0x58 + 256 KiB)
- * plus one 256 KiB chunk buffer and one 32 KiB decoder per worker; depth <=
+ * plus one 256 KiB chunk buffer (for when no cache slot is free) and one 32 KiB decoder
+ * per worker; depth <=
  * DDP_READER_MAX_PREFETCH.
  */
 #include <stdlib.h>
@@ -74,8 +76,13 @@ static void worker(void *arg)
         ddp_mutex_unlock(p->lock);
         char why[128];
         uint64_t at = 0;
-        if (rd_decode_chunk(p->cache, job.key.guid, &job.ch, job.record, w->content, w->dec, &at, why, sizeof why) ==
-            DDP_OK)
+        uint8_t *slot_buf = NULL;
+        int slot = rd_cache_fill_begin(p->cache, job.ch.logical, &slot_buf);
+        int ok = rd_decode_chunk(p->cache, job.key.guid, &job.ch, job.record, slot >= 0 ? slot_buf : w->content,
+                                 w->dec, &at, why, sizeof why) == DDP_OK;
+        if (slot >= 0)
+            rd_cache_fill_end(p->cache, slot, &job.key, job.ch.logical, ok);
+        else if (ok)
             rd_cache_put(p->cache, &job.key, w->content, job.ch.logical);
         free(job.record);
         ddp_mutex_lock(p->lock);

@@ -54,8 +54,8 @@ struct ddp_file_reader {
     rd_chunk *chunks;
     uint32_t n_chunks;
     uint8_t *record;         /* 0x58 + DDP_MAX_CHUNK_SIZE */
-    uint8_t *content;        /* DDP_MAX_CHUNK_SIZE */
-    ddp_decoder *dec;        /* made with content: the reader thread's decoder */
+    uint8_t *content;        /* DDP_MAX_CHUNK_SIZE: decoded into when no cache slot is free */
+    ddp_decoder *dec;        /* the reader thread's decoder */
     uint64_t next_offset;    /* where the previous read ended: a read there is sequential */
     char *data_path;         /* the Data container of the last chunk read */
     uint32_t data_id, data_generation;
@@ -66,7 +66,13 @@ struct ddp_file_reader {
 const ddp_reader_options *rd_cache_options(const ddp_reader_cache *c);
 /* 1 and the bytes [from, from + n) of the chunk copied to dst when it is cached. */
 int rd_cache_copy(ddp_reader_cache *c, const rd_key *k, uint32_t from, uint8_t *dst, uint32_t n);
-/* Keeps a copy of a verified chunk (the least recently used one makes room). */
+/* A slot for a chunk of len bytes, lent to the caller to decode into: its index and
+ * *buf (len bytes), or -1 when every slot is lent or there is no memory. The least
+ * recently used chunk makes room. Every slot lent is handed back by rd_cache_fill_end. */
+int rd_cache_fill_begin(ddp_reader_cache *c, uint32_t len, uint8_t **buf);
+/* Hands slot back: holding chunk k (len bytes) when ok (the chunk verified), else empty. */
+void rd_cache_fill_end(ddp_reader_cache *c, int slot, const rd_key *k, uint32_t len, int ok);
+/* Keeps a copy of a verified chunk (through a slot as above; not kept when none is free). */
 void rd_cache_put(ddp_reader_cache *c, const rd_key *k, const uint8_t *content, uint32_t len);
 /* The hash algorithm of chunk store guid: the options', or the one a chunk identified. */
 ddp_hash_alg rd_cache_alg(ddp_reader_cache *c, const uint8_t guid[16]);
@@ -100,8 +106,9 @@ int rd_prefetcher_submit(rd_prefetcher *p, const rd_key *k, const rd_chunk *ch, 
 /* stream_index.c: fills r->size, r->dir, r->chunks from a reparse buffer. */
 ddp_status rd_load_stream_maps(ddp_file_reader *r, const uint8_t *reparse, size_t len);
 
-/* chunk_fetch.c: reads, checks and decodes chunk i into r->content (failures logged). */
-ddp_status rd_fetch_chunk(ddp_file_reader *r, uint32_t i);
+/* chunk_fetch.c: reads, checks and decodes chunk i into content (the chunk's logical
+ * size, at most DDP_MAX_CHUNK_SIZE; failures logged). */
+ddp_status rd_fetch_chunk(ddp_file_reader *r, uint32_t i, uint8_t *content);
 /* Reads chunk i's record (0x58 + stored bytes) into buf; on the reader's thread. */
 ddp_status rd_read_chunk_record(ddp_file_reader *r, uint32_t i, uint8_t *buf, char *why, size_t cap);
 /* Checks, decompresses (with dec, the calling thread's decoder) and verifies a chunk's

@@ -32,11 +32,11 @@ static ddp_status locate(ddp_file_reader *r, const ddp_stream_ref *ref, found_ge
     for (uint32_t i = 0; i < *n_found; i++)
         if (found[i].id == ref->stream_container_id)
             gens[n++] = found[i].generation;
-    int32_t hr = rs_locate_stream_container(&r->job, 0, ref->stream_container_id, ref->unknown_0c, 3, gens, n,
-                                            path, &gen);
-    if (hr == DDP_HR_E_OUTOFMEMORY)
-        return DDP_ERR_NO_MEMORY;
-    if (hr != 0) {
+    ddp_status st = rs_locate_stream_container(&r->job, 0, ref->stream_container_id, ref->unknown_0c, 3, gens, n,
+                                               path, &gen);
+    if (st == DDP_ERR_NO_MEMORY)
+        return st;
+    if (st != DDP_OK) {
         rd_log(r, ref->range_start, "stream container %08x is not in the store", ref->stream_container_id);
         return DDP_ERR_NOT_FOUND;
     }

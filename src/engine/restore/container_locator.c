@@ -96,7 +96,8 @@ static int try_generation(rs_job *job, const rs_store_dir *d, uint32_t id, uint3
     return 0;
 }
 
-static int32_t ask_directory(rs_job *job, const rs_store_dir *d, uint32_t id, char **path, uint32_t *generation)
+/* DDP_OK: found; DDP_ERR_NOT_FOUND: the backup has none; anything else: probe instead. */
+static ddp_status ask_directory(rs_job *job, const rs_store_dir *d, uint32_t id, char **path, uint32_t *generation)
 {
     char dir[128];
     snprintf(dir, sizeof dir, "%s\\Stream", d->root);
@@ -109,17 +110,17 @@ static int32_t ask_directory(rs_job *job, const rs_store_dir *d, uint32_t id, ch
         if (ddp_container_name_parse(name ? name + 1 : found, &fid, &fgen) == 0)
             *generation = fgen;
         *path = found;
-        return 0;
+        return DDP_OK;
     }
     free(found);
     if (hr == 1)
-        return DDP_HR_PATH_NOT_FOUND;
-    return hr == 0 ? DDP_HR_UNEXPECTED : hr;   /* "found" without a path: probe instead */
+        return DDP_ERR_NOT_FOUND;
+    return hr == 0 ? DDP_ERR_PROTOCOL : DDP_ERR_IO;   /* failed, or "found" without a path: probe instead */
 }
 
-int32_t rs_locate_stream_container(rs_job *job, uint32_t store, uint32_t id, const uint32_t *hints,
-                                   uint32_t n_hints, const uint32_t *found, uint32_t n_found,
-                                   char **path, uint32_t *generation)
+ddp_status rs_locate_stream_container(rs_job *job, uint32_t store, uint32_t id, const uint32_t *hints,
+                                      uint32_t n_hints, const uint32_t *found, uint32_t n_found,
+                                      char **path, uint32_t *generation)
 {
     const rs_store_dir *d = &job->stores[store];
     *path = NULL;
@@ -127,29 +128,29 @@ int32_t rs_locate_stream_container(rs_job *job, uint32_t store, uint32_t id, con
     uint32_t listed = 0;
     int named = rs_file_list_generation(job, store, id, &listed);
     if (named < 0)
-        return DDP_HR_E_OUTOFMEMORY;
+        return DDP_ERR_NO_MEMORY;
     uint32_t cap = 1 + n_found + n_hints + job->opt.probe_generations;
     uint32_t *tried = malloc(cap * sizeof *tried);
     if (!tried)
-        return DDP_HR_E_OUTOFMEMORY;
+        return DDP_ERR_NO_MEMORY;
     uint32_t n_tried = 0, gen = 0;
     int r = named ? try_generation(job, d, id, listed, tried, &n_tried, path) : 0;
     if (r != 0) {
         free(tried);
         if (r < 0)
-            return DDP_HR_E_OUTOFMEMORY;
+            return DDP_ERR_NO_MEMORY;
         *generation = listed;
         job->stats.generations_from_list++;
-        return 0;
+        return DDP_OK;
     }
     job->stats.list_disagreed += (uint64_t)named;
     if (job->store->find_container) {
-        int32_t hr = ask_directory(job, d, id, path, generation);
-        if (hr == 0)
+        ddp_status st = ask_directory(job, d, id, path, generation);
+        if (st == DDP_OK)
             job->stats.generations_from_directory++;
-        if (hr == 0 || hr == DDP_HR_PATH_NOT_FOUND) {
+        if (st == DDP_OK || st == DDP_ERR_NOT_FOUND) {
             free(tried);
-            return hr;
+            return st;
         }
     }
     for (uint32_t i = 0; r == 0 && i < n_found; i++)
@@ -161,10 +162,10 @@ int32_t rs_locate_stream_container(rs_job *job, uint32_t store, uint32_t id, con
         r = try_generation(job, d, id, gen = g, tried, &n_tried, path);
     free(tried);
     if (r < 0)
-        return DDP_HR_E_OUTOFMEMORY;
+        return DDP_ERR_NO_MEMORY;
     if (r == 0)
-        return DDP_HR_PATH_NOT_FOUND;
+        return DDP_ERR_NOT_FOUND;
     *generation = gen;
     job->stats.generations_probed++;
-    return 0;
+    return DDP_OK;
 }

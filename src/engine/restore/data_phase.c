@@ -47,6 +47,7 @@
 #include "ddp/container.h"
 #include "ddp/le.h"
 #include "ddp_thread.h"
+#include "reader.h"
 #include "restore_internal.h"
 
 typedef struct data_ctx {
@@ -58,31 +59,31 @@ typedef struct data_ctx {
 } data_ctx;
 
 /* Fails every file using chunk rec (in sequence: from the single-threaded path). */
-static void fail_chunk_files(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, const char *msg)
+static void fail_chunk_files(data_ctx *x, uint32_t rec, ddp_status st, const char *msg)
 {
-    data_ctx *x = ph->ctx;
+    rs_phase *ph = x->ph;
     for (uint32_t u = x->cs->chunks[rec].first_use; u != RS_NONE; u = x->cs->uses[u].next)
-        rs_file_fail(ph->job, x->cs->uses[u].file, hr, st, "%s", msg);
+        rs_file_fail(ph->job, x->cs->uses[u].file, st, "%s", msg);
 }
 
 /* The reader's failure of record rec: everything queued before it is applied first. */
-static void chunk_fail(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, const char *msg)
+static void chunk_fail(data_ctx *x, uint32_t rec, ddp_status st, const char *msg)
 {
-    data_ctx *x = ph->ctx;
     if (x->pipe)
         rs_pipe_drain(x->pipe);
-    fail_chunk_files(ph, rec, hr, st, msg);
+    fail_chunk_files(x, rec, st, msg);
 }
 
-static void corrupt(rs_phase *ph, uint32_t rec, ddp_status st, uint64_t at, const char *what)
+static void corrupt(data_ctx *x, uint32_t rec, ddp_status st, uint64_t at, const char *what)
 {
+    const rs_phase *ph = x->ph;
     const rs_record *r = &ph->records[rec];
     const char *path = ph->containers[r->container].path;
     const char *p = strstr(path, ".ddp\\");
     char msg[160];
     snprintf(msg, sizeof msg, "%s offset 0x%llx: chunk %u: %s", p ? p + 5 : path,
              (unsigned long long)(r->offset + at), r->sequence, what);
-    fail_chunk_files(ph, rec, DDP_HR_FILE_CORRUPT, st, msg);
+    fail_chunk_files(x, rec, st, msg);
 }
 
 /* DDP_OK with *match: whether the content has the expected hash (detecting the algorithm
@@ -106,43 +107,19 @@ static ddp_status verify(rs_job *job, const uint8_t *data, size_t len, const uin
     return st;
 }
 
-static void write_uses(rs_phase *ph, uint32_t rec, const uint8_t *data, uint32_t len)
+static void write_uses(data_ctx *x, uint32_t rec, const uint8_t *data, uint32_t len)
 {
-    data_ctx *x = ph->ctx;
-    rs_job *job = ph->job;
-    for (uint32_t u = x->cs->chunks[rec].first_use; u != RS_NONE; u = x->cs->uses[u].next) {
-        const rs_use *use = &x->cs->uses[u];
-        rs_file *f = &job->files[use->file];
-        if (!rs_file_alive(job, use->file))
-            continue;
-        if (!f->began) {
-            ddp_status st = job->target->begin(job->target->ctx, use->file, f->size);
-            if (st != DDP_OK) {
-                rs_file_fail(job, use->file, rs_hr_of_status(st), st, "preparing the file failed: %s",
-                             rs_target_why(job, use->file, st));
-                continue;
-            }
-            f->began = 1;
-        }
-        ddp_status st = job->target->write(job->target->ctx, use->file, use->offset, data, len);
-        if (st != DDP_OK) {
-            rs_file_fail(job, use->file, rs_hr_of_status(st), st, "writing %u bytes at 0x%llx failed: %s", len,
-                         (unsigned long long)use->offset, rs_target_why(job, use->file, st));
-            continue;
-        }
-        job->stats.bytes_written += len;
-        f->written += len;
-        if (f->written == f->size && !f->unverified)
-            rs_file_finish(job, use->file);
-    }
+    rs_job *job = x->ph->job;
+    for (uint32_t u = x->cs->chunks[rec].first_use; u != RS_NONE; u = x->cs->uses[u].next)
+        rs_file_write(job, x->cs->uses[u].file, x->cs->uses[u].offset, data, len);
 }
 
-static void hold_unverified(rs_phase *ph, uint32_t rec);
+static void hold_unverified(data_ctx *x, uint32_t rec);
 
 /* Checks, decompresses and verifies the record's bytes; writes or fails the chunk. */
-static void consume_now(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t len)
+static void consume_now(data_ctx *x, uint32_t rec, const uint8_t *bytes, size_t len)
 {
-    data_ctx *x = ph->ctx;
+    rs_phase *ph = x->ph;
     const rs_chunk *ch = &x->cs->chunks[rec];
     ddp_record r;
     uint64_t at = 0;
@@ -150,44 +127,44 @@ static void consume_now(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t
     ddp_status st = rs_record_check(bytes, len, ch->stored, ch->hash, DDP_HASH_SIZE, "stream map", &r, &at, what,
                                     sizeof what);
     if (st != DDP_OK) {
-        corrupt(ph, rec, st, at, what);
+        corrupt(x, rec, st, at, what);
         return;
     }
     st = ddp_chunk_decompress(x->dec, r.compression, bytes + r.header_size, r.payload_size, x->out, ch->logical);
     if (st != DDP_OK) {
         snprintf(what, sizeof what, "compression %u payload does not give %u bytes: %s", r.compression,
                  ch->logical, ddp_status_str(st));
-        corrupt(ph, rec, st, r.header_size, what);
+        corrupt(x, rec, st, r.header_size, what);
         return;
     }
     int match = 0;
     st = verify(ph->job, x->out, ch->logical, ch->hash, &match);
     if (st != DDP_OK) {
         snprintf(what, sizeof what, "the chunk's hash could not be computed: %s", ddp_status_str(st));
-        fail_chunk_files(ph, rec, rs_hr_of_status(st), st, what);
+        fail_chunk_files(x, rec, st, what);
         return;
     }
     if (!match) {
         if (ph->job->alg == DDP_HASH_UNKNOWN && !ph->job->opt.require_verified) {
-            hold_unverified(ph, rec);
-            write_uses(ph, rec, x->out, ch->logical);
+            hold_unverified(x, rec);
+            write_uses(x, rec, x->out, ch->logical);
             return;
         }
         if (ph->job->alg == DDP_HASH_UNKNOWN)
             snprintf(what, sizeof what, "content matches neither a SHA-256 nor a SHA-512 truncated hash");
         else
             snprintf(what, sizeof what, "content does not match its %s hash", ddp_hash_alg_name(ph->job->alg));
-        corrupt(ph, rec, DDP_ERR_HASH_MISMATCH, r.header_size, what);
+        corrupt(x, rec, DDP_ERR_HASH_MISMATCH, r.header_size, what);
         return;
     }
-    write_uses(ph, rec, x->out, ch->logical);
+    write_uses(x, rec, x->out, ch->logical);
 }
 
 /* The chunk's hash matched no candidate before the algorithm was known: its files get
  * its content but wait for settle_unverified. */
-static void hold_unverified(rs_phase *ph, uint32_t rec)
+static void hold_unverified(data_ctx *x, uint32_t rec)
 {
-    data_ctx *x = ph->ctx;
+    rs_phase *ph = x->ph;
     ph->records[rec].flags |= RS_REC_UNVERIFIED;
     ph->job->stats.unverified_chunks++;
     for (uint32_t u = x->cs->chunks[rec].first_use; u != RS_NONE; u = x->cs->uses[u].next)
@@ -197,8 +174,9 @@ static void hold_unverified(rs_phase *ph, uint32_t rec)
 /* After the last chunk: when the algorithm became known, every held chunk is corrupt
  * (its content does not have that algorithm's hash) and fails its files; otherwise the
  * held files stay, to be settled as unverified by settle_files. */
-static void settle_unverified(rs_phase *ph)
+static void settle_unverified(data_ctx *x)
 {
+    const rs_phase *ph = x->ph;
     rs_job *job = ph->job;
     if (!job->stats.unverified_chunks || job->alg == DDP_HASH_UNKNOWN)
         return;
@@ -207,7 +185,7 @@ static void settle_unverified(rs_phase *ph)
              ddp_hash_alg_name(job->alg));
     for (uint32_t rec = 0; rec < ph->n_records; rec++)
         if (ph->records[rec].flags & RS_REC_UNVERIFIED)
-            corrupt(ph, rec, DDP_ERR_HASH_MISMATCH, DDP_DATA_HEADER_SIZE, what);
+            corrupt(x, rec, DDP_ERR_HASH_MISMATCH, DDP_DATA_HEADER_SIZE, what);
 }
 
 /* 1 when content's alg hash is the chunk's. */
@@ -258,16 +236,16 @@ static void apply_chunk(void *ctx, const rs_pipe_item *it, const uint8_t *record
                                                                       : DDP_HASH_UNKNOWN;
         if (alg != DDP_HASH_UNKNOWN && (it->matches & RS_HASH_BIT(alg))) {
             job->alg = alg;
-            write_uses(x->ph, it->rec, content, it->content_len);
+            write_uses(x, it->rec, content, it->content_len);
             return;
         }
     }
-    consume_now(x->ph, it->rec, record, it->record_len);
+    consume_now(x, it->rec, record, it->record_len);
 }
 
-static rs_verdict chunk_consume(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t len)
+static rs_verdict chunk_consume(data_ctx *x, uint32_t rec, const uint8_t *bytes, size_t len)
 {
-    data_ctx *x = ph->ctx;
+    rs_phase *ph = x->ph;
     if (!rs_record_is(bytes, len, ph->records[rec].sequence, DDP_RECORD_KIND_DATA))
         return RS_NOT_HERE;
     ph->job->stats.chunks_read++;
@@ -276,7 +254,7 @@ static rs_verdict chunk_consume(rs_phase *ph, uint32_t rec, const uint8_t *bytes
             return RS_CONSUMED;
         rs_pipe_drain(x->pipe);   /* too large for a batch: in sequence, on this thread */
     }
-    consume_now(ph, rec, bytes, len);
+    consume_now(x, rec, bytes, len);
     return RS_CONSUMED;
 }
 
@@ -305,41 +283,48 @@ static rs_pipe *start_pipeline(rs_job *job, data_ctx *x)
 static void settle_files(rs_job *job)
 {
     for (uint32_t i = 0; i < job->n_files; i++) {
-        rs_file *f = &job->files[i];
+        const rs_file *f = &job->files[i];
         if (!rs_file_alive(job, i))
             continue;
-        if (f->written != f->size) {
-            rs_file_fail(job, i, DDP_HR_UNEXPECTED, DDP_ERR_TRUNCATED, "only %llu of %llu bytes were restored",
+        if (f->written != f->size)
+            rs_file_fail(job, i, DDP_ERR_INTERNAL, "only %llu of %llu bytes were restored",
                          (unsigned long long)f->written, (unsigned long long)f->size);
-            continue;
-        }
-        if (f->unverified && !job->opt.allow_unverified) {
-            rs_file_fail(job, i, DDP_HR_FILE_CORRUPT, DDP_WARN_UNVERIFIED,
+        else if (f->unverified && !job->opt.allow_unverified)
+            rs_file_fail(job, i, DDP_WARN_UNVERIFIED,
                          "not restored: unverified (no record of the store matches a SHA-256 or truncated "
                          "SHA-512 hash) and unverified restores were not allowed");
-            continue;
-        }
-        if (!f->began) {
-            ddp_status st = job->target->begin(job->target->ctx, i, f->size);
-            if (st != DDP_OK) {
-                rs_file_fail(job, i, rs_hr_of_status(st), st, "preparing the file failed: %s",
-                             rs_target_why(job, i, st));
-                continue;
-            }
-            f->began = 1;
-        }
-        rs_file_finish(job, i);
+        else
+            rs_file_complete(job, i);
     }
 }
 
-int32_t rs_data_phase(rs_job *job, rs_chunk_set *cs)
+/* The chunks, one at a time from the reader. */
+static ddp_status read_chunks(data_ctx *x)
+{
+    rs_reader *rd;
+    ddp_status st = rs_reader_open(x->ph, &rd);
+    uint32_t rec;
+    const uint8_t *bytes;
+    size_t len;
+    ddp_status why;
+    while (st == DDP_OK && rs_reader_next(rd, &rec, &bytes, &len, &why)) {
+        if (why != DDP_OK)
+            chunk_fail(x, rec, why, rs_reader_message(rd));
+        else if (chunk_consume(x, rec, bytes, len) == RS_NOT_HERE)
+            rs_reader_not_here(rd);
+    }
+    ddp_status closed = rs_reader_close(rd);
+    return st != DDP_OK ? st : closed;
+}
+
+ddp_status rs_data_phase(rs_job *job, rs_chunk_set *cs)
 {
     rs_phase ph;
     data_ctx x = {&ph, cs, malloc(DDP_MAX_CHUNK_SIZE), ddp_decoder_new(), NULL};
     if (!x.out || !x.dec) {
         free(x.out);
         ddp_decoder_free(x.dec);
-        return DDP_HR_E_OUTOFMEMORY;
+        return DDP_ERR_NO_MEMORY;
     }
     memset(&ph, 0, sizeof ph);
     ph.job = job;
@@ -348,19 +333,16 @@ int32_t rs_data_phase(rs_job *job, rs_chunk_set *cs)
     ph.n_containers = cs->n_containers;
     ph.records = cs->records;
     ph.n_records = cs->n_chunks;
-    ph.consume = chunk_consume;
-    ph.fail = chunk_fail;
-    ph.ctx = &x;
     x.pipe = start_pipeline(job, &x);
-    rs_phase_run(&ph);
+    ddp_status st = read_chunks(&x);
     rs_pipe_free(x.pipe);   /* applies every queued chunk first */
     free(x.out);
-    if (!job->out_of_memory && job->alg == DDP_HASH_UNKNOWN && job->stats.unverified_chunks)
-        rs_identify_alg(&ph, x.dec);
+    if (st == DDP_OK && job->alg == DDP_HASH_UNKNOWN && job->stats.unverified_chunks)
+        st = rs_identify_alg(&ph, x.dec);
     ddp_decoder_free(x.dec);
-    if (!job->out_of_memory) {
-        settle_unverified(&ph);
+    if (st == DDP_OK) {
+        settle_unverified(&x);
         settle_files(job);
     }
-    return job->out_of_memory ? DDP_HR_E_OUTOFMEMORY : 0;
+    return st;
 }

@@ -73,11 +73,9 @@ static int read_copy(rs_job *job, const rs_store_dir *d, const char *name, rs_fi
     c.path = path;
     uint8_t hdr[DDP_FILE_LIST_HEADER_SIZE];
     uint32_t got = 0;
-    int32_t hr = rs_read_range(job, &c, 0, sizeof hdr, hdr, &got);
-    if (hr == DDP_HR_E_OUTOFMEMORY)
-        return -1;
-    if (hr < 0)
-        return 0;
+    int32_t code = rs_read_range(job, &c, 0, sizeof hdr, hdr, &got);
+    if (code < 0)
+        return rs_store_failure(code) == DDP_ERR_NO_MEMORY ? -1 : 0;
     ddp_file_list_header h;
     if (ddp_file_list_header_parse(hdr, got, &h, NULL) != DDP_OK) {
         job->stats.file_lists_damaged++;
@@ -85,11 +83,11 @@ static int read_copy(rs_job *job, const rs_store_dir *d, const char *name, rs_fi
     }
     list_reader lr = {list, 0};
     uint32_t window = job->opt.max_read - job->opt.max_read % DDP_FILE_LIST_ENTRY_SIZE;
-    hr = rs_read_windows(job, &c, DDP_FILE_LIST_HEADER_SIZE, h.count * DDP_FILE_LIST_ENTRY_SIZE, window,
-                         take_entries, &lr);
-    if (lr.out_of_memory || hr == DDP_HR_E_OUTOFMEMORY)
+    ddp_status st = rs_read_windows(job, &c, DDP_FILE_LIST_HEADER_SIZE, h.count * DDP_FILE_LIST_ENTRY_SIZE, window,
+                                    take_entries, &lr);
+    if (lr.out_of_memory || st == DDP_ERR_NO_MEMORY)
         return -1;
-    if (hr < 0) {   /* a read failed part way: the other copy may do better */
+    if (st != DDP_OK) {   /* a read failed part way: the other copy may do better */
         list->n = 0;
         job->stats.file_lists_damaged++;
         return 2;

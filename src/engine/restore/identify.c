@@ -21,8 +21,8 @@
  * wrong guess (a damaged or misread record) can only fail to match, never identify. Every
  * read is previewed (rs_read_range) and counted in stats.identify_reads, read_calls and
  * bytes_read. A read that fails identifies nothing (the held files are then settled as
- * unverified); running out of memory sets job->out_of_memory like anywhere else, so that
- * no file is settled as unverified for want of memory. Memory: the read window and one
+ * unverified); running out of memory ends the restore (DDP_ERR_NO_MEMORY, returned) like
+ * anywhere else, so that no file is settled as unverified for want of memory. Memory: the read window and one
  * DDP_MAX_CHUNK_SIZE buffer for a decompressed chunk while it runs.
  */
 #include <stdlib.h>
@@ -95,13 +95,14 @@ static ddp_hash_alg walk_records(const uint8_t *buf, uint32_t len, walk *w)
     return DDP_HASH_UNKNOWN;
 }
 
-/* One read of up to max_read bytes at offset of container c, walked. */
-static ddp_hash_alg probe(rs_job *job, rs_container *c, uint64_t offset, walk *w)
+/* One read of up to max_read bytes at offset of container c, walked. *st: DDP_ERR_NO_MEMORY
+ * when the window could not be had. */
+static ddp_hash_alg probe(rs_job *job, rs_container *c, uint64_t offset, walk *w, ddp_status *st)
 {
     uint8_t *buf = rs_window(job, job->opt.max_read);
     uint32_t got = 0;
     if (!buf) {
-        job->out_of_memory = 1;
+        *st = DDP_ERR_NO_MEMORY;
         return DDP_HASH_UNKNOWN;
     }
     job->stats.identify_reads++;
@@ -111,12 +112,13 @@ static ddp_hash_alg probe(rs_job *job, rs_container *c, uint64_t offset, walk *w
 }
 
 /* Probes after a known record ending at after, then from the container's first record. */
-static ddp_hash_alg probe_container(rs_job *job, rs_container *c, uint64_t start, uint64_t after, walk *w)
+static ddp_hash_alg probe_container(rs_job *job, rs_container *c, uint64_t start, uint64_t after, walk *w,
+                                    ddp_status *st)
 {
     uint32_t before = w ? w->n_found : 0;
-    ddp_hash_alg a = probe(job, c, align_record(after), w);
-    if (a == DDP_HASH_UNKNOWN && (!w || w->n_found == before) && start > DDP_FIRST_RECORD_OFFSET)
-        a = probe(job, c, DDP_FIRST_RECORD_OFFSET, w);
+    ddp_hash_alg a = probe(job, c, align_record(after), w, st);
+    if (a == DDP_HASH_UNKNOWN && *st == DDP_OK && (!w || w->n_found == before) && start > DDP_FIRST_RECORD_OFFSET)
+        a = probe(job, c, DDP_FIRST_RECORD_OFFSET, w, st);
     return a;
 }
 
@@ -129,16 +131,16 @@ static int listed(const uint32_t *list, uint32_t n, uint32_t k)
 }
 
 /* Source 1: the data containers of the held chunks. */
-static ddp_hash_alg from_data_containers(rs_phase *ph)
+static ddp_hash_alg from_data_containers(rs_phase *ph, ddp_status *st)
 {
     uint32_t probed[DDP_IDENTIFY_CONTAINERS], n_probed = 0;
-    for (uint32_t rec = 0; rec < ph->n_records && n_probed < DDP_IDENTIFY_CONTAINERS; rec++) {
+    for (uint32_t rec = 0; rec < ph->n_records && n_probed < DDP_IDENTIFY_CONTAINERS && *st == DDP_OK; rec++) {
         const rs_record *r = &ph->records[rec];
         rs_container *c = &ph->containers[r->container];
-        if (!(r->flags & RS_REC_UNVERIFIED) || c->dead_hr || listed(probed, n_probed, r->container))
+        if (!(r->flags & RS_REC_UNVERIFIED) || c->dead != DDP_OK || listed(probed, n_probed, r->container))
             continue;
         probed[n_probed++] = r->container;
-        ddp_hash_alg a = probe_container(ph->job, c, r->offset, (uint64_t)r->offset + r->span, NULL);
+        ddp_hash_alg a = probe_container(ph->job, c, r->offset, (uint64_t)r->offset + r->span, NULL, st);
         if (a != DDP_HASH_UNKNOWN)
             return a;
     }
@@ -146,7 +148,7 @@ static ddp_hash_alg from_data_containers(rs_phase *ph)
 }
 
 /* Reads the chunk c names and hashes its content (into content, DDP_MAX_CHUNK_SIZE bytes). */
-static ddp_hash_alg try_chunk(rs_job *job, const candidate *c, uint8_t *content, ddp_decoder *dec)
+static ddp_hash_alg try_chunk(rs_job *job, const candidate *c, uint8_t *content, ddp_decoder *dec, ddp_status *st)
 {
     rs_container dc;
     memset(&dc, 0, sizeof dc);
@@ -158,7 +160,7 @@ static ddp_hash_alg try_chunk(rs_job *job, const candidate *c, uint8_t *content,
     uint64_t at;
     char what[128];
     if (!dc.path || !buf) {
-        job->out_of_memory = 1;
+        *st = DDP_ERR_NO_MEMORY;
         goto out;
     }
     job->stats.identify_reads++;
@@ -175,50 +177,53 @@ out:
 }
 
 /* Source 2: chunks named by the stream maps beside the restore's own. */
-static ddp_hash_alg from_stream_maps(rs_job *job, ddp_decoder *dec)
+static ddp_hash_alg from_stream_maps(rs_job *job, ddp_decoder *dec, ddp_status *st)
 {
     candidate found[DDP_IDENTIFY_CHUNK_READS];
     walk w = {0, found, 0};
-    for (uint32_t i = 0; i < job->n_sites && w.n_found < DDP_IDENTIFY_CHUNK_READS && !job->out_of_memory; i++) {
+    for (uint32_t i = 0; i < job->n_sites && w.n_found < DDP_IDENTIFY_CHUNK_READS && *st == DDP_OK; i++) {
         rs_container sc;
         memset(&sc, 0, sizeof sc);
         sc.path = job->sites[i].path;
         w.store = job->sites[i].store;
-        (void)probe_container(job, &sc, job->sites[i].start, job->sites[i].after, &w);
+        (void)probe_container(job, &sc, job->sites[i].start, job->sites[i].after, &w, st);
     }
-    uint8_t *content = w.n_found && !job->out_of_memory ? malloc(DDP_MAX_CHUNK_SIZE) : NULL;
+    uint8_t *content = w.n_found && *st == DDP_OK ? malloc(DDP_MAX_CHUNK_SIZE) : NULL;
     if (w.n_found && !content)
-        job->out_of_memory = 1;
+        *st = DDP_ERR_NO_MEMORY;
     ddp_hash_alg a = DDP_HASH_UNKNOWN;
-    for (uint32_t i = 0; content && i < w.n_found && a == DDP_HASH_UNKNOWN && !job->out_of_memory; i++)
-        a = try_chunk(job, &found[i], content, dec);
+    for (uint32_t i = 0; content && i < w.n_found && a == DDP_HASH_UNKNOWN && *st == DDP_OK; i++)
+        a = try_chunk(job, &found[i], content, dec, st);
     free(content);
     return a;
 }
 
-void rs_identify_alg(rs_phase *ph, ddp_decoder *dec)
+ddp_status rs_identify_alg(rs_phase *ph, ddp_decoder *dec)
 {
-    ddp_hash_alg a = from_data_containers(ph);
-    if (a == DDP_HASH_UNKNOWN && !ph->job->out_of_memory)
-        a = from_stream_maps(ph->job, dec);
+    ddp_status st = DDP_OK;
+    ddp_hash_alg a = from_data_containers(ph, &st);
+    if (a == DDP_HASH_UNKNOWN && st == DDP_OK)
+        a = from_stream_maps(ph->job, dec, &st);
+    if (st != DDP_OK)
+        return st;
     if (a != DDP_HASH_UNKNOWN)
         ph->job->alg = a;
+    return DDP_OK;
 }
 
-void rs_identify_note(rs_job *job, uint32_t store, const char *path, uint64_t start, uint64_t after)
+ddp_status rs_identify_note(rs_job *job, uint32_t store, const char *path, uint64_t start, uint64_t after)
 {
     if (job->n_sites == DDP_IDENTIFY_CONTAINERS)
-        return;
+        return DDP_OK;
     for (uint32_t i = 0; i < job->n_sites; i++)
         if (strcmp(job->sites[i].path, path) == 0)
-            return;
+            return DDP_OK;
     char *copy = malloc(strlen(path) + 1);
-    if (!copy) {
-        job->out_of_memory = 1;
-        return;
-    }
+    if (!copy)
+        return DDP_ERR_NO_MEMORY;
     strcpy(copy, path);
     job->sites[job->n_sites++] = (struct rs_identify_site){copy, store, start, after};
+    return DDP_OK;
 }
 
 void rs_identify_free(rs_job *job)

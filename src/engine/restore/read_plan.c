@@ -7,7 +7,8 @@
  * is ignored (it covers nothing); a zero-length extent covers nothing; Length =
  * INT64_MAX, or any length running past 2^63, means "to the end of the file".
  *
- * Each record is read in the first extent, in plan order, whose range holds the
+ * A part of the record reader (reader.h): it gives the reader the records in the order
+ * they are read. Each record is read in the first extent, in plan order, whose range holds the
  * record's start (a record is read once even when extents overlap; its read may run
  * past the extent's end by the record's tail). Extents are executed in plan order, each
  * with its own preview and reads in ascending offset order. Records no extent covers
@@ -16,14 +17,16 @@
  * engine's own order: containers sorted by path, each read over its whole needed span.
  *
  * Cost: the assignment scans the extents of the record's container, so it is
- * O(records x extents-per-container); plan state is 24 bytes per valid extent, 16 bytes
- * per record (the sort keys below live in the records themselves) and 8 bytes per
- * container.
+ * O(records x extents-per-container). Memory, all freed when the phase's reads are done:
+ * 24 bytes per extent the application returned (valid or not), plus 4 per valid one
+ * while records are assigned; 4 bytes per record (the extent order: the sort keys live in
+ * the records themselves); per container 4 bytes (the sorted order) plus, one after the
+ * other, 16 while sorting by path, 8 for the paths offered and 8 while assigning.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "restore_internal.h"
+#include "reader_parts.h"
 #include "sort.h"
 
 typedef struct rs_extent {
@@ -62,18 +65,18 @@ static uint32_t *sort_containers(const rs_phase *ph)
     return sorted;
 }
 
-/* Asks the application for its order; copies the valid extents. *n_ext = 0: no plan. */
-static rs_extent *ask_order(rs_phase *ph, const uint32_t *sorted, uint32_t *n_ext)
+/* Asks the application for its order; copies the valid extents to *ext. *n_ext = 0: no
+ * plan. DDP_OK or DDP_ERR_NO_MEMORY. */
+static ddp_status ask_order(rs_phase *ph, const uint32_t *sorted, rs_extent **out, uint32_t *n_ext)
 {
     const ddp_store *st = ph->job->store;
     *n_ext = 0;
+    *out = NULL;
     if (!st->order)
-        return NULL;
+        return DDP_OK;
     const char **paths = malloc(ph->n_containers * sizeof *paths);
-    if (!paths) {
-        ph->job->out_of_memory = 1;
-        return NULL;
-    }
+    if (!paths)
+        return DDP_ERR_NO_MEMORY;
     for (uint32_t i = 0; i < ph->n_containers; i++)
         paths[i] = ph->containers[sorted[i]].path;
     ddp_plan_extent *plan = NULL;
@@ -84,8 +87,6 @@ static rs_extent *ask_order(rs_phase *ph, const uint32_t *sorted, uint32_t *n_ex
     if (hr < 0 || !plan)
         entries = 0;
     rs_extent *ext = entries ? calloc(entries, sizeof *ext) : NULL;   /* calloc: the count is the application's; no wrap on 32-bit */
-    if (entries && !ext)
-        ph->job->out_of_memory = 1;
     for (uint32_t i = 0; ext && i < entries; i++) {
         const ddp_plan_extent *p = &plan[i];
         if (p->container_index >= ph->n_containers || p->start < 0 || p->length <= 0)
@@ -97,11 +98,12 @@ static rs_extent *ask_order(rs_phase *ph, const uint32_t *sorted, uint32_t *n_ex
     }
     if (plan && st->free_plan)
         st->free_plan(st->ctx, plan);
-    return ext;
+    *out = ext;
+    return entries && !ext ? DDP_ERR_NO_MEMORY : DDP_OK;
 }
 
-/* Gives every live record an extent; returns the extent count including engine ones. */
-static uint32_t assign_extents(rs_phase *ph, const rs_extent *ext, uint32_t n_ext, const uint32_t *sorted)
+/* Gives every live record an extent. DDP_OK or DDP_ERR_NO_MEMORY. */
+static ddp_status assign_extents(rs_phase *ph, const rs_extent *ext, uint32_t n_ext, const uint32_t *sorted)
 {
     uint32_t nc = ph->n_containers;
     uint32_t *first = calloc((size_t)nc + 1, sizeof *first);   /* per-container extent lists */
@@ -111,8 +113,7 @@ static uint32_t assign_extents(rs_phase *ph, const rs_extent *ext, uint32_t n_ex
         free(first);
         free(list);
         free(engine_ext);
-        ph->job->out_of_memory = 1;
-        return 0;
+        return DDP_ERR_NO_MEMORY;
     }
     for (uint32_t e = 0; e < n_ext; e++)
         first[ext[e].container + 1]++;
@@ -153,44 +154,42 @@ static uint32_t assign_extents(rs_phase *ph, const rs_extent *ext, uint32_t n_ex
     free(first);
     free(list);
     free(engine_ext);
-    return total;
+    return DDP_OK;
 }
 
-static void execute(rs_phase *ph)
+/* The records with an extent, sorted by (extent, offset). */
+static ddp_status order_records(rs_phase *ph, uint32_t **out, uint32_t *n_out)
 {
     uint32_t n = 0;
     uint32_t *order = malloc((ph->n_records ? ph->n_records : 1) * sizeof *order);
-    if (!order) {
-        ph->job->out_of_memory = 1;
-        return;
-    }
+    if (!order)
+        return DDP_ERR_NO_MEMORY;
     for (uint32_t r = 0; r < ph->n_records; r++)
         if (ph->records[r].extent != RS_NONE)
             order[n++] = r;
     rs_sort_records(ph->records, order, n, RS_KEY_EXTENT_OFFSET);
-    for (uint32_t i = 0; i < n;) {
-        uint32_t j = i + 1, ext = ph->records[order[i]].extent;
-        while (j < n && ph->records[order[j]].extent == ext)
-            j++;
-        rs_exec_records(ph, ph->records[order[i]].container, order + i, j - i);
-        i = j;
-    }
-    free(order);
+    *out = order;
+    *n_out = n;
+    return DDP_OK;
 }
 
-void rs_phase_run(rs_phase *ph)
+ddp_status rs_plan(rs_phase *ph, uint32_t **order, uint32_t *n)
 {
+    *order = NULL;
+    *n = 0;
     if (ph->n_containers == 0 || ph->n_records == 0)
-        return;
+        return DDP_OK;
     uint32_t *sorted = sort_containers(ph);
-    if (!sorted) {
-        ph->job->out_of_memory = 1;
-        return;
-    }
+    if (!sorted)
+        return DDP_ERR_NO_MEMORY;
     uint32_t n_ext = 0;
-    rs_extent *ext = ask_order(ph, sorted, &n_ext);
-    if (!ph->job->out_of_memory && assign_extents(ph, ext, n_ext, sorted) > 0)
-        execute(ph);
+    rs_extent *ext = NULL;
+    ddp_status st = ask_order(ph, sorted, &ext, &n_ext);
+    if (st == DDP_OK)
+        st = assign_extents(ph, ext, n_ext, sorted);
+    if (st == DDP_OK)
+        st = order_records(ph, order, n);
     free(ext);
     free(sorted);
+    return st;
 }

@@ -4,36 +4,23 @@
  * 0x20 bytes), then its {sequence, offset} entries from 0x3020, ascending by sequence,
  * streamed through the read window (max_read bytes, all windows announced in one
  * preview) and searched window by window for the wanted sequences (sorted first).
- * The whole table is never held in memory.
+ * The whole table is never held in memory. A part of the record reader (reader.h): the
+ * records it cannot find are queued as failures for the reader to hand out.
  */
-#include <stdio.h>
-#include <string.h>
 
 #include "ddp/container.h"
 #include "ddp/le.h"
-#include "restore_internal.h"
+#include "reader_parts.h"
 #include "sort.h"
+#include "store_read.h"
 
 typedef struct lookup {
     rs_phase *ph;
+    rs_fail_list *fails;
     uint32_t *recs;     /* sorted by sequence */
     uint32_t n, next;   /* next record to look up */
     uint32_t found;     /* found ones are compacted to recs[0..found) */
 } lookup;
-
-static void fail_one(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, const char *why)
-{
-    rs_record *r = &ph->records[rec];
-    if (r->flags & (RS_REC_DONE | RS_REC_FAILED))
-        return;
-    r->flags |= RS_REC_FAILED;
-    const char *path = ph->containers[r->container].path;
-    const char *p = strstr(path, ".ddp\\");
-    char msg[160];
-    snprintf(msg, sizeof msg, "%s: %s %u not at its hint 0x%x and %s", p ? p + 5 : path, ph->what,
-             r->sequence, r->offset, why);
-    ph->fail(ph, rec, hr, st, msg);
-}
 
 /* One window of entries: looks up every pending sequence up to the window's last one. */
 static int lookup_window(void *ctx, const uint8_t *data, uint32_t len)
@@ -55,59 +42,58 @@ static int lookup_window(void *ctx, const uint8_t *data, uint32_t len)
             r->flags = (r->flags & ~RS_REC_MOVED) | RS_REC_REDIRECTED;
             lk->recs[lk->found++] = rec;
         } else {
-            fail_one(lk->ph, rec, DDP_HR_FILE_CORRUPT, DDP_ERR_NOT_FOUND, "not in the redirection table");
+            rs_fail_push(lk->ph, lk->fails, rec, RS_FAIL_NOT_IN_RRTL, DDP_ERR_NO_RECORD, 0);
         }
         lk->next++;
     }
     return lk->next == lk->n;   /* stop once everything was looked up */
 }
 
-static void fail_rest(lookup *lk, int32_t hr, ddp_status st, const char *why)
+static void fail_rest(lookup *lk, rs_fail_kind kind, ddp_status st)
 {
     for (; lk->next < lk->n; lk->next++)
-        fail_one(lk->ph, lk->recs[lk->next], hr, st, why);
+        rs_fail_push(lk->ph, lk->fails, lk->recs[lk->next], kind, st, 0);
 }
 
-uint32_t rs_redirect(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n)
+ddp_status rs_redirect(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n, rs_fail_list *fails,
+                       uint32_t *found)
 {
     rs_container *c = &ph->containers[container];
-    lookup lk = {ph, recs, n, 0, 0};
-    if (c->dead_hr) {
-        fail_rest(&lk, c->dead_hr, c->dead_status, "the container cannot be read");
-        return 0;
+    lookup lk = {ph, fails, recs, n, 0, 0};
+    *found = 0;
+    if (c->dead != DDP_OK) {
+        fail_rest(&lk, RS_FAIL_DEAD, c->dead);
+        return DDP_OK;
     }
     uint8_t hdr[DDP_RRTL_HEADER_SIZE];
     uint32_t got = 0;
-    int32_t hr = rs_read_range(ph->job, c, DDP_RRTL_OFFSET, DDP_RRTL_HEADER_SIZE, hdr, &got);
-    if (hr < 0) {
-        int32_t mapped = rs_hr_of_read_error(hr);
-        if (mapped == DDP_HR_PATH_NOT_FOUND) {
-            c->dead_hr = mapped;
-            c->dead_status = DDP_ERR_NOT_FOUND;
+    int32_t code = rs_read_range(ph->job, c, DDP_RRTL_OFFSET, DDP_RRTL_HEADER_SIZE, hdr, &got);
+    if (code < 0) {
+        ddp_status st = rs_store_failure(code);
+        if (st == DDP_ERR_NOT_FOUND) {
+            c->dead = st;
+            c->dead_code = code;
         }
-        fail_rest(&lk, mapped, DDP_ERR_IO, "its redirection table could not be read");
-        return 0;
+        fail_rest(&lk, RS_FAIL_RRTL_UNREADABLE, st);
+        return DDP_OK;
     }
     ddp_rrtl rrtl;
     ddp_diag diag = {0, NULL};
     ddp_status st = got < DDP_RRTL_HEADER_SIZE ? DDP_ERR_TRUNCATED : ddp_rrtl_parse(hdr, got, &rrtl, &diag);
     if (st != DDP_OK) {
-        char why[96];
-        snprintf(why, sizeof why, "no valid redirection table at 0x3000 (%s)", ddp_status_str(st));
-        fail_rest(&lk, DDP_HR_FILE_CORRUPT, st, why);
-        return 0;
+        fail_rest(&lk, RS_FAIL_RRTL_INVALID, st);
+        return DDP_OK;
     }
     rs_sort_records(ph->records, recs, n, RS_KEY_SEQUENCE);
     uint32_t window = ph->job->opt.max_read - ph->job->opt.max_read % DDP_RRTL_ENTRY_SIZE;
-    hr = rs_read_windows(ph->job, c, DDP_RRTL_OFFSET + DDP_RRTL_HEADER_SIZE,
-                         (uint64_t)rrtl.count * DDP_RRTL_ENTRY_SIZE, window, lookup_window, &lk);
-    if (hr == DDP_HR_E_OUTOFMEMORY) {
-        ph->job->out_of_memory = 1;
-        fail_rest(&lk, hr, DDP_ERR_NO_MEMORY, "memory ran out");
-    } else if (hr < 0) {
-        fail_rest(&lk, rs_hr_of_read_error(hr), DDP_ERR_IO, "its redirection table could not be read");
-    } else {
-        fail_rest(&lk, DDP_HR_FILE_CORRUPT, DDP_ERR_NOT_FOUND, "not in the redirection table");
-    }
-    return lk.found;
+    st = rs_read_windows(ph->job, c, DDP_RRTL_OFFSET + DDP_RRTL_HEADER_SIZE, (uint64_t)rrtl.count * DDP_RRTL_ENTRY_SIZE,
+                         window, lookup_window, &lk);
+    if (st == DDP_ERR_NO_MEMORY)
+        return st;
+    if (st != DDP_OK)
+        fail_rest(&lk, RS_FAIL_RRTL_UNREADABLE, st);
+    else
+        fail_rest(&lk, RS_FAIL_NOT_IN_RRTL, DDP_ERR_NO_RECORD);
+    *found = lk.found;
+    return DDP_OK;
 }

@@ -121,12 +121,12 @@ static int add_needs(phase1 *p, uint32_t file, const ddp_reparse *rp)
 static void fail_read(rs_job *job, uint32_t file, ddp_status st)
 {
     if (st == DDP_ERR_ACCESS_DENIED || st == DDP_ERR_IS_DIRECTORY || st == DDP_ERR_HARD_LINK) {
-        rs_file_fail(job, file, rs_hr_of_status(st), st, "the file cannot be restored: it %s",
+        rs_file_fail(job, file, st, "the file cannot be restored: it %s",
                      st == DDP_ERR_ACCESS_DENIED ? "cannot be read (access denied)" : ddp_status_str(st));
         return;
     }
-    rs_file_fail(job, file, st == DDP_ERR_NO_MEMORY ? DDP_HR_E_OUTOFMEMORY : DDP_HR_E_FAIL, st,
-                 "reading the reparse point failed: %s", ddp_status_str(st));
+    rs_file_fail(job, file, st == DDP_ERR_NO_MEMORY ? st : DDP_ERR_IO, "reading the reparse point failed: %s",
+                 ddp_status_str(st));
 }
 
 /* Reads and parses file i's reparse point. Returns -1 on out of memory only. */
@@ -144,8 +144,7 @@ static int read_one(phase1 *p, uint32_t file, uint8_t *buf, ddp_reparse *rp)
         return 0;
     }
     if (len > DDP_REPARSE_MAX_BUFFER) {
-        rs_file_fail(job, file, DDP_HR_INVALID_DATA, DDP_ERR_BAD_LENGTH,
-                     "reparse point of %llu bytes exceeds %u", (unsigned long long)len, DDP_REPARSE_MAX_BUFFER);
+        rs_file_bad_stub(job, file, DDP_ERR_BAD_LENGTH, "reparse point of %llu bytes exceeds %u", (unsigned long long)len, DDP_REPARSE_MAX_BUFFER);
         return 0;
     }
     /* Too short to carry a tag, or a short buffer with another tag: not a dedup file. One
@@ -164,7 +163,7 @@ static int read_one(phase1 *p, uint32_t file, uint8_t *buf, ddp_reparse *rp)
         return 0;
     }
     if (st != DDP_OK) {
-        rs_file_fail(job, file, DDP_HR_INVALID_DATA, st, "reparse point offset 0x%llx: %s: %s",
+        rs_file_bad_stub(job, file, st, "reparse point offset 0x%llx: %s: %s",
                      (unsigned long long)diag.offset, diag.what ? diag.what : "field", ddp_status_str(st));
         return 0;
     }
@@ -180,43 +179,39 @@ static int seen_gen(const uint32_t *list, uint32_t n, uint32_t gen)
 }
 
 /* Locates every stream container; the needs of those not found fail their files. */
-static int32_t locate_all(phase1 *p)
+static ddp_status locate_all(phase1 *p)
 {
     rs_job *job = p->job;
     rs_stream_plan *sp = p->sp;
     uint32_t *found = malloc((sp->n_containers ? sp->n_containers : 1) * sizeof *found);
     if (!found)
-        return DDP_HR_E_OUTOFMEMORY;
+        return DDP_ERR_NO_MEMORY;
     for (uint32_t i = 0; i < sp->n_containers; i++) {
         rs_container *c = &sp->containers[i];
         uint32_t n_found = 0;
         for (uint32_t k = 0; k < i; k++)
-            if (sp->containers[k].id == c->id && !sp->containers[k].dead_hr && !seen_gen(found, n_found, sp->containers[k].generation))
+            if (sp->containers[k].id == c->id && sp->containers[k].dead == DDP_OK && !seen_gen(found, n_found, sp->containers[k].generation))
                 found[n_found++] = sp->containers[k].generation;
-        int32_t hr = rs_locate_stream_container(job, c->store, c->id, p->hints[i].hints, 3, found, n_found,
-                                                &c->path, &c->generation);
-        if (hr == DDP_HR_E_OUTOFMEMORY) {
+        ddp_status st = rs_locate_stream_container(job, c->store, c->id, p->hints[i].hints, 3, found, n_found,
+                                                   &c->path, &c->generation);
+        if (st == DDP_ERR_NO_MEMORY) {
             free(found);
-            return hr;
+            return st;
         }
-        if (hr != 0) {
-            c->dead_hr = DDP_HR_PATH_NOT_FOUND;
-            c->dead_status = DDP_ERR_NOT_FOUND;
-        }
+        c->dead = st;
     }
     free(found);
     for (uint32_t i = 0; i < sp->n_needs; i++) {
         const rs_smap_need *n = &sp->needs[i];
         const rs_container *c = &sp->containers[n->container];
-        if (c->dead_hr)
-            rs_file_fail(job, n->file, DDP_HR_PATH_NOT_FOUND, DDP_ERR_NOT_FOUND,
-                         "stream container %08x of %s is not in the backup", c->id,
+        if (c->dead != DDP_OK)
+            rs_file_fail(job, n->file, c->dead, "stream container %08x of %s is not in the backup", c->id,
                          job->stores[c->store].root + sizeof "\\System Volume Information\\Dedup\\ChunkStore\\" - 1);
     }
-    return 0;
+    return DDP_OK;
 }
 
-int32_t rs_reparse_phase(rs_job *job, rs_stream_plan *sp)
+ddp_status rs_reparse_phase(rs_job *job, rs_stream_plan *sp)
 {
     phase1 p;
     memset(&p, 0, sizeof p);
@@ -226,18 +221,16 @@ int32_t rs_reparse_phase(rs_job *job, rs_stream_plan *sp)
     p.last_container = RS_NONE;
     uint8_t *buf = malloc(DDP_REPARSE_MAX_BUFFER);
     ddp_reparse *rp = malloc(sizeof *rp);
-    int32_t hr = 0;
-    if (!buf || !rp)
-        hr = DDP_HR_E_OUTOFMEMORY;
-    for (uint32_t i = 0; hr == 0 && i < job->n_files; i++)
+    ddp_status st = buf && rp ? DDP_OK : DDP_ERR_NO_MEMORY;
+    for (uint32_t i = 0; st == DDP_OK && i < job->n_files; i++)
         if (read_one(&p, i, buf, rp))
-            hr = DDP_HR_E_OUTOFMEMORY;
+            st = DDP_ERR_NO_MEMORY;
     free(buf);
     free(rp);
-    if (hr == 0)
-        hr = locate_all(&p);
+    if (st == DDP_OK)
+        st = locate_all(&p);
     free(p.hints);
-    return hr;
+    return st;
 }
 
 void rs_stream_plan_free(rs_stream_plan *sp)

@@ -3,8 +3,9 @@
  * (see restore_internal.h for the overall design and the memory figures).
  *
  * Every store and target callback is made synchronously on the calling thread. A file's
- * failure never stops the others; only running out of memory ends the restore early
- * (every unfinished file then fails with E_OUTOFMEMORY and is abandoned). With a target
+ * failure never stops the others; only running out of memory ends the restore early: a
+ * phase returns DDP_ERR_NO_MEMORY, and every unfinished file then fails with it
+ * (E_OUTOFMEMORY) and is abandoned. With a target
  * that commits in batches, the files finished since the last commit are committed last,
  * so that the results and the overall code tell what is final on disk.
  */
@@ -69,23 +70,11 @@ static void normalise_options(const ddp_restore_options *in, ddp_restore_options
                                                                                   : in->probe_generations;
 }
 
-uint8_t *rs_window(rs_job *job, size_t size)
-{
-    if (size <= job->window_cap)
-        return job->window;
-    uint8_t *w = realloc(job->window, size);
-    if (!w)
-        return NULL;
-    job->window = w;
-    job->window_cap = size;
-    return w;
-}
-
 /* Before the job exists: every file gets the same result. */
-static void fill_results(ddp_file_result *results, uint32_t n, int32_t hr, ddp_status st, const char *why)
+static void fill_results(ddp_file_result *results, uint32_t n, ddp_status st, const char *why)
 {
     for (uint32_t i = 0; results && i < n; i++) {
-        results[i].hr = hr;
+        results[i].hr = rs_hr_of(st, RS_IN_BACKUP);
         results[i].status = st;
         snprintf(results[i].message, sizeof results[i].message, "%s", why);
     }
@@ -104,18 +93,17 @@ static void run_phases(rs_job *job)
 {
     rs_stream_plan sp;
     rs_chunk_set *chunks = NULL;
-    if (rs_reparse_phase(job, &sp) != 0)
-        job->out_of_memory = 1;
-    if (!job->out_of_memory && rs_stream_map_phase(job, &sp, &chunks) != 0)
-        job->out_of_memory = 1;
+    ddp_status st = rs_reparse_phase(job, &sp);
+    if (st == DDP_OK)
+        st = rs_stream_map_phase(job, &sp, &chunks);
     rs_stream_plan_free(&sp);
-    if (!job->out_of_memory && chunks && rs_data_phase(job, chunks) != 0)
-        job->out_of_memory = 1;
+    if (st == DDP_OK && chunks)
+        st = rs_data_phase(job, chunks);
     rs_chunk_set_free(chunks);
-    if (job->out_of_memory)
-        rs_fail_all_pending(job, DDP_HR_E_OUTOFMEMORY, DDP_ERR_NO_MEMORY, "out of memory");
+    if (st != DDP_OK)
+        rs_fail_all_pending(job, st, "out of memory");
     rs_commit_pending(job);
-    rs_fail_all_pending(job, DDP_HR_UNEXPECTED, DDP_ERR_INVALID_ARG, "the file was not restored");
+    rs_fail_all_pending(job, DDP_ERR_INTERNAL, "the file was not restored");
 }
 
 int32_t ddp_restore(const ddp_store *store, const ddp_target *target, uint32_t n_files,
@@ -126,8 +114,8 @@ int32_t ddp_restore(const ddp_store *store, const ddp_target *target, uint32_t n
         memset(stats, 0, sizeof *stats);
     if (!arguments_valid(store, target, n_files)) {
         if (n_files <= DDP_MAX_RESTORE_FILES)
-            fill_results(results, n_files, DDP_HR_E_INVALIDARG, DDP_ERR_INVALID_ARG, "invalid arguments");
-        return DDP_HR_E_INVALIDARG;
+            fill_results(results, n_files, DDP_ERR_INVALID_ARG, "invalid arguments");
+        return rs_hr_of(DDP_ERR_INVALID_ARG, RS_IN_BACKUP);
     }
     rs_job job;
     memset(&job, 0, sizeof job);
@@ -143,8 +131,8 @@ int32_t ddp_restore(const ddp_store *store, const ddp_target *target, uint32_t n
         free(job.files);
         if (!results)
             free(job.results);
-        fill_results(results, n_files, DDP_HR_E_OUTOFMEMORY, DDP_ERR_NO_MEMORY, "out of memory");
-        return DDP_HR_E_OUTOFMEMORY;
+        fill_results(results, n_files, DDP_ERR_NO_MEMORY, "out of memory");
+        return rs_hr_of(DDP_ERR_NO_MEMORY, RS_IN_BACKUP);
     }
     memset(job.results, 0, (size_t)n_files * sizeof *job.results);
     run_phases(&job);

@@ -9,10 +9,15 @@
  *      and turns them into chunk uses.
  *   3. data_phase.c reads each distinct chunk once (OrderContainersRestore #2),
  *      verifies it and writes it to every file offset that uses it.
- * Phases 2 and 3 share one reading machine: read_plan.c turns the application's plan
- * into extents with the records each extent reads, read_executor.c previews and reads
- * them (coalesced, ascending, short reads completed) and redirect.c finds records whose
- * offset hint is stale through the container's Rrtl table.
+ * Phases 2 and 3 are plain loops over one record reader (reader.h), which hands out the
+ * phase's records one at a time: read_plan.c orders them by the application's plan,
+ * reader.c coalesces and reads them through store_read.c (previews, short reads) and
+ * redirect.c finds those whose offset hint is stale through the container's Rrtl table.
+ * Each file's state and every target call live in the file table (files.h); a failure
+ * is named by one reason, mapped to its HRESULT in reasons.c. Who calls whom (no cycle):
+ * restore.c -> phases -> reader.c -> read_plan.c, redirect.c -> store_read.c; phases ->
+ * files.c -> reasons.c; reparse_phase.c -> container_locator.c -> file_list_read.c ->
+ * store_read.c; data_phase.c -> chunk_pipeline.c, identify.c -> store_read.c.
  *
  * Threads (options.threads; 0 = one per online CPU, at most DDP_MAX_THREADS; 1 = none):
  * only phase 3 uses worker threads (chunk_pipeline.c, over the shim of
@@ -37,7 +42,8 @@
  *     lookup index of 8-16 bytes per distinct chunk (freed before data is read);
  *   - plan state per phase: 4 bytes per record (extent order), 24 bytes per plan extent,
  *     about 28 bytes per container; per extent being read, 32 bytes per run and 16 per
- *     read; one 256 KiB buffer for a decompressed chunk and one 32 KiB decoder
+ *     read, and 16 bytes per record of the largest extent (room for its failures, reader.c);
+ *     one 256 KiB buffer for a decompressed chunk and one 32 KiB decoder
  *     (ddp_decoder, the Xpress Huffman tables) on the calling thread;
  *   - identifying the hash algorithm (identify.c, only when no chunk of the restore did):
  *     the read window and one 256 KiB buffer (and the data phase's decoder); 4 container
@@ -64,6 +70,8 @@
 #include "ddp/codec.h"
 #include "ddp/container.h"
 #include "ddp/reparse.h"
+#include "files.h"
+#include "store_read.h"
 
 #define RS_DEFAULT_COALESCE_GAP (64u * 1024u)
 #define RS_DEFAULT_MAX_READ (1024u * 1024u)
@@ -72,24 +80,6 @@
 #define RS_DEFAULT_PROBE_GENERATIONS 16u
 #define RS_MAX_PROBE_GENERATIONS 4096u
 #define RS_NONE 0xFFFFFFFFu
-
-/* ---- files and results (results.c) ---- */
-enum rs_file_state {
-    RS_FILE_PENDING = 0,   /* still being restored */
-    RS_FILE_NOT_DEDUP,     /* S_FALSE */
-    RS_FILE_FAILED,        /* result holds the error */
-    RS_FILE_DONE,          /* finished: S_OK */
-    RS_FILE_COMMITTING     /* finished, waiting for target->commit() to make it final */
-};
-
-typedef struct rs_file {
-    uint64_t size;          /* logical size from the reparse point */
-    uint64_t written;       /* bytes written from verified chunks */
-    uint32_t store;         /* index into rs_job.stores */
-    uint8_t state;          /* enum rs_file_state */
-    uint8_t began;          /* target->begin succeeded */
-    uint8_t unverified;     /* holds content of an unverified chunk (data_phase.c) */
-} rs_file;
 
 /* What a store's DedupFileList says about its Stream containers (file_list_read.c),
  * read once per restore on the first lookup. */
@@ -114,14 +104,14 @@ typedef struct rs_store_dir {
 } rs_store_dir;
 
 /* A container file of one phase. */
-typedef struct rs_container {
+struct rs_container {
     char *path;
     uint32_t store, id, generation;
-    int32_t dead_hr;        /* non-zero: unreadable, records fail with this */
-    ddp_status dead_status;
+    ddp_status dead;        /* DDP_OK: readable; else unreadable, records fail with this reason */
+    int32_t dead_code;      /* the store's failure code that showed it (for messages) */
     uint64_t last_end;      /* end of the previous read (backward-seek count) */
     int has_last;
-} rs_container;
+};
 
 /* A record (Ckhr + payload) a phase reads. */
 typedef struct rs_record {
@@ -133,15 +123,17 @@ typedef struct rs_record {
     uint32_t flags;         /* RS_REC_* */
 } rs_record;
 
-#define RS_REC_DONE 1u        /* consumed (successfully or the consumer failed it) */
+#define RS_REC_DONE 1u        /* handed out to the consumer (successfully or the consumer failed it) */
 #define RS_REC_FAILED 2u      /* failed by the reader */
 #define RS_REC_MOVED 4u       /* not at its offset: look it up in the Rrtl */
 #define RS_REC_REDIRECTED 8u  /* offset comes from the Rrtl */
 #define RS_REC_UNVERIFIED 16u /* data chunk written while its hash matched no candidate */
 
+/* What a phase made of a record's bytes. */
 typedef enum rs_verdict {
     RS_CONSUMED = 0,        /* the record was handled (the consumer reports its own errors) */
-    RS_NOT_HERE             /* no matching Ckhr at this offset */
+    RS_NOT_HERE,            /* no matching Ckhr at this offset: the reader asks the Rrtl */
+    RS_NO_MEMORY            /* the consumer ran out of memory: the restore ends */
 } rs_verdict;
 
 /* record_check.c: 1 when bytes start with the Ckhr of the expected record (magic, sequence, kind). */
@@ -156,18 +148,14 @@ ddp_status rs_record_check(const uint8_t *bytes, size_t len, uint32_t payload_si
 typedef struct rs_job rs_job;
 typedef struct rs_phase rs_phase;
 
+/* The records one phase reads (reader.h), and their containers. */
 struct rs_phase {
     rs_job *job;
-    const char *what;                 /* "stream map" / "data chunk", for messages */
+    const char *what;                 /* "stream map" / "chunk", for messages */
     rs_container *containers;
     uint32_t n_containers;
     rs_record *records;
     uint32_t n_records;
-    /* The bytes of record rec (len == its span) read at its current offset. */
-    rs_verdict (*consume)(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t len);
-    /* Record rec cannot be read: fail every file that needs it. */
-    void (*fail)(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, const char *msg);
-    void *ctx;
 };
 
 struct rs_job {
@@ -182,10 +170,9 @@ struct rs_job {
     rs_store_dir *stores;
     uint32_t n_stores;
     ddp_hash_alg alg;                 /* fixed by options or detected */
-    int out_of_memory;
     uint8_t *window;                  /* the read window */
     size_t window_cap;
-    uint32_t n_committing;            /* files in RS_FILE_COMMITTING (results.c) */
+    uint32_t n_committing;            /* files in DDP_FILE_COMMITTING (files.c) */
     /* identify.c: stream containers a stream map was accepted from (the first
      * DDP_IDENTIFY_CONTAINERS), with the end of that record: where other stream maps are. */
     struct rs_identify_site {
@@ -196,53 +183,15 @@ struct rs_job {
     uint32_t n_sites;
 };
 
-/* results.c */
-void rs_file_fail(rs_job *job, uint32_t file, int32_t hr, ddp_status st, const char *fmt, ...);
-/* Why a target call for file failed with st: the target's explain() text, else st's name. */
-const char *rs_target_why(rs_job *job, uint32_t file, ddp_status st);
-void rs_file_not_dedup(rs_job *job, uint32_t file, const char *why);
-int rs_file_alive(const rs_job *job, uint32_t file);
-void rs_file_finish(rs_job *job, uint32_t file);
-int32_t rs_hr_of_status(ddp_status st);
-int32_t rs_hr_of_read_error(int32_t hr);
-int32_t rs_overall(const rs_job *job);
-void rs_fail_all_pending(rs_job *job, int32_t hr, ddp_status st, const char *why);
-/* With target->commit: makes every RS_FILE_COMMITTING file final (done or failed) in one
- * commit() call. rs_file_finish calls it every DDP_COMMIT_BATCH files; ddp_restore at the end. */
-void rs_commit_pending(rs_job *job);
-
-/* restore.c: the read window, grown on demand (NULL: out of memory). */
-uint8_t *rs_window(rs_job *job, size_t size);
-
-/* read_executor.c */
-int32_t rs_read_counted(rs_job *job, rs_container *c, uint64_t offset, uint32_t size, uint8_t *buf,
-                        uint32_t *got);
-void rs_preview_counted(rs_job *job, const rs_container *c, uint32_t n, const ddp_read_extent *reads);
-/* Reads one range (previewed as one read; short reads completed). *got < size: truncated. */
-int32_t rs_read_range(rs_job *job, rs_container *c, uint64_t offset, uint32_t size, uint8_t *buf,
-                      uint32_t *got);
-/* Reads [offset, offset + total) in windows of window bytes (all announced in one
- * preview) and hands each window to each(); stops after a short window. */
-int32_t rs_read_windows(rs_job *job, rs_container *c, uint64_t offset, uint64_t total, uint32_t window,
-                        int (*each)(void *ctx, const uint8_t *data, uint32_t len), void *ctx);
-/* Previews, reads and consumes recs (record indices, ascending offset) of one container. */
-void rs_exec_records(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n);
-
-/* redirect.c: looks moved records up in the container's Rrtl; found ones get a new
- * offset and RS_REC_REDIRECTED, the others are failed. Returns how many were found. */
-uint32_t rs_redirect(rs_phase *ph, uint32_t container, uint32_t *recs, uint32_t n);
-
-/* read_plan.c + restore of one phase: order() call, plan, every extent executed. */
-void rs_phase_run(rs_phase *ph);
 
 /* container_locator.c */
 void rs_store_dir_init(rs_store_dir *d, const uint8_t guid[16]);
 char *rs_container_path(const rs_store_dir *d, const char *sub, uint32_t id, uint32_t generation);
-/* Finds the Stream container file of (store, id). 0: found (*path malloc'd, *generation);
- * else DDP_HR_PATH_NOT_FOUND / E_OUTOFMEMORY. hints: generation candidates (0 = none). */
-int32_t rs_locate_stream_container(rs_job *job, uint32_t store, uint32_t id, const uint32_t *hints,
-                                   uint32_t n_hints, const uint32_t *found, uint32_t n_found,
-                                   char **path, uint32_t *generation);
+/* Finds the Stream container file of (store, id). DDP_OK: found (*path malloc'd,
+ * *generation); else DDP_ERR_NOT_FOUND / DDP_ERR_NO_MEMORY. hints: generation candidates (0 = none). */
+ddp_status rs_locate_stream_container(rs_job *job, uint32_t store, uint32_t id, const uint32_t *hints,
+                                      uint32_t n_hints, const uint32_t *found, uint32_t n_found,
+                                      char **path, uint32_t *generation);
 
 /* file_list_read.c: the generation the store's DedupFileList names for Stream container
  * id. 1: named (*generation); 0: the list is absent, damaged, silent or ambiguous about
@@ -263,24 +212,25 @@ typedef struct rs_smap_need {
 typedef struct rs_stream_plan {
     rs_smap_need *needs;
     uint32_t n_needs;
-    rs_container *containers;    /* resolved or not (dead_hr set) */
+    rs_container *containers;    /* resolved or not (dead set) */
     uint32_t n_containers;
 } rs_stream_plan;
 
-int32_t rs_reparse_phase(rs_job *job, rs_stream_plan *sp);
+/* Phases return DDP_OK, or DDP_ERR_NO_MEMORY: the restore ends (restore.c). */
+ddp_status rs_reparse_phase(rs_job *job, rs_stream_plan *sp);
 void rs_stream_plan_free(rs_stream_plan *sp);
 
 /* stream_map_phase.c + data_phase.c */
 typedef struct rs_chunk_set rs_chunk_set;
-int32_t rs_stream_map_phase(rs_job *job, rs_stream_plan *sp, rs_chunk_set **chunks);
-int32_t rs_data_phase(rs_job *job, rs_chunk_set *chunks);
+ddp_status rs_stream_map_phase(rs_job *job, rs_stream_plan *sp, rs_chunk_set **chunks);
+ddp_status rs_data_phase(rs_job *job, rs_chunk_set *chunks);
 /* identify.c: after phase 3, when chunks were held unverified and the algorithm is still
  * unknown: tries to fix job->alg from other records of the restore's containers, decoding
  * with dec (the calling thread's decoder). */
-void rs_identify_alg(rs_phase *ph, ddp_decoder *dec);
+ddp_status rs_identify_alg(rs_phase *ph, ddp_decoder *dec);
 /* identify.c: notes that a stream map of store was accepted from path, its record at
  * [start, after) (kept for the first DDP_IDENTIFY_CONTAINERS containers). */
-void rs_identify_note(rs_job *job, uint32_t store, const char *path, uint64_t start, uint64_t after);
+ddp_status rs_identify_note(rs_job *job, uint32_t store, const char *path, uint64_t start, uint64_t after);
 void rs_identify_free(rs_job *job);
 void rs_chunk_set_free(rs_chunk_set *cs);
 

@@ -6,7 +6,8 @@
  * the expected sequence and kind (otherwise it is looked up in the Rrtl), its payload
  * size equals the reference's, its hash starts with the reference's hash prefix and the
  * Smap validates against the reference's range; anything else is DDP_E_FILE_CORRUPT for
- * that file. An accepted stream map adds each of its chunks to the chunk set.
+ * that file. An accepted stream map adds each of its chunks to the chunk set; running out
+ * of memory there ends the phase (DDP_ERR_NO_MEMORY).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "ddp/container.h"
 #include "ddp/le.h"
 #include "ddp/stream_map.h"
+#include "reader.h"
 #include "restore_internal.h"
 
 typedef struct smap_ctx {
@@ -24,13 +26,12 @@ typedef struct smap_ctx {
     rs_chunk_set *chunks;
 } smap_ctx;
 
-static void smap_fail(rs_phase *ph, uint32_t rec, int32_t hr, ddp_status st, const char *msg)
+static void smap_fail(const smap_ctx *x, rs_phase *ph, uint32_t rec, ddp_status st, const char *msg)
 {
-    smap_ctx *x = ph->ctx;
-    rs_file_fail(ph->job, x->sp->needs[x->need_of[rec]].file, hr, st, "%s", msg);
+    rs_file_fail(ph->job, x->sp->needs[x->need_of[rec]].file, st, "%s", msg);
 }
 
-static void corrupt(rs_phase *ph, uint32_t rec, ddp_status st, uint64_t at, const char *what)
+static void corrupt(const smap_ctx *x, rs_phase *ph, uint32_t rec, ddp_status st, uint64_t at, const char *what)
 {
     const rs_record *r = &ph->records[rec];
     const char *path = ph->containers[r->container].path;
@@ -38,13 +39,12 @@ static void corrupt(rs_phase *ph, uint32_t rec, ddp_status st, uint64_t at, cons
     char msg[160];
     snprintf(msg, sizeof msg, "%s offset 0x%llx: stream map %u: %s", p ? p + 5 : path,
              (unsigned long long)(r->offset + at), r->sequence, what);
-    smap_fail(ph, rec, DDP_HR_FILE_CORRUPT, st, msg);
+    smap_fail(x, ph, rec, st, msg);
 }
 
-/* Adds the chunks of a valid Smap; running out of memory fails the file. */
-static void add_chunks(rs_phase *ph, const rs_smap_need *n, const uint8_t *payload)
+/* Adds the chunks of a valid Smap. DDP_OK or DDP_ERR_NO_MEMORY. */
+static ddp_status add_chunks(smap_ctx *x, rs_phase *ph, const rs_smap_need *n, const uint8_t *payload)
 {
-    smap_ctx *x = ph->ctx;
     rs_job *job = ph->job;
     uint32_t count = (n->smap_size - DDP_SMAP_PREFIX_SIZE) / DDP_SMAP_ENTRY_SIZE;
     uint64_t prev = n->range_start;
@@ -54,17 +54,17 @@ static void add_chunks(rs_phase *ph, const rs_smap_need *n, const uint8_t *paylo
         rs_add_result r = rs_chunk_set_add(x->chunks, n->file, job->files[n->file].store, &e,
                                            (uint32_t)(e.end - prev), prev);
         if (r == RS_ADD_NO_MEMORY) {
-            job->out_of_memory = 1;
-            rs_file_fail(job, n->file, DDP_HR_E_OUTOFMEMORY, DDP_ERR_NO_MEMORY, "out of memory listing chunks");
+            rs_file_fail(job, n->file, DDP_ERR_NO_MEMORY, "out of memory listing chunks");
+            return DDP_ERR_NO_MEMORY;
         }
         prev = e.end;
         job->stats.chunk_refs++;
     }
+    return DDP_OK;
 }
 
-static rs_verdict smap_consume(rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t len)
+static rs_verdict smap_consume(smap_ctx *x, rs_phase *ph, uint32_t rec, const uint8_t *bytes, size_t len)
 {
-    smap_ctx *x = ph->ctx;
     const rs_smap_need *n = &x->sp->needs[x->need_of[rec]];
     if (!rs_record_is(bytes, len, n->sequence, DDP_RECORD_KIND_STREAM_MAP))
         return RS_NOT_HERE;
@@ -74,7 +74,7 @@ static rs_verdict smap_consume(rs_phase *ph, uint32_t rec, const uint8_t *bytes,
     ddp_status st = rs_record_check(bytes, len, n->smap_size, n->hash, n->hash_len, "reparse point", &r, &at, what,
                                     sizeof what);
     if (st != DDP_OK) {
-        corrupt(ph, rec, st, at, what);
+        corrupt(x, ph, rec, st, at, what);
         return RS_CONSUMED;
     }
     const uint8_t *payload = bytes + r.header_size;
@@ -82,13 +82,14 @@ static rs_verdict smap_consume(rs_phase *ph, uint32_t rec, const uint8_t *bytes,
     st = ddp_stream_map_validate(payload, r.payload_size, n->range_start, n->range_end, &diag);
     if (st != DDP_OK) {
         snprintf(what, sizeof what, "%s: %s", diag.what ? diag.what : "entry", ddp_status_str(st));
-        corrupt(ph, rec, st, r.header_size + diag.offset, what);
+        corrupt(x, ph, rec, st, r.header_size + diag.offset, what);
         return RS_CONSUMED;
     }
-    add_chunks(ph, n, payload);
     const rs_record *rr = &ph->records[rec];
-    rs_identify_note(ph->job, ph->job->files[n->file].store, ph->containers[rr->container].path, rr->offset,
-                     (uint64_t)rr->offset + ddp_record_span(&r));
+    if (add_chunks(x, ph, n, payload) != DDP_OK ||
+        rs_identify_note(ph->job, ph->job->files[n->file].store, ph->containers[rr->container].path, rr->offset,
+                         (uint64_t)rr->offset + ddp_record_span(&r)) != DDP_OK)
+        return RS_NO_MEMORY;
     return RS_CONSUMED;
 }
 
@@ -106,7 +107,7 @@ static int build_records(rs_phase *ph, smap_ctx *x, rs_stream_plan *sp)
     ph->n_containers = 0;
     for (uint32_t i = 0; i < sp->n_containers; i++) {
         phase_index[i] = RS_NONE;
-        if (!sp->containers[i].dead_hr) {
+        if (sp->containers[i].dead == DDP_OK) {
             phase_index[i] = ph->n_containers;
             ph->containers[ph->n_containers++] = sp->containers[i];   /* shares the path */
         }
@@ -129,26 +130,45 @@ static int build_records(rs_phase *ph, smap_ctx *x, rs_stream_plan *sp)
     return 0;
 }
 
-int32_t rs_stream_map_phase(rs_job *job, rs_stream_plan *sp, rs_chunk_set **chunks)
+/* The stream maps, one at a time from the reader. */
+static ddp_status read_stream_maps(smap_ctx *x, rs_phase *ph)
+{
+    rs_reader *rd;
+    ddp_status st = rs_reader_open(ph, &rd);
+    uint32_t rec;
+    const uint8_t *bytes;
+    size_t len;
+    ddp_status why;
+    while (st == DDP_OK && rs_reader_next(rd, &rec, &bytes, &len, &why)) {
+        if (why != DDP_OK) {
+            smap_fail(x, ph, rec, why, rs_reader_message(rd));
+            continue;
+        }
+        rs_verdict v = smap_consume(x, ph, rec, bytes, len);
+        if (v == RS_NOT_HERE)
+            rs_reader_not_here(rd);
+        else if (v == RS_NO_MEMORY)
+            st = DDP_ERR_NO_MEMORY;
+    }
+    ddp_status closed = rs_reader_close(rd);
+    return st != DDP_OK ? st : closed;
+}
+
+ddp_status rs_stream_map_phase(rs_job *job, rs_stream_plan *sp, rs_chunk_set **chunks)
 {
     smap_ctx x = {sp, NULL, rs_chunk_set_new(job)};
     rs_phase ph;
     memset(&ph, 0, sizeof ph);
     ph.job = job;
     ph.what = "stream map";
-    ph.consume = smap_consume;
-    ph.fail = smap_fail;
-    ph.ctx = &x;
-    int32_t hr = 0;
-    if (!x.chunks || build_records(&ph, &x, sp))
-        hr = DDP_HR_E_OUTOFMEMORY;
-    else
-        rs_phase_run(&ph);
+    ddp_status st = DDP_ERR_NO_MEMORY;
+    if (x.chunks && build_records(&ph, &x, sp) == 0)
+        st = read_stream_maps(&x, &ph);
     free(ph.containers);
     free(ph.records);
     free(x.need_of);
     if (x.chunks)
         rs_chunk_set_seal(x.chunks);
     *chunks = x.chunks;
-    return hr;
+    return st;
 }

@@ -28,6 +28,7 @@
 #include "ddp/file_reader.h"
 #include "ddp/reparse.h"
 #include "fuse_abi.h"
+#include "hash_choice.h"
 #include "inode_path.h"
 #include "ntfs3g_headers.h"
 #include "volume_store.h"
@@ -165,5 +166,6 @@ __attribute__((visibility("default"))) const struct plugin_operations *init(le32
         errno = EINVAL;
         return NULL;
     }
+    ddp_choose_hash_backend();
     return &dedup_ops;
 }

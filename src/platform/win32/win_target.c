@@ -5,11 +5,9 @@
  * commit(), after the engine verified every byte and the content was flushed; abandon()
  * (or a failing commit of that file) turns the written range back into sparse zeros,
  * which is what the stub's $DATA held. In stub-file mode the stub is never written: the
- * flushed temporary file replaces it in commit() or is deleted.
- *
- * Measured under Wine 8 (1,024 files of 10 KB, ext4): flush and write-through move in
- * finish() 2.2-2.6 s; in commit(), all flushes then all moves 1.8 s; flush and move file
- * by file in commit() 2.0-2.7 s; moves without any flush 1.3-1.6 s.
+ * flushed temporary file replaces it in commit() or is deleted. Flushing in commit(),
+ * all flushes then all moves, was the fastest order measured (BENCHMARKS.md, durability
+ * of a batch).
  */
 #include <windows.h>
 #include <winioctl.h>
@@ -239,7 +237,7 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
     HANDLE h;
     ddp_status st;
 
-    if (!f || f->begun || !f->write_path)
+    if (!f || !ddp_file_may_begin(f->state) || !f->write_path)
         return DDP_ERR_INVALID_ARG;
     st = write_handle(t, f, t->stub_files ? CREATE_ALWAYS : OPEN_EXISTING, &h);
     if (st == DDP_OK && !t->stub_files)
@@ -248,7 +246,7 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
         close_file(t, f);
         return st;
     }
-    f->begun = 1;
+    f->state = DDP_FILE_BEGUN;
     f->size = size;
     return set_size(h, size);
 }
@@ -260,7 +258,7 @@ static ddp_status target_write(void *ctx, uint32_t i, uint64_t offset, const uin
     HANDLE h;
     ddp_status st;
 
-    if (!f || !f->begun || offset > f->size || len > f->size - offset)
+    if (!f || f->state != DDP_FILE_BEGUN || offset > f->size || len > f->size - offset)
         return DDP_ERR_INVALID_ARG;
     st = write_handle(t, f, OPEN_EXISTING, &h);
     while (st == DDP_OK && len > 0) {
@@ -297,10 +295,10 @@ static ddp_status target_finish(void *ctx, uint32_t i)
     win_target *t = ctx;
     win_target_file *f = file_at(t, i);
 
-    if (!f || !f->begun || f->committing)
+    if (!f || f->state != DDP_FILE_BEGUN)
         return DDP_ERR_INVALID_ARG;
     close_file(t, f);
-    f->committing = 1;
+    f->state = DDP_FILE_COMMITTING;
     return DDP_OK;
 }
 
@@ -319,15 +317,15 @@ static void undo_file(win_target *t, win_target_file *f)
         DeviceIoControl(h, FSCTL_SET_ZERO_DATA, &zero, sizeof zero, NULL, 0, &got, NULL);
         close_file(t, f);
     }
-    f->begun = 0;
-    f->committing = 0;
+    f->state = DDP_FILE_ABANDONED;
+    f->moved = 0;
 }
 
 static void target_abandon(void *ctx, uint32_t i)
 {
     win_target *t = ctx;
     win_target_file *f = file_at(t, i);
-    if (f && f->begun)
+    if (f && (f->state == DDP_FILE_BEGUN || f->state == DDP_FILE_COMMITTING))
         undo_file(t, f);
 }
 
@@ -374,7 +372,7 @@ static void flush_folders(win_target *t)
     if (!folders)
         return;
     for (uint32_t i = 0; i < t->n; i++) {
-        if (t->files[i].committing == 2 && (folders[m] = win_folder_of(t->files[i].long_path)) != NULL)
+        if (t->files[i].moved && (folders[m] = win_folder_of(t->files[i].long_path)) != NULL)
             m++;
     }
     qsort(folders, m, sizeof *folders, folder_cmp);
@@ -396,8 +394,8 @@ static void flush_folders(win_target *t)
 
 static void committed(win_target_file *f, uint32_t i, done_fn done, void *arg)
 {
-    f->begun = 0;
-    f->committing = 0;
+    f->state = DDP_FILE_DONE;
+    f->moved = 0;
     done(arg, i, DDP_OK);
 }
 
@@ -409,7 +407,7 @@ static ddp_status target_commit(void *ctx, done_fn done, void *arg)
     for (uint32_t i = 0; i < t->n; i++) {
         win_target_file *f = &t->files[i];
         ddp_status st;
-        if (!f->committing)
+        if (f->state != DDP_FILE_COMMITTING)
             continue;
         st = flush_file(t, f);
         if (st != DDP_OK)
@@ -422,7 +420,7 @@ static ddp_status target_commit(void *ctx, done_fn done, void *arg)
     for (uint32_t i = 0; i < t->n; i++) {
         win_target_file *f = &t->files[i];
         ddp_status st;
-        if (!f->committing)
+        if (f->state != DDP_FILE_COMMITTING)
             continue;
         st = check_single_path(f->long_path);
         if (st == DDP_ERR_NOT_FOUND)
@@ -432,11 +430,11 @@ static ddp_status target_commit(void *ctx, done_fn done, void *arg)
         if (st != DDP_OK)
             commit_failed(t, i, st, done, arg);
         else
-            f->committing = 2;
+            f->moved = 1;
     }
     flush_folders(t);
     for (uint32_t i = 0; i < t->n; i++) {
-        if (t->files[i].committing == 2)
+        if (t->files[i].moved)
             committed(&t->files[i], i, done, arg);
     }
     return DDP_OK;

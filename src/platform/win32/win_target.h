@@ -24,6 +24,7 @@
 
 #include <windows.h>
 
+#include "ddp/file_state.h"
 #include "ddp/restore.h"
 
 #define WIN_TARGET_OPEN_HANDLES 64
@@ -37,8 +38,8 @@ typedef struct win_target_file {
     FILE_BASIC_INFO times;  /* the stub's times, given back to the restored file at commit */
     HANDLE handle;          /* INVALID_HANDLE_VALUE when not open */
     unsigned long last_use;
-    int begun;
-    int committing;         /* 1: finished, waiting for commit(); 2: moved in this commit */
+    ddp_file_state state;   /* the engine's states (ddp/file_state.h) */
+    int moved;              /* commit(): moved over its stub, reported once the folders are flushed */
 } win_target_file;
 
 typedef struct win_target {

@@ -167,15 +167,11 @@ static int walk_records(printer *pr, const char *name, input_file *in, const ddp
 int inspect_container(printer *pr, const char *path, int records)
 {
     input_file in;
-    char err[256];
     ddp_rrtl t;
     uint8_t *entries = NULL;
 
-    pr_text(pr, "input", NO_OFFSET, path);
-    pr_text(pr, "kind", NO_OFFSET, "container");
-    if (input_open(&in, path, err, sizeof err) != 0)
-        return report_io_error(pr, path, err);
-    pr_uint(pr, "file_size", NO_OFFSET, in.size);
+    if (open_input(pr, path, "container", &in) != 0)
+        return EXIT_MALFORMED;
     int rc = print_cthr(pr, path, &in);
     if (!rc)
         rc = load_rrtl(pr, path, &in, &t, &entries);

@@ -40,13 +40,20 @@ static int print_crc32(printer *pr, const uint8_t *covered, size_t n, uint64_t a
     return ok;
 }
 
-/* Reads a small file whole (at most SMALL_FILE_MAX bytes; *len gets what was read). */
-static int read_small(printer *pr, const char *path, input_file *in, uint8_t *buf, size_t *len)
+/* Opens a small file (open_input) and reads it whole: at most SMALL_FILE_MAX bytes, *len
+ * gets what was read, *size the file's size. */
+static int load_small(printer *pr, const char *path, const char *kind, uint8_t *buf, size_t *len, uint64_t *size)
 {
-    *len = in->size < SMALL_FILE_MAX ? (size_t)in->size : SMALL_FILE_MAX;
-    if (input_read(in, 0, buf, *len) != 0)
-        return report_io_error(pr, path, "cannot read the file");
-    return 0;
+    input_file in;
+    int rc = open_input(pr, path, kind, &in);
+    if (rc)
+        return rc;
+    *size = in.size;
+    *len = in.size < SMALL_FILE_MAX ? (size_t)in.size : SMALL_FILE_MAX;
+    if (input_read(&in, 0, buf, *len) != 0)
+        rc = report_io_error(pr, path, "cannot read the file");
+    input_close(&in);
+    return rc;
 }
 
 /* u32 fields [from, to) printed raw as unknown_XX. */
@@ -62,13 +69,9 @@ static void print_raw_words(printer *pr, const uint8_t *b, uint32_t from, uint32
 int inspect_file_list(printer *pr, const char *path)
 {
     input_file in;
-    char err[256];
     uint8_t h[DDP_FILE_LIST_HEADER_SIZE];
-    pr_text(pr, "input", NO_OFFSET, path);
-    pr_text(pr, "kind", NO_OFFSET, "file_list");
-    if (input_open(&in, path, err, sizeof err) != 0)
-        return report_io_error(pr, path, err);
-    pr_uint(pr, "file_size", NO_OFFSET, in.size);
+    if (open_input(pr, path, "file_list", &in) != 0)
+        return EXIT_MALFORMED;
     size_t n = in.size < sizeof h ? (size_t)in.size : sizeof h;
     ddp_file_list_header hd;
     ddp_diag diag = {0, NULL};
@@ -139,13 +142,9 @@ int inspect_file_list(printer *pr, const char *path)
 int inspect_delete_log(printer *pr, const char *path)
 {
     input_file in;
-    char err[256];
     uint8_t h[DLOG_HEADER_SIZE];
-    pr_text(pr, "input", NO_OFFSET, path);
-    pr_text(pr, "kind", NO_OFFSET, "delete_log");
-    if (input_open(&in, path, err, sizeof err) != 0)
-        return report_io_error(pr, path, err);
-    pr_uint(pr, "file_size", NO_OFFSET, in.size);
+    if (open_input(pr, path, "delete_log", &in) != 0)
+        return EXIT_MALFORMED;
     if (in.size < DLOG_HEADER_SIZE) {
         input_close(&in);
         return report_error(pr, path, in.size, "Dlog header (16 bytes)", DDP_ERR_TRUNCATED);
@@ -192,19 +191,12 @@ int inspect_delete_log(printer *pr, const char *path)
 /* Cdir, Bmap and DdCf: one small fixed structure each. */
 int inspect_small_structure(printer *pr, const char *path, const char *magic)
 {
-    input_file in;
-    char err[256];
     uint8_t b[SMALL_FILE_MAX];
     size_t len = 0;
     int is_cdir = !strcmp(magic, "Cdir"), is_bmap = !strcmp(magic, "Bmap");
     size_t need = is_cdir ? CDIR_SIZE : is_bmap ? BMAP_HEADER_SIZE : DDCF_SIZE;
-    pr_text(pr, "input", NO_OFFSET, path);
-    pr_text(pr, "kind", NO_OFFSET, is_cdir ? "container_directory" : is_bmap ? "hotspots" : "settings");
-    if (input_open(&in, path, err, sizeof err) != 0)
-        return report_io_error(pr, path, err);
-    pr_uint(pr, "file_size", NO_OFFSET, in.size);
-    int rc = read_small(pr, path, &in, b, &len);
-    input_close(&in);
+    uint64_t size = 0;
+    int rc = load_small(pr, path, is_cdir ? "container_directory" : is_bmap ? "hotspots" : "settings", b, &len, &size);
     if (rc)
         return rc;
     if (len < need)
@@ -225,8 +217,8 @@ int inspect_small_structure(printer *pr, const char *path, const char *magic)
     if (len > need)
         pr_bytes(pr, "rest", need, b + need, len - need);
     pr_end(pr);
-    if (in.size > len)
-        pr_uint(pr, "bytes_not_shown", NO_OFFSET, in.size - len);
+    if (size > len)
+        pr_uint(pr, "bytes_not_shown", NO_OFFSET, size - len);
     if (!ok)
         return report_error(pr, path, crc_at, is_cdir ? "Cdir CRC-32" : "Bmap CRC-32", DDP_ERR_CRC);
     return 0;
@@ -234,17 +226,10 @@ int inspect_small_structure(printer *pr, const char *path, const char *magic)
 
 int inspect_stamp(printer *pr, const char *path)
 {
-    input_file in;
-    char err[256];
     uint8_t b[SMALL_FILE_MAX];
     size_t len = 0;
-    pr_text(pr, "input", NO_OFFSET, path);
-    pr_text(pr, "kind", NO_OFFSET, "stamp");
-    if (input_open(&in, path, err, sizeof err) != 0)
-        return report_io_error(pr, path, err);
-    pr_uint(pr, "file_size", NO_OFFSET, in.size);
-    int rc = read_small(pr, path, &in, b, &len);
-    input_close(&in);
+    uint64_t size = 0;
+    int rc = load_small(pr, path, "stamp", b, &len, &size);
     if (rc)
         return rc;
     if (len < 2 || b[0] != 0xFF || b[1] != 0xFE)

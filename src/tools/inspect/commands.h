@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "ddp/status.h"
+#include "file_access.h"
 #include "printer.h"
 
 #define EXIT_MALFORMED 1
@@ -40,6 +41,9 @@ int inspect_store(printer *pr, const char *root);
 int report_error(printer *pr, const char *name, uint64_t offset, const char *what, ddp_status st);
 /* The same without an offset (a file that cannot be opened or read). */
 int report_io_error(printer *pr, const char *name, const char *what);
+/* Prints the input's name and kind, opens it and prints its size. Returns 0, or
+ * EXIT_MALFORMED (reported by report_io_error) when it cannot be opened. */
+int open_input(printer *pr, const char *path, const char *kind, input_file *in);
 
 /* A warning line on stderr when a CRC-64 (match: 0 none, 1 zero-init, 2 nvme) matches
  * neither variant: "ddp-inspect: NAME: offset 0x..: warning: WHAT CRC-64 ...". The

@@ -23,7 +23,10 @@
 #include <dirent.h>
 
 #include "ddp/reparse.h"
+#include "dir_sink.h"
+#include "hash_choice.h"
 #include "mkstore.h"
+#include "tool_path.h"
 
 #define READ_BLOCK (1u << 20)
 #define STORE_FOLDER "System Volume Information"
@@ -35,18 +38,6 @@ typedef struct run {
     mkstore_totals totals;
     uint8_t *block;
 } run;
-
-static char *dest_path(const char *dest, const char *rel)
-{
-    size_t ld = strlen(dest), lr = strlen(rel);
-    char *p = malloc(ld + lr + 2);
-    if (!p)
-        return NULL;
-    memcpy(p, dest, ld);
-    p[ld] = '/';
-    memcpy(p + ld + 1, rel, lr + 1);
-    return p;
-}
 
 /* Streams the file into the builder; *reparse_len 0 when it got no reparse point (empty). */
 static int optimize(run *r, const char *src, uint8_t *reparse, size_t *reparse_len)
@@ -84,7 +75,7 @@ static int visit(void *ctx, const char *full, const char *rel, uint64_t size)
     run *r = ctx;
     if (strncmp(rel, STORE_FOLDER "/", sizeof STORE_FOLDER) == 0)
         return 0;   /* a store in the source is not content */
-    char *out = dest_path(r->opt->dest, rel);
+    char *out = tool_path_join(r->opt->dest, rel);
     if (!out || mkstore_make_parents(out) != 0) {
         free(out);
         return -1;
@@ -129,7 +120,7 @@ static int dest_inside_src(const char *src, const char *dest)
 /* 1 when DEST_ROOT holds a chunk store folder with anything in it. */
 static int holds_chunk_store(const mkstore_options *opt)
 {
-    char *p = dest_path(opt->dest, CHUNK_STORE_FOLDER);
+    char *p = tool_path_join(opt->dest, CHUNK_STORE_FOLDER);
     DIR *d = p ? opendir(p) : NULL;
     struct dirent *e;
     int found = 0;
@@ -148,7 +139,7 @@ static int note_store_folder(const mkstore_options *opt)
     char guid[39], tail[128];
     ddp_guid_format(opt->store.guid, guid);
     snprintf(tail, sizeof tail, CHUNK_STORE_FOLDER "/%s.ddp", guid);
-    char *full = dest_path(opt->dest, tail);
+    char *full = tool_path_join(opt->dest, tail);
     if (!full)
         return -1;
     size_t base = strlen(opt->dest) + 1;
@@ -232,6 +223,7 @@ int main(int argc, char **argv)
     mkstore_options opt;
     if (mkstore_parse_args(argc, argv, &opt) != 0)
         return EXIT_USAGE;
+    ddp_choose_hash_backend();
     if (prepare_dest(&opt) != 0) {
         mkstore_undo_all();
         return EXIT_BUILD_FAILED;

@@ -25,6 +25,7 @@
 #endif
 
 #include "mkstore.h"
+#include "tool_path.h"
 
 static struct {
     char **paths;
@@ -73,14 +74,6 @@ void mkstore_undo_note_store(const char *folder)
         strcpy(created.store_root, folder);
 }
 
-static char *join(const char *a, const char *b)
-{
-    char *p = malloc(strlen(a) + strlen(b) + 2);
-    if (p)
-        sprintf(p, "%s/%s", a, b);
-    return p;
-}
-
 int mkstore_remove_tree(const char *path)
 {
     struct stat sb;
@@ -96,7 +89,7 @@ int mkstore_remove_tree(const char *path)
     while ((e = readdir(d)) != NULL) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
-        char *child = join(path, e->d_name);
+        char *child = tool_path_join(path, e->d_name);
         if (!child || mkstore_remove_tree(child) != 0)
             rc = -1;
         free(child);

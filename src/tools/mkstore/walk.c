@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "mkstore.h"
+#include "tool_path.h"
 
 typedef struct entry_info {
     int is_dir, is_file, is_link;
@@ -94,20 +95,6 @@ static char **list_folder(const char *path, size_t *n)
     return names;
 }
 
-static char *join(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    char *p = malloc(la + lb + 2);
-    if (!p)
-        return NULL;
-    memcpy(p, a, la);
-    size_t n = la;
-    if (la)
-        p[n++] = '/';
-    memcpy(p + n, b, lb + 1);
-    return p;
-}
-
 static int walk_folder(const char *full, const char *rel, mkstore_visit visit, void *ctx, mkstore_skips *skips)
 {
     size_t n = 0;
@@ -120,8 +107,8 @@ static int walk_folder(const char *full, const char *rel, mkstore_visit visit, v
     if (n == 0 && *rel)
         skips->empty_folders++;
     for (size_t i = 0; i < n && r == 0; i++) {
-        char *child_full = join(full, names[i]);
-        char *child_rel = join(rel, names[i]);
+        char *child_full = tool_path_join(full, names[i]);
+        char *child_rel = tool_path_join(rel, names[i]);
         entry_info info;
         if (!child_full || !child_rel) {
             r = -1;

@@ -14,20 +14,7 @@
 #include "ddp/reparse.h"
 #include "file_list.h"
 #include "temp_file.h"
-
-static char *join2(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    int slash = la && a[la - 1] == '/';
-    char *p = malloc(la + lb + 2);
-    if (!p)
-        return NULL;
-    memcpy(p, a, la);
-    if (!slash)
-        p[la++] = '/';
-    memcpy(p + la, b, lb + 1);
-    return p;
-}
+#include "tool_path.h"
 
 /* The absolute form of path without resolving its last component (an ntfs-3g stub is
  * shown as a dangling symbolic link). */
@@ -53,7 +40,7 @@ static char *absolute_path(const char *path)
     }
     if (realpath(dir, resolved)) {
         const char *base = slash ? slash + 1 : copy;
-        out = (!strcmp(base, ".") || !strcmp(base, "..")) ? realpath(path, NULL) : join2(resolved, base);
+        out = (!strcmp(base, ".") || !strcmp(base, "..")) ? realpath(path, NULL) : tool_path_join(resolved, base);
     }
     free(copy);
     return out;
@@ -75,19 +62,29 @@ static char *out_path_for(const char *file, const char *root, const char *base, 
         rel = file + 1;
     else
         rel = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
-    return join2(out, rel);
+    return tool_path_join(out, rel);
+}
+
+/* arr (count elements of elem bytes, room for *cap) with room for one more: arr itself,
+ * or a larger copy (doubled; first_cap for an empty one); NULL when out of memory (arr
+ * is then unchanged). */
+static void *room_for_one(void *arr, size_t count, size_t *cap, size_t elem, size_t first_cap)
+{
+    if (count < *cap)
+        return arr;
+    size_t grown_cap = *cap ? *cap * 2 : first_cap;
+    void *grown = realloc(arr, grown_cap * elem);
+    if (grown)
+        *cap = grown_cap;
+    return grown;
 }
 
 static int push(file_list *list, restore_item item)
 {
-    if (list->count == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 256;
-        restore_item *items = realloc(list->items, cap * sizeof *items);
-        if (!items)
-            return -1;
-        list->items = items;
-        list->cap = cap;
-    }
+    restore_item *items = room_for_one(list->items, list->count, &list->cap, sizeof item, 256);
+    if (!items)
+        return -1;
+    list->items = items;
     list->items[list->count++] = item;
     return 0;
 }
@@ -184,14 +181,10 @@ static int compare_names(const void *a, const void *b)
 /* Lists path as unreached, with err and what failed. -1 when out of memory. */
 static int unreached(file_list *list, const char *path, int err, const char *what)
 {
-    if (list->n_unreached == list->cap_unreached) {
-        size_t cap = list->cap_unreached ? list->cap_unreached * 2 : 8;
-        unreached_path *grown = realloc(list->unreached, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        list->unreached = grown;
-        list->cap_unreached = cap;
-    }
+    unreached_path *grown = room_for_one(list->unreached, list->n_unreached, &list->cap_unreached, sizeof *grown, 8);
+    if (!grown)
+        return -1;
+    list->unreached = grown;
     unreached_path *u = &list->unreached[list->n_unreached];
     if (!(u->path = strdup(path)))
         return -1;
@@ -261,7 +254,7 @@ static int add_tree(walk *w, const char *dir)
         qsort(names, n, sizeof *names, compare_names);
     for (size_t i = 0; i < n; i++) {
         if (rc == 0) {
-            char *p = join2(dir, names[i]);
+            char *p = tool_path_join(dir, names[i]);
             rc = p ? add_entry(w, p) : -1;
             free(p);
         }

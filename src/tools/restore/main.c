@@ -28,12 +28,14 @@
 
 #include "dir_store.h"
 #include "file_list.h"
+#include "hash_choice.h"
 #include "file_target.h"
 #include "plain_copy.h"
 #include "preflight.h"
 #include "progress.h"
 #include "recover.h"
 #include "report.h"
+#include "run.h"
 #include "tool_cli.h"
 
 #define EXIT_SOME_FAILED 1
@@ -42,9 +44,9 @@
 #define MAX_THREADS_OPTION 64u
 
 typedef struct options {
-    const char *store, *out;
+    run_options r;           /* --store, --out, --verify, --json, --quiet */
     ddp_stub_mode stubs;
-    int verify, json, quiet, plan, require_verified, allow_unverified, stubs_only;
+    int plan, require_verified, allow_unverified, stubs_only;
     uint32_t threads;        /* options.threads: 0 one per online CPU, 1 no worker thread */
 } options;
 
@@ -90,15 +92,10 @@ static int parse_stubs(const char *s, ddp_stub_mode *mode)
     return 0;
 }
 
-enum { OPT_STORE = 1, OPT_OUT, OPT_STUBS, OPT_VERIFY, OPT_JSON, OPT_QUIET, OPT_PLAN, OPT_REQUIRE_VERIFIED,
-       OPT_ALLOW_UNVERIFIED, OPT_THREADS, OPT_STUBS_ONLY };
+enum { OPT_STUBS = RUN_OPT_TOOL, OPT_PLAN, OPT_REQUIRE_VERIFIED, OPT_ALLOW_UNVERIFIED, OPT_THREADS, OPT_STUBS_ONLY };
 static const cli_option restore_options[] = {
-    {"--store", NULL, 1, OPT_STORE},
-    {"--out", NULL, 1, OPT_OUT},
+    RUN_CLI_OPTIONS,
     {"--stubs", NULL, 1, OPT_STUBS},
-    {"--verify", NULL, 0, OPT_VERIFY},
-    {"--json", NULL, 0, OPT_JSON},
-    {"--quiet", "-q", 0, OPT_QUIET},
     {"--plan", NULL, 0, OPT_PLAN},
     {"--require-verified", NULL, 0, OPT_REQUIRE_VERIFIED},
     {"--allow-unverified", NULL, 0, OPT_ALLOW_UNVERIFIED},
@@ -107,64 +104,57 @@ static const cli_option restore_options[] = {
     {NULL, NULL, 0, 0},
 };
 
-/* Options may come before or after the PATHs ("--" ends them). The PATHs are moved to
- * the front of argv in their order; returns their count, or -1 after a usage error was
- * reported. */
+/* A run_tool_option_fn (run.h): ddp-restore's own options. */
+static int tool_option(const cli *c, int id, const char *v, void *opt)
+{
+    options *o = opt;
+    uint64_t n;
+    switch (id) {
+    case OPT_STUBS:
+        if (parse_stubs(v, &o->stubs) < 0)
+            return cli_usage_error(c, "--stubs: must be raw, xattr or auto, not '%s'", v), -1;
+        break;
+    case OPT_PLAN: o->plan = 1; break;
+    case OPT_REQUIRE_VERIFIED: o->require_verified = 1; break;
+    case OPT_ALLOW_UNVERIFIED: o->allow_unverified = 1; break;
+    case OPT_STUBS_ONLY: o->stubs_only = 1; break;
+    case OPT_THREADS:
+        if (cli_parse_u64(v, 0, MAX_THREADS_OPTION, &n) < 0)
+            return cli_usage_error(c, "--threads: must be 0..%u", MAX_THREADS_OPTION), -1;
+        o->threads = (uint32_t)n;
+        break;
+    }
+    return 0;
+}
+
+/* The PATHs are moved to the front of argv in their order; returns their count, or -1
+ * after a usage error was reported. */
 static int parse_args(int argc, char **argv, options *o)
 {
-    int n_paths = 0, id;
-    const char *v;
-    uint64_t n;
     cli c;
+    int n_paths;
     cli_init(&c, "ddp-restore", usage, argc, argv);
-    while ((id = cli_next(&c, restore_options, &v)) != CLI_END) {
-        switch (id) {
-        case CLI_ERROR: return -1;
-        case CLI_OPERAND: argv[n_paths++] = (char *)v; break;
-        case OPT_STORE: o->store = v; break;
-        case OPT_OUT: o->out = v; break;
-        case OPT_STUBS:
-            if (parse_stubs(v, &o->stubs) < 0)
-                return cli_usage_error(&c, "--stubs: must be raw, xattr or auto, not '%s'", v), -1;
-            break;
-        case OPT_VERIFY: o->verify = 1; break;
-        case OPT_JSON: o->json = 1; break;
-        case OPT_QUIET: o->quiet = 1; break;
-        case OPT_PLAN: o->plan = 1; break;
-        case OPT_REQUIRE_VERIFIED: o->require_verified = 1; break;
-        case OPT_ALLOW_UNVERIFIED: o->allow_unverified = 1; break;
-        case OPT_STUBS_ONLY: o->stubs_only = 1; break;
-        case OPT_THREADS:
-            if (cli_parse_u64(v, 0, MAX_THREADS_OPTION, &n) < 0)
-                return cli_usage_error(&c, "--threads: must be 0..%u", MAX_THREADS_OPTION), -1;
-            o->threads = (uint32_t)n;
-            break;
-        }
-    }
-    if (!o->store)
-        return cli_usage_error(&c, "missing --store ROOT"), -1;
-    if (o->out && o->verify)
-        return cli_usage_error(&c, "--out and --verify cannot be combined"), -1;
+    if ((n_paths = run_parse_args(&c, restore_options, &o->r, tool_option, o)) < 0)
+        return -1;
     if (o->require_verified && o->allow_unverified)
         return cli_usage_error(&c, "--require-verified and --allow-unverified cannot be combined"), -1;
-    if (o->stubs_only && !o->out)
+    if (o->stubs_only && !o->r.out)
         return cli_usage_error(&c, "--stubs-only goes with --out"), -1;
-    if (n_paths == 0)
-        return cli_usage_error(&c, "missing PATH"), -1;
     return n_paths;
 }
 
-/* Restores items [first, first + n) in one engine call; results[0..n) gets their results. */
-static int restore_batch(const options *o, const ddp_store *store, file_list *list, size_t first, uint32_t n,
+/* A run_batch_fn (run.h): items [first, first + n) through the file target. */
+static int restore_batch(const void *opt, const ddp_store *store, file_list *list, size_t first, uint32_t n,
                          progress *prog, ddp_file_result *results, ddp_restore_stats *total)
 {
+    const options *o = opt;
     ddp_target_file *files = calloc(n, sizeof *files);
     const char **names = calloc(n, sizeof *names);
     ddp_file_target *ft = NULL;
     ddp_target inner, wrapped;
     ddp_restore_options ropt;
     ddp_restore_stats st = {0};
-    ddp_target_mode mode = o->verify ? DDP_TARGET_VERIFY : o->out ? DDP_TARGET_OUT : DDP_TARGET_IN_PLACE;
+    ddp_target_mode mode = o->r.verify ? DDP_TARGET_VERIFY : o->r.out ? DDP_TARGET_OUT : DDP_TARGET_IN_PLACE;
 
     if (!files || !names) {
         free(files);
@@ -204,7 +194,6 @@ int main(int argc, char **argv)
     ddp_dir_store *ds = NULL;
     ddp_dir_store_options sopt = {0};
     ddp_store store;
-    ddp_file_result *results;
     ddp_restore_stats stats = {0};
     restore_totals totals = {0};
     progress prog;
@@ -215,27 +204,28 @@ int main(int argc, char **argv)
 
     if (n_paths < 0)
         return EXIT_USAGE;
-    if (stat(o.store, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "ddp-restore: --store %s is not a folder\n", o.store);
+    ddp_choose_hash_backend();
+    if (stat(o.r.store, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "ddp-restore: --store %s is not a folder\n", o.r.store);
         return EXIT_USAGE;
     }
-    if ((o.out && (checked = preflight_out(o.out, argv, n_paths, o.store, stderr)) != 0) ||
-        (checked = preflight_store(o.store, stderr)) != 0)
+    if ((o.r.out && (checked = preflight_out(o.r.out, argv, n_paths, o.r.store, stderr)) != 0) ||
+        (checked = preflight_store(o.r.store, stderr)) != 0)
         return checked;
-    if (!o.verify) {
+    if (!o.r.verify) {
         recover_counts rc;   /* finish what a crash interrupted, remove what it left */
-        if (o.out && stat(o.out, &st) == 0)
-            recover_interrupted(&o.out, 1, stderr, &rc);
-        else if (!o.out)
+        if (o.r.out && stat(o.r.out, &st) == 0)
+            recover_interrupted(&o.r.out, 1, stderr, &rc);
+        else if (!o.r.out)
             recover_interrupted((const char *const *)argv, n_paths, stderr, &rc);
         else
             memset(&rc, 0, sizeof rc);
         if (rc.failed)
             failed_recoveries = 1;
     }
-    list.copy_plain = o.out && !o.stubs_only;
+    list.copy_plain = o.r.out && !o.stubs_only;
     for (int i = 0; i < n_paths; i++) {
-        if (file_list_add(&list, argv[i], o.store, o.out, o.stubs) < 0) {
+        if (file_list_add(&list, argv[i], o.r.store, o.r.out, o.stubs) < 0) {
             fprintf(stderr, "ddp-restore: out of memory\n");
             return EXIT_SOME_FAILED;
         }
@@ -245,47 +235,20 @@ int main(int argc, char **argv)
         return EXIT_SOME_FAILED;
     }
     sopt.plan = o.plan;
-    results = calloc(DDP_MAX_RESTORE_FILES, sizeof *results);
-    if (!results || ddp_dir_store_open(o.store, &sopt, &ds) != DDP_OK) {
+    if (ddp_dir_store_open(o.r.store, &sopt, &ds) != DDP_OK) {
         fprintf(stderr, "ddp-restore: cannot open the store\n");
         return EXIT_SOME_FAILED;
     }
     ddp_dir_store_bind(ds, &store);
     for (size_t i = 0; i < list.count; i++)
         total_bytes += list.items[i].logical_size;
-    totals.mode = o.verify ? "verify" : o.out ? "out" : "in-place";
-    progress_init(&prog, !o.quiet && isatty(STDERR_FILENO) ? stderr : NULL, list.count, total_bytes);
-    if (o.json)
-        report_json_begin(stdout, totals.mode);
-    for (size_t i = 0; i < list.count; i += DDP_MAX_RESTORE_FILES) {
-        size_t n = list.count - i < DDP_MAX_RESTORE_FILES ? list.count - i : DDP_MAX_RESTORE_FILES;
-        memset(results, 0, n * sizeof *results);
-        if (restore_batch(&o, &store, &list, i, (uint32_t)n, &prog, results, &stats) < 0) {
-            fprintf(stderr, "ddp-restore: out of memory\n");
-            return EXIT_SOME_FAILED;
-        }
-        report_count(&list, i, n, results, &totals);
-        if (o.json)
-            report_json_batch(stdout, &list, i, n, results);
-        if (prog.out && report_has_failures(results, n))
-            fputc('\n', stderr);          /* keeps the bar off the failure lines */
-        report_failures_text(stderr, &list, i, n, results);
-    }
-    report_unreached_text(stderr, &list);
-    if (o.json)
-        report_json_unreached(stdout, &list);
-    totals.failed += list.n_unreached;
-    progress_end(&prog);
+    totals.mode = o.r.verify ? "verify" : o.r.out ? "out" : "in-place";
+    progress_init(&prog, !o.r.quiet && isatty(STDERR_FILENO) ? stderr : NULL, list.count, total_bytes);
+    if (run_batches(&list, &store, o.r.json, &prog, restore_batch, &o, &totals, &stats) < 0)
+        return EXIT_SOME_FAILED;
     plain_copy_all(&list, stderr, &totals.copied, &totals.copy_failed);
-    totals.seconds = progress_now() - prog.start;
-    totals.skipped = list.skipped;
-    totals.missing = list.missing;
-    if (o.json)
-        report_json_end(stdout, &totals, &stats, list.count);
-    if (!o.quiet && !o.json)
-        report_summary_text(stdout, &totals, &stats);
+    run_summary(&list, o.r.json, o.r.quiet, &prog, &totals, &stats);
     ddp_dir_store_close(ds);
-    free(results);
     file_list_free(&list);
     return totals.failed || totals.missing || totals.copy_failed || failed_recoveries ? EXIT_SOME_FAILED : 0;
 }

@@ -16,6 +16,7 @@
 
 #include "path_resolve.h"
 #include "preflight.h"
+#include "tool_path.h"
 
 #define CHUNK_STORE_PATH "\\System Volume Information\\Dedup\\ChunkStore"
 
@@ -27,23 +28,11 @@ static int ends_with_ci(const char *s, const char *suffix)
     return ls >= lx && strcasecmp(s + ls - lx, suffix) == 0;
 }
 
-static char *join(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    char *p = malloc(la + lb + 2);
-    if (p) {
-        memcpy(p, a, la);
-        p[la] = '/';
-        memcpy(p + la + 1, b, lb + 1);
-    }
-    return p;
-}
-
 /* Opens the first container file of folder sub of a chunk store: 0, or errno when the
  * folder or that file cannot be read (a missing folder is not this check's concern). */
 static int probe_containers(const char *ddp, const char *sub, char **where)
 {
-    char *dir = join(ddp, sub);
+    char *dir = tool_path_join(ddp, sub);
     DIR *d = dir ? opendir(dir) : NULL;
     int err = 0;
     if (!dir)
@@ -58,7 +47,7 @@ static int probe_containers(const char *ddp, const char *sub, char **where)
     for (struct dirent *de; (de = readdir(d)) != NULL;) {
         if (!ends_with_ci(de->d_name, ".ccc"))
             continue;
-        char *file = join(dir, de->d_name);
+        char *file = tool_path_join(dir, de->d_name);
         FILE *f = file ? fopen(file, "rb") : NULL;
         if (f) {
             fclose(f);
@@ -89,7 +78,7 @@ static int probe_chunk_stores(const char *cs, int *err, char **where)
     for (struct dirent *de; (de = readdir(d)) != NULL;) {
         if (!ends_with_ci(de->d_name, ".ddp"))
             continue;
-        char *ddp = join(cs, de->d_name);
+        char *ddp = tool_path_join(cs, de->d_name);
         struct stat st;
         if (!ddp || stat(ddp, &st) < 0 || !S_ISDIR(st.st_mode)) {
             free(ddp);
@@ -159,7 +148,7 @@ static char *canonical(const char *path)
     }
     if (strcmp(base, ".") && strcmp(base, "..")) {
         char *p = canonical(parent);
-        out = p ? join(strcmp(p, "/") ? p : "", base) : NULL;
+        out = p ? tool_path_join(p, base) : NULL;
         free(p);
     }
     free(copy);
@@ -217,7 +206,7 @@ static int make_folders(const char *abs)
 /* Creates and removes a file in dir: 0, or -1 with errno. */
 static int try_write(const char *dir)
 {
-    char *name = join(dir, ".ddprestore-probe-XXXXXX");
+    char *name = tool_path_join(dir, ".ddprestore-probe-XXXXXX");
     int fd = name ? mkstemp(name) : -1, err = errno;
     if (fd >= 0) {
         close(fd);

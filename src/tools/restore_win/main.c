@@ -12,7 +12,7 @@
  * stubs (walk.h): in place a stub's content replaces its dedup reparse point
  * (win_target.h, as the DLL does); --stub-files takes stubs whose content is the raw
  * reparse buffer (ddp-mkstore --stubs raw, the DLL's DDPBACKUP_STUB_FILES); --verify
- * rebuilds and checks, writing nothing; --out DIR writes copies (out_target.h) to
+ * rebuilds and checks, writing nothing, and --out DIR writes copies (both out_target.h) to
  * DIR\<the PATH's name>\..., never writing to the sources. Per-file results, the summary and
  * the JSON report are ddp-restore's (src/tools/restore/report.c). Files go to the engine
  * in batches of at most 10,000 (DDP_MAX_RESTORE_FILES). Exit: 0 every file
@@ -27,11 +27,12 @@
 #include <string.h>
 
 #include "file_list.h"
+#include "hash_choice.h"
 #include "progress.h"
 #include "report.h"
+#include "run.h"
 #include "tool_cli.h"
 #include "out_target.h"
-#include "verify_target.h"
 #include "win_dir_store.h"
 #include "win_privilege.h"
 #include "win_target.h"
@@ -44,8 +45,8 @@
 #define FULL_PATH_CHARS 32768
 
 typedef struct options {
-    const char *store, *out;
-    int stub_files, verify, json, quiet;
+    run_options r;           /* --store, --out, --verify, --json, --quiet */
+    int stub_files;
 } options;
 
 static void usage(FILE *f)
@@ -71,43 +72,21 @@ static void usage(FILE *f)
           f);
 }
 
-enum { OPT_STORE = 1, OPT_OUT, OPT_STUB_FILES, OPT_VERIFY, OPT_JSON, OPT_QUIET };
+enum { OPT_STUB_FILES = RUN_OPT_TOOL };
 static const cli_option restore_options[] = {
-    {"--store", NULL, 1, OPT_STORE},
-    {"--out", NULL, 1, OPT_OUT},
+    RUN_CLI_OPTIONS,
     {"--stub-files", NULL, 0, OPT_STUB_FILES},
-    {"--verify", NULL, 0, OPT_VERIFY},
-    {"--json", NULL, 0, OPT_JSON},
-    {"--quiet", "-q", 0, OPT_QUIET},
     {NULL, NULL, 0, 0},
 };
 
-/* The PATHs are moved to the front of argv; returns their count, or -1 after a usage error. */
-static int parse_args(int argc, char **argv, options *o)
+/* A run_tool_option_fn (run.h): ddp-restore.exe's own option. */
+static int tool_option(const cli *c, int id, const char *v, void *opt)
 {
-    int n_paths = 0, id;
-    const char *v;
-    cli c;
-    cli_init(&c, "ddp-restore", usage, argc, argv);
-    while ((id = cli_next(&c, restore_options, &v)) != CLI_END) {
-        switch (id) {
-        case CLI_ERROR: return -1;
-        case CLI_OPERAND: argv[n_paths++] = (char *)v; break;
-        case OPT_STORE: o->store = v; break;
-        case OPT_OUT: o->out = v; break;
-        case OPT_STUB_FILES: o->stub_files = 1; break;
-        case OPT_VERIFY: o->verify = 1; break;
-        case OPT_JSON: o->json = 1; break;
-        case OPT_QUIET: o->quiet = 1; break;
-        }
-    }
-    if (!o->store)
-        return cli_usage_error(&c, "missing --store ROOT"), -1;
-    if (o->out && o->verify)
-        return cli_usage_error(&c, "--out and --verify cannot be combined"), -1;
-    if (n_paths == 0)
-        return cli_usage_error(&c, "missing PATH"), -1;
-    return n_paths;
+    (void)c;
+    (void)v;
+    if (id == OPT_STUB_FILES)
+        ((options *)opt)->stub_files = 1;
+    return 0;
 }
 
 /* The command line as UTF-8 (Windows hands main() the ANSI code page). NULL: no memory. */
@@ -122,18 +101,19 @@ static char **utf8_arguments(int *argc)
     return argv;
 }
 
-/* Restores (or verifies) items [first, first + n) in one engine call; results[0..n) gets
- * their results, the items their logical sizes, total the call's statistics. */
-static int restore_batch(const options *o, const ddp_store *store, file_list *list, size_t first, uint32_t n,
+/* A run_batch_fn (run.h): restores (or verifies) items [first, first + n) in one engine
+ * call; the items also get their logical sizes. */
+static int restore_batch(const void *opt, const ddp_store *store, file_list *list, size_t first, uint32_t n,
                          progress *prog, ddp_file_result *results, ddp_restore_stats *total)
 {
+    const options *o = opt;
     restore_item *items = list->items + first;
     ddp_restore_stats st = {0};
     WCHAR **paths = calloc(n ? n : 1, sizeof *paths);
     const char **names = calloc(n ? n : 1, sizeof *names);
     win_target wt;
-    verify_target vt;
-    out_target ot;
+    out_target ot;             /* --verify or --out */
+    int elsewhere = o->r.verify || o->r.out;
     const char **outs = calloc(n ? n : 1, sizeof *outs);
     ddp_target inner, checked, wrapped;
     ddp_restore_options ropt;
@@ -143,26 +123,21 @@ static int restore_batch(const options *o, const ddp_store *store, file_list *li
         outs[i] = items[i].out_path;
         ok = (paths[i] = wtext_wide(items[i].path)) != NULL;
     }
-    if (ok && !win_target_init(&wt, n, (BSTR *)paths, o->stub_files, !(o->verify || o->out), &inner))
+    if (ok && !win_target_init(&wt, n, (BSTR *)paths, o->stub_files, !elsewhere, &inner))
         ok = 0;
-    if (ok && ((o->verify && verify_target_init(&vt, n, &inner, &checked) < 0) ||
-               (o->out && out_target_init(&ot, n, outs, &inner, &checked) < 0))) {
+    if (ok && elsewhere && out_target_init(&ot, n, o->r.out ? outs : NULL, &inner, &checked) < 0) {
         win_target_cleanup(&wt);
         ok = 0;
     }
     if (ok) {
-        progress_wrap(prog, o->verify || o->out ? &checked : &inner, &wrapped);
+        progress_wrap(prog, elsewhere ? &checked : &inner, &wrapped);
         ddp_restore_options_default(&ropt);
-        ropt.allow_unverified = (uint32_t)(o->verify || o->out);
+        ropt.allow_unverified = (uint32_t)elsewhere;
         (void)ddp_restore(store, &wrapped, n, names, &ropt, results, &st);
         ddp_restore_stats_add(total, &st);
         for (uint32_t i = 0; i < n; i++)
-            items[i].logical_size = o->verify ? verify_target_size(&vt, i)
-                                          : o->out  ? out_target_size(&ot, i)
-                                                    : wt.files[i].size;
-        if (o->verify)
-            verify_target_cleanup(&vt);
-        if (o->out)
+            items[i].logical_size = elsewhere ? out_target_size(&ot, i) : wt.files[i].size;
+        if (elsewhere)
             out_target_cleanup(&ot);
         win_target_cleanup(&wt);
     }
@@ -214,72 +189,44 @@ int main(void)
     file_list list = {0};
     win_dir_store *ds = NULL;
     ddp_store store;
-    ddp_file_result *results = NULL;
     ddp_restore_stats stats = {0};
     restore_totals totals = {0};
     progress prog;
     WCHAR *root;
     int argc, n_paths;
+    cli c;
     char **argv = utf8_arguments(&argc);
 
     if (!argv) {
         fprintf(stderr, "ddp-restore: out of memory\n");
         return EXIT_SOME_FAILED;
     }
-    if ((n_paths = parse_args(argc, argv, &o)) < 0)
+    cli_init(&c, "ddp-restore", usage, argc, argv);
+    if ((n_paths = run_parse_args(&c, restore_options, &o.r, tool_option, &o)) < 0)
         return EXIT_USAGE;
-    root = wtext_wide(o.store);
+    ddp_choose_hash_backend();
+    root = wtext_wide(o.r.store);
     if (!root || win_dir_store_open(root, &ds) != DDP_OK) {
-        fprintf(stderr, "ddp-restore: --store %s is not a folder\n", o.store);
+        fprintf(stderr, "ddp-restore: --store %s is not a folder\n", o.r.store);
         return EXIT_USAGE;
     }
     warn_privileges();
     for (int i = 0; i < n_paths; i++)
-        if (walk_add(&list, argv[i], o.stub_files, o.out) < 0) {
+        if (walk_add(&list, argv[i], o.stub_files, o.r.out) < 0) {
             fprintf(stderr, "ddp-restore: out of memory\n");
             return EXIT_SOME_FAILED;
         }
     walk_unique(&list);
-    if (o.out && !out_apart(&list))
+    if (o.r.out && !out_apart(&list))
         return EXIT_USAGE;
-    if (!(results = calloc(DDP_MAX_RESTORE_FILES, sizeof *results))) {
-        fprintf(stderr, "ddp-restore: out of memory\n");
-        return EXIT_SOME_FAILED;
-    }
     win_dir_store_bind(ds, &store);
-    totals.mode = o.verify ? "verify" : o.out ? "out" : "in-place";
-    progress_init(&prog, !o.quiet && _isatty(_fileno(stderr)) ? stderr : NULL, list.count, 0);
-    if (o.json)
-        report_json_begin(stdout, totals.mode);
-    for (size_t i = 0; i < list.count; i += DDP_MAX_RESTORE_FILES) {
-        size_t n = list.count - i < DDP_MAX_RESTORE_FILES ? list.count - i : DDP_MAX_RESTORE_FILES;
-        memset(results, 0, n * sizeof *results);
-        if (restore_batch(&o, &store, &list, i, (uint32_t)n, &prog, results, &stats) < 0) {
-            fprintf(stderr, "ddp-restore: out of memory\n");
-            return EXIT_SOME_FAILED;
-        }
-        report_count(&list, i, n, results, &totals);
-        if (o.json)
-            report_json_batch(stdout, &list, i, n, results);
-        if (prog.out && report_has_failures(results, n))
-            fputc('\n', stderr);          /* keeps the bar off the failure lines */
-        report_failures_text(stderr, &list, i, n, results);
-    }
-    progress_end(&prog);
-    report_unreached_text(stderr, &list);
-    if (o.json)
-        report_json_unreached(stdout, &list);
-    totals.failed += list.n_unreached;
-    totals.missing = list.missing;
-    totals.skipped = list.skipped;
-    totals.seconds = progress_now() - prog.start;
-    if (o.json)
-        report_json_end(stdout, &totals, &stats, list.count);
-    if (!o.quiet && !o.json)
-        report_summary_text(stdout, &totals, &stats);
+    totals.mode = o.r.verify ? "verify" : o.r.out ? "out" : "in-place";
+    progress_init(&prog, !o.r.quiet && _isatty(_fileno(stderr)) ? stderr : NULL, list.count, 0);
+    if (run_batches(&list, &store, o.r.json, &prog, restore_batch, &o, &totals, &stats) < 0)
+        return EXIT_SOME_FAILED;
+    run_summary(&list, o.r.json, o.r.quiet, &prog, &totals, &stats);
     win_dir_store_close(ds);
     free(root);
-    free(results);
     walk_free(&list);
     return totals.failed || totals.missing ? EXIT_SOME_FAILED : 0;
 }

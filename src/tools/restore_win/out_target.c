@@ -1,5 +1,5 @@
 /*
- * out_target.c - restored copies under --out (out_target.h).
+ * out_target.c - restored copies under --out, or the sizes only for --verify (out_target.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +62,10 @@ static ddp_status out_begin(void *ctx, uint32_t file, uint64_t size)
     LARGE_INTEGER at;
     if (file >= t->n || t->handles[file] != INVALID_HANDLE_VALUE)
         return DDP_ERR_IO;
+    if (!t->out_paths) {
+        t->sizes[file] = size;
+        return DDP_OK;
+    }
     if (!(tmp = temp_path(t->out_paths[file])))
         return DDP_ERR_NO_MEMORY;
     make_parents(tmp);
@@ -81,8 +85,11 @@ static ddp_status out_write(void *ctx, uint32_t file, uint64_t offset, const uin
 {
     out_target *t = ctx;
     size_t done = 0;
-    if (file >= t->n || t->handles[file] == INVALID_HANDLE_VALUE || offset > t->sizes[file] ||
-        len > t->sizes[file] - offset)
+    if (file >= t->n || offset > t->sizes[file] || len > t->sizes[file] - offset)
+        return DDP_ERR_IO;
+    if (!t->out_paths)
+        return DDP_OK;
+    if (t->handles[file] == INVALID_HANDLE_VALUE)
         return DDP_ERR_IO;
     while (done < len) {
         OVERLAPPED ov = {0};
@@ -117,7 +124,11 @@ static ddp_status out_finish(void *ctx, uint32_t file)
     out_target *t = ctx;
     WCHAR *tmp;
     DWORD err = 0;
-    if (file >= t->n || t->handles[file] == INVALID_HANDLE_VALUE)
+    if (file >= t->n)
+        return DDP_ERR_IO;
+    if (!t->out_paths)
+        return DDP_OK;
+    if (t->handles[file] == INVALID_HANDLE_VALUE)
         return DDP_ERR_IO;
     if (!FlushFileBuffers(t->handles[file])) {
         err = GetLastError();
@@ -146,13 +157,13 @@ int out_target_init(out_target *t, uint32_t n, const char *const *out_paths, con
     t->handles = malloc((n ? n : 1) * sizeof *t->handles);
     for (uint32_t i = 0; t->handles && i < n; i++)
         t->handles[i] = INVALID_HANDLE_VALUE;
-    t->out_paths = calloc(n ? n : 1, sizeof *t->out_paths);
+    t->out_paths = out_paths ? calloc(n ? n : 1, sizeof *t->out_paths) : NULL;
     t->sizes = calloc(n ? n : 1, sizeof *t->sizes);
-    if (!t->out_paths || !t->handles || !t->sizes) {
+    if ((out_paths && !t->out_paths) || !t->handles || !t->sizes) {
         out_target_cleanup(t);
         return -1;
     }
-    for (uint32_t i = 0; i < n; i++)
+    for (uint32_t i = 0; out_paths && i < n; i++)
         if (!(t->out_paths[i] = wtext_wide(out_paths[i]))) {
             out_target_cleanup(t);
             return -1;

@@ -1,0 +1,1 @@
+/* high_private.h - the top layer's own header. */

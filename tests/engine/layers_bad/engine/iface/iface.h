@@ -1,0 +1,1 @@
+/* iface.h - the interface header of a layer that exports its folder. */

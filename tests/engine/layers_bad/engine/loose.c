@@ -1,0 +1,1 @@
+/* loose.c - a source directly in the engine folder, in no layer. */

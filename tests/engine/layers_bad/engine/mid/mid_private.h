@@ -1,0 +1,1 @@
+/* mid_private.h - the middle layer's own header. */

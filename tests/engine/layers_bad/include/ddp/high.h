@@ -1,0 +1,2 @@
+/* high.h - a public header of the top layer. */
+#include "ddp/mid.h"

@@ -1,0 +1,2 @@
+/* low.h - a public header of the bottom layer that includes one above it. */
+#include "ddp/high.h"

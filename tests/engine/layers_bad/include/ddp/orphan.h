@@ -1,0 +1,1 @@
+/* orphan.h - a public header no layer owns. */

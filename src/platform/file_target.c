@@ -162,16 +162,34 @@ static mode_t create_mode(const ddp_file_target *t, const target_entry *e)
     return t->umask >= 0 && m && !(m & 07000) && !(m & (mode_t)t->umask) ? m : 0600;
 }
 
-/* The stub's mode (unless the file was created with it) and times on the temporary
- * file, through its descriptor fd. */
-static void keep_metadata(const ddp_file_target *t, const target_entry *e, int fd)
+/* In place, the restored file is the stub's own file: it keeps the stub's owner and group
+ * (a restore run by root must not hand a user's file to root). 0, or the errno when the
+ * owner cannot be given back: the file then fails and its stub stays, never silently
+ * changing hands. */
+static int keep_owner(const ddp_file_target *t, const target_entry *e, int fd)
+{
+    if (t->mode != DDP_TARGET_IN_PLACE || !S_ISREG(e->stub_stat.st_mode))
+        return 0;
+    if (e->stub_stat.st_uid == geteuid() && e->stub_stat.st_gid == getegid())
+        return 0;
+    return fchown(fd, e->stub_stat.st_uid, e->stub_stat.st_gid) < 0 ? errno : 0;
+}
+
+/* The stub's owner (in place), mode (unless the file was created with it) and times on
+ * the temporary file, through its descriptor fd; the owner first, since a change of
+ * owner clears set-user-ID bits. 0 or the errno of a failure to keep the owner. */
+static int keep_metadata(const ddp_file_target *t, const target_entry *e, int fd)
 {
     struct timespec ts[2];
+    int err = keep_owner(t, e, fd);
+    if (err)
+        return err;
     if (create_mode(t, e) != final_mode(e))
         (void)fchmod(fd, final_mode(e));
     ts[0] = e->stub_stat.st_atim;
     ts[1] = e->stub_stat.st_mtim;
     (void)futimens(fd, ts);
+    return 0;
 }
 
 /* The process's umask as /proc/self/status shows it (Linux 4.7 on; asking umask() would
@@ -334,7 +352,9 @@ static ddp_status target_finish(void *ctx, uint32_t i)
             int fd = ddp_fd_cache_get(&t->fds, e->temp);
             if (fd < 0)
                 return ddp_ft_errno_status(e, errno);
-            keep_metadata(t, e, fd);
+            int err = keep_metadata(t, e, fd);
+            if (err)
+                return ddp_ft_errno_status(e, err);
         }
         if (ddp_fd_cache_drop(&t->fds, e->temp) < 0)
             return ddp_ft_errno_status(e, errno);

@@ -5,7 +5,8 @@
  * nothing, many files interleaved through a small fd cache and committed with O(1)
  * syncs (a few files: one fsync each), a failing rename failing only its file, stub
  * detection, the stub's mode and times kept whatever the umask, a stub read by the
- * listing not read again, a stub changed since it was read kept.
+ * listing not read again, a stub changed since it was read kept, the stub's owner kept
+ * in place.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
@@ -236,6 +237,47 @@ static void test_modes_under_umask(void **state)
         free(stub);
     }
     umask(saved);
+}
+
+/* In place, the restored file keeps the stub's owner and group, also when root restores
+ * another user's file; --out's copy belongs to whoever restores (as cp's does). Needs
+ * root to give a file away: skipped otherwise. */
+static void test_owner_kept_in_place(void **state)
+{
+    fixture *f = *state;
+    uint8_t content[100];
+    struct stat st;
+
+    if (geteuid() != 0) {
+        print_message("not root: cannot give a stub to another owner, skipped\n");
+        skip();
+    }
+    fill_pattern(content, sizeof content, 5);
+    for (int out = 0; out < 2; out++) {
+        char *stub = make_stub(f->dir, "owned"), *dest = join(f->dir, "copy");
+        ddp_target_file file = {stub, DDP_STUB_RAW, out ? dest : NULL};
+        ddp_file_target *t;
+        ddp_target tg;
+        assert_int_equal(chown(stub, 12345, 23456), 0);
+        assert_int_equal(chmod(stub, 04750), 0);
+        assert_int_equal(ddp_file_target_new(out ? DDP_TARGET_OUT : DDP_TARGET_IN_PLACE, 1, &file, 0, &t),
+                         DDP_OK);
+        ddp_file_target_bind(t, &tg);
+        assert_int_equal(tg.begin(tg.ctx, 0, sizeof content), DDP_OK);
+        assert_int_equal(tg.write(tg.ctx, 0, 0, content, sizeof content), DDP_OK);
+        assert_int_equal(tg.finish(tg.ctx, 0), DDP_OK);
+        commit_all_ok(&tg, 1);
+        assert_file(out ? dest : stub, content, sizeof content);
+        assert_int_equal(stat(out ? dest : stub, &st), 0);
+        assert_int_equal(st.st_uid, out ? 0 : 12345);
+        assert_int_equal(st.st_gid, out ? getegid() : 23456);
+        assert_int_equal(st.st_mode & 07777, 04750);   /* set after the owner: kept */
+        ddp_file_target_free(t);
+        (void)unlink(dest);
+        assert_int_equal(unlink(stub), 0);
+        free(stub);
+        free(dest);
+    }
 }
 
 /* A stub the listing read already (ddp_file_target_seen): its reparse point comes from
@@ -619,6 +661,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read_reparse_raw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_in_place_finish, setup, teardown),
         cmocka_unit_test_setup_teardown(test_modes_under_umask, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_owner_kept_in_place, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seen_stub_not_read_again, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_stub_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tail_zeros_sized, setup, teardown),

@@ -163,16 +163,19 @@ static mode_t create_mode(const ddp_file_target *t, const target_entry *e)
 }
 
 /* In place, the restored file is the stub's own file: it keeps the stub's owner and group
- * (a restore run by root must not hand a user's file to root). 0, or the errno when the
- * owner cannot be given back: the file then fails and its stub stays, never silently
- * changing hands. */
+ * (a restore run by root must not hand a user's file to root). 0, or the errno when root
+ * cannot give the owner back (a file system without owners): the file then fails and its
+ * stub stays. A user who is not root cannot give a file away (EPERM): the restored file is
+ * theirs, as cp -p leaves it, and as before this check existed. */
 static int keep_owner(const ddp_file_target *t, const target_entry *e, int fd)
 {
     if (t->mode != DDP_TARGET_IN_PLACE || !S_ISREG(e->stub_stat.st_mode))
         return 0;
     if (e->stub_stat.st_uid == geteuid() && e->stub_stat.st_gid == getegid())
         return 0;
-    return fchown(fd, e->stub_stat.st_uid, e->stub_stat.st_gid) < 0 ? errno : 0;
+    if (fchown(fd, e->stub_stat.st_uid, e->stub_stat.st_gid) == 0)
+        return 0;
+    return errno == EPERM && geteuid() != 0 ? 0 : errno;
 }
 
 /* The stub's owner (in place), mode (unless the file was created with it) and times on

@@ -4,6 +4,7 @@
 #
 #   bash bench/per-file.sh [--files 1000,10000] [--size BYTES] [--runs 3] [--wine-files N]
 #                          [--build DIR] [--no-build] [--resume] [--out DIR] [--work DIR]
+#                          [--compare BIN]
 #
 # For each file count N (default 1,000 and 10,000 files of 10,000 bytes, no dedup):
 #   cp        cp -r SRC DEST                       (sources pre-read into page cache)
@@ -12,6 +13,8 @@
 #   out       ddp-restore --store V --stubs raw --out DEST V
 #   rm+sync   deleting the N stubs of a fresh copy of the stub volume, then sync: what any
 #             in-place restore must do besides writing (replacing a stub frees its inode)
+#   inplace@base, out@base   with --compare BIN: the same two runs with BIN, a ddp-restore
+#             of another commit (e.g. main's), taking turns with this build's in each round
 #   wine      ddp-sample.exe restore BACKUP DEST --batch 10000 under Wine (DdpBackup.dll;
 #             only for N <= --wine-files, default 10000; 0: no Wine): RestoreFiles seconds as
 #             the sample prints them (its tree copy and Wine's start-up excluded)
@@ -31,7 +34,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
-counts=1000,10000 size=10000 runs=3 wine_files=10000 build="" out="" work="" no_build=0 resume=0
+counts=1000,10000 size=10000 runs=3 wine_files=10000 build="" out="" work="" no_build=0 resume=0 compare=
 while [ $# -gt 0 ]; do
     case "$1" in
         --files) counts=$2; shift 2 ;;
@@ -43,7 +46,8 @@ while [ $# -gt 0 ]; do
         --resume) resume=1; shift ;;
         --out) out=$2; shift 2 ;;
         --work) work=$2; shift 2 ;;
-        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        --compare) compare=$2; shift 2 ;;
+        -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
         *) echo "per-file: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -70,6 +74,13 @@ fi
 bin_corpus=$build/bench/corpus/ddp-bench-corpus
 bin_mkstore=$build/src/tools/mkstore/ddp-mkstore
 bin_restore=$build/src/tools/restore/ddp-restore
+base_version=null
+if [ -n "$compare" ]; then
+    compare=$(realpath "$compare")
+    base_version=$("$compare" --version | head -1 | jq -R .) ||
+        { echo "per-file: --compare $compare is not a ddp-restore" >&2; exit 2; }
+fi
+restorer() { case "$1" in *@base) echo "$compare" ;; *) echo "$bin_restore" ;; esac; }
 win=$build/x86_64-w64-mingw32/bin
 commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=false
@@ -101,14 +112,14 @@ run() {
     case "$mode" in
         cp) fresh "$dir/dst"; t0=$(now); cp -r "$dir/src" "$dir/dst"; t1=$(now) ;;
         cp+sync) fresh "$dir/dst"; t0=$(now); cp -r "$dir/src" "$dir/dst" && sync; t1=$(now) ;;
-        inplace) fresh "$dir/dst"; cp -a "$dir/vol" "$dir/dst"; sync
-            t0=$(now); "$bin_restore" --store "$dir/dst" --stubs raw --quiet "$dir/dst"; t1=$(now) ;;
+        inplace|inplace@base) fresh "$dir/dst"; cp -a "$dir/vol" "$dir/dst"; sync
+            t0=$(now); "$(restorer "$mode")" --store "$dir/dst" --stubs raw --quiet "$dir/dst"; t1=$(now) ;;
         rm+sync) fresh "$dir/dst"; cp -a "$dir/vol" "$dir/dst"; sync
             t0=$(now); stubs_of "$dir/dst" | xargs -0 rm -f && sync; t1=$(now)
             ! stubs_of "$dir/dst" | grep -qz . || { echo "per-file: rm left stubs" >&2; exit 1; }
             secs "$t0" "$t1"; return ;;
-        out) fresh "$dir/dst"; t0=$(now)
-            "$bin_restore" --store "$dir/vol" --stubs raw --quiet --out "$dir/dst" "$dir/vol"; t1=$(now) ;;
+        out|out@base) fresh "$dir/dst"; t0=$(now)
+            "$(restorer "$mode")" --store "$dir/vol" --stubs raw --quiet --out "$dir/dst" "$dir/vol"; t1=$(now) ;;
         wine) fresh "$dir/dst"
             txt=$("$wine" "$win/ddp-sample.exe" restore "$(winepath -w "$dir/backup")" "$(winepath -w "$dir/dst")" \
                 --batch 10000 2>&1 | tr -d '\r')
@@ -131,12 +142,12 @@ calls() {
     case "$mode" in
         cp) strace -c -f -o "$f" cp -r "$dir/src" "$dir/dst" ;;
         cp+sync) strace -c -f -o "$f" sh -c 'cp -r "$0" "$1" && sync' "$dir/src" "$dir/dst" ;;
-        inplace) cp -a "$dir/vol" "$dir/dst"; sync
-            strace -c -f -o "$f" "$bin_restore" --store "$dir/dst" --stubs raw --quiet "$dir/dst" ;;
+        inplace|inplace@base) cp -a "$dir/vol" "$dir/dst"; sync
+            strace -c -f -o "$f" "$(restorer "$mode")" --store "$dir/dst" --stubs raw --quiet "$dir/dst" ;;
         rm+sync) cp -a "$dir/vol" "$dir/dst"; sync
             stubs_of "$dir/dst" >"$dir/stubs.list"
             strace -c -f -o "$f" sh -c 'xargs -0 rm -f <"$0" && sync' "$dir/stubs.list" ;;
-        out) strace -c -f -o "$f" "$bin_restore" --store "$dir/vol" --stubs raw --quiet --out "$dir/dst" "$dir/vol" ;;
+        out|out@base) strace -c -f -o "$f" "$(restorer "$mode")" --store "$dir/vol" --stubs raw --quiet --out "$dir/dst" "$dir/vol" ;;
         wine) strace -c -f -o "$f" "$wine" "$win/ddp-sample.exe" restore "$(winepath -w "$dir/backup")" \
                 "$(winepath -w "$dir/dst")" --batch 10000 >/dev/null 2>&1 ;;
     esac
@@ -159,6 +170,7 @@ for n in ${counts//,/ }; do
     fi
     find "$dir/src" "$dir/vol" -type f -print0 | xargs -0 cat >/dev/null
     modes="cp cp+sync rm+sync inplace out"
+    [ -z "$compare" ] || modes="$modes inplace@base out@base"
     [ -z "$wine" ] || [ "$n" -gt "$wine_files" ] || modes="$modes wine"
     for r in $(seq "$runs"); do
         for m in $modes; do
@@ -182,9 +194,9 @@ done
 jq -n --slurpfile rows "$rows" --arg date "$(date -u +%FT%TZ)" --arg commit "$commit" --argjson dirty "$dirty" \
     --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" --argjson nproc "$(nproc)" \
     --arg kernel "$(uname -r)" --arg fs "$(df -T "$work" | awk 'NR==2 {print $2}')" --argjson size "$size" \
-    --argjson runs "$runs" \
+    --argjson runs "$runs" --argjson base "$base_version" \
     '{machine: {date: $date, commit: $commit, dirty: $dirty, cpu: $cpu, nproc: $nproc, kernel: $kernel, work_fs: $fs},
-      file_bytes: $size, runs: $runs, rows: $rows}' >"$out/results.json"
+      file_bytes: $size, runs: $runs, compare: $base, rows: $rows}' >"$out/results.json"
 
 # The table: per file, ratios against cp and cp+sync of the same file count and run.
 jq -r 'def f(n): if . == null then "-" else (. * pow(10; n) | round / pow(10; n) | tostring) end;
@@ -207,4 +219,5 @@ jq -r 'def f(n): if . == null then "-" else (. * pow(10; n) | round / pow(10; n)
     "| \(.files) | \(.mode) | \(.seconds | f(3)) (\(.min | f(3))-\(.max | f(3))) | \(.seconds * 1e6 / .files | f(0)) | \(marginal($x.mode) | f(0)) | \(if .syscalls == null then null else .syscalls / .files end | f(1)) | \(msys($x.mode) | f(1)) | \($cp / .seconds | f(2)) | \($cps / .seconds | f(2)) | \(.load1) |")' \
     "$out/results.json" >"$out/table.md"
 jq -r '.machine | "commit \(.commit)\(if .dirty then " (+ uncommitted changes)" else "" end), \(.date), \(.cpu), \(.nproc) cores, kernel \(.kernel), \(.work_fs)"' "$out/results.json"
+jq -r 'select(.compare != null) | "@base: \(.compare)"' "$out/results.json"
 cat "$out/table.md"

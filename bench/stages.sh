@@ -7,9 +7,11 @@
 # next to cp -r and cp -r && sync of the same files, and --threads 1 of verify (one core's
 # cost of decompressing and hashing). Modes take turns in each of --runs rounds; medians
 # with min-max, user and system CPU of the median run (/usr/bin/time).
-#   bash bench/stages.sh --build DIR [--bytes N] [--files F] [--runs 3] [--work DIR]
+# --compare BIN adds out@base and inplace@base (BIN: a ddp-restore of another commit) and
+# inplace (this build, on a fresh copy of the stub volume), in the same rounds.
+#   bash bench/stages.sh --build DIR [--bytes N] [--files F] [--runs 3] [--work DIR] [--compare BIN]
 set -euo pipefail
-build="" bytes=1073741824 files=100 runs=3 work=""
+build="" bytes=1073741824 files=100 runs=3 work="" compare=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --build) build=$2; shift 2 ;;
@@ -17,6 +19,7 @@ while [ $# -gt 0 ]; do
         --files) files=$2; shift 2 ;;
         --runs) runs=$2; shift 2 ;;
         --work) work=$2; shift 2 ;;
+        --compare) compare=$(realpath "$2"); shift 2 ;;
         *) echo "stages: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -54,12 +57,22 @@ for r in $(seq "$runs"); do
     fresh; timed out-nosync eatmydata "$restore" --store "$dir/vol" --stubs raw --quiet --out "$dir/dst" "$dir/vol"
     fresh; timed out "$restore" --store "$dir/vol" --stubs raw --quiet --out "$dir/dst" "$dir/vol"
     diff -rq -x "System Volume Information" "$dir/src" "$dir/dst" >/dev/null || { echo "stages: --out differs" >&2; exit 1; }
+    if [ -n "$compare" ]; then
+        fresh; timed out@base "$compare" --store "$dir/vol" --stubs raw --quiet --out "$dir/dst" "$dir/vol"
+        fresh; cp -a "$dir/vol" "$dir/dst"; sync
+        timed inplace "$restore" --store "$dir/dst" --stubs raw --quiet "$dir/dst"
+        fresh; cp -a "$dir/vol" "$dir/dst"; sync
+        timed inplace@base "$compare" --store "$dir/dst" --stubs raw --quiet "$dir/dst"
+    fi
 done
 fresh
+[ -z "$compare" ] || echo "@base: $("$compare" --version | head -1)"
 echo "| stage | median wall s (min-max) | user s | sys s | x cp+sync |"
 echo "|---|--:|--:|--:|--:|"
 cps=$(sort -n "$dir/cp+sync.times" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
-for name in cp cp+sync verify-1thread verify out-nosync out; do
+names="cp cp+sync verify-1thread verify out-nosync out"
+[ -z "$compare" ] || names="$names out@base inplace inplace@base"
+for name in $names; do
     sort -n "$dir/$name.times" | awk -v name="$name" -v cps="$cps" '{w[NR] = $1; u[NR] = $2; s[NR] = $3}
         END {m = int((NR + 1) / 2); printf "| %s | %.3f (%.3f-%.3f) | %.2f | %.2f | %.2f |\n", name, w[m], w[1], w[NR], u[m], s[m], cps / w[m]}'
 done

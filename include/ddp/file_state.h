@@ -14,7 +14,9 @@
  *   BEGUN      -> ABANDONED   [abandon] it failed: what begin/write did is undone; or [finish]
  *                             failed: the target kept the stub (abandon is never called then)
  *   COMMITTING -> DONE        [commit] reported it final: content in place, reparse point gone
- *   COMMITTING -> ABANDONED   [commit] reported it failed, or never reported it: stub kept
+ *   COMMITTING -> ABANDONED   [commit] reported it failed, or never reported it: stub kept;
+ *                             or only the folder flush after the rename failed: the content
+ *                             is in place but not known to survive a crash (result says why)
  *   DONE, ABANDONED -> BEGUN  [begin] a target only: a later restore on the same target
  * DONE, ABANDONED and NOT_DEDUP end the file's life in one restore.
  */

@@ -81,11 +81,25 @@ static int syncfs_through(const char *path, ddp_sync_counts *counts)
     return err;
 }
 
+/* 1 when a and b name files of the same folder (the same text before the last '/'). */
+static int same_folder(const char *a, const char *b)
+{
+    const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+    return sa && sb && sa - a == sb - b && memcmp(a, b, (size_t)(sa - a)) == 0;
+}
+
 void ddp_sync_files(const char *const *paths, size_t n, int *err, ddp_sync_counts *counts)
 {
     dev_t *dev = malloc((n ? n : 1) * sizeof *dev);
     for (size_t i = 0; i < n; i++) {
         struct stat st;
+        /* a file of the folder of the one before is on its file system: no stat (a file
+         * gone since is found by the fsync or the rename that follows) */
+        if (dev && i > 0 && err[i - 1] == 0 && same_folder(paths[i], paths[i - 1])) {
+            err[i] = 0;
+            dev[i] = dev[i - 1];
+            continue;
+        }
         err[i] = stat(paths[i], &st) < 0 ? errno : 0;
         if (dev)
             dev[i] = err[i] ? 0 : st.st_dev;

@@ -24,7 +24,9 @@ typedef struct ddp_sync_counts {
 } ddp_sync_counts;
 
 /* Makes the content of paths[0..n-1] durable. err[i] gets 0, or the errno that kept
- * file i from being durable (the others are not affected). */
+ * file i from being durable (the others are not affected). Files are grouped by file
+ * system with one stat per run of neighbours in the same folder; a file missing when
+ * its folder was synced as a whole may get 0 here (its rename then fails). */
 void ddp_sync_files(const char *const *paths, size_t n, int *err, ddp_sync_counts *counts);
 
 /* 1 when syncfs is trusted on the file system holding path (a batch of 16 files or more

@@ -39,7 +39,7 @@ ddp_status ddp_ft_errno_status(target_entry *e, int err)
 /* In place the stub itself is replaced (a raw stub: by a rename over it) or rewritten
  * (an ntfs-3g stub): one with other hard links is refused, since the other names would
  * keep the stub (rename) or change with it; a directory is never a file to restore. */
-static ddp_status check_stub_stat(const ddp_file_target *t, const target_entry *e, const struct stat *st)
+ddp_status ddp_ft_check_stub_stat(const ddp_file_target *t, const target_entry *e, const struct stat *st)
 {
     if (S_ISDIR(st->st_mode))
         return DDP_ERR_IS_DIRECTORY;
@@ -53,7 +53,7 @@ ddp_status ddp_ft_check_stub(const ddp_file_target *t, const target_entry *e)
     struct stat st;
     if (ddp_stub_lstat(e->spec.path, &st) < 0)
         return DDP_OK;          /* reading or replacing it reports what is wrong */
-    return check_stub_stat(t, e, &st);
+    return ddp_ft_check_stub_stat(t, e, &st);
 }
 
 static int open_temp(void *ctx, const char *key)
@@ -67,6 +67,45 @@ static target_entry *entry(ddp_file_target *t, uint32_t i)
     return i < t->n ? &t->files[i] : NULL;
 }
 
+/* A raw stub the caller already read (ddp_file_target_seen): its buffer and status, no system call. */
+static ddp_status seen_reparse(ddp_file_target *t, target_entry *e, uint8_t *buf, size_t cap, size_t *len)
+{
+    const ddp_stub_seen *seen = e->seen;
+    ddp_status c = ddp_ft_check_stub_stat(t, e, &seen->st);
+    *len = 0;
+    if (c != DDP_OK)
+        return c;
+    if (seen->len > cap)
+        return DDP_ERR_BAD_LENGTH;
+    memcpy(buf, seen->buf, seen->len);
+    *len = seen->len;
+    e->stub_stat = seen->st;
+    e->have_stat = 1;
+    return seen->len ? DDP_OK : DDP_ERR_NOT_REPARSE;
+}
+
+/* A raw stub is checked on the status its read took (no lstat of its own), which begin
+ * then keeps (remember_stub); when the read failed before that, the check by name
+ * decides first, as for other stubs. */
+static ddp_status read_raw_reparse(ddp_file_target *t, target_entry *e, uint8_t *buf, size_t cap, size_t *len)
+{
+    struct stat st;
+    int stated;
+    if (e->seen)
+        return seen_reparse(t, e, buf, cap, len);
+    ddp_status s = ddp_stub_read_raw_stat(e->spec.path, buf, cap, len, &st, &stated);
+    ddp_status c = stated ? ddp_ft_check_stub_stat(t, e, &st) : s != DDP_OK ? ddp_ft_check_stub(t, e) : DDP_OK;
+    if (c != DDP_OK) {
+        *len = 0;
+        return c;
+    }
+    if (stated) {
+        e->stub_stat = st;
+        e->have_stat = 1;
+    }
+    return s;
+}
+
 static ddp_status target_read_reparse(void *ctx, uint32_t i, uint8_t *buf, size_t cap, size_t *len)
 {
     target_entry *e = entry(ctx, i);
@@ -74,17 +113,21 @@ static ddp_status target_read_reparse(void *ctx, uint32_t i, uint8_t *buf, size_
     *len = 0;
     if (!e)
         return DDP_ERR_INVALID_ARG;
+    if (e->spec.kind == DDP_STUB_RAW)
+        return read_raw_reparse(ctx, e, buf, cap, len);
     s = ddp_ft_check_stub(ctx, e);
     return s != DDP_OK ? s : ddp_stub_read(e->spec.path, e->spec.kind, buf, cap, len);
 }
 
-/* Keeps what finish needs from the stub: its mode and times, and for an ntfs-3g stub its
- * reparse buffer; checks again that it may be restored (check_stub_stat). */
+/* Keeps what finish needs from the stub: its mode and times (a raw stub's were taken
+ * when its reparse point was read), and for an ntfs-3g stub its reparse buffer; checks
+ * again that it may be restored (ddp_ft_check_stub_stat). */
 static ddp_status remember_stub(ddp_file_target *t, target_entry *e)
 {
-    e->have_stat = ddp_stub_lstat(e->spec.path, &e->stub_stat) == 0;
+    if (!e->have_stat)
+        e->have_stat = ddp_stub_lstat(e->spec.path, &e->stub_stat) == 0;
     if (e->have_stat) {
-        ddp_status s = check_stub_stat(t, e, &e->stub_stat);
+        ddp_status s = ddp_ft_check_stub_stat(t, e, &e->stub_stat);
         if (s != DDP_OK)
             return s;
     }
@@ -95,6 +138,79 @@ static ddp_status remember_stub(ddp_file_target *t, target_entry *e)
     if (!e->reparse)
         return DDP_ERR_NO_MEMORY;
     return ddp_stub_read(e->spec.path, DDP_STUB_XATTR, e->reparse, DDP_REPARSE_MAX_BUFFER, &e->reparse_len);
+}
+
+/* The restored file's permission bits: a raw stub's (an ntfs-3g stub looks like a
+ * symlink: 0644). */
+static mode_t final_mode(const target_entry *e)
+{
+    return S_ISREG(e->stub_stat.st_mode) ? e->stub_stat.st_mode & 07777 : 0644;
+}
+
+/* 1 when e's restored file takes the stub's mode and times (not an ntfs-3g stub in
+ * place, whose own inode keeps them). */
+static int keeps_metadata(const ddp_file_target *t, const target_entry *e)
+{
+    return e->have_stat && (t->mode != DDP_TARGET_IN_PLACE || e->spec.kind != DDP_STUB_XATTR);
+}
+
+/* The mode e's temporary file is created with: its final mode when the umask leaves that
+ * whole (no chmod later), else 0600 until finish sets it. */
+static mode_t create_mode(const ddp_file_target *t, const target_entry *e)
+{
+    mode_t m = keeps_metadata(t, e) ? final_mode(e) : 0;
+    return t->umask >= 0 && m && !(m & 07000) && !(m & (mode_t)t->umask) ? m : 0600;
+}
+
+/* In place, the restored file is the stub's own file: it keeps the stub's owner and group
+ * (a restore run by root must not hand a user's file to root). 0, or the errno when the
+ * owner cannot be given back: the file then fails and its stub stays, never silently
+ * changing hands. */
+static int keep_owner(const ddp_file_target *t, const target_entry *e, int fd)
+{
+    if (t->mode != DDP_TARGET_IN_PLACE || !S_ISREG(e->stub_stat.st_mode))
+        return 0;
+    if (e->stub_stat.st_uid == geteuid() && e->stub_stat.st_gid == getegid())
+        return 0;
+    return fchown(fd, e->stub_stat.st_uid, e->stub_stat.st_gid) < 0 ? errno : 0;
+}
+
+/* The stub's owner (in place), mode (unless the file was created with it) and times on
+ * the temporary file, through its descriptor fd; the owner first, since a change of
+ * owner clears set-user-ID bits. 0 or the errno of a failure to keep the owner. */
+static int keep_metadata(const ddp_file_target *t, const target_entry *e, int fd)
+{
+    struct timespec ts[2];
+    int err = keep_owner(t, e, fd);
+    if (err)
+        return err;
+    if (create_mode(t, e) != final_mode(e))
+        (void)fchmod(fd, final_mode(e));
+    ts[0] = e->stub_stat.st_atim;
+    ts[1] = e->stub_stat.st_mtim;
+    (void)futimens(fd, ts);
+    return 0;
+}
+
+/* The process's umask as /proc/self/status shows it (Linux 4.7 on; asking umask() would
+ * change it for a moment under other threads), or -1 when unknown. */
+static int process_umask(void)
+{
+    char buf[2048];
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC), mask = -1;
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    const char *line = strstr(buf, "\nUmask:");
+    if (line) {
+        char *end;
+        long v = strtol(line + 8, &end, 8);
+        mask = end != line + 8 && v >= 0 && v <= 0777 ? (int)v : -1;
+    }
+    return mask;
 }
 
 void ddp_ft_drop_temp(ddp_file_target *t, target_entry *e)
@@ -131,12 +247,12 @@ static ddp_status target_begin(void *ctx, uint32_t i, uint64_t size)
         return DDP_ERR_IO;
     /* in place the temporary name carries the stub's inode number (its identity) */
     id = t->mode == DDP_TARGET_IN_PLACE && e->have_stat ? (uint64_t)e->stub_stat.st_ino : 0;
-    fd = ddp_temp_create(dest, id, &e->temp);
+    fd = ddp_temp_create(dest, id, create_mode(t, e), &e->temp);
     if (fd < 0 && errno == ENOENT && t->mode == DDP_TARGET_OUT) {
         /* the destination's folders are made when the first file needs them */
         if (ddp_make_parents(dest) < 0)
             return ddp_ft_errno_status(e, errno);
-        fd = ddp_temp_create(dest, id, &e->temp);
+        fd = ddp_temp_create(dest, id, create_mode(t, e), &e->temp);
     }
     if (fd < 0)
         return ddp_ft_errno_status(e, errno);
@@ -186,22 +302,6 @@ const char *ddp_ft_destination(const ddp_file_target *t, const target_entry *e)
     return t->mode == DDP_TARGET_OUT ? e->spec.out_path : e->spec.path;
 }
 
-/* The stub's mode and times on the restored file (a raw stub's; an ntfs-3g stub looks
- * like a symlink, so only its times are taken). */
-static void keep_metadata(const target_entry *e, const char *file)
-{
-    struct timespec ts[2];
-    if (!e->have_stat)
-        return;
-    if (S_ISREG(e->stub_stat.st_mode))
-        (void)chmod(file, e->stub_stat.st_mode & 07777);
-    else
-        (void)chmod(file, 0644);
-    ts[0] = e->stub_stat.st_atim;
-    ts[1] = e->stub_stat.st_mtim;
-    (void)utimensat(AT_FDCWD, file, ts, 0);
-}
-
 /* A large file's write-back starts now, so that the commit's sync waits less. Small
  * files are left to the commit: starting each one alone costs more than it saves. */
 static void start_writeback(ddp_file_target *t, const target_entry *e)
@@ -248,10 +348,16 @@ static ddp_status target_finish(void *ctx, uint32_t i)
         if (s != DDP_OK)
             return s;
         start_writeback(t, e);
+        if (keeps_metadata(t, e)) {
+            int fd = ddp_fd_cache_get(&t->fds, e->temp);
+            if (fd < 0)
+                return ddp_ft_errno_status(e, errno);
+            int err = keep_metadata(t, e, fd);
+            if (err)
+                return ddp_ft_errno_status(e, err);
+        }
         if (ddp_fd_cache_drop(&t->fds, e->temp) < 0)
             return ddp_ft_errno_status(e, errno);
-        if (t->mode != DDP_TARGET_IN_PLACE || e->spec.kind != DDP_STUB_XATTR)
-            keep_metadata(e, e->temp);
     }
     e->state = DDP_FILE_COMMITTING;
     return DDP_OK;
@@ -281,6 +387,7 @@ ddp_status ddp_file_target_new(ddp_target_mode mode, uint32_t n, const ddp_targe
         return DDP_ERR_NO_MEMORY;
     t->mode = mode;
     t->n = n;
+    t->umask = mode == DDP_TARGET_VERIFY ? -1 : process_umask();
     t->files = calloc(n ? n : 1, sizeof *t->files);
     if (!t->files || ddp_fd_cache_init(&t->fds, open_files, open_temp, t) < 0) {
         free(t->files);
@@ -319,6 +426,12 @@ void ddp_file_target_bind(ddp_file_target *t, ddp_target *target)
     target->explain = target_explain;
 }
 
+void ddp_file_target_seen(ddp_file_target *t, uint32_t i, const ddp_stub_seen *seen)
+{
+    if (i < t->n && t->files[i].spec.kind == DDP_STUB_RAW)
+        t->files[i].seen = seen;
+}
+
 void ddp_file_target_syncs(const ddp_file_target *t, ddp_sync_counts *out)
 {
     *out = t->syncs;
@@ -338,6 +451,7 @@ void ddp_file_target_free(ddp_file_target *t)
         free(t->files[i].reparse);
     }
     ddp_fd_cache_cleanup(&t->fds);
+    ddp_fd_closer_free(t->closer);
     free(t->files);
     free(t);
 }

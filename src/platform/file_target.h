@@ -18,7 +18,8 @@
  * the rename would detach them, an ntfs-3g rewrite change them; --out and verify read
  * it only, so links are fine there), a file the system will not let us read or replace
  * (DDP_ERR_ACCESS_DENIED). The link check runs when the reparse point is read, at begin
- * and just before the commit replaces the stub.
+ * and just before the commit replaces the stub; in place the commit also refuses a stub
+ * that changed since its reparse point was read (ESTALE: its new content stays).
  */
 #ifndef DDP_PLATFORM_FILE_TARGET_H
 #define DDP_PLATFORM_FILE_TARGET_H
@@ -47,6 +48,10 @@ typedef struct ddp_file_target ddp_file_target;
 ddp_status ddp_file_target_new(ddp_target_mode mode, uint32_t n, const ddp_target_file *files,
                                unsigned open_files, ddp_file_target **out);
 void ddp_file_target_bind(ddp_file_target *t, ddp_target *target);
+/* Raw stub i was read already (seen, borrowed until ddp_file_target_free): its reparse
+ * point and status are taken from seen, not read again. In place, as for any stub, the
+ * commit refuses (ESTALE) a stub that changed since its status was taken. */
+void ddp_file_target_seen(ddp_file_target *t, uint32_t i, const ddp_stub_seen *seen);
 /* Bytes the engine wrote (or, in verify mode, delivered) for file i. */
 uint64_t ddp_file_target_written(const ddp_file_target *t, uint32_t i);
 /* The syncs t's commits made so far. */

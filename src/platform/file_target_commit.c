@@ -3,10 +3,13 @@
  * previous commit becomes durable and final at once, and is reported through done().
  *
  * Temporary files (raw stubs, --out): their content is made durable with one syncfs per
- * file system (durable_batch.c), each is renamed over its destination, then each
- * distinct folder is fsync'd once; only then is a file reported final. A file whose
+ * file system (durable_batch.c), each is renamed over its destination (in place with
+ * the stub held open, its inode freed later on the closer's thread: fd_closer.h), then
+ * each distinct folder is fsync'd once; only then is a file reported final. A file whose
  * sync or rename fails is reported failed, its temporary file deleted and its stub (or
- * previous destination) left as it was; the others go on. ntfs-3g stubs go by folder:
+ * previous destination) left as it was; the others go on. A file whose folder cannot be
+ * flushed after its rename is reported failed too: its content is in place, but its name
+ * may not survive a crash. ntfs-3g stubs go by folder:
  * their temporary files are fsync'd (FUSE offers no trusted syncfs), one journal per
  * folder (restore_journal.h) is written and synced with the folder, each file goes
  * through ddp_ntfs3g_commit, and the journal is deleted once none of them needs it.
@@ -14,9 +17,11 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "file_target_internal.h"
@@ -241,6 +246,42 @@ static int batch_gather(ddp_file_target *t, batch *b, done_fn done, void *arg)
     return 0;
 }
 
+/* 1 when the stub now (st) is not the file, or not the content, whose reparse point was
+ * read (was): another inode, size, modification or change time. */
+static int stub_changed(const struct stat *was, const struct stat *st)
+{
+    return was->st_dev != st->st_dev || was->st_ino != st->st_ino || was->st_size != st->st_size ||
+           was->st_mtim.tv_sec != st->st_mtim.tv_sec || was->st_mtim.tv_nsec != st->st_mtim.tv_nsec ||
+           was->st_ctim.tv_sec != st->st_ctim.tv_sec || was->st_ctim.tv_nsec != st->st_ctim.tv_nsec;
+}
+
+/* Renames temp over dest. In place the stub is held open (O_PATH) across the rename and
+ * checked through that descriptor (ddp_ft_check_stub_stat, and refused with ESTALE when
+ * it changed since its reparse point was read: its new content is kept); the descriptor goes to the
+ * closer, so that the stub's inode is freed on its thread, not inside rename()
+ * (fd_closer.h). --out replaces no stub: nothing to check there. */
+static ddp_status put_in_place(ddp_file_target *t, target_entry *e, const char *temp, const char *dest)
+{
+    struct stat st;
+    ddp_status s = DDP_OK;
+    int held = -1;
+
+    if (t->mode == DDP_TARGET_IN_PLACE) {
+        held = open(dest, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (held >= 0 && fstat(held, &st) == 0) {
+            s = ddp_ft_check_stub_stat(t, e, &st);
+            if (s == DDP_OK && e->have_stat && stub_changed(&e->stub_stat, &st))
+                s = ddp_ft_errno_status(e, ESTALE);
+        } else {
+            s = ddp_ft_check_stub(t, e);   /* gone, or not openable: looked at by name */
+        }
+    }
+    if (s == DDP_OK && rename(temp, dest) < 0)
+        s = ddp_ft_errno_status(e, errno);
+    ddp_fd_closer_put(t->closer, held);
+    return s;
+}
+
 /* Out of memory before anything was made final: every committing file is dropped. */
 static void drop_all_committing(ddp_file_target *t)
 {
@@ -267,11 +308,11 @@ ddp_status ddp_ft_commit(void *ctx, done_fn done, void *arg)
         return DDP_ERR_NO_MEMORY;
     }
     ddp_sync_files(b.temp, b.n, b.err, &t->syncs);
+    if (t->mode == DDP_TARGET_IN_PLACE && b.n && !t->closer)
+        t->closer = ddp_fd_closer_new(ddp_fd_closer_capacity());
     for (size_t k = 0; k < b.n; k++) {
         target_entry *e = &t->files[b.file[k]];
-        ddp_status s = b.err[k] ? ddp_ft_errno_status(e, b.err[k]) : ddp_ft_check_stub(t, e);
-        if (s == DDP_OK && rename(b.temp[k], b.dest[k]) < 0)
-            s = ddp_ft_errno_status(e, errno);
+        ddp_status s = b.err[k] ? ddp_ft_errno_status(e, b.err[k]) : put_in_place(t, e, b.temp[k], b.dest[k]);
         if (s != DDP_OK) {
             b.err[k] = -1;
             file_failed(t, b.file[k], s, done, arg);
@@ -293,11 +334,12 @@ ddp_status ddp_ft_commit(void *ctx, done_fn done, void *arg)
         if (renamed[k] == 0) {
             file_final(t, b.file[k], done, arg);
         } else {
-            /* in place, but its name may not survive a crash: not reported final */
+            /* in place, but its name may not survive a crash: not reported final,
+             * ABANDONED as the engine records it (file_state.h) */
             target_entry *e = &t->files[b.file[k]];
             free(e->temp);
             e->temp = NULL;
-            e->state = DDP_FILE_DONE;
+            e->state = DDP_FILE_ABANDONED;
             done(arg, b.file[k], ddp_ft_errno_status(e, renamed[k]));
         }
     }

@@ -16,10 +16,12 @@
 #include "ddp/file_state.h"
 #include "durable_batch.h"
 #include "fd_cache.h"
+#include "fd_closer.h"
 #include "file_target.h"
 
 typedef struct target_entry {
     ddp_target_file spec;
+    const ddp_stub_seen *seen;  /* ddp_file_target_seen, or NULL */
     ddp_file_state state;
     char *temp;               /* temporary file while begun or committing (not in verify mode) */
     uint64_t size, written;
@@ -36,7 +38,9 @@ struct ddp_file_target {
     uint32_t n;
     target_entry *files;
     ddp_fd_cache fds;
+    ddp_fd_closer *closer;    /* in place: closes the replaced stubs (made at the first commit) */
     ddp_sync_counts syncs;
+    int umask;                /* the process's umask, -1 when unknown (file_target.c) */
     char why[128];            /* explain()'s text */
 };
 
@@ -47,6 +51,8 @@ ddp_status ddp_ft_errno_status(target_entry *e, int err);
  * place, other names), else DDP_OK (also when it cannot be looked at). Run when its
  * reparse point is read, at begin and again just before the commit replaces it. */
 ddp_status ddp_ft_check_stub(const ddp_file_target *t, const target_entry *e);
+/* The same check on st, the stub's lstat (or fstat of a descriptor not following it). */
+ddp_status ddp_ft_check_stub_stat(const ddp_file_target *t, const target_entry *e, const struct stat *st);
 /* Closes and deletes e's temporary file, if any. */
 void ddp_ft_drop_temp(ddp_file_target *t, target_entry *e);
 /* Where e's content goes: the stub itself, or the --out destination. */

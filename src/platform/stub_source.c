@@ -39,26 +39,31 @@ static ddp_status status_from_errno(int err)
     }
 }
 
-static ddp_status read_raw(const char *path, uint8_t *buf, size_t cap, size_t *len)
+/* st: the status of the file read (through its descriptor); *stated 1 when st was set. */
+static ddp_status read_raw(const char *path, uint8_t *buf, size_t cap, size_t *len, struct stat *st, int *stated)
 {
-    struct stat st;
     /* O_NONBLOCK: a FIFO in a file's place must not block the restore */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     size_t got = 0;
 
+    *stated = 0;
     if (fd < 0)
         return status_from_errno(errno);
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        int is_dir = S_ISDIR(st.st_mode);
+    if (fstat(fd, st) < 0) {
         close(fd);
-        return is_dir ? DDP_ERR_IS_DIRECTORY : DDP_ERR_NOT_REPARSE;
+        return DDP_ERR_NOT_REPARSE;
     }
-    if ((uint64_t)st.st_size > cap) {
+    *stated = 1;
+    if (!S_ISREG(st->st_mode)) {
+        close(fd);
+        return S_ISDIR(st->st_mode) ? DDP_ERR_IS_DIRECTORY : DDP_ERR_NOT_REPARSE;
+    }
+    if ((uint64_t)st->st_size > cap) {
         close(fd);
         return DDP_ERR_BAD_LENGTH;
     }
-    while (got < (size_t)st.st_size) {
-        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+    while (got < (size_t)st->st_size) {
+        ssize_t n = read(fd, buf + got, (size_t)st->st_size - got);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -105,11 +110,24 @@ ddp_status ddp_stub_read(const char *path, ddp_stub_kind kind, uint8_t *buf, siz
     *len = 0;
     if (!path || !buf)
         return DDP_ERR_INVALID_ARG;
-    if (kind == DDP_STUB_RAW)
-        return read_raw(path, buf, cap, len);
+    if (kind == DDP_STUB_RAW) {
+        struct stat st;
+        int stated;
+        return read_raw(path, buf, cap, len, &st, &stated);
+    }
     if (kind == DDP_STUB_XATTR)
         return read_xattr(path, buf, cap, len);
     return DDP_ERR_NOT_REPARSE;
+}
+
+ddp_status ddp_stub_read_raw_stat(const char *path, uint8_t *buf, size_t cap, size_t *len, struct stat *st,
+                                  int *stated)
+{
+    *len = 0;
+    *stated = 0;
+    if (!path || !buf)
+        return DDP_ERR_INVALID_ARG;
+    return read_raw(path, buf, cap, len, st, stated);
 }
 
 /* The buffer carries the dedup tag: it is a dedup stub, well-formed or not (a malformed
@@ -131,13 +149,20 @@ int ddp_stub_lstat(const char *path, struct stat *st)
 }
 
 ddp_status ddp_stub_probe_buffer(const char *path, ddp_stub_mode mode, ddp_stub_kind *kind, uint8_t *buf,
-                                 size_t cap, size_t *len)
+                                 size_t cap, size_t *len, struct stat *raw_st, int *stated)
 {
+    struct stat unused;
+    int raw_stated;
     size_t got = 0;
     ddp_status st;
 
     *kind = DDP_STUB_NONE;
     *len = 0;
+    if (!raw_st)
+        raw_st = &unused;
+    if (!stated)
+        stated = &raw_stated;
+    *stated = 0;
     if (mode != DDP_STUBS_RAW) {
         ssize_t n = get_reparse_xattr(path, buf, cap);
         if (n > 0) {
@@ -152,7 +177,7 @@ ddp_status ddp_stub_probe_buffer(const char *path, ddp_stub_mode mode, ddp_stub_
         if (mode == DDP_STUBS_XATTR)
             return DDP_OK;
     }
-    st = read_raw(path, buf, cap, &got);
+    st = read_raw(path, buf, cap, &got, raw_st, stated);
     if (st == DDP_ERR_ACCESS_DENIED) {
         *kind = DDP_STUB_RAW;
         return st;
@@ -160,6 +185,8 @@ ddp_status ddp_stub_probe_buffer(const char *path, ddp_stub_mode mode, ddp_stub_
     if (st == DDP_OK && has_dedup_tag(buf, got)) {
         *kind = DDP_STUB_RAW;
         *len = got;
+    } else {
+        *stated = 0;
     }
     return DDP_OK;
 }
@@ -168,7 +195,7 @@ ddp_status ddp_stub_probe(const char *path, ddp_stub_mode mode, ddp_stub_kind *k
 {
     uint8_t buf[DDP_REPARSE_MAX_BUFFER];
     size_t len;
-    return ddp_stub_probe_buffer(path, mode, kind, buf, sizeof buf, &len);
+    return ddp_stub_probe_buffer(path, mode, kind, buf, sizeof buf, &len, NULL, NULL);
 }
 
 ddp_stub_kind ddp_stub_detect(const char *path, ddp_stub_mode mode)

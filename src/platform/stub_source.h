@@ -39,6 +39,12 @@ typedef enum ddp_stub_mode {
  * DDP_ERR_BAD_LENGTH when it does not fit in cap, DDP_ERR_IO otherwise. */
 ddp_status ddp_stub_read(const char *path, ddp_stub_kind kind, uint8_t *buf, size_t cap, size_t *len);
 
+/* ddp_stub_read of a raw stub that also gives the file's status, taken through the
+ * descriptor it reads (no lstat of its own; the descriptor does not follow a symbolic
+ * link): *stated 1 when st was set, whatever the status. */
+ddp_status ddp_stub_read_raw_stat(const char *path, uint8_t *buf, size_t cap, size_t *len, struct stat *st,
+                                  int *stated);
+
 /* Which kind of dedup stub path is under mode (DDP_STUB_NONE: not one). A raw stub is a
  * regular file of at most DDP_REPARSE_MAX_BUFFER bytes starting with the dedup tag; an
  * xattr stub carries an attribute starting with the dedup tag. Whether the rest of the
@@ -51,9 +57,19 @@ ddp_stub_kind ddp_stub_detect(const char *path, ddp_stub_mode mode);
 ddp_status ddp_stub_probe(const char *path, ddp_stub_mode mode, ddp_stub_kind *kind);
 /* ddp_stub_probe that also hands back the reparse buffer it read (buf, at most cap bytes;
  * DDP_REPARSE_MAX_BUFFER holds any), so that a caller needing the buffer does not open
- * the stub again. *len: the buffer's length when *kind is a stub, else 0. */
+ * the stub again. *len: the buffer's length when *kind is a stub, else 0. st (may be
+ * NULL): a raw stub's status, taken through the descriptor that read it; *stated 1 when
+ * it was set (a raw stub found), else 0. */
 ddp_status ddp_stub_probe_buffer(const char *path, ddp_stub_mode mode, ddp_stub_kind *kind, uint8_t *buf,
-                                 size_t cap, size_t *len);
+                                 size_t cap, size_t *len, struct stat *st, int *stated);
+
+/* What reading a raw stub saw: its status (through the descriptor that read it) and its
+ * reparse buffer, kept so that the restore need not open the stub again. */
+typedef struct ddp_stub_seen {
+    struct stat st;
+    size_t len;
+    uint8_t buf[];
+} ddp_stub_seen;
 
 /* The names the file of path (st: its lstat) has: st_nlink, less an ntfs-3g stub's
  * separate DOS name (which ntfs-3g counts as a link). */

@@ -59,7 +59,7 @@ static char *work_path(const char *dest, size_t folder, uint64_t id, const char 
     return p;
 }
 
-int ddp_temp_create(const char *dest, uint64_t id, char **temp_path)
+int ddp_temp_create(const char *dest, uint64_t id, mode_t mode, char **temp_path)
 {
     char *p;
     int fd;
@@ -72,7 +72,7 @@ int ddp_temp_create(const char *dest, uint64_t id, char **temp_path)
         errno = ENOMEM;
         return -1;
     }
-    fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0) {
         int saved = errno;
         free(p);

@@ -15,6 +15,7 @@
 #define DDP_PLATFORM_TEMP_FILE_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #define DDP_TEMP_MARK ".ddprestore-"
 #define DDP_JOURNAL_SUFFIX ".journal"
@@ -22,10 +23,11 @@
 /* This process's run id (random, fixed for its lifetime). */
 uint64_t ddp_run_id(void);
 
-/* Creates a new empty temporary file beside dest (O_EXCL), named after id (a stub's
- * inode number; 0: a sequence number of this run). Returns an fd open for writing with
- * *temp_path (malloc'd), or -1 with errno set. */
-int ddp_temp_create(const char *dest, uint64_t id, char **temp_path);
+/* Creates a new empty temporary file beside dest (O_EXCL) with permission bits mode
+ * (less the umask, as open() does), named after id (a stub's inode number; 0: a
+ * sequence number of this run). Returns an fd open for writing with *temp_path
+ * (malloc'd), or -1 with errno set. */
+int ddp_temp_create(const char *dest, uint64_t id, mode_t mode, char **temp_path);
 
 /* A new journal name in folder (malloc'd, "folder/.ddprestore-R-S.journal"), or NULL. */
 char *ddp_journal_name_new(const char *folder);

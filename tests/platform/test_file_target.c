@@ -3,17 +3,22 @@
  * nothing visible at the destination before the commit, the stub untouched and no
  * temporary file left after abandon, --out never touching the source, verify writing
  * nothing, many files interleaved through a small fd cache and committed with O(1)
- * syncs (a few files: one fsync each), a failing rename failing only its file, stub detection.
+ * syncs (a few files: one fsync each), a failing rename failing only its file, stub
+ * detection, the stub's mode and times kept whatever the umask, a stub read by the
+ * listing not read again, a stub changed since it was read kept, the stub's owner kept
+ * in place.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -167,6 +172,186 @@ static void test_in_place_finish(void **state)
     /* abandon after finish changes nothing */
     tg.abandon(tg.ctx, 0);
     assert_file(a, ca, sizeof ca);
+    ddp_file_target_free(t);
+    free(a);
+    free(b);
+}
+
+/* The mode of the one temporary file in dir (-1 when there is not exactly one). */
+static int temp_mode(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int mode = -1, seen = 0;
+    while (d && (de = readdir(d))) {
+        if (strncmp(de->d_name, ".ddprestore-", 12) != 0)
+            continue;
+        struct stat st;
+        char *p = join(dir, de->d_name);
+        mode = stat(p, &st) == 0 ? (int)(st.st_mode & 07777) : -1;
+        seen++;
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    return seen == 1 ? mode : -1;
+}
+
+/* Each stub's mode and times on its restored file, whether the umask lets the temporary
+ * file be created with that mode (0640 under 022: no chmod later) or not (0666 under 022,
+ * setuid 04755: created 0600, set at finish); read_reparse's status is the one kept. */
+static void test_modes_under_umask(void **state)
+{
+    fixture *f = *state;
+    static const mode_t modes[3] = {0640, 0666, 04755};
+    static const int created[3] = {0640, 0600, 0600};
+    struct timespec ts[2] = {{1000000000, 0}, {1234567890, 5}};
+    mode_t saved = umask(022);
+    uint8_t buf[256], content[100];
+    size_t len;
+
+    fill_pattern(content, sizeof content, 3);
+    for (int i = 0; i < 3; i++) {
+        char *stub = make_stub(f->dir, "m");
+        ddp_target_file file = {stub, DDP_STUB_RAW, NULL};
+        ddp_file_target *t;
+        ddp_target tg;
+        struct stat st;
+        assert_int_equal(chmod(stub, modes[i]), 0);
+        assert_int_equal(utimensat(0, stub, ts, 0), 0);
+        assert_int_equal(ddp_file_target_new(DDP_TARGET_IN_PLACE, 1, &file, 0, &t), DDP_OK);
+        ddp_file_target_bind(t, &tg);
+        assert_int_equal(tg.read_reparse(tg.ctx, 0, buf, sizeof buf, &len), DDP_OK);
+        assert_int_equal(tg.begin(tg.ctx, 0, sizeof content), DDP_OK);
+        assert_int_equal(temp_mode(f->dir), created[i]);
+        assert_int_equal(tg.write(tg.ctx, 0, 0, content, sizeof content), DDP_OK);
+        assert_int_equal(tg.finish(tg.ctx, 0), DDP_OK);
+        commit_all_ok(&tg, 1);
+        assert_file(stub, content, sizeof content);
+        assert_int_equal(stat(stub, &st), 0);
+        assert_int_equal(st.st_mode & 07777, modes[i]);
+        assert_int_equal(st.st_mtim.tv_sec, 1234567890);
+        assert_int_equal(st.st_mtim.tv_nsec, 5);
+        ddp_file_target_free(t);
+        assert_int_equal(unlink(stub), 0);
+        free(stub);
+    }
+    umask(saved);
+}
+
+/* In place, the restored file keeps the stub's owner and group, also when root restores
+ * another user's file; --out's copy belongs to whoever restores (as cp's does). Needs
+ * root to give a file away: skipped otherwise. */
+static void test_owner_kept_in_place(void **state)
+{
+    fixture *f = *state;
+    uint8_t content[100];
+    struct stat st;
+
+    if (geteuid() != 0) {
+        print_message("not root: cannot give a stub to another owner, skipped\n");
+        skip();
+    }
+    fill_pattern(content, sizeof content, 5);
+    for (int out = 0; out < 2; out++) {
+        char *stub = make_stub(f->dir, "owned"), *dest = join(f->dir, "copy");
+        ddp_target_file file = {stub, DDP_STUB_RAW, out ? dest : NULL};
+        ddp_file_target *t;
+        ddp_target tg;
+        assert_int_equal(chown(stub, 12345, 23456), 0);
+        assert_int_equal(chmod(stub, 04750), 0);
+        assert_int_equal(ddp_file_target_new(out ? DDP_TARGET_OUT : DDP_TARGET_IN_PLACE, 1, &file, 0, &t),
+                         DDP_OK);
+        ddp_file_target_bind(t, &tg);
+        assert_int_equal(tg.begin(tg.ctx, 0, sizeof content), DDP_OK);
+        assert_int_equal(tg.write(tg.ctx, 0, 0, content, sizeof content), DDP_OK);
+        assert_int_equal(tg.finish(tg.ctx, 0), DDP_OK);
+        commit_all_ok(&tg, 1);
+        assert_file(out ? dest : stub, content, sizeof content);
+        assert_int_equal(stat(out ? dest : stub, &st), 0);
+        assert_int_equal(st.st_uid, out ? 0 : 12345);
+        assert_int_equal(st.st_gid, out ? getegid() : 23456);
+        assert_int_equal(st.st_mode & 07777, 04750);   /* set after the owner: kept */
+        ddp_file_target_free(t);
+        (void)unlink(dest);
+        assert_int_equal(unlink(stub), 0);
+        free(stub);
+        free(dest);
+    }
+}
+
+/* A stub the listing read already (ddp_file_target_seen): its reparse point comes from
+ * what was seen (here deliberately not the file's content, to show it is not read again),
+ * and the status seen is the one kept (mode, times). */
+static void test_seen_stub_not_read_again(void **state)
+{
+    fixture *f = *state;
+    char *stub = make_stub(f->dir, "s");
+    ddp_target_file file = {stub, DDP_STUB_RAW, NULL};
+    static const char seen_text[] = "what the listing saw";
+    ddp_stub_seen *seen = malloc(sizeof *seen + sizeof seen_text);
+    struct timespec ts[2] = {{1000000000, 0}, {1111111111, 0}};
+    uint8_t buf[256], content[10];
+    ddp_file_target *t;
+    ddp_target tg;
+    struct stat st;
+    size_t len;
+
+    assert_int_equal(utimensat(0, stub, ts, 0), 0);
+    assert_int_equal(lstat(stub, &seen->st), 0);
+    seen->len = sizeof seen_text;
+    memcpy(seen->buf, seen_text, sizeof seen_text);
+    fill_pattern(content, sizeof content, 4);
+    assert_int_equal(ddp_file_target_new(DDP_TARGET_IN_PLACE, 1, &file, 0, &t), DDP_OK);
+    ddp_file_target_seen(t, 0, seen);
+    ddp_file_target_bind(t, &tg);
+    assert_int_equal(tg.read_reparse(tg.ctx, 0, buf, 4, &len), DDP_ERR_BAD_LENGTH);
+    assert_int_equal(tg.read_reparse(tg.ctx, 0, buf, sizeof buf, &len), DDP_OK);
+    assert_int_equal(len, sizeof seen_text);
+    assert_memory_equal(buf, seen_text, len);
+    assert_int_equal(tg.begin(tg.ctx, 0, sizeof content), DDP_OK);
+    assert_int_equal(tg.write(tg.ctx, 0, 0, content, sizeof content), DDP_OK);
+    assert_int_equal(tg.finish(tg.ctx, 0), DDP_OK);
+    commit_all_ok(&tg, 1);
+    assert_file(stub, content, sizeof content);
+    assert_int_equal(stat(stub, &st), 0);
+    assert_int_equal(st.st_mtim.tv_sec, 1111111111);
+    ddp_file_target_free(t);
+    free(seen);
+    free(stub);
+}
+
+/* In place, a stub changed after its reparse point was read (new content written into
+ * it) is not replaced: its file fails with ESTALE, its new content stays, no temporary
+ * file is left; the other stub of the batch is restored. */
+static void test_changed_stub_kept(void **state)
+{
+    fixture *f = *state;
+    char *a = make_stub(f->dir, "a"), *b = make_stub(f->dir, "b");
+    ddp_target_file files[2] = {{a, DDP_STUB_RAW, NULL}, {b, DDP_STUB_RAW, NULL}};
+    static const char user_text[] = "the user wrote this after the restore read the stub";
+    uint8_t buf[256], content[10];
+    ddp_file_target *t;
+    ddp_target tg;
+    size_t len;
+
+    fill_pattern(content, sizeof content, 5);
+    assert_int_equal(ddp_file_target_new(DDP_TARGET_IN_PLACE, 2, files, 0, &t), DDP_OK);
+    ddp_file_target_bind(t, &tg);
+    for (uint32_t i = 0; i < 2; i++) {
+        assert_int_equal(tg.read_reparse(tg.ctx, i, buf, sizeof buf, &len), DDP_OK);
+        assert_int_equal(tg.begin(tg.ctx, i, sizeof content), DDP_OK);
+        assert_int_equal(tg.write(tg.ctx, i, 0, content, sizeof content), DDP_OK);
+        assert_int_equal(tg.finish(tg.ctx, i), DDP_OK);
+    }
+    struct timespec pause = {0, 10000000};
+    nanosleep(&pause, NULL);      /* a change time the file system can tell apart */
+    assert_int_equal(put_file(a, user_text, sizeof user_text), 0);
+    commit_expect(&tg, "fo");
+    assert_non_null(strstr(tg.explain(tg.ctx, 0), "ESTALE"));
+    assert_file(a, (const uint8_t *)user_text, sizeof user_text);
+    assert_file(b, content, sizeof content);
+    assert_int_equal(count_names(f->dir, ".ddprestore-"), 0);
     ddp_file_target_free(t);
     free(a);
     free(b);
@@ -475,6 +660,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_read_reparse_raw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_in_place_finish, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_modes_under_umask, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_owner_kept_in_place, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_seen_stub_not_read_again, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_changed_stub_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tail_zeros_sized, setup, teardown),
         cmocka_unit_test_setup_teardown(test_in_place_abandon, setup, teardown),
         cmocka_unit_test_setup_teardown(test_free_abandons, setup, teardown),

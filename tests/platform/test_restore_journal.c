@@ -164,7 +164,7 @@ static void names_of_ours(void **state)
     char *name = long_name(700, 'q');
     snprintf(dest, sizeof dest, "%s/%s", dir, name);
     char *temp = NULL;
-    int fd = ddp_temp_create(dest, 0x1234, &temp);
+    int fd = ddp_temp_create(dest, 0x1234, 0600, &temp);
     assert_true(fd >= 0);
     close(fd);
     const char *base = strrchr(temp, '/') + 1;
@@ -173,7 +173,7 @@ static void names_of_ours(void **state)
     assert_non_null(strstr(base, "-0000000000001234"));
     /* the same identity twice in one run: O_EXCL refuses to reuse a name */
     char *again = NULL;
-    assert_int_equal(ddp_temp_create(dest, 0x1234, &again), -1);
+    assert_int_equal(ddp_temp_create(dest, 0x1234, 0600, &again), -1);
     assert_int_equal(errno, EEXIST);
     assert_null(again);
     free(temp);

@@ -20,7 +20,8 @@ typedef enum rs_origin {
 int32_t rs_hr_of(ddp_status st, rs_origin origin);
 /* The reason of a store callback's failure code: not-found kinds DDP_ERR_NOT_FOUND;
  * E_OUTOFMEMORY, E_ACCESSDENIED, E_INVALIDARG their status; DDP_E_UNEXPECTED (also what
- * rs_read_counted gives an answer longer than asked) DDP_ERR_PROTOCOL; any other DDP_ERR_IO. */
+ * rs_read_counted gives an answer longer than asked) DDP_ERR_PROTOCOL; any other failure
+ * code DDP_ERR_IO, and a code that is not a failure at all DDP_ERR_PROTOCOL. */
 ddp_status rs_store_failure(int32_t code);
 
 #endif

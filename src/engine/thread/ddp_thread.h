@@ -1,6 +1,6 @@
 /*
- * ddp_thread.h - the few threading primitives the restore engine's worker pipeline
- * needs, behind one small interface: a thread that runs a function and is joined, a
+ * ddp_thread.h - the few threading primitives the restore engine's worker pipeline and
+ * the file reader's cache and prefetcher (src/engine/reader) need, behind one small interface: a thread that runs a function and is joined, a
  * mutex, a condition variable, and the number of online CPUs. C11's <threads.h> is not
  * available on MinGW, so each platform has its own back end: thread_posix.c (pthreads,
  * sysconf) and thread_win32.c (CreateThread, SRWLOCK, CONDITION_VARIABLE, GetSystemInfo).

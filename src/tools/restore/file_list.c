@@ -123,15 +123,34 @@ static int add_plain(walk *w, const char *path, plain_kind kind)
     return 0;
 }
 
+/* What the probe of a raw stub saw (malloc'd), while the list's budget lasts; else NULL. */
+static ddp_stub_seen *keep_seen(file_list *list, const struct stat *st, const uint8_t *buf, size_t len)
+{
+    size_t bytes = sizeof(ddp_stub_seen) + len;
+    if (list->seen_bytes + bytes > FILE_LIST_SEEN_BUDGET)
+        return NULL;
+    ddp_stub_seen *seen = malloc(bytes);
+    if (!seen)
+        return NULL;              /* not needed: the restore reads the stub itself */
+    seen->st = *st;
+    seen->len = len;
+    memcpy(seen->buf, buf, len);
+    list->seen_bytes += bytes;
+    return seen;
+}
+
 static int add_file(walk *w, const char *file)
 {
     restore_item item = {0};
     uint8_t buf[DDP_REPARSE_MAX_BUFFER];
+    struct stat st;
     size_t len;
+    int stated;
 
     /* A file we may not read could be a stub: it is kept, and its restore says why it fails.
      * The buffer the probe read gives the logical size: the stub is not opened again here. */
-    if (ddp_stub_probe_buffer(file, w->mode, &item.kind, buf, sizeof buf, &len) != DDP_ERR_ACCESS_DENIED &&
+    if (ddp_stub_probe_buffer(file, w->mode, &item.kind, buf, sizeof buf, &len, &st, &stated) !=
+            DDP_ERR_ACCESS_DENIED &&
         item.kind == DDP_STUB_NONE) {
         struct stat st;
         if (!w->list->copy_plain || ddp_stub_lstat(file, &st) < 0) {
@@ -143,9 +162,12 @@ static int add_file(walk *w, const char *file)
     item.path = strdup(file);
     item.out_path = w->out ? out_path_for(file, w->root, w->base, w->out) : NULL;
     item.logical_size = logical_size_of(buf, len);
+    if (stated && item.kind == DDP_STUB_RAW)
+        item.seen = keep_seen(w->list, &st, buf, len);
     if (!item.path || (w->out && !item.out_path) || push(w->list, item) < 0) {
         free(item.path);
         free(item.out_path);
+        free(item.seen);
         return -1;
     }
     return 0;
@@ -298,7 +320,9 @@ int file_list_unique(file_list *list)
             continue;
         free(later->path);          /* a second mention: the first one (lower index) stays */
         free(later->out_path);
+        free(later->seen);
         later->path = later->out_path = NULL;
+        later->seen = NULL;
         order[i] = order[i - 1];
     }
     free(order);
@@ -319,6 +343,7 @@ void file_list_free(file_list *list)
     for (size_t i = 0; i < list->count; i++) {
         free(list->items[i].path);
         free(list->items[i].out_path);
+        free(list->items[i].seen);
     }
     for (size_t i = 0; i < list->n_unreached; i++)
         free(list->unreached[i].path);

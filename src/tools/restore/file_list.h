@@ -22,7 +22,13 @@ typedef struct restore_item {
     char *out_path;       /* --out: OUT/<path relative to ROOT, or to the PATH's parent> */
     ddp_stub_kind kind;
     uint64_t logical_size;  /* from the reparse point (0 when it does not parse) */
+    ddp_stub_seen *seen;  /* raw stubs while FILE_LIST_SEEN_BUDGET lasts: what the listing
+                           * read, so that the restore does not read the stub again; or NULL */
 } restore_item;
+
+/* The most bytes of ddp_stub_seen a list keeps (beyond it, stubs are read again when
+ * restored): about 40,000 stubs of 264 bytes, whatever the size of the tree. */
+#define FILE_LIST_SEEN_BUDGET (16u << 20)
 
 /* A path the walk could not reach (a folder it could not list, or not completely, an
  * entry it could not examine): whether it holds stubs is unknown, so it is a failure. */
@@ -47,6 +53,7 @@ typedef struct file_list {
     size_t plain_count, plain_cap;
     size_t skipped;       /* regular files that are not dedup stubs (and are not copied) */
     size_t missing;       /* PATH arguments that do not exist */
+    size_t seen_bytes;    /* held by the items' seen */
     unreached_path *unreached;
     size_t n_unreached, cap_unreached;
 } file_list;

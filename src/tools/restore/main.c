@@ -171,6 +171,8 @@ static int restore_batch(const void *opt, const ddp_store *store, file_list *lis
         free(names);
         return -1;
     }
+    for (uint32_t i = 0; i < n; i++)
+        ddp_file_target_seen(ft, i, list->items[first + i].seen);
     ddp_file_target_bind(ft, &inner);
     progress_wrap(prog, &inner, &wrapped);
     ddp_restore_options_default(&ropt);

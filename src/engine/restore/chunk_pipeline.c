@@ -1,21 +1,26 @@
 /*
- * chunk_pipeline.c - overlaps the CPU work of phase 3 (decompression and hashing) with
- * the reads, on worker threads, without changing what the calling thread does or in
- * which order.
+ * chunk_pipeline.c - the worker stage of phase 3: overlaps its CPU work (checking,
+ * decompressing and hashing each data record) with the reads, on worker threads,
+ * without changing what the calling thread does or in which order.
  *
- * The calling thread copies each record it would have consumed into the batch being
- * filled (its bytes, and room reserved for its decompressed content). A batch is handed
- * over when the next record would not fit (at most RS_PIPE_RECORD_BYTES of records,
- * RS_PIPE_CONTENT_BYTES of content, RS_PIPE_ITEMS records; less for a small phase, see
- * batch_cap) or when the pipeline is drained. Workers take handed-over batches in order and examine every record of one
- * (ops->examine). The calling thread applies batches strictly in hand-over order, each
- * record in queue order (ops->apply): opportunistically after each hand-over (batches
- * already examined), and waiting for them when it needs a free batch or drains.
+ * The data phase submits each record it pulled from the reader: its bytes are copied
+ * into the batch being filled, with room reserved for its decompressed content. A batch
+ * is handed over when the next record would not fit (at most RS_PIPE_RECORD_BYTES of
+ * records, RS_PIPE_CONTENT_BYTES of content, RS_PIPE_ITEMS records; less for a small
+ * phase, see batch_cap) or when the phase flushes. Workers take handed-over batches in
+ * order and examine every record of one (examine: the record check, decompression and
+ * hashes, the phase's own checks without their messages, on the chunk set's sealed
+ * table). The phase pulls the records back strictly in hand-over order, each batch in
+ * submission order (rs_pipe_next), and applies them itself; when every batch is in use,
+ * submitting reports RS_PIPE_FULL and the phase pulls (waiting) until the oldest batch
+ * is free. So the queue holds at most workers + RS_PIPE_EXTRA_BATCHES batches.
  *
- * Batches live in a ring of workers + RS_PIPE_EXTRA_BATCHES; three counters (handed
- * over, taken by a worker, applied) say where each batch is, all under one mutex. A
- * worker publishes its batch as examined under the mutex, so the calling thread sees
- * everything the worker wrote once it sees the flag.
+ * Batches live in a ring; three counters (handed over, taken by a worker, pulled) say
+ * where each batch is, all under one mutex, and a cursor says how much of the oldest
+ * batch was pulled. A worker publishes its batch as examined under the mutex, so the
+ * pulling thread sees everything the worker wrote once it sees the flag. A fully pulled
+ * batch is given back at the next call, so that what rs_pipe_next handed out stays valid
+ * until then.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +29,21 @@
 #include "ddp/codec.h"
 #include "ddp_thread.h"
 
+/* One queued record: 24 bytes. */
+typedef struct rs_pipe_item {
+    uint32_t rec;                /* the record (and chunk) index */
+    uint32_t record_off, record_len;   /* its bytes, in the batch */
+    uint32_t content_off, content_len; /* its decompressed content, in the batch */
+    uint8_t examined;            /* worker: 1 when the record checks and decompresses cleanly */
+    uint8_t matches;             /* worker: RS_HASH_BIT of every algorithm examined whose hash matched */
+} rs_pipe_item;
+
 typedef struct rs_batch {
     uint8_t *records;            /* record_cap bytes */
     uint8_t *content;            /* content_cap bytes */
     rs_pipe_item *items;         /* RS_PIPE_ITEMS */
     uint32_t n_items, records_used, content_used;
-    ddp_hash_alg alg;            /* the job's algorithm when handed over */
+    ddp_hash_alg alg;            /* the algorithm known when handed over */
     int examined;                /* under the mutex */
 } rs_batch;
 
@@ -40,7 +54,7 @@ typedef struct rs_worker {
 } rs_worker;
 
 struct rs_pipe {
-    rs_pipe_ops ops;
+    const rs_chunk *chunks;      /* the sealed chunk set's table: read only */
     rs_batch *batches;
     uint32_t n_batches;
     uint32_t record_cap, content_cap;   /* bytes per batch */
@@ -50,16 +64,49 @@ struct rs_pipe {
     ddp_thread **threads;
     rs_worker *workers;          /* n_workers, one per thread */
     uint32_t n_workers, n_threads;
-    uint64_t handed, taken, applied;   /* batch counters; ring slot = counter % n_batches */
+    uint64_t handed, taken, pulled;    /* batch counters; ring slot = counter % n_batches */
+    uint32_t cursor;             /* items of batch pulled % n_batches handed out (> 0: it is examined) */
     int filling;                 /* batch slot handed % n_batches is being filled */
     int stop;
 };
+
+/* 1 when content's alg hash is the chunk's. */
+static int hash_is(ddp_hash_alg alg, const uint8_t *content, size_t len, const uint8_t hash[32])
+{
+    uint8_t h[DDP_HASH_SIZE];
+    return ddp_chunk_hash(alg, content, len, h) == DDP_OK && memcmp(h, hash, DDP_HASH_SIZE) == 0;
+}
+
+/* On a worker: the data phase's checks of a record without their messages (the record
+ * check, decompression to exactly the logical size), and which of the algorithms (alg,
+ * or both while it is unknown) give the chunk's hash. */
+static void examine(const rs_chunk *ch, rs_pipe_item *it, const uint8_t *record, uint8_t *content, ddp_hash_alg alg,
+                    ddp_decoder *dec)
+{
+    ddp_record r;
+    uint64_t at = 0;
+    char what[128];
+    it->examined = 0;
+    it->matches = 0;
+    if (rs_record_check(record, it->record_len, ch->stored, ch->hash, DDP_HASH_SIZE, "stream map", &r, &at, what,
+                        sizeof what) != DDP_OK ||
+        ddp_chunk_decompress(dec, r.compression, record + r.header_size, r.payload_size, content, ch->logical) !=
+            DDP_OK)
+        return;
+    it->examined = 1;
+    if (alg == DDP_HASH_SHA256 || alg == DDP_HASH_UNKNOWN)
+        it->matches |= hash_is(DDP_HASH_SHA256, content, ch->logical, ch->hash) ? RS_HASH_BIT(DDP_HASH_SHA256) : 0;
+    if (alg == DDP_HASH_SHA512_TRUNC || alg == DDP_HASH_UNKNOWN)
+        it->matches |= hash_is(DDP_HASH_SHA512_TRUNC, content, ch->logical, ch->hash)
+                           ? RS_HASH_BIT(DDP_HASH_SHA512_TRUNC)
+                           : 0;
+}
 
 static void examine_batch(rs_pipe *p, rs_batch *b, ddp_decoder *dec)
 {
     for (uint32_t i = 0; i < b->n_items; i++) {
         rs_pipe_item *it = &b->items[i];
-        p->ops.examine(p->ops.ctx, it, b->records + it->record_off, b->content + it->content_off, b->alg, dec);
+        examine(&p->chunks[it->rec], it, b->records + it->record_off, b->content + it->content_off, b->alg, dec);
     }
 }
 
@@ -84,59 +131,67 @@ static void worker_main(void *arg)
     ddp_mutex_unlock(p->mutex);
 }
 
-static void apply_batch(rs_pipe *p, rs_batch *b)
+/* Gives the oldest batch back to the ring once every item of it was handed out. */
+static void give_back_pulled(rs_pipe *p)
 {
-    for (uint32_t i = 0; i < b->n_items; i++) {
-        const rs_pipe_item *it = &b->items[i];
-        p->ops.apply(p->ops.ctx, it, b->records + it->record_off, b->content + it->content_off);
+    if (p->pulled != p->handed && p->cursor > 0 && p->cursor == p->batches[p->pulled % p->n_batches].n_items) {
+        p->pulled++;
+        p->cursor = 0;
     }
 }
 
-/* Applies the oldest handed-over batch; wait: block until it is examined, else only
- * when it already is. Returns 1 when one was applied. */
-static int apply_oldest(rs_pipe *p, int wait)
+int rs_pipe_next(rs_pipe *p, int wait, rs_pipe_done *done)
 {
-    if (p->applied == p->handed)
+    give_back_pulled(p);
+    if (p->pulled == p->handed)
         return 0;
-    rs_batch *b = &p->batches[p->applied % p->n_batches];
-    ddp_mutex_lock(p->mutex);
-    while (wait && !b->examined)
-        ddp_cond_wait(p->batch_examined, p->mutex);
-    int ready = b->examined;
-    b->examined = 0;
-    ddp_mutex_unlock(p->mutex);
-    if (!ready)
-        return 0;
-    apply_batch(p, b);
-    p->applied++;
+    rs_batch *b = &p->batches[p->pulled % p->n_batches];
+    if (p->cursor == 0) {
+        ddp_mutex_lock(p->mutex);
+        while (wait && !b->examined)
+            ddp_cond_wait(p->batch_examined, p->mutex);
+        int ready = b->examined;
+        b->examined = 0;
+        ddp_mutex_unlock(p->mutex);
+        if (!ready)
+            return 0;
+    }
+    const rs_pipe_item *it = &b->items[p->cursor++];
+    done->rec = it->rec;
+    done->record = b->records + it->record_off;
+    done->record_len = it->record_len;
+    done->content = b->content + it->content_off;
+    done->content_len = it->content_len;
+    done->examined = it->examined;
+    done->matches = it->matches;
     return 1;
 }
 
-static void hand_over(rs_pipe *p)
+static void hand_over(rs_pipe *p, ddp_hash_alg alg)
 {
     if (!p->filling)
         return;
     p->filling = 0;
     rs_batch *b = &p->batches[p->handed % p->n_batches];
-    b->alg = *p->ops.alg;
+    b->alg = alg;
     ddp_mutex_lock(p->mutex);
     p->handed++;
     ddp_cond_signal(p->work_ready);
     ddp_mutex_unlock(p->mutex);
-    while (apply_oldest(p, 0))
-        ;
 }
 
+/* The batch being filled, a free one started when none is; NULL when every batch is
+ * in use (handed over and not yet pulled). */
 static rs_batch *batch_to_fill(rs_pipe *p)
 {
+    rs_batch *b = &p->batches[p->handed % p->n_batches];
     if (!p->filling) {
-        if (p->handed - p->applied == p->n_batches)
-            apply_oldest(p, 1);   /* every batch is in use: the oldest frees one */
-        rs_batch *b = &p->batches[p->handed % p->n_batches];
+        if (p->handed - p->pulled == p->n_batches)
+            return NULL;
         b->n_items = b->records_used = b->content_used = 0;
         p->filling = 1;
     }
-    return &p->batches[p->handed % p->n_batches];
+    return b;
 }
 
 static int fits(const rs_pipe *p, const rs_batch *b, uint32_t len, uint32_t content_len)
@@ -145,15 +200,19 @@ static int fits(const rs_pipe *p, const rs_batch *b, uint32_t len, uint32_t cont
            content_len <= p->content_cap - b->content_used;
 }
 
-int rs_pipe_add(rs_pipe *p, uint32_t rec, const uint8_t *record, uint32_t len, uint32_t content_len)
+rs_pipe_put rs_pipe_submit(rs_pipe *p, uint32_t rec, const uint8_t *record, uint32_t len, ddp_hash_alg alg)
 {
+    uint32_t content_len = p->chunks[rec].logical;
+    give_back_pulled(p);
     if (len > p->record_cap || content_len > p->content_cap)
-        return -1;
+        return RS_PIPE_TOO_LARGE;
     rs_batch *b = batch_to_fill(p);
-    if (!fits(p, b, len, content_len)) {
-        hand_over(p);
+    if (b && !fits(p, b, len, content_len)) {
+        hand_over(p, alg);
         b = batch_to_fill(p);
     }
+    if (!b)
+        return RS_PIPE_FULL;
     rs_pipe_item *it = &b->items[b->n_items++];
     memset(it, 0, sizeof *it);
     it->rec = rec;
@@ -165,17 +224,16 @@ int rs_pipe_add(rs_pipe *p, uint32_t rec, const uint8_t *record, uint32_t len, u
     b->records_used += len;
     b->content_used += content_len;
     if (b->n_items == RS_PIPE_ITEMS)
-        hand_over(p);
-    return 0;
+        hand_over(p, alg);
+    return RS_PIPE_QUEUED;
 }
 
-void rs_pipe_drain(rs_pipe *p)
+void rs_pipe_flush(rs_pipe *p, ddp_hash_alg alg)
 {
+    give_back_pulled(p);
     if (p->filling && p->batches[p->handed % p->n_batches].n_items == 0)
         p->filling = 0;   /* nothing queued in it: give it back unused */
-    hand_over(p);
-    while (apply_oldest(p, 1))
-        ;
+    hand_over(p, alg);
 }
 
 static void stop_workers(rs_pipe *p)
@@ -250,14 +308,14 @@ static int allocate(rs_pipe *p, uint32_t workers, const rs_pipe_load *load)
     return 0;
 }
 
-rs_pipe *rs_pipe_new(uint32_t workers, const rs_pipe_ops *ops, const rs_pipe_load *load)
+rs_pipe *rs_pipe_new(uint32_t workers, const rs_chunk *chunks, const rs_pipe_load *load)
 {
     if (workers == 0)
         return NULL;
     rs_pipe *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    p->ops = *ops;
+    p->chunks = chunks;
     if (allocate(p, workers, load) != 0) {
         release(p);
         return NULL;
@@ -277,7 +335,6 @@ void rs_pipe_free(rs_pipe *p)
 {
     if (!p)
         return;
-    rs_pipe_drain(p);
     stop_workers(p);
     release(p);
 }

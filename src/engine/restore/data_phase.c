@@ -25,17 +25,18 @@
  * unless it holds unverified content, and the remaining ones (files of no chunk, held
  * files) at the end.
  *
- * With worker threads (options.threads, chunk_pipeline.c) the record is only recognised
- * here (its Ckhr); its bytes are queued, a worker checks, decompresses and hashes it
- * (examine_chunk), and the calling thread applies the outcome in queue order
- * (apply_chunk): a chunk the worker found sound is resolved against the algorithm as it
- * stands at that point of the sequence (the worker, not knowing it, hashed with both
- * candidates) and written; any other chunk goes through the single-threaded path
- * (consume_now) on its queued bytes, which produces the very failure, message and
- * detection a single thread would have. Before a file is failed from outside that
- * order (a record the reader could not read or find, the end of the phase) the
- * pipeline is drained, so results, messages, statistics and the sequence of target
- * calls are those of threads = 1.
+ * The phase is one loop, top to bottom (read_chunks): it pulls each record from the
+ * reader and recognises it (its Ckhr). Without worker threads it consumes it at once
+ * (consume_now). With them (options.threads, chunk_pipeline.c) it submits the record's
+ * bytes to the pipeline stage, and pulls finished chunks back from the stage, in the
+ * order it submitted them, to apply them itself on this thread (apply_chunk): a chunk
+ * a worker found sound is resolved against the algorithm as it stands at that point of
+ * the sequence (the worker, not knowing it, hashed with both candidates) and written;
+ * any other chunk goes through consume_now on its queued bytes, which produces the very
+ * failure, message and detection a single thread would have. Before a file is failed
+ * from outside that order (a record the reader could not read or find, a record too
+ * large for a batch, the end of the phase) the stage is drained, so results, messages,
+ * statistics and the sequence of target calls are those of threads = 1.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,20 +59,12 @@ typedef struct data_ctx {
     rs_pipe *pipe;            /* NULL: everything on the calling thread */
 } data_ctx;
 
-/* Fails every file using chunk rec (in sequence: from the single-threaded path). */
+/* Fails every file using chunk rec (in sequence: after the pipeline was drained). */
 static void fail_chunk_files(data_ctx *x, uint32_t rec, ddp_status st, const char *msg)
 {
     rs_phase *ph = x->ph;
     for (uint32_t u = x->cs->chunks[rec].first_use; u != RS_NONE; u = x->cs->uses[u].next)
         rs_file_fail(ph->job, x->cs->uses[u].file, st, "%s", msg);
-}
-
-/* The reader's failure of record rec: everything queued before it is applied first. */
-static void chunk_fail(data_ctx *x, uint32_t rec, ddp_status st, const char *msg)
-{
-    if (x->pipe)
-        rs_pipe_drain(x->pipe);
-    fail_chunk_files(x, rec, st, msg);
 }
 
 static void corrupt(data_ctx *x, uint32_t rec, ddp_status st, uint64_t at, const char *what)
@@ -188,73 +181,77 @@ static void settle_unverified(data_ctx *x)
             corrupt(x, rec, DDP_ERR_HASH_MISMATCH, DDP_DATA_HEADER_SIZE, what);
 }
 
-/* 1 when content's alg hash is the chunk's. */
-static int hash_is(ddp_hash_alg alg, const uint8_t *content, size_t len, const uint8_t hash[32])
+/* A chunk finished by the pipeline, in submission order: written when a worker found it
+ * sound and its hash matches the algorithm as detection stands now (fixing it, like
+ * verify(), on the first match); anything else takes the single-threaded path for its
+ * exact failure. */
+static void apply_chunk(data_ctx *x, const rs_pipe_done *d)
 {
-    uint8_t h[DDP_HASH_SIZE];
-    return ddp_chunk_hash(alg, content, len, h) == DDP_OK && memcmp(h, hash, DDP_HASH_SIZE) == 0;
-}
-
-/* On a worker: the checks of consume_now without their messages, and which of the
- * algorithms (alg, or both while it is unknown) give the chunk's hash. */
-static void examine_chunk(void *ctx, rs_pipe_item *it, const uint8_t *record, uint8_t *content, ddp_hash_alg alg,
-                          ddp_decoder *dec)
-{
-    const data_ctx *x = ctx;
-    const rs_chunk *ch = &x->cs->chunks[it->rec];
-    ddp_record r;
-    uint64_t at = 0;
-    char what[128];
-    it->examined = 0;
-    it->matches = 0;
-    if (rs_record_check(record, it->record_len, ch->stored, ch->hash, DDP_HASH_SIZE, "stream map", &r, &at, what,
-                        sizeof what) != DDP_OK ||
-        ddp_chunk_decompress(dec, r.compression, record + r.header_size, r.payload_size, content, ch->logical) !=
-            DDP_OK)
-        return;
-    it->examined = 1;
-    if (alg == DDP_HASH_SHA256 || alg == DDP_HASH_UNKNOWN)
-        it->matches |= hash_is(DDP_HASH_SHA256, content, ch->logical, ch->hash) ? RS_HASH_BIT(DDP_HASH_SHA256) : 0;
-    if (alg == DDP_HASH_SHA512_TRUNC || alg == DDP_HASH_UNKNOWN)
-        it->matches |= hash_is(DDP_HASH_SHA512_TRUNC, content, ch->logical, ch->hash)
-                           ? RS_HASH_BIT(DDP_HASH_SHA512_TRUNC)
-                           : 0;
-}
-
-/* On the calling thread, in queue order: the examined chunk is written when its hash
- * matches the algorithm as detection stands now (fixing it, like verify(), on the first
- * match); anything else takes the single-threaded path for its exact failure. */
-static void apply_chunk(void *ctx, const rs_pipe_item *it, const uint8_t *record, const uint8_t *content)
-{
-    data_ctx *x = ctx;
     rs_job *job = x->ph->job;
-    if (it->examined) {
+    if (d->examined) {
         ddp_hash_alg alg = job->alg;
         if (alg == DDP_HASH_UNKNOWN)
-            alg = (it->matches & RS_HASH_BIT(DDP_HASH_SHA256)) ? DDP_HASH_SHA256
-                  : (it->matches & RS_HASH_BIT(DDP_HASH_SHA512_TRUNC)) ? DDP_HASH_SHA512_TRUNC
-                                                                      : DDP_HASH_UNKNOWN;
-        if (alg != DDP_HASH_UNKNOWN && (it->matches & RS_HASH_BIT(alg))) {
+            alg = (d->matches & RS_HASH_BIT(DDP_HASH_SHA256)) ? DDP_HASH_SHA256
+                  : (d->matches & RS_HASH_BIT(DDP_HASH_SHA512_TRUNC)) ? DDP_HASH_SHA512_TRUNC
+                                                                     : DDP_HASH_UNKNOWN;
+        if (alg != DDP_HASH_UNKNOWN && (d->matches & RS_HASH_BIT(alg))) {
             job->alg = alg;
-            write_uses(x, it->rec, content, it->content_len);
+            write_uses(x, d->rec, d->content, d->content_len);
             return;
         }
     }
-    consume_now(x, it->rec, record, it->record_len);
+    consume_now(x, d->rec, d->record, d->record_len);
 }
 
+/* Pulls the oldest finished chunk from the pipeline and applies it; wait: until a worker
+ * finished it. 1 when one was applied. */
+static int apply_next(data_ctx *x, int wait)
+{
+    rs_pipe_done d;
+    if (!rs_pipe_next(x->pipe, wait, &d))
+        return 0;
+    apply_chunk(x, &d);
+    return 1;
+}
+
+/* Applies every chunk submitted so far, before anything from outside their order. */
+static void drain(data_ctx *x)
+{
+    if (!x->pipe)
+        return;
+    rs_pipe_flush(x->pipe, x->ph->job->alg);
+    while (apply_next(x, 1))
+        ;
+}
+
+/* Hands the record to the pipeline (pulling finished chunks while every batch is in use)
+ * and applies whatever is finished already; a record it cannot take is consumed here, in
+ * sequence. */
+static void submit(data_ctx *x, uint32_t rec, const uint8_t *bytes, size_t len)
+{
+    rs_pipe_put put = rs_pipe_submit(x->pipe, rec, bytes, (uint32_t)len, x->ph->job->alg);
+    while (put == RS_PIPE_FULL && apply_next(x, 1))
+        put = rs_pipe_submit(x->pipe, rec, bytes, (uint32_t)len, x->ph->job->alg);
+    if (put != RS_PIPE_QUEUED) {
+        drain(x);   /* too large for a batch: in sequence, on this thread */
+        consume_now(x, rec, bytes, len);
+        return;
+    }
+    while (apply_next(x, 0))
+        ;
+}
+
+/* A record the reader handed out: RS_NOT_HERE when it is not the chunk's. */
 static rs_verdict chunk_consume(data_ctx *x, uint32_t rec, const uint8_t *bytes, size_t len)
 {
     rs_phase *ph = x->ph;
     if (!rs_record_is(bytes, len, ph->records[rec].sequence, DDP_RECORD_KIND_DATA))
         return RS_NOT_HERE;
     ph->job->stats.chunks_read++;
-    if (x->pipe) {
-        if (rs_pipe_add(x->pipe, rec, bytes, (uint32_t)len, x->cs->chunks[rec].logical) == 0)
-            return RS_CONSUMED;
-        rs_pipe_drain(x->pipe);   /* too large for a batch: in sequence, on this thread */
-    }
-    consume_now(x, rec, bytes, len);
+    if (x->pipe)
+        submit(x, rec, bytes, len);
+    else
+        consume_now(x, rec, bytes, len);
     return RS_CONSUMED;
 }
 
@@ -275,8 +272,7 @@ static rs_pipe *start_pipeline(rs_job *job, data_ctx *x)
         load.largest_record = span > load.largest_record ? span : load.largest_record;
         load.largest_content = logical > load.largest_content ? logical : load.largest_content;
     }
-    rs_pipe_ops ops = {x, examine_chunk, apply_chunk, &job->alg};
-    return rs_pipe_new(n, &ops, &load);
+    return rs_pipe_new(n, x->cs->chunks, &load);
 }
 
 /* After the last chunk: finish what is complete, fail what is not. */
@@ -298,7 +294,8 @@ static void settle_files(rs_job *job)
     }
 }
 
-/* The chunks, one at a time from the reader. */
+/* The chunks, one at a time from the reader, through the pipeline when there is one;
+ * every submitted chunk is applied before this returns. */
 static ddp_status read_chunks(data_ctx *x)
 {
     rs_reader *rd;
@@ -308,12 +305,14 @@ static ddp_status read_chunks(data_ctx *x)
     size_t len;
     ddp_status why;
     while (st == DDP_OK && rs_reader_next(rd, &rec, &bytes, &len, &why)) {
-        if (why != DDP_OK)
-            chunk_fail(x, rec, why, rs_reader_message(rd));
-        else if (chunk_consume(x, rec, bytes, len) == RS_NOT_HERE)
+        if (why != DDP_OK) {
+            drain(x);
+            fail_chunk_files(x, rec, why, rs_reader_message(rd));
+        } else if (chunk_consume(x, rec, bytes, len) == RS_NOT_HERE)
             rs_reader_not_here(rd);
     }
     ddp_status closed = rs_reader_close(rd);
+    drain(x);
     return st != DDP_OK ? st : closed;
 }
 
@@ -335,7 +334,7 @@ ddp_status rs_data_phase(rs_job *job, rs_chunk_set *cs)
     ph.n_records = cs->n_chunks;
     x.pipe = start_pipeline(job, &x);
     ddp_status st = read_chunks(&x);
-    rs_pipe_free(x.pipe);   /* applies every queued chunk first */
+    rs_pipe_free(x.pipe);
     free(x.out);
     if (st == DDP_OK && job->alg == DDP_HASH_UNKNOWN && job->stats.unverified_chunks)
         st = rs_identify_alg(&ph, x.dec);

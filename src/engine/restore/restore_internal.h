@@ -13,18 +13,24 @@
  * phase's records one at a time: read_plan.c orders them by the application's plan,
  * reader.c coalesces and reads them through store_read.c (previews, short reads) and
  * redirect.c finds those whose offset hint is stale through the container's Rrtl table.
+ * With worker threads, phase 3's pipeline (chunk_pipeline.c) is a stage between the
+ * reader and the phase: the phase pulls a record from the reader, submits it to the
+ * stage, and pulls finished chunks (checked, decompressed, hashed) back from it, in the
+ * order it submitted them, to apply them itself; the stage never calls into the phase.
  * Each file's state and every target call live in the file table (files.h); a failure
  * is named by one reason, mapped to its HRESULT in reasons.c. Who calls whom (no cycle):
  * restore.c -> phases -> reader.c -> read_plan.c, redirect.c -> store_read.c; phases ->
  * files.c -> reasons.c; reparse_phase.c -> container_locator.c -> file_list_read.c ->
- * store_read.c; data_phase.c -> chunk_pipeline.c, identify.c -> store_read.c.
+ * store_read.c; data_phase.c -> chunk_pipeline.c -> record_check.c; data_phase.c ->
+ * identify.c -> store_read.c.
  *
  * Threads (options.threads; 0 = one per online CPU, at most DDP_MAX_THREADS; 1 = none):
  * only phase 3 uses worker threads (chunk_pipeline.c, over the shim of
  * src/engine/thread). The calling thread makes every store and target call, in the same
  * order as with one thread; workers only check, decompress and hash copies of records
- * and read the sealed chunk set. data_phase.c applies their results in record order and
- * drains the pipeline before any file result from outside that order, so results,
+ * and read the sealed chunk set's table. data_phase.c pulls their results in submission
+ * order, applies them itself, and drains the stage (pulls every submitted chunk) before
+ * any file result from outside that order, so results,
  * messages and statistics are identical for every thread count. A pipeline that cannot
  * be set up (memory, thread creation) means the single-threaded path.
  *
@@ -51,7 +57,7 @@
  *   - worker pipeline, phase 3 with threads > 1 (chunk_pipeline.h): workers + 2 batches,
  *     each with room for at most RS_PIPE_RECORD_BYTES (1 MiB) of records, at most
  *     RS_PIPE_CONTENT_BYTES (2 MiB) of decompressed content and RS_PIPE_ITEMS (1024)
- *     records of 28 bytes; a phase with less data spreads its total over the batches
+ *     records of 24 bytes; a phase with less data spreads its total over the batches
  *     (at least 64 KiB each): 12 MiB with 2 workers and 30 MiB with 8 at most, a few
  *     hundred KiB for small restores. Plus each worker thread's stack and its own
  *     32 KiB decoder.

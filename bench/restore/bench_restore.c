@@ -209,7 +209,7 @@ int main(int argc, char **argv)
         return 1;
     }
     long rss_before = peak_rss_kib();
-    ddp_store store = {&c, s_read, s_order, s_free_plan, NULL, NULL};
+    ddp_backup store = {&c, s_read, s_order, s_free_plan, NULL, NULL};
     ddp_target target = {&c, t_reparse, t_begin, t_write, t_finish, t_abandon, NULL, NULL};
     ddp_file_result *res = calloc(c.n, sizeof *res);
     ddp_restore_stats st;

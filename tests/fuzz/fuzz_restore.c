@@ -190,7 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fake_target_set_expect(&t, i, ss->files[i].data, ss->files[i].size);
     }
 
-    ddp_store store;
+    ddp_backup store;
     ddp_target target;
     fake_backup_api(&s, &store);
     fake_target_api(&t, &target);

@@ -38,9 +38,9 @@ static int32_t mem_read(void *ctx, const char *path, uint64_t offset, uint32_t s
     return 0;
 }
 
-static ddp_store mem_store(ddp_mem_store *m)
+static ddp_backup mem_store(ddp_mem_store *m)
 {
-    ddp_store s;
+    ddp_backup s;
     memset(&s, 0, sizeof s);
     s.ctx = m;
     s.read = mem_read;
@@ -106,7 +106,7 @@ static void check_store(const ddp_store_options *opt, const size_t *sizes, uint3
 {
     fixture f;
     assert_int_equal(fixture_build(&f, opt, n, sizes, NULL), 0);
-    ddp_store s = mem_store(f.mem);
+    ddp_backup s = mem_store(f.mem);
     ddp_reader_cache *c = new_cache(NULL, 0);
     for (uint32_t i = 0; i < n; i++) {
         if (!f.files[i].reparse)
@@ -164,7 +164,7 @@ static void test_many_chunks(void **state)
     fixture f;
     assert_int_equal(fixture_build(&f, &opt, 2, sizes, NULL), 0);
     assert_true(fixture_count_containers(&f, "Data") > 2);
-    ddp_store s = mem_store(f.mem);
+    ddp_backup s = mem_store(f.mem);
     ddp_reader_cache *c = new_cache(NULL, 8);
     ddp_file_reader *r = NULL;
     assert_int_equal(ddp_file_reader_open(&s, c, f.files[0].reparse, f.files[0].reparse_len, "big", &r), DDP_OK);
@@ -192,7 +192,7 @@ static void test_codecs(void **state)
     for (int l = 0; l < 3; l++) {
         hand_store h;
         assert_int_equal(hand_store_build(&h, layouts[l], data, size, 16384, codecs, 4), 0);
-        ddp_store s = mem_store(h.mem);
+        ddp_backup s = mem_store(h.mem);
         ddp_reader_cache *c = new_cache(NULL, 2);
         ddp_file_reader *r = NULL;
         assert_int_equal(ddp_file_reader_open(&s, c, h.reparse, h.reparse_len, "codecs", &r), DDP_OK);
@@ -222,7 +222,7 @@ static void test_damaged_chunk(void **state)
     uint8_t *cont = (uint8_t *)ddp_mem_store_get(f.mem, path, &clen);
     cont[rec + DDP_DATA_HEADER_SIZE + 10] ^= 0x5A;   /* inside the payload */
 
-    ddp_store s = mem_store(f.mem);
+    ddp_backup s = mem_store(f.mem);
     log_capture log = {{0}, 0};
     ddp_reader_cache *c = new_cache(&log, 4);
     ddp_file_reader *r = NULL;
@@ -270,7 +270,7 @@ static void test_cache_serves_random_reads(void **state)
     fixture_options(&opt, DDP_LAYOUT_0102);
     fixture f;
     assert_int_equal(fixture_build(&f, &opt, 1, sizes, NULL), 0);
-    ddp_store s = mem_store(f.mem);
+    ddp_backup s = mem_store(f.mem);
     ddp_reader_cache *c = new_cache(NULL, 64);
     ddp_file_reader *r = NULL;
     assert_int_equal(ddp_file_reader_open(&s, c, f.files[0].reparse, f.files[0].reparse_len, "f", &r), DDP_OK);
@@ -316,11 +316,11 @@ static void test_open_failures(void **state)
     uint8_t other[64];
     memcpy(other, f.files[0].reparse, sizeof other);
     other[0] = 0x0C;   /* tag 0x8000000C */
-    ddp_store s = mem_store(f.mem);
+    ddp_backup s = mem_store(f.mem);
     assert_int_equal(ddp_file_reader_open(&s, c, other, f.files[0].reparse_len, "f", &r), DDP_ERR_NOT_DEDUP);
     assert_null(r);
     ddp_mem_store *empty = ddp_mem_store_new();
-    ddp_store none = mem_store(empty);
+    ddp_backup none = mem_store(empty);
     assert_int_equal(ddp_file_reader_open(&none, c, f.files[0].reparse, f.files[0].reparse_len, "f", &r), DDP_ERR_NOT_FOUND);
     ddp_mem_store_free(empty);
     size_t len = 0;
@@ -344,7 +344,7 @@ static void test_prefetch(void **state)
     sopt.stale_hints = 1;
     fixture f;
     assert_int_equal(fixture_build(&f, &sopt, 1, sizes, NULL), 0);
-    ddp_store s = mem_store(f.mem);
+    ddp_backup s = mem_store(f.mem);
     uint64_t base_reads = 0;
     for (uint32_t depth = 0; depth <= 8; depth += 4) {
         ddp_reader_options opt;
@@ -404,7 +404,7 @@ static void test_stores_of_both_algorithms(void **state)
     ddp_reader_cache *c = new_cache(NULL, 4);
     for (int round = 0; round < 2; round++) {
         for (int k = 0; k < 2; k++) {
-            ddp_store s = mem_store(f[k].mem);
+            ddp_backup s = mem_store(f[k].mem);
             ddp_file_reader *r = NULL;
             assert_int_equal(ddp_file_reader_open(&s, c, f[k].files[0].reparse, f[k].files[0].reparse_len, "f", &r), DDP_OK);
             read_and_compare(r, f[k].files[0].data, f[k].files[0].size, (uint64_t)k);
@@ -418,7 +418,7 @@ static void test_stores_of_both_algorithms(void **state)
 
 typedef struct worker_arg {
     const fixture *f;
-    const ddp_store *s;
+    const ddp_backup *s;
     ddp_reader_cache *c;
     uint32_t file;
     int ok;
@@ -465,7 +465,7 @@ static void test_threads(void **state)
     opt.file_list = 1;
     fixture f;
     assert_int_equal(fixture_build(&f, &opt, 4, sizes, dup), 0);
-    ddp_store s = mem_store(f.mem);
+    ddp_backup s = mem_store(f.mem);
     ddp_reader_cache *c = new_cache(NULL, 8);
     worker_arg args[4];
     ddp_thread *t[4];
@@ -498,7 +498,7 @@ static void test_one_slot_cache(void **state)
     fixture_options(&sopt, DDP_LAYOUT_0103);
     fixture f;
     assert_int_equal(fixture_build(&f, &sopt, 4, sizes, NULL), 0);
-    ddp_store s = mem_store(f.mem);
+    ddp_backup s = mem_store(f.mem);
     ddp_reader_options opt;
     ddp_reader_options_default(&opt);
     opt.cache_chunks = 1;

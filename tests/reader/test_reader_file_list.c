@@ -92,7 +92,7 @@ static void flip(ddp_mem_store *mem, const char *path, size_t at)
  * *from_list gets the generations the readers took from the list. */
 static uint32_t open_all(fixture *f, counting *cn, uint64_t *from_list)
 {
-    ddp_store s;
+    ddp_backup s;
     memset(&s, 0, sizeof s);
     s.ctx = cn;
     s.read = count_read;

@@ -50,7 +50,7 @@ static void setup_env(env *e)
 static int32_t restore_without_results(env *e, uint32_t threads)
 {
     ddp_restore_options ro;
-    ddp_store store;
+    ddp_backup store;
     ddp_target target;
     ddp_restore_options_default(&ro);
     ro.threads = threads;

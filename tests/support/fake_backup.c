@@ -471,7 +471,7 @@ static int32_t b_find(void *ctx, const char *dir, uint32_t id, char **path)
     return hr;
 }
 
-void fake_backup_api(fake_backup *b, ddp_store *out)
+void fake_backup_api(fake_backup *b, ddp_backup *out)
 {
     memset(out, 0, sizeof *out);
     out->ctx = b;

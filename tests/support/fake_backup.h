@@ -1,5 +1,5 @@
 /*
- * fake_backup.h - the test suites' ddp_store: the backup being read, in memory, with
+ * fake_backup.h - the test suites' ddp_backup: the backup being read, in memory, with
  * fault injection and a record of every call.
  *
  * It holds its own copy of every file of a ddp_mem_store, so tests damage bytes, cut or
@@ -107,7 +107,7 @@ void fake_backup_free(fake_backup *b);
 /* dst: an independent copy of src (files, damage, behaviour, counts); its log starts
  * empty. 0, or -1. */
 int fake_backup_clone(const fake_backup *src, fake_backup *dst);
-void fake_backup_api(fake_backup *b, ddp_store *out);
+void fake_backup_api(fake_backup *b, ddp_backup *out);
 /* Forgets the record: counts, digest, log (not the damage or the behaviour). */
 void fake_backup_reset_counts(fake_backup *b);
 

@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dir_store.h"
+#include "dir_backup.h"
 #include "file_list.h"
 #include "hash_choice.h"
 #include "file_target.h"
@@ -144,7 +144,7 @@ static int parse_args(int argc, char **argv, options *o)
 }
 
 /* A run_batch_fn (run.h): items [first, first + n) through the file target. */
-static int restore_batch(const void *opt, const ddp_store *store, file_list *list, size_t first, uint32_t n,
+static int restore_batch(const void *opt, const ddp_backup *store, file_list *list, size_t first, uint32_t n,
                          progress *prog, ddp_file_result *results, ddp_restore_stats *total)
 {
     const options *o = opt;
@@ -191,9 +191,9 @@ int main(int argc, char **argv)
 {
     options o = {0};
     file_list list = {0};
-    ddp_dir_store *ds = NULL;
-    ddp_dir_store_options sopt = {0};
-    ddp_store store;
+    ddp_dir_backup *ds = NULL;
+    ddp_dir_backup_options sopt = {0};
+    ddp_backup store;
     ddp_restore_stats stats = {0};
     restore_totals totals = {0};
     progress prog;
@@ -235,11 +235,11 @@ int main(int argc, char **argv)
         return EXIT_SOME_FAILED;
     }
     sopt.plan = o.plan;
-    if (ddp_dir_store_open(o.r.store, &sopt, &ds) != DDP_OK) {
+    if (ddp_dir_backup_open(o.r.store, &sopt, &ds) != DDP_OK) {
         fprintf(stderr, "ddp-restore: cannot open the store\n");
         return EXIT_SOME_FAILED;
     }
-    ddp_dir_store_bind(ds, &store);
+    ddp_dir_backup_bind(ds, &store);
     for (size_t i = 0; i < list.count; i++)
         total_bytes += list.items[i].logical_size;
     totals.mode = o.r.verify ? "verify" : o.r.out ? "out" : "in-place";
@@ -248,7 +248,7 @@ int main(int argc, char **argv)
         return EXIT_SOME_FAILED;
     plain_copy_all(&list, stderr, &totals.copied, &totals.copy_failed);
     run_summary(&list, o.r.json, o.r.quiet, &prog, &totals, &stats);
-    ddp_dir_store_close(ds);
+    ddp_dir_backup_close(ds);
     file_list_free(&list);
     return totals.failed || totals.missing || totals.copy_failed || failed_recoveries ? EXIT_SOME_FAILED : 0;
 }

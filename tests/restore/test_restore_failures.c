@@ -24,7 +24,7 @@
 static const size_t sizes[N] = {150000, 110000, 90000};
 
 typedef struct env {
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;

@@ -26,7 +26,7 @@ static const uint32_t thread_counts[] = {1, 2, 4};
 #define N_COUNTS (sizeof thread_counts / sizeof thread_counts[0])
 
 typedef struct env {
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;

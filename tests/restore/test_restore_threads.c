@@ -199,7 +199,7 @@ static uint32_t workers_for(uint32_t threads)
 static void restore_on_calling_thread(uint32_t threads)
 {
     size_t sizes[N_FILES];
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;

@@ -82,11 +82,11 @@ static void usage(FILE *f)
 static int parse_stubs(const char *s, ddp_stub_mode *mode)
 {
     if (!strcmp(s, "raw"))
-        *mode = DDP_STUBS_RAW;
+        *mode = DDP_STUB_MODE_RAW;
     else if (!strcmp(s, "xattr"))
-        *mode = DDP_STUBS_XATTR;
+        *mode = DDP_STUB_MODE_XATTR;
     else if (!strcmp(s, "auto"))
-        *mode = DDP_STUBS_AUTO;
+        *mode = DDP_STUB_MODE_AUTO;
     else
         return -1;
     return 0;
@@ -148,7 +148,7 @@ static int restore_batch(const void *opt, const ddp_backup *store, file_list *li
                          progress *prog, ddp_file_result *results, ddp_restore_stats *total)
 {
     const options *o = opt;
-    ddp_target_file *files = calloc(n, sizeof *files);
+    ddp_target_spec *files = calloc(n, sizeof *files);
     const char **names = calloc(n, sizeof *names);
     ddp_file_target *ft = NULL;
     ddp_target inner, wrapped;
@@ -163,7 +163,7 @@ static int restore_batch(const void *opt, const ddp_backup *store, file_list *li
     }
     for (uint32_t i = 0; i < n; i++) {
         const restore_item *it = &list->items[first + i];
-        files[i] = (ddp_target_file){it->path, it->kind, it->out_path};
+        files[i] = (ddp_target_spec){it->path, it->kind, it->out_path};
         names[i] = it->path;
     }
     if (ddp_file_target_new(mode, n, files, 0, &ft) != DDP_OK) {

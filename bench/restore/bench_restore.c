@@ -30,7 +30,7 @@ typedef struct corpus {
     size_t *size;
     uint8_t **reparse;
     size_t *reparse_len;
-    ddp_mem_store *mem;
+    ddp_sink_mem *mem;
     ddp_store_builder_stats stats;
     uint64_t mismatches;
     int sample_plan;
@@ -54,12 +54,12 @@ static void generate(uint32_t seed, uint8_t *buf, size_t len)
 
 static int build(corpus *c, uint64_t total)
 {
-    ddp_store_options opt;
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options opt;
+    ddp_store_builder_options_default(&opt);
     opt.container_limit = 64u << 20;
-    c->mem = ddp_mem_store_new();
-    ddp_store_sink sink;
-    ddp_mem_store_sink(c->mem, &sink);
+    c->mem = ddp_sink_mem_new();
+    ddp_sink sink;
+    ddp_sink_mem_sink(c->mem, &sink);
     ddp_store_builder *b;
     if (ddp_store_builder_new(&opt, &sink, &b) != DDP_OK)
         return -1;
@@ -97,7 +97,7 @@ static int32_t s_read(void *ctx, const char *path, uint64_t offset, uint32_t siz
 {
     corpus *c = ctx;
     size_t len = 0;
-    const uint8_t *d = ddp_mem_store_get(c->mem, path, &len);
+    const uint8_t *d = ddp_sink_mem_get(c->mem, path, &len);
     if (!d)
         return (int32_t)0x80070002u;
     uint64_t n = offset < len ? len - offset : 0;
@@ -118,7 +118,7 @@ static int32_t s_order(void *ctx, uint32_t n, const char *const *paths, ddp_plan
         return 0;
     for (uint32_t i = 0; i < n; i++) {
         size_t len = 0;
-        ddp_mem_store_get(c->mem, paths[i], &len);
+        ddp_sink_mem_get(c->mem, paths[i], &len);
         p[2 * i] = (ddp_plan_extent){i, 0, (int64_t)len / 10};
         p[2 * i + 1] = (ddp_plan_extent){i, (int64_t)len / 10, INT64_MAX};
     }
@@ -209,7 +209,7 @@ int main(int argc, char **argv)
         return 1;
     }
     long rss_before = peak_rss_kib();
-    ddp_store store = {&c, s_read, s_order, s_free_plan, NULL, NULL};
+    ddp_backup store = {&c, s_read, s_order, s_free_plan, NULL, NULL};
     ddp_target target = {&c, t_reparse, t_begin, t_write, t_finish, t_abandon, NULL, NULL};
     ddp_file_result *res = calloc(c.n, sizeof *res);
     ddp_restore_stats st;
@@ -251,7 +251,7 @@ int main(int argc, char **argv)
     free(c.reparse);
     free(c.reparse_len);
     free(res);
-    ddp_mem_store_free(c.mem);
+    ddp_sink_mem_free(c.mem);
     (void)quick;
     return failed ? 1 : 0;
 }

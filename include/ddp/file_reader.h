@@ -2,7 +2,7 @@
  * file_reader.h - random access to the content of one deduplicated file, for a mount
  * (the ntfs-3g plugin) or any tool that reads a file in place instead of restoring it.
  *
- * A reader is opened from the file's reparse buffer and a ddp_store; it loads the file's
+ * A reader is opened from the file's reparse buffer and a ddp_backup; it loads the file's
  * stream maps once (checked like a restore checks them), then each read locates its
  * chunks by binary search, reads their records (through the Rrtl when the offset hint is
  * stale), decompresses them and checks their hash. A chunk that cannot be read or
@@ -31,7 +31,7 @@
  * different files (and, serialised, of the same file) may be used from any threads at
  * once; the store's
  * read callback must then be safe to call concurrently. Open containers are the store's
- * business (dir_store keeps a few fds open, the plugin a few ntfs-3g attributes).
+ * business (dir_backup keeps a few fds open, the plugin a few ntfs-3g attributes).
  */
 #ifndef DDP_FILE_READER_H
 #define DDP_FILE_READER_H
@@ -88,7 +88,7 @@ void ddp_reader_cache_stats(ddp_reader_cache *c, ddp_reader_stats *out);
  * BAD_LENGTH... (a stream map that does not match its reference), DDP_ERR_NO_MEMORY.
  * The store is copied; its ctx must outlive the reader.
  */
-ddp_status ddp_file_reader_open(const ddp_store *store, ddp_reader_cache *cache, const uint8_t *reparse,
+ddp_status ddp_file_reader_open(const ddp_backup *store, ddp_reader_cache *cache, const uint8_t *reparse,
                                 size_t len, const char *name, ddp_file_reader **out);
 uint64_t ddp_file_reader_size(const ddp_file_reader *r);
 /*

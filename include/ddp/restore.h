@@ -1,6 +1,6 @@
 /*
  * restore.h - the portable restore engine: rebuilds deduplicated files from a backup
- * of their chunk store, reading the backup only through a ddp_store and writing only
+ * of their chunk store, reading the backup only through a ddp_backup and writing only
  * through a ddp_target. The COM server, ddp-restore and the tests are its callers.
  *
  * Result codes are HRESULT values (API.md §2), kept as plain int32_t so the engine
@@ -52,7 +52,7 @@ typedef struct ddp_read_extent {
  * Every callback returns 0 (S_OK) on success or a failure code (an HRESULT), and is
  * called synchronously on the thread that called ddp_restore().
  */
-typedef struct ddp_store {
+typedef struct ddp_backup {
     void *ctx;
     /* Reads up to size bytes at offset into buf; *got may be less than size (short read). */
     int32_t (*read)(void *ctx, const char *path, uint64_t offset, uint32_t size, uint8_t *buf, uint32_t *got);
@@ -65,7 +65,7 @@ typedef struct ddp_store {
     /* Optional (API.md §5): the container file for id in dir. Returns 0 with *path (malloc'd,
      * freed by the engine with free()), 1 when the backup has none, or a failure code. */
     int32_t (*find_container)(void *ctx, const char *dir, uint32_t id, char **path);
-} ddp_store;
+} ddp_backup;
 
 /*
  * The files being restored, numbered 0..n-1. A target must cope with writes to many
@@ -183,7 +183,7 @@ void ddp_restore_stats_add(ddp_restore_stats *sum, const ddp_restore_stats *add)
  * follows the same rule); E_INVALIDARG for bad arguments; E_OUTOFMEMORY when not even the
  * job could be set up.
  */
-int32_t ddp_restore(const ddp_store *store, const ddp_target *target, uint32_t n_files,
+int32_t ddp_restore(const ddp_backup *store, const ddp_target *target, uint32_t n_files,
                     const char *const *names, const ddp_restore_options *opt,
                     ddp_file_result *results, ddp_restore_stats *stats);
 

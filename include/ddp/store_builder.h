@@ -29,14 +29,14 @@
 
 /* Where the builder writes container files. Paths are volume-root-relative with
  * backslashes: "\System Volume Information\Dedup\ChunkStore\{GUID}.ddp\Data\00000001.00000001.ccc". */
-typedef struct ddp_store_sink {
+typedef struct ddp_sink {
     void *ctx;
     ddp_status (*open)(void *ctx, const char *path, void **handle);
     ddp_status (*pwrite)(void *ctx, void *handle, uint64_t offset, const uint8_t *data, size_t len);
     ddp_status (*close)(void *ctx, void *handle);
-} ddp_store_sink;
+} ddp_sink;
 
-typedef struct ddp_store_options {
+typedef struct ddp_store_builder_options {
     uint8_t guid[16];             /* chunk store GUID */
     uint16_t layout;              /* reparse layout of the stubs: 0x0201, 0x0102, 0x0103 */
     ddp_hash_alg hash_alg;        /* SHA-256 or SHA-512 truncated */
@@ -49,13 +49,13 @@ typedef struct ddp_store_options {
     uint32_t min_chunk, avg_chunk, max_chunk;  /* content-defined chunking (32/64/128 KiB) */
     int file_list;                /* 1: finish() writes DedupFileList.1 and .2 (default 0) */
     int crc64_zero_init;          /* 1: container CRC-64s with the zero start (default 0: NVME) */
-} ddp_store_options;
+} ddp_store_builder_options;
 
-void ddp_store_options_default(ddp_store_options *opt);
+void ddp_store_builder_options_default(ddp_store_builder_options *opt);
 
 typedef struct ddp_store_builder ddp_store_builder;
 
-ddp_status ddp_store_builder_new(const ddp_store_options *opt, const ddp_store_sink *sink,
+ddp_status ddp_store_builder_new(const ddp_store_builder_options *opt, const ddp_sink *sink,
                                  ddp_store_builder **out);
 /* Streaming input of one file: begin, any number of data calls, end. end() gives the
  * file's reparse buffer (8 + ReparseDataLength bytes, at most DDP_REPARSE_MAX_BUFFER).
@@ -80,14 +80,14 @@ typedef struct ddp_store_builder_stats {
 void ddp_store_builder_get_stats(const ddp_store_builder *b, ddp_store_builder_stats *st);
 
 /* A sink keeping every file in memory (tests, in-memory mock stores). */
-typedef struct ddp_mem_store ddp_mem_store;
-ddp_mem_store *ddp_mem_store_new(void);
-void ddp_mem_store_free(ddp_mem_store *m);
-void ddp_mem_store_sink(ddp_mem_store *m, ddp_store_sink *sink);
+typedef struct ddp_sink_mem ddp_sink_mem;
+ddp_sink_mem *ddp_sink_mem_new(void);
+void ddp_sink_mem_free(ddp_sink_mem *m);
+void ddp_sink_mem_sink(ddp_sink_mem *m, ddp_sink *sink);
 /* The bytes of a file written to the sink (path compared case-insensitively), or NULL. */
-const uint8_t *ddp_mem_store_get(const ddp_mem_store *m, const char *path, size_t *len);
+const uint8_t *ddp_sink_mem_get(const ddp_sink_mem *m, const char *path, size_t *len);
 /* Iteration over the stored files: returns the i-th path or NULL past the end. */
-const char *ddp_mem_store_path(const ddp_mem_store *m, size_t i);
+const char *ddp_sink_mem_path(const ddp_sink_mem *m, size_t i);
 
 /* A sink writing under a directory: src/platform/host/dir_sink.h (ddp_dir_sink_init). */
 

@@ -1,6 +1,6 @@
 /*
  * callback_store.c - adapts an application's IDedupReadFileCallback to the engine's
- * ddp_store (include/ddp/restore.h). The engine's UTF-8 paths become BSTRs (a few
+ * ddp_backup (include/ddp/restore.h). The engine's UTF-8 paths become BSTRs (a few
  * recent ones are cached: the engine reads one container many times in a row); the
  * application's read plan is copied into engine memory and freed with CoTaskMemFree at
  * once; whatever the application returns is checked before the engine sees it.
@@ -166,7 +166,7 @@ static int32_t store_find_container(void *ctx, const char *dir, uint32_t id, cha
     return FAILED(hr) ? hr : 1;
 }
 
-void callback_store_init(callback_store *cs, IDedupReadFileCallback *callback, ddp_store *store)
+void callback_store_init(callback_store *cs, IDedupReadFileCallback *callback, ddp_backup *store)
 {
     void *directory = NULL;
 

@@ -1,5 +1,5 @@
 /*
- * callback_store.h - the engine's ddp_store over an application's IDedupReadFileCallback
+ * callback_store.h - the engine's ddp_backup over an application's IDedupReadFileCallback
  * (and its optional IDedupBackupStoreDirectory).
  */
 #ifndef DDP_COM_CALLBACK_STORE_H
@@ -26,7 +26,7 @@ typedef struct callback_store {
 } callback_store;
 
 /* Fills store with callbacks over cs; takes a reference on the optional directory interface. */
-void callback_store_init(callback_store *cs, IDedupReadFileCallback *callback, ddp_store *store);
+void callback_store_init(callback_store *cs, IDedupReadFileCallback *callback, ddp_backup *store);
 /* Releases everything taken by callback_store_init: no reference on the callback remains. */
 void callback_store_cleanup(callback_store *cs);
 

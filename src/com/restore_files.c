@@ -76,7 +76,7 @@ static HRESULT run_engine(ULONG n, BSTR *paths, char **names, IDedupReadFileCall
                           ddp_file_result *results)
 {
     callback_store cs;
-    ddp_store store;
+    ddp_backup store;
     win_target wt;
     ddp_target target;
     ddp_restore_options options;

@@ -377,7 +377,7 @@ static void target_abandon(void *ctx, uint32_t i)
     e->state = DDP_FILE_ABANDONED;
 }
 
-ddp_status ddp_file_target_new(ddp_target_mode mode, uint32_t n, const ddp_target_file *files,
+ddp_status ddp_file_target_new(ddp_target_mode mode, uint32_t n, const ddp_target_spec *files,
                                unsigned open_files, ddp_file_target **out)
 {
     ddp_file_target *t;

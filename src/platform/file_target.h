@@ -36,16 +36,16 @@ typedef enum ddp_target_mode {
     DDP_TARGET_VERIFY
 } ddp_target_mode;
 
-typedef struct ddp_target_file {
+typedef struct ddp_target_spec {
     const char *path;         /* the stub (borrowed until ddp_file_target_free) */
     ddp_stub_kind kind;       /* DDP_STUB_RAW or DDP_STUB_XATTR */
     const char *out_path;     /* DDP_TARGET_OUT: the destination (borrowed) */
-} ddp_target_file;
+} ddp_target_spec;
 
 typedef struct ddp_file_target ddp_file_target;
 
 /* open_files: temporary files kept open (0: 64). */
-ddp_status ddp_file_target_new(ddp_target_mode mode, uint32_t n, const ddp_target_file *files,
+ddp_status ddp_file_target_new(ddp_target_mode mode, uint32_t n, const ddp_target_spec *files,
                                unsigned open_files, ddp_file_target **out);
 void ddp_file_target_bind(ddp_file_target *t, ddp_target *target);
 /* Raw stub i was read already (seen, borrowed until ddp_file_target_free): its reparse

@@ -20,7 +20,7 @@
 #include "file_target.h"
 
 typedef struct target_entry {
-    ddp_target_file spec;
+    ddp_target_spec spec;
     const ddp_stub_seen *seen;  /* ddp_file_target_seen, or NULL */
     ddp_file_state state;
     char *temp;               /* temporary file while begun or committing (not in verify mode) */

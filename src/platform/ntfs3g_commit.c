@@ -191,7 +191,7 @@ ddp_recovery ddp_ntfs3g_recover(const char *folder, const ddp_journal_rec *r, ui
         /* errno says why: the file is gone or cannot be looked at; its content stays */
     } else if ((uint64_t)st.st_ino != r->ino) {
         errno = ESTALE;    /* another file has that name now */
-    } else if (ddp_stub_detect(stub, DDP_STUBS_XATTR) == DDP_STUB_XATTR) {
+    } else if (ddp_stub_detect(stub, DDP_STUB_MODE_XATTR) == DDP_STUB_XATTR) {
         if (unlink(temp) == 0) {   /* the stub is whole: its restore had not begun to change it */
             *freed = (uint64_t)tst.st_size;
             result = DDP_RECOVERY_STALE;

@@ -163,7 +163,7 @@ ddp_status ddp_stub_probe_buffer(const char *path, ddp_stub_mode mode, ddp_stub_
     if (!stated)
         stated = &raw_stated;
     *stated = 0;
-    if (mode != DDP_STUBS_RAW) {
+    if (mode != DDP_STUB_MODE_RAW) {
         ssize_t n = get_reparse_xattr(path, buf, cap);
         if (n > 0) {
             *kind = has_dedup_tag(buf, (size_t)n) ? DDP_STUB_XATTR : DDP_STUB_NONE;
@@ -174,7 +174,7 @@ ddp_status ddp_stub_probe_buffer(const char *path, ddp_stub_mode mode, ddp_stub_
             *kind = DDP_STUB_XATTR;
             return DDP_ERR_ACCESS_DENIED;
         }
-        if (mode == DDP_STUBS_XATTR)
+        if (mode == DDP_STUB_MODE_XATTR)
             return DDP_OK;
     }
     st = read_raw(path, buf, cap, &got, raw_st, stated);

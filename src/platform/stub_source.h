@@ -27,9 +27,9 @@ typedef enum ddp_stub_kind {
 
 /* What to look for: --stubs raw|xattr|auto (auto: xattr when the attribute exists, else raw). */
 typedef enum ddp_stub_mode {
-    DDP_STUBS_AUTO = 0,
-    DDP_STUBS_RAW,
-    DDP_STUBS_XATTR
+    DDP_STUB_MODE_AUTO = 0,
+    DDP_STUB_MODE_RAW,
+    DDP_STUB_MODE_XATTR
 } ddp_stub_mode;
 
 /* Reads path's reparse buffer of the given kind into buf. DDP_ERR_NOT_REPARSE when the

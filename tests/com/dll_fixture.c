@@ -91,13 +91,13 @@ void fixture_store_path(const dll_fixture *f, const char *store_path, WCHAR *out
     out[cap - 1] = 0;
 }
 
-static int write_store(dll_fixture *f, const ddp_mem_store *m)
+static int write_store(dll_fixture *f, const ddp_sink_mem *m)
 {
     const char *path;
-    for (size_t i = 0; (path = ddp_mem_store_path(m, i)) != NULL; i++) {
+    for (size_t i = 0; (path = ddp_sink_mem_path(m, i)) != NULL; i++) {
         WCHAR full[MAX_PATH * 2];
         size_t len = 0;
-        const uint8_t *data = ddp_mem_store_get(m, path, &len);
+        const uint8_t *data = ddp_sink_mem_get(m, path, &len);
         fixture_store_path(f, path, full, MAX_PATH * 2);
         make_parents(full);
         if (!data || write_all(full, data, len))
@@ -119,7 +119,7 @@ static int write_stub(const WCHAR *path, size_t size, const uint8_t *buf, size_t
 }
 #endif
 
-int fixture_create(dll_fixture *f, const wchar_t *tag, const ddp_store_options *opt, uint32_t seed, uint32_t n,
+int fixture_create(dll_fixture *f, const wchar_t *tag, const ddp_store_builder_options *opt, uint32_t seed, uint32_t n,
                    const size_t *sizes)
 {
     WCHAR tmp[MAX_PATH];

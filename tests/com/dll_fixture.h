@@ -27,7 +27,7 @@ typedef struct dll_fixture {
  * deterministic content: 64 KiB blocks shared by every file mixed with unique ones) and
  * writes it under a new temporary folder named tag. Empty files are written as plain
  * files, not stubs. Returns 0 on success. */
-int fixture_create(dll_fixture *f, const wchar_t *tag, const ddp_store_options *opt, uint32_t seed, uint32_t n,
+int fixture_create(dll_fixture *f, const wchar_t *tag, const ddp_store_builder_options *opt, uint32_t seed, uint32_t n,
                    const size_t *sizes);
 /* 1 when file i's current content equals its original (in reparse mode: and it has no
  * reparse point left). */

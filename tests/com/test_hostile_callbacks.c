@@ -38,11 +38,11 @@ static int teardown(void **state)
 static HRESULT run(test_hostile mode, const wchar_t *tag, HRESULT results[2], dll_fixture *f, HRESULT *reenter)
 {
     static const size_t sizes[] = { 200000, 300000 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     test_store *store;
     HRESULT hr;
 
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options_default(&opt);
     opt.layout = DDP_LAYOUT_0103;
     opt.container_limit = 200 * 1024;
     assert_int_equal(fixture_create(f, tag, &opt, 31, 2, sizes), 0);

@@ -46,9 +46,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static void options(ddp_store_options *opt)
+static void options(ddp_store_builder_options *opt)
 {
-    ddp_store_options_default(opt);
+    ddp_store_builder_options_default(opt);
     opt->layout = DDP_LAYOUT_0103;
     opt->container_limit = 4u << 20;
 }
@@ -76,7 +76,7 @@ static void test_every_batch_final_on_return(void **state)
     const uint32_t n = DDP_COMMIT_BATCH + DDP_COMMIT_BATCH / 2;
     size_t *sizes = malloc(n * sizeof *sizes);
     HRESULT *results = calloc(n, sizeof *results);
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     test_store *store;
     (void)state;
@@ -108,7 +108,7 @@ static void test_file_failing_at_commit_keeps_stub(void **state)
 {
     static const size_t sizes[] = { 90000, 120000, 150000, 60000, 30000 };
     HRESULT results[5];
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     test_store *store;
     HANDLE holder;
@@ -164,7 +164,7 @@ static void test_stub_times_kept(void **state)
 {
     static const size_t sizes[] = { 80000, 3000 };
     HRESULT results[2];
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     test_store *store;
     FILETIME t;
@@ -206,7 +206,7 @@ static void test_opens_per_file(void **state)
     enum { N = 40 };
     size_t sizes[N];
     HRESULT results[N];
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     test_store *store;
     ULONG opens;

@@ -58,7 +58,7 @@ static void test_threads_shared_and_own_objects(void **state)
     worker workers[THREADS];
     HANDLE threads[THREADS];
     IDedupBackupSupport *shared = NULL;
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     (void)state;
 
     assert_int_equal(CoCreateInstance(&CLSID_DedupBackupSupport, NULL, CLSCTX_INPROC_SERVER,
@@ -66,7 +66,7 @@ static void test_threads_shared_and_own_objects(void **state)
     memset(workers, 0, sizeof workers);
     for (int t = 0; t < THREADS; t++) {
         WCHAR tag[16];
-        ddp_store_options_default(&opt);
+        ddp_store_builder_options_default(&opt);
         opt.layout = t % 2 ? DDP_LAYOUT_0103 : DDP_LAYOUT_0102;
         opt.container_limit = 256 * 1024;
         swprintf(tag, 16, L"thread%d", t);

@@ -47,9 +47,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static void options(ddp_store_options *opt, uint16_t layout, uint64_t container_limit, int stale)
+static void options(ddp_store_builder_options *opt, uint16_t layout, uint64_t container_limit, int stale)
 {
-    ddp_store_options_default(opt);
+    ddp_store_builder_options_default(opt);
     opt->layout = layout;
     opt->container_limit = container_limit;
     opt->stale_hints = stale;
@@ -101,7 +101,7 @@ static void restore_all_ok(dll_fixture *f, BOOL directory, test_plan_kind plan)
 static void run_layout(uint16_t layout, const wchar_t *tag)
 {
     static const size_t sizes[] = { 70000, 400000, 1048576 + 4321, 200000 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     options(&opt, layout, 1u << 30, 0);
     assert_int_equal(fixture_create(&f, tag, &opt, layout, 4, sizes), 0);
@@ -118,7 +118,7 @@ static void test_layout_0103(void **state) { (void)state; run_layout(DDP_LAYOUT_
 static void test_multi_container_stale_hints_probing(void **state)
 {
     static const size_t sizes[] = { 300000, 900000, 500000, 650000, 120000, 1 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     (void)state;
     options(&opt, DDP_LAYOUT_0103, 256 * 1024, 1);
@@ -131,7 +131,7 @@ static void test_multi_container_stale_hints_probing(void **state)
 static void test_sample_plan_with_directory(void **state)
 {
     static const size_t sizes[] = { 300000, 900000, 500000 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     (void)state;
     options(&opt, DDP_LAYOUT_0102, 300 * 1024, 0);
@@ -146,7 +146,7 @@ static void test_sample_plan_with_directory(void **state)
 static void test_file_list_names_generation(void **state)
 {
     static const size_t sizes[] = { 300000, 120000 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     HRESULT results[2];
     (void)state;
@@ -261,7 +261,7 @@ static void corrupt_last_chunk(const dll_fixture *f, uint32_t i)
 static void test_corrupt_chunk_fails_one_file(void **state)
 {
     static const size_t sizes[] = { 200000, 5 * 65536 + 1234, 300000 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     HRESULT results[3];
     test_store *store;
@@ -289,7 +289,7 @@ static void test_corrupt_chunk_fails_one_file(void **state)
 static void test_missing_container(void **state)
 {
     static const size_t sizes[] = { 200000, 300000 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     char dir[256], path[300];
     WCHAR full[MAX_PATH * 2];
@@ -320,7 +320,7 @@ static void test_missing_container(void **state)
 static void test_non_dedup_file(void **state)
 {
     static const size_t sizes[] = { 100000, 0, 100000 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     HRESULT results[3];
     test_store *store;
@@ -356,7 +356,7 @@ static void make_plain(const dll_fixture *f, uint32_t i)
 static void test_no_file_deduplicated(void **state)
 {
     static const size_t sizes[] = { 100000, 70000, 130000 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     HRESULT results[3];
     test_store *store;
@@ -384,7 +384,7 @@ static void test_no_file_deduplicated(void **state)
 static void test_non_dedup_failed_and_restored(void **state)
 {
     static const size_t sizes[] = { 100000, 5 * 65536 + 1234, 300000 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     HRESULT results[3];
     test_store *store;
@@ -413,7 +413,7 @@ static void test_non_dedup_failed_and_restored(void **state)
 static void test_non_dedup_and_failed(void **state)
 {
     static const size_t sizes[] = { 100000, 5 * 65536 + 1234 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     HRESULT results[2];
     test_store *store;
@@ -439,7 +439,7 @@ static void test_non_dedup_and_failed(void **state)
 static void test_results_null(void **state)
 {
     static const size_t sizes[] = { 300000, 900000, 500000, 650000 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     test_store *store;
     (void)state;
@@ -460,7 +460,7 @@ static void test_results_null(void **state)
 static void test_results_null_partial(void **state)
 {
     static const size_t sizes[] = { 200000, 5 * 65536 + 1234, 300000 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     test_store *store;
     (void)state;
@@ -484,7 +484,7 @@ static void test_results_null_partial(void **state)
 static void create_multi(dll_fixture *f, const wchar_t *tag, uint32_t seed)
 {
     static const size_t sizes[] = { 300000, 900000, 500000, 650000, 120000, 1 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     options(&opt, DDP_LAYOUT_0103, 256 * 1024, 0);
     assert_int_equal(fixture_create(f, tag, &opt, seed, 6, sizes), 0);
 }
@@ -576,7 +576,7 @@ static void test_plan_leaving_bytes_uncovered(void **state)
 static void test_previews_consumed_exactly(void **state)
 {
     static const size_t sizes[] = { 1500000, 2500000, 1200000, 900000 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     test_store *store;
     test_store_counts c;
@@ -600,7 +600,7 @@ static void test_previews_consumed_exactly(void **state)
 static void create_big(dll_fixture *f, const wchar_t *tag, uint32_t seed)
 {
     static const size_t sizes[] = { 1500000, 1700000, 1300000, 1600000 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     options(&opt, DDP_LAYOUT_0103, 1u << 20, 0);
     assert_int_equal(fixture_create(f, tag, &opt, seed, 4, sizes), 0);
 }
@@ -714,7 +714,7 @@ static void test_callbacks_on_other_calling_thread(void **state)
 static void test_reparse_mode_ordinary_files(void **state)
 {
     static const size_t sizes[] = { 100000, 70000, 130000 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     HRESULT results[3];
     test_store *store;
@@ -747,7 +747,7 @@ static void test_ten_thousand_files(void **state)
 {
     enum { N = 10000 };
     size_t *sizes = malloc(N * sizeof *sizes);
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     (void)state;
     for (uint32_t i = 0; i < N; i++)
@@ -764,7 +764,7 @@ static void test_ten_thousand_files(void **state)
 static void test_path_forms(void **state)
 {
     static const size_t sizes[] = { 120000, 130000, 140000 };
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     WCHAR form[MAX_PATH + 8], old_dir[MAX_PATH], drive[4];
     BSTR original[3];

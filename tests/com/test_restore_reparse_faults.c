@@ -50,13 +50,13 @@ static BOOL run_with_fault(ULONG k, DWORD err, ULONG *calls)
 {
     static const size_t sizes[N_FILES] = { 70000, 140000, 9000 };
     HRESULT results[N_FILES], hr;
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     test_store *store;
     BOOL hit = FALSE;
     int failed = 0;
 
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options_default(&opt);
     opt.layout = DDP_LAYOUT_0103;
     assert_int_equal(fixture_create(&f, L"faults", &opt, 41, N_FILES, sizes), 0);
     store = test_store_new(f.root, TRUE, TEST_PLAN_NONE);

@@ -49,9 +49,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static void options(ddp_store_options *opt)
+static void options(ddp_store_builder_options *opt)
 {
-    ddp_store_options_default(opt);
+    ddp_store_builder_options_default(opt);
     opt->layout = DDP_LAYOUT_0103;
     opt->container_limit = 4u << 20;
 }
@@ -141,7 +141,7 @@ static void test_names_of_255_units(void **state)
     static const WCHAR *units[] = { L"a", L"\x65e5", L"\xd83d\xde00", L"\x4e2d", L"b" };
     static const size_t unit_bytes[] = { 1, 3, 4, 3, 1 };
     HRESULT results[5];
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     (void)state;
 
@@ -219,7 +219,7 @@ static void test_retry_on_half_restored_tree(void **state)
     };
     HRESULT results[N_RETRY];
     FILETIME times[N_DONE];
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     dll_fixture f;
     WCHAR path[PATH_CAP];
     HRESULT hr;

@@ -55,10 +55,10 @@ static int teardown(void **state)
 static void make_fixture(dll_fixture *f, const wchar_t *tag, WCHAR *other, size_t cap)
 {
     static const size_t sizes[N_FILES] = {70000, 50000, 90000, 30000};
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     WCHAR inside[MAX_PATH + 16];
 
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options_default(&opt);
     opt.layout = DDP_LAYOUT_0103;
     assert_int_equal(fixture_create(f, tag, &opt, 41, N_FILES, sizes), 0);
     assert_true(DeleteFileW(f->paths[DIR_FILE]));
@@ -150,11 +150,11 @@ static void test_stub_file_mode_cut_stubs(void **state)
     static const size_t sizes[N_FILES] = {70000, 50000, 90000, 30000};
     static const LONGLONG cuts[N_FILES] = {0, 100, 6, 3};
     dll_fixture f;
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     HRESULT results[N_FILES];
     (void)state;
 
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options_default(&opt);
     opt.layout = DDP_LAYOUT_0103;
     assert_int_equal(fixture_create(&f, L"cut", &opt, 43, N_FILES, sizes), 0);
     for (uint32_t i = 1; i < N_FILES; i++)

@@ -82,8 +82,8 @@ static void damage_only_chunk(const dll_fixture *f)
 static void make_store(dll_fixture *f, const wchar_t *tag)
 {
     static const size_t sizes[1] = {30000};
-    ddp_store_options opt;
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options opt;
+    ddp_store_builder_options_default(&opt);
     opt.compress = 0;
     assert_int_equal(fixture_create(f, tag, &opt, 41, 1, sizes), 0);
     damage_only_chunk(f);

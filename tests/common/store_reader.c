@@ -37,12 +37,12 @@ void ddp_test_store_dir(const uint8_t guid[16], char *out, size_t cap)
 }
 
 /* The lowest generation of container id under dir ("...\Stream"). */
-static int find_generation(const ddp_mem_store *m, const char *dir, uint32_t id, uint32_t *generation)
+static int find_generation(const ddp_sink_mem *m, const char *dir, uint32_t id, uint32_t *generation)
 {
     size_t dl = strlen(dir);
     int found = 0;
     const char *p;
-    for (size_t i = 0; (p = ddp_mem_store_path(m, i)) != NULL; i++) {
+    for (size_t i = 0; (p = ddp_sink_mem_path(m, i)) != NULL; i++) {
         uint32_t pid, pgen;
         if (strncmp(p, dir, dl) != 0 || p[dl] != '\\' || ddp_container_name_parse(p + dl + 1, &pid, &pgen) != 0)
             continue;
@@ -100,14 +100,14 @@ static ddp_status hash_check(ddp_hash_alg *alg, const uint8_t *data, size_t len,
 }
 
 /* Reads chunk i of the stream map into out (its logical size is known). */
-static ddp_status read_chunk(const ddp_mem_store *m, const char *store_dir, const ddp_chunk_ref *c,
+static ddp_status read_chunk(const ddp_sink_mem *m, const char *store_dir, const ddp_chunk_ref *c,
                              uint8_t *out, size_t logical, ddp_test_read_info *info)
 {
     char name[22], path[160];
     ddp_container_name(c->container_id, c->generation, name);
     snprintf(path, sizeof path, "%s\\Data\\%s", store_dir, name);
     size_t len = 0;
-    const uint8_t *file = ddp_mem_store_get(m, path, &len);
+    const uint8_t *file = ddp_sink_mem_get(m, path, &len);
     if (!file)
         return failf(info, DDP_ERR_NOT_FOUND, "no data container %s", path);
     ddp_record rec;
@@ -136,7 +136,7 @@ static ddp_status read_chunk(const ddp_mem_store *m, const char *store_dir, cons
 }
 
 /* Finds, checks and returns the stream-map payload of ref. */
-static ddp_status read_stream_map(const ddp_mem_store *m, const char *store_dir, const ddp_stream_ref *ref,
+static ddp_status read_stream_map(const ddp_sink_mem *m, const char *store_dir, const ddp_stream_ref *ref,
                                   const uint8_t **payload, ddp_test_read_info *info)
 {
     char dir[120], name[22], path[160];
@@ -146,7 +146,7 @@ static ddp_status read_stream_map(const ddp_mem_store *m, const char *store_dir,
     ddp_container_name(ref->stream_container_id, info->stream_generation, name);
     snprintf(path, sizeof path, "%s\\%s", dir, name);
     size_t len = 0;
-    const uint8_t *file = ddp_mem_store_get(m, path, &len);
+    const uint8_t *file = ddp_sink_mem_get(m, path, &len);
     ddp_record rec;
     uint64_t off = 0;
     ddp_status st = locate(file, len, DDP_RECORD_KIND_STREAM_MAP, ref->smap_sequence, ref->smap_offset_hint, &rec,
@@ -166,7 +166,7 @@ static ddp_status read_stream_map(const ddp_mem_store *m, const char *store_dir,
     return DDP_OK;
 }
 
-static ddp_status read_range(const ddp_mem_store *m, const char *store_dir, const ddp_stream_ref *ref,
+static ddp_status read_range(const ddp_sink_mem *m, const char *store_dir, const ddp_stream_ref *ref,
                              uint8_t *content, ddp_test_read_info *info)
 {
     const uint8_t *payload = NULL;
@@ -184,7 +184,7 @@ static ddp_status read_range(const ddp_mem_store *m, const char *store_dir, cons
     return st;
 }
 
-ddp_status ddp_test_store_read_file(const ddp_mem_store *m, const uint8_t *reparse, size_t reparse_len,
+ddp_status ddp_test_store_read_file(const ddp_sink_mem *m, const uint8_t *reparse, size_t reparse_len,
                                     uint8_t **content, size_t *len, ddp_test_read_info *info)
 {
     memset(info, 0, sizeof *info);

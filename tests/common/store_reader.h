@@ -1,5 +1,5 @@
 /*
- * store_reader.h - a small, independent reader of chunk stores held in a ddp_mem_store,
+ * store_reader.h - a small, independent reader of chunk stores held in a ddp_sink_mem,
  * for tests: it follows a reparse point to its stream map and every chunk, through the
  * offset hints or the Rrtl, decompresses, checks every hash, and returns the content.
  * It shares only the format parsers and decoders with the restore engine, so the store
@@ -28,7 +28,7 @@ typedef struct ddp_test_read_info {
 
 /* Reads the file whose reparse buffer is given. On success *content (malloc'd, free())
  * holds *len bytes. Every failure names its reason in info->error. */
-ddp_status ddp_test_store_read_file(const ddp_mem_store *m, const uint8_t *reparse, size_t reparse_len,
+ddp_status ddp_test_store_read_file(const ddp_sink_mem *m, const uint8_t *reparse, size_t reparse_len,
                                     uint8_t **content, size_t *len, ddp_test_read_info *info);
 
 /* The "\...\{GUID}.ddp" folder of a store GUID (out: at least 100 bytes). */

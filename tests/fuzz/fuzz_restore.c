@@ -47,8 +47,8 @@ static void build_stores(void)
     static const size_t sizes[N_FILES] = {30000, 0, 52000, 30000};
     static const int copies[N_FILES] = {-1, -1, -1, 0};
     for (int i = 0; i < 3; i++) {
-        ddp_store_options opt;
-        ddp_store_options_default(&opt);
+        ddp_store_builder_options opt;
+        ddp_store_builder_options_default(&opt);
         store_fixture_small_chunks(&opt);
         opt.layout = layouts[i];
         opt.container_limit = DDP_FIRST_RECORD_OFFSET + 24 * 1024;
@@ -190,7 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fake_target_set_expect(&t, i, ss->files[i].data, ss->files[i].size);
     }
 
-    ddp_store store;
+    ddp_backup store;
     ddp_target target;
     fake_backup_api(&s, &store);
     fake_target_api(&t, &target);

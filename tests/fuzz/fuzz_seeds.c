@@ -145,7 +145,7 @@ static int container_seeds(const store_fixture *s, const char *kind, int data_pa
     const char *path;
     for (size_t i = 0; (path = store_fixture_container(s, kind, (uint32_t)i)) != NULL; i++) {
         size_t len = 0;
-        const uint8_t *c = ddp_mem_store_get(s->mem, path, &len);
+        const uint8_t *c = ddp_sink_mem_get(s->mem, path, &len);
         if (len >= DDP_CTHR_SIZE && put_seed("cthr", NULL, 0, c, DDP_CTHR_SIZE))
             return -1;
         if (len >= DDP_RRTL_OFFSET + DDP_RRTL_HEADER_SIZE) {
@@ -162,8 +162,8 @@ static int container_seeds(const store_fixture *s, const char *kind, int data_pa
 
 static int store_seeds(uint16_t layout, uint32_t layout_index)
 {
-    ddp_store_options opt;
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options opt;
+    ddp_store_builder_options_default(&opt);
     store_fixture_small_chunks(&opt);
     opt.layout = layout;
     opt.stale_hints = layout == DDP_LAYOUT_0103;

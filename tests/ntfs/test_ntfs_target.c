@@ -86,14 +86,14 @@ static void test_abandon_keeps_reparse_point(void **state)
     uint8_t rp[512], c[100000], buf[512];
     size_t rp_len, len;
     char *stub = make_ntfs_stub("abandon.bin", sizeof c, rp, &rp_len);
-    ddp_target_file files[1] = {{stub, DDP_STUB_XATTR, NULL}};
+    ddp_target_spec files[1] = {{stub, DDP_STUB_XATTR, NULL}};
     ddp_file_target *t;
     ddp_target tg;
 
     (void)state;
     fill_pattern(c, sizeof c, 1);
-    assert_int_equal(ddp_stub_detect(stub, DDP_STUBS_AUTO), DDP_STUB_XATTR);
-    assert_int_equal(ddp_stub_detect(stub, DDP_STUBS_RAW), DDP_STUB_NONE);
+    assert_int_equal(ddp_stub_detect(stub, DDP_STUB_MODE_AUTO), DDP_STUB_XATTR);
+    assert_int_equal(ddp_stub_detect(stub, DDP_STUB_MODE_RAW), DDP_STUB_NONE);
     assert_int_equal(ddp_file_target_new(DDP_TARGET_IN_PLACE, 1, files, 0, &t), DDP_OK);
     ddp_file_target_bind(t, &tg);
     assert_int_equal(tg.read_reparse(tg.ctx, 0, buf, sizeof buf, &len), DDP_OK);
@@ -113,7 +113,7 @@ static void test_finish_in_place(void **state)
     uint8_t rp[512], c[300000];
     size_t rp_len;
     char *stub = make_ntfs_stub("finish.bin", sizeof c, rp, &rp_len);
-    ddp_target_file files[1] = {{stub, DDP_STUB_XATTR, NULL}};
+    ddp_target_spec files[1] = {{stub, DDP_STUB_XATTR, NULL}};
     ddp_file_target *t;
     ddp_target tg;
     struct stat st;
@@ -148,7 +148,7 @@ static void test_out_leaves_stub(void **state)
     size_t rp_len;
     char *stub = make_ntfs_stub("source.bin", sizeof c, rp, &rp_len);
     char *out = join(mount_dir, "copies/source.bin");
-    ddp_target_file files[1] = {{stub, DDP_STUB_XATTR, out}};
+    ddp_target_spec files[1] = {{stub, DDP_STUB_XATTR, out}};
     ddp_file_target *t;
     ddp_target tg;
 
@@ -171,7 +171,7 @@ static void test_out_leaves_stub(void **state)
  * commit reported, or the first failing call's. */
 static ddp_status restore_in_place(const char *stub, const uint8_t *c, size_t len)
 {
-    ddp_target_file files[1] = {{stub, DDP_STUB_XATTR, NULL}};
+    ddp_target_spec files[1] = {{stub, DDP_STUB_XATTR, NULL}};
     ddp_file_target *t;
     ddp_target tg;
     uint8_t buf[512];

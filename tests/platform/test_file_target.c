@@ -102,7 +102,7 @@ static void test_read_reparse_raw(void **state)
 {
     fixture *f = *state;
     char *stub = make_stub(f->dir, "a"), *empty = join(f->dir, "empty"), *missing = join(f->dir, "missing");
-    ddp_target_file files[3] = {{stub, DDP_STUB_RAW, NULL}, {empty, DDP_STUB_RAW, NULL}, {missing, DDP_STUB_RAW, NULL}};
+    ddp_target_spec files[3] = {{stub, DDP_STUB_RAW, NULL}, {empty, DDP_STUB_RAW, NULL}, {missing, DDP_STUB_RAW, NULL}};
     ddp_file_target *t;
     ddp_target tg;
     uint8_t buf[256];
@@ -130,7 +130,7 @@ static void test_in_place_finish(void **state)
 {
     fixture *f = *state;
     char *a = make_stub(f->dir, "a.doc"), *b = make_stub(f->dir, "b.bin");
-    ddp_target_file files[2] = {{a, DDP_STUB_RAW, NULL}, {b, DDP_STUB_RAW, NULL}};
+    ddp_target_spec files[2] = {{a, DDP_STUB_RAW, NULL}, {b, DDP_STUB_RAW, NULL}};
     uint8_t ca[30000], cb[5000];
     struct stat st_before, st_after;
     struct timespec ts[2] = {{1000000000, 0}, {1234567890, 0}};
@@ -213,7 +213,7 @@ static void test_modes_under_umask(void **state)
     fill_pattern(content, sizeof content, 3);
     for (int i = 0; i < 3; i++) {
         char *stub = make_stub(f->dir, "m");
-        ddp_target_file file = {stub, DDP_STUB_RAW, NULL};
+        ddp_target_spec file = {stub, DDP_STUB_RAW, NULL};
         ddp_file_target *t;
         ddp_target tg;
         struct stat st;
@@ -255,7 +255,7 @@ static void test_owner_kept_in_place(void **state)
     fill_pattern(content, sizeof content, 5);
     for (int out = 0; out < 2; out++) {
         char *stub = make_stub(f->dir, "owned"), *dest = join(f->dir, "copy");
-        ddp_target_file file = {stub, DDP_STUB_RAW, out ? dest : NULL};
+        ddp_target_spec file = {stub, DDP_STUB_RAW, out ? dest : NULL};
         ddp_file_target *t;
         ddp_target tg;
         assert_int_equal(chown(stub, 12345, 23456), 0);
@@ -287,7 +287,7 @@ static void test_seen_stub_not_read_again(void **state)
 {
     fixture *f = *state;
     char *stub = make_stub(f->dir, "s");
-    ddp_target_file file = {stub, DDP_STUB_RAW, NULL};
+    ddp_target_spec file = {stub, DDP_STUB_RAW, NULL};
     static const char seen_text[] = "what the listing saw";
     ddp_stub_seen *seen = malloc(sizeof *seen + sizeof seen_text);
     struct timespec ts[2] = {{1000000000, 0}, {1111111111, 0}};
@@ -328,7 +328,7 @@ static void test_changed_stub_kept(void **state)
 {
     fixture *f = *state;
     char *a = make_stub(f->dir, "a"), *b = make_stub(f->dir, "b");
-    ddp_target_file files[2] = {{a, DDP_STUB_RAW, NULL}, {b, DDP_STUB_RAW, NULL}};
+    ddp_target_spec files[2] = {{a, DDP_STUB_RAW, NULL}, {b, DDP_STUB_RAW, NULL}};
     static const char user_text[] = "the user wrote this after the restore read the stub";
     uint8_t buf[256], content[10];
     ddp_file_target *t;
@@ -363,7 +363,7 @@ static void test_tail_zeros_sized(void **state)
 {
     fixture *f = *state;
     char *a = make_stub(f->dir, "tail.bin"), *b = make_stub(f->dir, "zeros.bin");
-    ddp_target_file files[2] = {{a, DDP_STUB_RAW, NULL}, {b, DDP_STUB_RAW, NULL}};
+    ddp_target_spec files[2] = {{a, DDP_STUB_RAW, NULL}, {b, DDP_STUB_RAW, NULL}};
     uint8_t ca[20000], cb[4096];
     struct stat st;
     ddp_file_target *t;
@@ -395,7 +395,7 @@ static void test_in_place_abandon(void **state)
 {
     fixture *f = *state;
     char *a = make_stub(f->dir, "a"), *b = make_stub(f->dir, "b");
-    ddp_target_file files[2] = {{a, DDP_STUB_RAW, NULL}, {b, DDP_STUB_RAW, NULL}};
+    ddp_target_spec files[2] = {{a, DDP_STUB_RAW, NULL}, {b, DDP_STUB_RAW, NULL}};
     uint8_t c[4096];
     ddp_file_target *t;
     ddp_target tg;
@@ -431,7 +431,7 @@ static void test_free_abandons(void **state)
 {
     fixture *f = *state;
     char *a = make_stub(f->dir, "a");
-    ddp_target_file files[1] = {{a, DDP_STUB_RAW, NULL}};
+    ddp_target_spec files[1] = {{a, DDP_STUB_RAW, NULL}};
     ddp_file_target *t;
     ddp_target tg;
 
@@ -449,7 +449,7 @@ static void test_out_mode(void **state)
 {
     fixture *f = *state;
     char *a = make_stub(f->dir, "src/a"), *out = join(f->dir, "out/deep/er/a"), *outdir = join(f->dir, "out/deep/er");
-    ddp_target_file files[1] = {{a, DDP_STUB_RAW, out}};
+    ddp_target_spec files[1] = {{a, DDP_STUB_RAW, out}};
     uint8_t c[777];
     ddp_file_target *t;
     ddp_target tg;
@@ -475,7 +475,7 @@ static void test_verify_writes_nothing(void **state)
 {
     fixture *f = *state;
     char *a = make_stub(f->dir, "a");
-    ddp_target_file files[1] = {{a, DDP_STUB_RAW, NULL}};
+    ddp_target_spec files[1] = {{a, DDP_STUB_RAW, NULL}};
     uint8_t c[100] = {1};
     ddp_file_target *t;
     ddp_target tg;
@@ -501,7 +501,7 @@ static void test_many_files_interleaved(void **state)
 {
     enum { N = 100, SIZE = 4096, PIECE = 512 };
     fixture *f = *state;
-    ddp_target_file files[N];
+    ddp_target_spec files[N];
     char *paths[N];
     uint8_t *content = malloc((size_t)N * SIZE);
     ddp_file_target *t;
@@ -511,7 +511,7 @@ static void test_many_files_interleaved(void **state)
         char name[32];
         snprintf(name, sizeof name, "f%03d", i);
         paths[i] = make_stub(f->dir, name);
-        files[i] = (ddp_target_file){paths[i], DDP_STUB_RAW, NULL};
+        files[i] = (ddp_target_spec){paths[i], DDP_STUB_RAW, NULL};
         fill_pattern(content + (size_t)i * SIZE, SIZE, 500 + (uint32_t)i);
     }
     assert_int_equal(ddp_file_target_new(DDP_TARGET_IN_PLACE, N, files, 4, &t), DDP_OK);
@@ -550,7 +550,7 @@ static void test_failing_rename_fails_only_its_file(void **state)
 {
     fixture *f = *state;
     char *src[3], *out[3], *outdir = join(f->dir, "out");
-    ddp_target_file files[3];
+    ddp_target_spec files[3];
     uint8_t c[3][2000];
     ddp_file_target *t;
     ddp_target tg;
@@ -561,7 +561,7 @@ static void test_failing_rename_fails_only_its_file(void **state)
         src[i] = make_stub(f->dir, name);
         snprintf(name, sizeof name, "out/s%d", i);
         out[i] = join(f->dir, name);
-        files[i] = (ddp_target_file){src[i], DDP_STUB_RAW, out[i]};
+        files[i] = (ddp_target_spec){src[i], DDP_STUB_RAW, out[i]};
         fill_pattern(c[i], sizeof c[i], 40 + (uint32_t)i);
     }
     assert_int_equal(ddp_file_target_new(DDP_TARGET_OUT, 3, files, 0, &t), DDP_OK);
@@ -596,7 +596,7 @@ static void test_in_place_rename_failure_and_folders(void **state)
 {
     fixture *f = *state;
     char *a = make_stub(f->dir, "d1/a"), *b = make_stub(f->dir, "d2/b"), *c3 = make_stub(f->dir, "d3/c");
-    ddp_target_file files[3] = {{a, DDP_STUB_RAW, NULL}, {b, DDP_STUB_RAW, NULL}, {c3, DDP_STUB_RAW, NULL}};
+    ddp_target_spec files[3] = {{a, DDP_STUB_RAW, NULL}, {b, DDP_STUB_RAW, NULL}, {c3, DDP_STUB_RAW, NULL}};
     uint8_t c[512];
     ddp_file_target *t;
     ddp_target tg;
@@ -641,14 +641,14 @@ static void test_detect_raw(void **state)
     assert_int_equal(put_file(stub, rp, sizeof rp), 0);
     assert_int_equal(put_file(shortrp, rp, 40), 0);       /* ReparseDataLength says 56 */
     assert_int_equal(put_file(tiny, rp, 3), 0);           /* too short to hold the tag */
-    assert_int_equal(ddp_stub_detect(stub, DDP_STUBS_RAW), DDP_STUB_RAW);
-    assert_int_equal(ddp_stub_detect(stub, DDP_STUBS_AUTO), DDP_STUB_RAW);
-    assert_int_equal(ddp_stub_detect(stub, DDP_STUBS_XATTR), DDP_STUB_NONE);
-    assert_int_equal(ddp_stub_detect(plain, DDP_STUBS_AUTO), DDP_STUB_NONE);
+    assert_int_equal(ddp_stub_detect(stub, DDP_STUB_MODE_RAW), DDP_STUB_RAW);
+    assert_int_equal(ddp_stub_detect(stub, DDP_STUB_MODE_AUTO), DDP_STUB_RAW);
+    assert_int_equal(ddp_stub_detect(stub, DDP_STUB_MODE_XATTR), DDP_STUB_NONE);
+    assert_int_equal(ddp_stub_detect(plain, DDP_STUB_MODE_AUTO), DDP_STUB_NONE);
     /* cut short but carrying the dedup tag: a (malformed) stub, never "not a stub" */
-    assert_int_equal(ddp_stub_detect(shortrp, DDP_STUBS_AUTO), DDP_STUB_RAW);
-    assert_int_equal(ddp_stub_detect(tiny, DDP_STUBS_AUTO), DDP_STUB_NONE);
-    assert_int_equal(ddp_stub_detect(f->dir, DDP_STUBS_AUTO), DDP_STUB_NONE);
+    assert_int_equal(ddp_stub_detect(shortrp, DDP_STUB_MODE_AUTO), DDP_STUB_RAW);
+    assert_int_equal(ddp_stub_detect(tiny, DDP_STUB_MODE_AUTO), DDP_STUB_NONE);
+    assert_int_equal(ddp_stub_detect(f->dir, DDP_STUB_MODE_AUTO), DDP_STUB_NONE);
     free(tiny);
     free(stub);
     free(plain);

@@ -68,7 +68,7 @@ static void assert_stub(const char *path)
 }
 
 /* read_reparse and begin of file 0 of a one-file target over spec. */
-static void expect_refused(ddp_target_mode mode, ddp_target_file spec, ddp_status want)
+static void expect_refused(ddp_target_mode mode, ddp_target_spec spec, ddp_status want)
 {
     ddp_file_target *t;
     ddp_target tg;
@@ -93,9 +93,9 @@ static void test_directory_is_refused(void **state)
     assert_int_equal(put_file(inside, "k", 1), 0);
     for (ddp_stub_kind kind = DDP_STUB_RAW; kind <= DDP_STUB_XATTR; kind++) {
         assert_int_equal(ddp_stub_read(d, kind, buf, sizeof buf, &len), DDP_ERR_IS_DIRECTORY);
-        expect_refused(DDP_TARGET_IN_PLACE, (ddp_target_file){d, kind, NULL}, DDP_ERR_IS_DIRECTORY);
-        expect_refused(DDP_TARGET_OUT, (ddp_target_file){d, kind, out}, DDP_ERR_IS_DIRECTORY);
-        expect_refused(DDP_TARGET_VERIFY, (ddp_target_file){d, kind, NULL}, DDP_ERR_IS_DIRECTORY);
+        expect_refused(DDP_TARGET_IN_PLACE, (ddp_target_spec){d, kind, NULL}, DDP_ERR_IS_DIRECTORY);
+        expect_refused(DDP_TARGET_OUT, (ddp_target_spec){d, kind, out}, DDP_ERR_IS_DIRECTORY);
+        expect_refused(DDP_TARGET_VERIFY, (ddp_target_spec){d, kind, NULL}, DDP_ERR_IS_DIRECTORY);
     }
     assert_int_equal(count_names(d, ""), 3);           /* ".", ".." and "kept" */
     assert_int_equal(count_names(f->dir, ".ddprestore-"), 0);
@@ -109,7 +109,7 @@ static void test_hard_link_refused_in_place(void **state)
 {
     fixture *f = *state;
     char *a = make_stub(f->dir, "a"), *other = join(f->dir, "other-name"), *out = join(f->dir, "out/a");
-    ddp_target_file spec = {a, DDP_STUB_RAW, out};
+    ddp_target_spec spec = {a, DDP_STUB_RAW, out};
     ddp_file_target *t;
     ddp_target tg;
     uint8_t buf[64], c[100];
@@ -152,7 +152,7 @@ static void test_link_made_before_commit(void **state)
 {
     fixture *f = *state;
     char *a = make_stub(f->dir, "a"), *b = make_stub(f->dir, "b"), *other = join(f->dir, "late-link");
-    ddp_target_file files[2] = {{a, DDP_STUB_RAW, NULL}, {b, DDP_STUB_RAW, NULL}};
+    ddp_target_spec files[2] = {{a, DDP_STUB_RAW, NULL}, {b, DDP_STUB_RAW, NULL}};
     ddp_file_target *t;
     ddp_target tg;
     uint8_t c[3000];
@@ -193,7 +193,7 @@ static void test_unreadable_is_access_denied(void **state)
     char *a = make_stub(f->dir, "secret");
     ddp_file_target *t;
     ddp_target tg;
-    ddp_target_file spec = {a, DDP_STUB_RAW, NULL};
+    ddp_target_spec spec = {a, DDP_STUB_RAW, NULL};
     ddp_stub_kind kind = DDP_STUB_NONE;
     uint8_t buf[64];
     size_t len = 7;
@@ -201,7 +201,7 @@ static void test_unreadable_is_access_denied(void **state)
     assert_int_equal(chmod(a, 0), 0);
     assert_int_equal(unprivileged_begin(), 0);
     assert_int_equal(ddp_stub_read(a, DDP_STUB_RAW, buf, sizeof buf, &len), DDP_ERR_ACCESS_DENIED);
-    assert_int_equal(ddp_stub_probe(a, DDP_STUBS_AUTO, &kind), DDP_ERR_ACCESS_DENIED);
+    assert_int_equal(ddp_stub_probe(a, DDP_STUB_MODE_AUTO, &kind), DDP_ERR_ACCESS_DENIED);
     assert_int_equal(kind, DDP_STUB_RAW);
     assert_int_equal(ddp_file_target_new(DDP_TARGET_VERIFY, 1, &spec, 0, &t), DDP_OK);
     ddp_file_target_bind(t, &tg);
@@ -211,7 +211,7 @@ static void test_unreadable_is_access_denied(void **state)
     assert_int_equal(chmod(a, 0644), 0);
     assert_stub(a);
     /* readable, it is a stub again */
-    assert_int_equal(ddp_stub_probe(a, DDP_STUBS_AUTO, &kind), DDP_OK);
+    assert_int_equal(ddp_stub_probe(a, DDP_STUB_MODE_AUTO, &kind), DDP_OK);
     assert_int_equal(kind, DDP_STUB_RAW);
     free(a);
 }
@@ -221,7 +221,7 @@ static void test_unwritable_folder_is_access_denied(void **state)
 {
     fixture *f = *state;
     char *a = make_stub(f->dir, "a");
-    ddp_target_file spec = {a, DDP_STUB_RAW, NULL};
+    ddp_target_spec spec = {a, DDP_STUB_RAW, NULL};
     ddp_file_target *t;
     ddp_target tg;
     uint8_t buf[64];
@@ -251,7 +251,7 @@ static void test_fifo_is_not_a_stub(void **state)
     assert_int_equal(mkfifo(p, 0644), 0);
     /* opened without blocking (no writer will ever come) */
     assert_int_equal(ddp_stub_read(p, DDP_STUB_RAW, buf, sizeof buf, &len), DDP_ERR_NOT_REPARSE);
-    assert_int_equal(ddp_stub_detect(p, DDP_STUBS_AUTO), DDP_STUB_NONE);
+    assert_int_equal(ddp_stub_detect(p, DDP_STUB_MODE_AUTO), DDP_STUB_NONE);
     free(p);
 }
 

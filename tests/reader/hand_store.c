@@ -37,12 +37,12 @@ static size_t encode(uint32_t codec, const uint8_t *in, size_t len, uint8_t *out
     }
 }
 
-static int put(ddp_store_sink *s, void *h, uint64_t off, const void *data, size_t len)
+static int put(ddp_sink *s, void *h, uint64_t off, const void *data, size_t len)
 {
     return s->pwrite(s->ctx, h, off, data, len) == DDP_OK ? 0 : -1;
 }
 
-static int header(ddp_store_sink *s, void *h, uint32_t id)
+static int header(ddp_sink *s, void *h, uint32_t id)
 {
     ddp_cthr c;
     memset(&c, 0, sizeof c);
@@ -55,7 +55,7 @@ static int header(ddp_store_sink *s, void *h, uint32_t id)
 }
 
 /* The data records; fills the stream-map entries. */
-static int write_data(ddp_store_sink *s, const uint8_t *data, size_t len, uint32_t chunk, const uint32_t *codecs,
+static int write_data(ddp_sink *s, const uint8_t *data, size_t len, uint32_t chunk, const uint32_t *codecs,
                       uint32_t n_codecs, uint8_t *smap, uint32_t n)
 {
     void *h = NULL;
@@ -106,14 +106,14 @@ int hand_store_build(hand_store *h, uint16_t layout, const uint8_t *data, size_t
                      const uint32_t *codecs, uint32_t n_codecs)
 {
     memset(h, 0, sizeof *h);
-    h->mem = ddp_mem_store_new();
+    h->mem = ddp_sink_mem_new();
     h->n_chunks = (uint32_t)((len + chunk - 1) / chunk);
     uint32_t smap_len = DDP_SMAP_PREFIX_SIZE + h->n_chunks * DDP_SMAP_ENTRY_SIZE;
     uint8_t *smap = malloc(DDP_SMAP_HEADER_SIZE + smap_len);
-    ddp_store_sink s;
+    ddp_sink s;
     if (!h->mem || !smap)
         goto fail;
-    ddp_mem_store_sink(h->mem, &s);
+    ddp_sink_mem_sink(h->mem, &s);
     ddp_stream_map_build(NULL, 0, smap + DDP_SMAP_HEADER_SIZE);   /* the prefix */
     if (write_data(&s, data, len, chunk, codecs, n_codecs, smap + DDP_SMAP_HEADER_SIZE, h->n_chunks))
         goto fail;
@@ -159,6 +159,6 @@ fail:
 
 void hand_store_free(hand_store *h)
 {
-    ddp_mem_store_free(h->mem);
+    ddp_sink_mem_free(h->mem);
     h->mem = NULL;
 }

@@ -15,7 +15,7 @@
 #include "ddp/store_builder.h"
 
 typedef struct hand_store {
-    ddp_mem_store *mem;
+    ddp_sink_mem *mem;
     uint8_t reparse[512];
     size_t reparse_len;
     uint32_t n_chunks;

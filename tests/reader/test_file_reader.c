@@ -27,7 +27,7 @@
 static int32_t mem_read(void *ctx, const char *path, uint64_t offset, uint32_t size, uint8_t *buf, uint32_t *got)
 {
     size_t len = 0;
-    const uint8_t *d = ddp_mem_store_get(ctx, path, &len);
+    const uint8_t *d = ddp_sink_mem_get(ctx, path, &len);
     *got = 0;
     if (!d)
         return FAKE_E_FILE_NOT_FOUND;
@@ -38,9 +38,9 @@ static int32_t mem_read(void *ctx, const char *path, uint64_t offset, uint32_t s
     return 0;
 }
 
-static ddp_store mem_store(ddp_mem_store *m)
+static ddp_backup mem_backup(ddp_sink_mem *m)
 {
-    ddp_store s;
+    ddp_backup s;
     memset(&s, 0, sizeof s);
     s.ctx = m;
     s.read = mem_read;
@@ -102,11 +102,11 @@ static void read_and_compare(ddp_file_reader *r, const uint8_t *want, size_t siz
     free(buf);
 }
 
-static void check_store(const ddp_store_options *opt, const size_t *sizes, uint32_t n)
+static void check_store(const ddp_store_builder_options *opt, const size_t *sizes, uint32_t n)
 {
     fixture f;
     assert_int_equal(fixture_build(&f, opt, n, sizes, NULL), 0);
-    ddp_store s = mem_store(f.mem);
+    ddp_backup s = mem_backup(f.mem);
     ddp_reader_cache *c = new_cache(NULL, 0);
     for (uint32_t i = 0; i < n; i++) {
         if (!f.files[i].reparse)
@@ -133,7 +133,7 @@ static void test_layouts_and_compression(void **state)
     static const size_t sizes[4] = {1, 70000, 300000, 12345};
     for (int l = 0; l < 3; l++) {
         for (int compress = 0; compress < 2; compress++) {
-            ddp_store_options opt;
+            ddp_store_builder_options opt;
             fixture_options(&opt, layouts[l]);
             opt.compress = compress;
             opt.hash_alg = compress ? DDP_HASH_SHA256 : DDP_HASH_SHA512_TRUNC;
@@ -147,7 +147,7 @@ static void test_stale_hints(void **state)
 {
     (void)state;
     static const size_t sizes[3] = {200000, 90000, 5000};
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture_options(&opt, DDP_LAYOUT_0103);
     opt.stale_hints = 1;
     check_store(&opt, sizes, 3);
@@ -158,13 +158,13 @@ static void test_many_chunks(void **state)
 {
     (void)state;
     static const size_t sizes[2] = {6u << 20, 3u << 20};
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture_options(&opt, DDP_LAYOUT_0102);
     opt.container_limit = 2u << 20;
     fixture f;
     assert_int_equal(fixture_build(&f, &opt, 2, sizes, NULL), 0);
     assert_true(fixture_count_containers(&f, "Data") > 2);
-    ddp_store s = mem_store(f.mem);
+    ddp_backup s = mem_backup(f.mem);
     ddp_reader_cache *c = new_cache(NULL, 8);
     ddp_file_reader *r = NULL;
     assert_int_equal(ddp_file_reader_open(&s, c, f.files[0].reparse, f.files[0].reparse_len, "big", &r), DDP_OK);
@@ -192,7 +192,7 @@ static void test_codecs(void **state)
     for (int l = 0; l < 3; l++) {
         hand_store h;
         assert_int_equal(hand_store_build(&h, layouts[l], data, size, 16384, codecs, 4), 0);
-        ddp_store s = mem_store(h.mem);
+        ddp_backup s = mem_backup(h.mem);
         ddp_reader_cache *c = new_cache(NULL, 2);
         ddp_file_reader *r = NULL;
         assert_int_equal(ddp_file_reader_open(&s, c, h.reparse, h.reparse_len, "codecs", &r), DDP_OK);
@@ -210,7 +210,7 @@ static void test_damaged_chunk(void **state)
 {
     (void)state;
     static const size_t sizes[1] = {400000};
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture_options(&opt, DDP_LAYOUT_0103);
     fixture f;
     assert_int_equal(fixture_build(&f, &opt, 1, sizes, NULL), 0);
@@ -219,10 +219,10 @@ static void test_damaged_chunk(void **state)
     const uint32_t k = 5;
     assert_int_equal(fixture_chunk_location(&f, &opt, 0, k, path, sizeof path, &rec), 0);
     size_t clen = 0;
-    uint8_t *cont = (uint8_t *)ddp_mem_store_get(f.mem, path, &clen);
+    uint8_t *cont = (uint8_t *)ddp_sink_mem_get(f.mem, path, &clen);
     cont[rec + DDP_DATA_HEADER_SIZE + 10] ^= 0x5A;   /* inside the payload */
 
-    ddp_store s = mem_store(f.mem);
+    ddp_backup s = mem_backup(f.mem);
     log_capture log = {{0}, 0};
     ddp_reader_cache *c = new_cache(&log, 4);
     ddp_file_reader *r = NULL;
@@ -266,11 +266,11 @@ static void test_cache_serves_random_reads(void **state)
 {
     (void)state;
     static const size_t sizes[1] = {100000};
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture_options(&opt, DDP_LAYOUT_0102);
     fixture f;
     assert_int_equal(fixture_build(&f, &opt, 1, sizes, NULL), 0);
-    ddp_store s = mem_store(f.mem);
+    ddp_backup s = mem_backup(f.mem);
     ddp_reader_cache *c = new_cache(NULL, 64);
     ddp_file_reader *r = NULL;
     assert_int_equal(ddp_file_reader_open(&s, c, f.files[0].reparse, f.files[0].reparse_len, "f", &r), DDP_OK);
@@ -307,7 +307,7 @@ static void test_open_failures(void **state)
 {
     (void)state;
     static const size_t sizes[1] = {50000};
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture_options(&opt, DDP_LAYOUT_0102);
     fixture f;
     assert_int_equal(fixture_build(&f, &opt, 1, sizes, NULL), 0);
@@ -316,15 +316,15 @@ static void test_open_failures(void **state)
     uint8_t other[64];
     memcpy(other, f.files[0].reparse, sizeof other);
     other[0] = 0x0C;   /* tag 0x8000000C */
-    ddp_store s = mem_store(f.mem);
+    ddp_backup s = mem_backup(f.mem);
     assert_int_equal(ddp_file_reader_open(&s, c, other, f.files[0].reparse_len, "f", &r), DDP_ERR_NOT_DEDUP);
     assert_null(r);
-    ddp_mem_store *empty = ddp_mem_store_new();
-    ddp_store none = mem_store(empty);
+    ddp_sink_mem *empty = ddp_sink_mem_new();
+    ddp_backup none = mem_backup(empty);
     assert_int_equal(ddp_file_reader_open(&none, c, f.files[0].reparse, f.files[0].reparse_len, "f", &r), DDP_ERR_NOT_FOUND);
-    ddp_mem_store_free(empty);
+    ddp_sink_mem_free(empty);
     size_t len = 0;
-    uint8_t *sc = (uint8_t *)ddp_mem_store_get(f.mem, fixture_container(&f, "Stream", 0), &len);
+    uint8_t *sc = (uint8_t *)ddp_sink_mem_get(f.mem, fixture_container(&f, "Stream", 0), &len);
     sc[DDP_FIRST_RECORD_OFFSET + DDP_SMAP_HEADER_SIZE] ^= 1;   /* the "Smap" magic */
     assert_int_equal(ddp_file_reader_open(&s, c, f.files[0].reparse, f.files[0].reparse_len, "f", &r), DDP_ERR_BAD_MAGIC);
     assert_null(r);
@@ -339,12 +339,12 @@ static void test_prefetch(void **state)
 {
     (void)state;
     static const size_t sizes[1] = {2u << 20};
-    ddp_store_options sopt;
+    ddp_store_builder_options sopt;
     fixture_options(&sopt, DDP_LAYOUT_0103);
     sopt.stale_hints = 1;
     fixture f;
     assert_int_equal(fixture_build(&f, &sopt, 1, sizes, NULL), 0);
-    ddp_store s = mem_store(f.mem);
+    ddp_backup s = mem_backup(f.mem);
     uint64_t base_reads = 0;
     for (uint32_t depth = 0; depth <= 8; depth += 4) {
         ddp_reader_options opt;
@@ -393,7 +393,7 @@ static void test_stores_of_both_algorithms(void **state)
 {
     (void)state;
     static const size_t sizes[1] = {120000};
-    ddp_store_options opt[2];
+    ddp_store_builder_options opt[2];
     fixture f[2];
     for (int k = 0; k < 2; k++) {
         fixture_options(&opt[k], DDP_LAYOUT_0103);
@@ -404,7 +404,7 @@ static void test_stores_of_both_algorithms(void **state)
     ddp_reader_cache *c = new_cache(NULL, 4);
     for (int round = 0; round < 2; round++) {
         for (int k = 0; k < 2; k++) {
-            ddp_store s = mem_store(f[k].mem);
+            ddp_backup s = mem_backup(f[k].mem);
             ddp_file_reader *r = NULL;
             assert_int_equal(ddp_file_reader_open(&s, c, f[k].files[0].reparse, f[k].files[0].reparse_len, "f", &r), DDP_OK);
             read_and_compare(r, f[k].files[0].data, f[k].files[0].size, (uint64_t)k);
@@ -418,7 +418,7 @@ static void test_stores_of_both_algorithms(void **state)
 
 typedef struct worker_arg {
     const fixture *f;
-    const ddp_store *s;
+    const ddp_backup *s;
     ddp_reader_cache *c;
     uint32_t file;
     int ok;
@@ -459,13 +459,13 @@ static void test_threads(void **state)
     (void)state;
     static const size_t sizes[4] = {300000, 200000, 300000, 150000};
     static const int dup[4] = {-1, -1, 0, -1};
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture_options(&opt, DDP_LAYOUT_0103);
     opt.stream_generation = 3;
     opt.file_list = 1;
     fixture f;
     assert_int_equal(fixture_build(&f, &opt, 4, sizes, dup), 0);
-    ddp_store s = mem_store(f.mem);
+    ddp_backup s = mem_backup(f.mem);
     ddp_reader_cache *c = new_cache(NULL, 8);
     worker_arg args[4];
     ddp_thread *t[4];
@@ -494,11 +494,11 @@ static void test_one_slot_cache(void **state)
 {
     (void)state;
     static const size_t sizes[4] = {300000, 200000, 300000, 150000};
-    ddp_store_options sopt;
+    ddp_store_builder_options sopt;
     fixture_options(&sopt, DDP_LAYOUT_0103);
     fixture f;
     assert_int_equal(fixture_build(&f, &sopt, 4, sizes, NULL), 0);
-    ddp_store s = mem_store(f.mem);
+    ddp_backup s = mem_backup(f.mem);
     ddp_reader_options opt;
     ddp_reader_options_default(&opt);
     opt.cache_chunks = 1;

@@ -25,7 +25,7 @@ static const size_t sizes4[4] = {100000, 250000, 70000, 100000};
 
 /* A store over a mem store counting the reads of the list and of Stream containers. */
 typedef struct counting {
-    ddp_mem_store *mem;
+    ddp_sink_mem *mem;
     const char *live;          /* ".0000000N.ccc": the generation the store holds */
     uint32_t list_reads, other_stream_reads;
 } counting;
@@ -37,7 +37,7 @@ static int32_t count_read(void *ctx, const char *path, uint64_t offset, uint32_t
     c->list_reads += strstr(path, "DedupFileList") != NULL;
     c->other_stream_reads += strstr(path, "\\Stream\\") && !strstr(path, c->live);
     size_t len = 0;
-    const uint8_t *d = ddp_mem_store_get(c->mem, path, &len);
+    const uint8_t *d = ddp_sink_mem_get(c->mem, path, &len);
     *got = 0;
     if (!d)
         return FAKE_E_FILE_NOT_FOUND;
@@ -50,7 +50,7 @@ static int32_t count_read(void *ctx, const char *path, uint64_t offset, uint32_t
 
 static void build(fixture *f, uint32_t generation, int file_list)
 {
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture_options(&opt, DDP_LAYOUT_0201);
     opt.stream_generation = generation;
     opt.file_list = file_list;
@@ -64,20 +64,20 @@ static void store_file(const fixture *f, const char *name, char *out, size_t cap
 }
 
 /* Replaces a stored file's bytes (same length or longer) through the mem store. */
-static void overwrite(ddp_mem_store *mem, const char *path, const uint8_t *bytes, size_t len)
+static void overwrite(ddp_sink_mem *mem, const char *path, const uint8_t *bytes, size_t len)
 {
-    ddp_store_sink sink;
+    ddp_sink sink;
     void *h = NULL;
-    ddp_mem_store_sink(mem, &sink);
+    ddp_sink_mem_sink(mem, &sink);
     assert_int_equal(sink.open(sink.ctx, path, &h), DDP_OK);
     assert_int_equal(sink.pwrite(sink.ctx, h, 0, bytes, len), DDP_OK);
     assert_int_equal(sink.close(sink.ctx, h), DDP_OK);
 }
 
-static void flip(ddp_mem_store *mem, const char *path, size_t at)
+static void flip(ddp_sink_mem *mem, const char *path, size_t at)
 {
     size_t len = 0;
-    const uint8_t *d = ddp_mem_store_get(mem, path, &len);
+    const uint8_t *d = ddp_sink_mem_get(mem, path, &len);
     assert_non_null(d);
     assert_true(at < len);
     uint8_t *copy = malloc(len);
@@ -92,7 +92,7 @@ static void flip(ddp_mem_store *mem, const char *path, size_t at)
  * *from_list gets the generations the readers took from the list. */
 static uint32_t open_all(fixture *f, counting *cn, uint64_t *from_list)
 {
-    ddp_store s;
+    ddp_backup s;
     memset(&s, 0, sizeof s);
     s.ctx = cn;
     s.read = count_read;
@@ -176,7 +176,7 @@ static void test_list_damaged(void **state)
     /* Every entry of both copies damaged: the list is silent, probing decides. */
     build(&f, 4, 1);
     size_t len = 0;
-    assert_non_null(ddp_mem_store_get(f.mem, l1, &len));
+    assert_non_null(ddp_sink_mem_get(f.mem, l1, &len));
     for (size_t at = DDP_FILE_LIST_HEADER_SIZE; at < len; at += DDP_FILE_LIST_ENTRY_SIZE) {
         flip(f.mem, l1, at + 0x20);
         flip(f.mem, l2, at + 0x20);

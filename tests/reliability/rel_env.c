@@ -16,8 +16,8 @@
 int rel_env_build(rel_env *e, uint16_t layout, int stale_hints)
 {
     memset(e, 0, sizeof *e);
-    ddp_store_options opt;
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options opt;
+    ddp_store_builder_options_default(&opt);
     store_fixture_small_chunks(&opt);
     opt.layout = layout;
     opt.stale_hints = stale_hints;

@@ -22,7 +22,7 @@ typedef struct rel_env {
     store_fixture ss;
     fake_backup fs;
     fake_target ft;
-    ddp_store store;
+    ddp_backup store;
     ddp_target target;
     ddp_restore_options opt;
     ddp_file_result results[REL_FILES];

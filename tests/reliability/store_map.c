@@ -22,7 +22,7 @@ static int add_container(store_map *m, const store_fixture *s, const char *path)
         return -1;
     m->n_containers++;
     size_t len = 0;
-    const uint8_t *b = ddp_mem_store_get(s->mem, path, &len);
+    const uint8_t *b = ddp_sink_mem_get(s->mem, path, &len);
     for (uint64_t at = DDP_FIRST_RECORD_OFFSET; at < len;) {
         ddp_record r;
         if (ddp_record_parse(b + at, len - at, &r, NULL) != DDP_OK)
@@ -86,7 +86,7 @@ static int map_file(store_map *m, const store_fixture *s, uint32_t f)
         mark_container(m, sm->path, f);
         mark_hint(m, sm->path, rp.refs[k].smap_offset_hint, f);
         size_t len = 0;
-        const uint8_t *b = ddp_mem_store_get(s->mem, sm->path, &len);
+        const uint8_t *b = ddp_sink_mem_get(s->mem, sm->path, &len);
         const uint8_t *payload = b + sm->offset + sm->header_size;
         uint32_t n = 0;
         if (ddp_stream_map_count(payload, sm->payload_size, &n, NULL) != DDP_OK)
@@ -109,13 +109,13 @@ int store_map_build(const store_fixture *s, store_map *m)
 {
     memset(m, 0, sizeof *m);
     size_t n = 0;
-    while (ddp_mem_store_path(s->mem, n))
+    while (ddp_sink_mem_path(s->mem, n))
         n++;
     m->containers = calloc(n ? n : 1, sizeof *m->containers);
     if (!m->containers || s->n > MAP_MAX_FILES)
         return -1;
     for (size_t i = 0; i < n; i++)
-        if (add_container(m, s, ddp_mem_store_path(s->mem, i)) != 0)
+        if (add_container(m, s, ddp_sink_mem_path(s->mem, i)) != 0)
             return -1;
     for (uint32_t f = 0; f < s->n; f++)
         if (s->files[f].reparse_len && map_file(m, s, f) != 0)

@@ -211,7 +211,7 @@ static void test_redirection_tables(void **state)
         for (size_t c = 0; c < m.map.n_containers; c++) {
             const map_container *mc = &m.map.containers[c];
             size_t len = 0;
-            const uint8_t *b = ddp_mem_store_get(m.e.ss.mem, mc->path, &len);
+            const uint8_t *b = ddp_sink_mem_get(m.e.ss.mem, mc->path, &len);
             assert_true(len >= DDP_RRTL_OFFSET + DDP_RRTL_HEADER_SIZE);
             uint64_t end = DDP_RRTL_OFFSET + DDP_RRTL_HEADER_SIZE + 8ull * (b[DDP_RRTL_OFFSET + 8] | (b[DDP_RRTL_OFFSET + 9] << 8));
             /* With exact hints the table is never needed: nothing may fail. */
@@ -368,7 +368,7 @@ static const map_record *smap_of(matrix *m, uint32_t f)
 static ddp_chunk_ref smap_entry(matrix *m, const map_record *sm, uint32_t i)
 {
     size_t len = 0;
-    const uint8_t *b = ddp_mem_store_get(m->e.ss.mem, sm->path, &len);
+    const uint8_t *b = ddp_sink_mem_get(m->e.ss.mem, sm->path, &len);
     ddp_chunk_ref c;
     ddp_stream_map_entry(b + sm->offset + sm->header_size, i, &c);
     return c;

@@ -171,12 +171,12 @@ static void env_free(file_env *fe)
  * come from the caller. */
 static void env_run(file_env *fe, faulty_target *w, const ddp_restore_options *opt)
 {
-    ddp_target_file files[REL_FILES];
+    ddp_target_spec files[REL_FILES];
     ddp_file_target *ft;
     ddp_target target;
 
     for (uint32_t i = 0; i < REL_FILES; i++)
-        files[i] = (ddp_target_file){fe->paths[i], DDP_STUB_RAW, NULL};
+        files[i] = (ddp_target_spec){fe->paths[i], DDP_STUB_RAW, NULL};
     assert_int_equal(ddp_file_target_new(DDP_TARGET_IN_PLACE, REL_FILES, files, 0, &ft), DDP_OK);
     ddp_file_target_bind(ft, &w->inner);
     w->injected_file = -1;

@@ -195,7 +195,7 @@ typedef struct reenter {
     rel_env *inner;
     int mode;          /* 0: an independent restore; 1: the same store and target again */
     int done;
-    const ddp_store *outer_store;
+    const ddp_backup *outer_store;
     const ddp_target *outer_target;
     int32_t inner_overall;
 } reenter;
@@ -307,10 +307,10 @@ static void test_invalid_arguments(void **state)
                      DDP_HR_E_INVALIDARG);
     assert_int_equal(ddp_restore(NULL, &e.target, 1, NULL, NULL, res, NULL), DDP_HR_E_INVALIDARG);
     assert_int_equal(ddp_restore(&e.store, NULL, 1, NULL, NULL, res, NULL), DDP_HR_E_INVALIDARG);
-    ddp_store no_read = e.store;
+    ddp_backup no_read = e.store;
     no_read.read = NULL;
     assert_int_equal(ddp_restore(&no_read, &e.target, 1, NULL, NULL, res, NULL), DDP_HR_E_INVALIDARG);
-    ddp_store no_free = e.store;
+    ddp_backup no_free = e.store;
     no_free.free_plan = NULL;
     assert_int_equal(ddp_restore(&no_free, &e.target, 1, NULL, NULL, res, NULL), DDP_HR_E_INVALIDARG);
     ddp_target no_abandon = e.target;

@@ -11,9 +11,9 @@
 #include "fixture.h"
 #include "twins.h"
 
-void fixture_options(ddp_store_options *opt, uint16_t layout)
+void fixture_options(ddp_store_builder_options *opt, uint16_t layout)
 {
-    ddp_store_options_default(opt);
+    ddp_store_builder_options_default(opt);
     opt->layout = layout;
     opt->min_chunk = 4096;
     opt->avg_chunk = 8192;
@@ -38,7 +38,7 @@ static void generate(uint32_t seed, uint32_t file, uint8_t *buf, size_t len)
     }
 }
 
-int fixture_build(fixture *f, const ddp_store_options *opt, uint32_t n, const size_t *sizes, const int *dup)
+int fixture_build(fixture *f, const ddp_store_builder_options *opt, uint32_t n, const size_t *sizes, const int *dup)
 {
     return store_fixture_build(f, opt, n, sizes, dup, generate, 0) == DDP_OK ? 0 : -1;
 }
@@ -48,7 +48,7 @@ void fixture_free(fixture *f)
     store_fixture_free(f);
 }
 
-void fixture_backup(fake_backup *b, const ddp_mem_store *mem)
+void fixture_backup(fake_backup *b, const ddp_sink_mem *mem)
 {
     if (fake_backup_init(b, mem) != 0)
         abort();
@@ -96,12 +96,12 @@ int fixture_store_file(const fixture *f, const char *name, char *out, size_t cap
     return 0;
 }
 
-int fixture_put_old_generation(ddp_mem_store *mem, const char **path)
+int fixture_put_old_generation(ddp_sink_mem *mem, const char **path)
 {
     static const size_t old_sizes[2] = {90000, 120000};
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture old;
-    ddp_store_sink sink;
+    ddp_sink sink;
     void *h = NULL;
     size_t len = 0;
     fixture_options(&opt, DDP_LAYOUT_0201);
@@ -109,20 +109,20 @@ int fixture_put_old_generation(ddp_mem_store *mem, const char **path)
     if (fixture_build(&old, &opt, 2, old_sizes, NULL) != 0)
         return -1;
     const char *p = fixture_container(&old, "Stream", 0);
-    const uint8_t *bytes = p && strstr(p, "00010000.00000001.ccc") ? ddp_mem_store_get(old.mem, p, &len) : NULL;
+    const uint8_t *bytes = p && strstr(p, "00010000.00000001.ccc") ? ddp_sink_mem_get(old.mem, p, &len) : NULL;
     int rc = bytes ? 0 : -1;
-    ddp_mem_store_sink(mem, &sink);
+    ddp_sink_mem_sink(mem, &sink);
     if (rc == 0 && (sink.open(sink.ctx, p, &h) != DDP_OK || sink.pwrite(sink.ctx, h, 0, bytes, len) != DDP_OK ||
                     sink.close(sink.ctx, h) != DDP_OK))
         rc = -1;
-    for (size_t i = 0; rc == 0 && path && ddp_mem_store_path(mem, i); i++)
-        if (strcmp(ddp_mem_store_path(mem, i), p) == 0)
-            *path = ddp_mem_store_path(mem, i);
+    for (size_t i = 0; rc == 0 && path && ddp_sink_mem_path(mem, i); i++)
+        if (strcmp(ddp_sink_mem_path(mem, i), p) == 0)
+            *path = ddp_sink_mem_path(mem, i);
     fixture_free(&old);
     return rc;
 }
 
-int fixture_chunk_location(const fixture *f, const ddp_store_options *opt, uint32_t i, uint32_t k,
+int fixture_chunk_location(const fixture *f, const ddp_store_builder_options *opt, uint32_t i, uint32_t k,
                            char *path, size_t cap, uint64_t *offset)
 {
     ddp_reparse rp;
@@ -133,7 +133,7 @@ int fixture_chunk_location(const fixture *f, const ddp_store_options *opt, uint3
     ddp_container_name(rp.refs[0].stream_container_id, opt->stream_generation, name);
     snprintf(spath, sizeof spath, "\\System Volume Information\\Dedup\\ChunkStore\\%s.ddp\\Stream\\%s", guid, name);
     size_t len = 0;
-    const uint8_t *s = ddp_mem_store_get(f->mem, spath, &len);
+    const uint8_t *s = ddp_sink_mem_get(f->mem, spath, &len);
     if (!s)
         return -1;
     /* Stale hints: find the record by scanning for its sequence. */

@@ -18,14 +18,14 @@
 typedef store_fixture fixture;
 
 /* Store options for tests: small chunks (4/8/16 KiB), the given layout. */
-void fixture_options(ddp_store_options *opt, uint16_t layout);
+void fixture_options(ddp_store_builder_options *opt, uint16_t layout);
 /* Builds n files of the restore corpus (half random bytes, half repetitive text, so both
  * raw and Xpress chunks appear): sizes[i] bytes each; dup[i] >= 0 makes file i a copy of
  * file dup[i] (dup may be NULL). Returns 0 on success. */
-int fixture_build(fixture *f, const ddp_store_options *opt, uint32_t n, const size_t *sizes, const int *dup);
+int fixture_build(fixture *f, const ddp_store_builder_options *opt, uint32_t n, const size_t *sizes, const int *dup);
 void fixture_free(fixture *f);
 /* b: a fake backup of the fixture's store that keeps its log (protocol checks). */
-void fixture_backup(fake_backup *b, const ddp_mem_store *mem);
+void fixture_backup(fake_backup *b, const ddp_sink_mem *mem);
 /* A target of the fixture's n files with their reparse buffers. */
 void fixture_target(const fixture *f, fake_target *t);
 /* 1 when file i of t holds exactly the original bytes and was finished. */
@@ -42,11 +42,11 @@ int fixture_store_file(const fixture *f, const char *name, char *out, size_t cap
  * "00010000" (the first stream container of a 2-file layout 0x0201 store), whose Cthr
  * agrees with a store made with another stream generation but whose stream maps are not
  * that store's. *path (may be NULL) gets its path in mem. Returns 0, or -1. */
-int fixture_put_old_generation(ddp_mem_store *mem, const char **path);
+int fixture_put_old_generation(ddp_sink_mem *mem, const char **path);
 
 /* Where chunk k of file i's first stream map lives: the Data container path and the
  * offset of its Ckhr. Returns 0 on success. */
-int fixture_chunk_location(const fixture *f, const ddp_store_options *opt, uint32_t i, uint32_t k,
+int fixture_chunk_location(const fixture *f, const ddp_store_builder_options *opt, uint32_t i, uint32_t k,
                            char *path, size_t cap, uint64_t *offset);
 /* Runs ddp_restore over the fake backup and target (names NULL), and the same scenario
  * with the other thread counts, failing the test unless every outcome is identical

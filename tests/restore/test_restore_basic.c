@@ -53,7 +53,7 @@ static void assert_all_restored(const fixture *f, const fake_target *t, const ou
 }
 
 /* Builds the 4-file corpus with opt, restores it with the fake backup's defaults. */
-static void restore_corpus(const ddp_store_options *opt, fake_backup *m, fixture *f, fake_target *t, outcome *o,
+static void restore_corpus(const ddp_store_builder_options *opt, fake_backup *m, fixture *f, fake_target *t, outcome *o,
                            void (*tweak)(fake_backup *m, fixture *f))
 {
     assert_int_equal(fixture_build(f, opt, 4, sizes4, dup4), 0);
@@ -74,7 +74,7 @@ static void cleanup(fake_backup *m, fixture *f, fake_target *t)
 
 static void restore_layout(uint16_t layout, ddp_hash_alg alg)
 {
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;
@@ -123,7 +123,7 @@ static void test_sha512_store_detected(void **state)
 static void test_fixed_wrong_algorithm(void **state)
 {
     (void)state;
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;
@@ -158,7 +158,7 @@ static void test_fixed_wrong_algorithm(void **state)
 static void test_multi_container(void **state)
 {
     (void)state;
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;
@@ -187,7 +187,7 @@ static void test_multi_container(void **state)
 static void test_stale_hints_use_rrtl(void **state)
 {
     (void)state;
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;
@@ -216,7 +216,7 @@ static void test_stale_hints_use_rrtl(void **state)
 static void test_results_null(void **state)
 {
     (void)state;
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;
@@ -236,7 +236,7 @@ static void test_shared_chunks_read_once(void **state)
     (void)state;
     static const size_t sizes[3] = {200000, 200000, 200000};
     static const int dup[3] = {-1, 0, 0};
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;
@@ -280,7 +280,7 @@ static void strip_hints(fixture *f)
 static void test_probing_generation(void **state)
 {
     (void)state;
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;
@@ -329,7 +329,7 @@ static void test_probing_generation(void **state)
 static void test_generation_hint(void **state)
 {
     (void)state;
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;
@@ -355,7 +355,7 @@ static void use_directory(fake_backup *m, fixture *f)
 static void test_directory_callback(void **state)
 {
     (void)state;
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;
@@ -381,7 +381,7 @@ static void test_directory_callback(void **state)
 static void test_directory_failing_or_empty(void **state)
 {
     (void)state;
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;
@@ -426,7 +426,7 @@ static const uint8_t *find_smap(const fixture *f, uint32_t i, uint32_t *len)
     ddp_reparse rp;
     assert_int_equal(ddp_reparse_parse(f->files[i].reparse, f->files[i].reparse_len, &rp, NULL), DDP_OK);
     size_t clen = 0;
-    const uint8_t *c = ddp_mem_store_get(f->mem, fixture_container(f, "Stream", 0), &clen);
+    const uint8_t *c = ddp_sink_mem_get(f->mem, fixture_container(f, "Stream", 0), &clen);
     assert_non_null(c);
     ddp_record r;
     uint64_t off = rp.refs[0].smap_offset_hint;
@@ -436,7 +436,7 @@ static const uint8_t *find_smap(const fixture *f, uint32_t i, uint32_t *len)
     return c + off + r.header_size;
 }
 
-static uint64_t put_smap_record(ddp_store_sink *sink, void *h, uint64_t off, uint32_t seq, const uint8_t *payload,
+static uint64_t put_smap_record(ddp_sink *sink, void *h, uint64_t off, uint32_t seq, const uint8_t *payload,
                                 uint32_t len)
 {
     ddp_record r;
@@ -491,7 +491,7 @@ static void test_two_stream_references(void **state)
 {
     (void)state;
     static const size_t sizes[2] = {90000, 60000};
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;
@@ -505,8 +505,8 @@ static void test_two_stream_references(void **state)
     for (uint32_t k = 0; k < (len_b - 8) / 64; k++)   /* B's chunks move up by X */
         ddp_put64(sb + 8 + 64 * k + 0x10, ddp_le64(sb + 8 + 64 * k + 0x10) + sizes[0]);
 
-    ddp_store_sink sink;
-    ddp_mem_store_sink(f.mem, &sink);
+    ddp_sink sink;
+    ddp_sink_mem_sink(f.mem, &sink);
     ddp_reparse rp;
     assert_int_equal(ddp_reparse_parse(f.files[0].reparse, f.files[0].reparse_len, &rp, NULL), DDP_OK);
     char guid[39], path[200];
@@ -567,7 +567,7 @@ static void no_callbacks(fake_backup *m, fixture *f)
 static void test_without_order_and_preview(void **state)
 {
     (void)state;
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;
@@ -586,7 +586,7 @@ static void test_without_order_and_preview(void **state)
 static void test_small_read_window(void **state)
 {
     (void)state;
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;

@@ -35,7 +35,7 @@ static void build_case(commit_case *c, uint32_t n)
     assert_non_null(sizes);
     for (uint32_t i = 0; i < n; i++)
         sizes[i] = 300 + (i % 53) * 17;
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture_options(&opt, DDP_LAYOUT_0103);
     assert_int_equal(fixture_build(&c->f, &opt, n, sizes, NULL), 0);
     free(sizes);

@@ -24,7 +24,7 @@
 static const size_t sizes[N] = {150000, 110000, 90000};
 
 typedef struct env {
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;
@@ -564,7 +564,7 @@ static void test_names_in_messages(void **state)
     env e;
     setup_env(&e, 1u << 30);
     fake_target_set_reparse(&e.t, 1, e.f.files[1].reparse, 12);
-    ddp_store store;
+    ddp_backup store;
     ddp_target target;
     fake_backup_api(&e.m, &store);
     fake_target_api(&e.t, &target);
@@ -579,7 +579,7 @@ static void test_arguments(void **state)
     (void)state;
     env e;
     setup_env(&e, 1u << 30);
-    ddp_store store;
+    ddp_backup store;
     ddp_target target;
     fake_backup_api(&e.m, &store);
     fake_target_api(&e.t, &target);
@@ -589,7 +589,7 @@ static void test_arguments(void **state)
     for (uint32_t i = 0; i < N; i++)
         assert_int_equal(e.res[i].hr, DDP_HR_E_INVALIDARG);
     assert_int_equal(ddp_restore(&store, NULL, N, NULL, NULL, e.res, NULL), DDP_HR_E_INVALIDARG);
-    ddp_store no_read = store;
+    ddp_backup no_read = store;
     no_read.read = NULL;
     assert_int_equal(ddp_restore(&no_read, &target, N, NULL, NULL, e.res, NULL), DDP_HR_E_INVALIDARG);
     assert_int_equal(e.m.n_log, 0);

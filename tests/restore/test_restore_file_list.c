@@ -44,7 +44,7 @@ static void damage(fake_backup *m, const char *path, uint64_t offset, uint8_t ma
 
 static void build(run *r, uint16_t layout, uint32_t stream_generation, int file_list)
 {
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     memset(r, 0, sizeof *r);
     fixture_options(&opt, layout);
     opt.stream_generation = stream_generation;
@@ -90,10 +90,10 @@ static void done(run *r)
  * in the fake backup read from it. */
 static void overwrite(run *r, const char *path, const uint8_t *bytes, size_t len)
 {
-    ddp_store_sink sink;
+    ddp_sink sink;
     void *h = NULL;
     assert_int_equal(fake_backup_put(&r->m, path, bytes, len), 0);
-    ddp_mem_store_sink(r->f.mem, &sink);
+    ddp_sink_mem_sink(r->f.mem, &sink);
     assert_int_equal(sink.open(sink.ctx, path, &h), DDP_OK);
     assert_int_equal(sink.pwrite(sink.ctx, h, 0, bytes, len), DDP_OK);
     assert_int_equal(sink.close(sink.ctx, h), DDP_OK);
@@ -162,7 +162,7 @@ static void test_list_damaged(void **state)
     /* Every entry damaged (the header sound): the list is silent, probing decides. */
     build(&r, DDP_LAYOUT_0103, 2, 1);
     size_t len = 0;
-    assert_non_null(ddp_mem_store_get(r.f.mem, l1, &len));
+    assert_non_null(ddp_sink_mem_get(r.f.mem, l1, &len));
     for (size_t at = DDP_FILE_LIST_HEADER_SIZE; at < len; at += DDP_FILE_LIST_ENTRY_SIZE)
         damage(&r.m, l1, at + 0x20, 0x04);
     restore(&r);
@@ -191,7 +191,7 @@ static void test_list_disagrees(void **state)
     build(&r, DDP_LAYOUT_0201, 2, 1);
     store_file(&r.f, DDP_FILE_LIST_NAME_1, l1, sizeof l1);
     size_t len = 0;
-    const uint8_t *list = ddp_mem_store_get(r.f.mem, l1, &len);
+    const uint8_t *list = ddp_sink_mem_get(r.f.mem, l1, &len);
     assert_non_null(list);
     uint8_t *copy = malloc(len);
     assert_non_null(copy);
@@ -237,7 +237,7 @@ static void add_old_generation(run *r)
     const char *path = NULL;
     size_t len = 0;
     assert_int_equal(fixture_put_old_generation(r->f.mem, &path), 0);
-    const uint8_t *bytes = ddp_mem_store_get(r->f.mem, path, &len);
+    const uint8_t *bytes = ddp_sink_mem_get(r->f.mem, path, &len);
     assert_int_equal(fake_backup_put(&r->m, path, bytes, len), 0);
 }
 

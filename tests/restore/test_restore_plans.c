@@ -153,7 +153,7 @@ typedef struct plan_case {
 
 static void run_plan(const plan_case *pc, uint16_t layout, int stale)
 {
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;
@@ -276,7 +276,7 @@ static void test_failing_order(void **state)
 static void test_engine_order_is_sequential(void **state)
 {
     (void)state;
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;

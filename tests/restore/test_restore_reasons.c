@@ -24,7 +24,7 @@
 static const size_t sizes[N] = {150000, 110000, 90000};
 
 typedef struct env {
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;
@@ -123,7 +123,7 @@ static void test_record_not_in_rrtl(void **state)
     setup_env(&e, 1);
     const char *path = fixture_container(&e.f, "Data", 0);
     size_t len = 0;
-    const uint8_t *b = ddp_mem_store_get(e.f.mem, path, &len);
+    const uint8_t *b = ddp_sink_mem_get(e.f.mem, path, &len);
     assert_true(b && len >= DDP_RRTL_OFFSET + DDP_RRTL_HEADER_SIZE);
     uint32_t count = ddp_le32(b + DDP_RRTL_OFFSET + 8);
     assert_true(count > 0 && count < 0x10000u);

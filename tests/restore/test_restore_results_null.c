@@ -26,7 +26,7 @@ static const uint32_t thread_counts[] = {1, 2, 4};
 #define N_COUNTS (sizeof thread_counts / sizeof thread_counts[0])
 
 typedef struct env {
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;
@@ -50,7 +50,7 @@ static void setup_env(env *e)
 static int32_t restore_without_results(env *e, uint32_t threads)
 {
     ddp_restore_options ro;
-    ddp_store store;
+    ddp_backup store;
     ddp_target target;
     ddp_restore_options_default(&ro);
     ro.threads = threads;

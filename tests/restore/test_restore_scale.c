@@ -30,7 +30,7 @@ static void test_ten_thousand_files(void **state)
         if (dup[i] >= 0)
             sizes[i] = sizes[i - 9];
     }
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;

@@ -60,7 +60,7 @@ static const char *const kind_names[CB_KINDS] = {
 };
 
 typedef struct probe {
-    ddp_store inner_store;
+    ddp_backup inner_store;
     ddp_target inner_target;
     thread_id caller;
     uint64_t calls[CB_KINDS];
@@ -158,7 +158,7 @@ static ddp_status p_commit(void *ctx, void (*done)(void *arg, uint32_t file, ddp
 }
 
 /* The probe's store and target, forwarding to the fake backup and the fake target. */
-static void probe_wrap(probe *p, fake_backup *m, fake_target *t, ddp_store *store, ddp_target *target)
+static void probe_wrap(probe *p, fake_backup *m, fake_target *t, ddp_backup *store, ddp_target *target)
 {
     memset(p, 0, sizeof *p);
     fake_backup_api(m, &p->inner_store);
@@ -167,7 +167,7 @@ static void probe_wrap(probe *p, fake_backup *m, fake_target *t, ddp_store *stor
     assert_non_null(p->inner_store.preview);
     assert_non_null(p->inner_store.find_container);
     assert_non_null(p->inner_target.commit);
-    *store = (ddp_store){p, p_read, p_order, p_free_plan, p_preview, p_find};
+    *store = (ddp_backup){p, p_read, p_order, p_free_plan, p_preview, p_find};
     *target = (ddp_target){p, p_read_reparse, p_begin, p_write, p_finish, p_abandon, p_commit, NULL};
 }
 
@@ -199,14 +199,14 @@ static uint32_t workers_for(uint32_t threads)
 static void restore_on_calling_thread(uint32_t threads)
 {
     size_t sizes[N_FILES];
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     fixture f;
     fake_backup m;
     fake_target t;
     ddp_file_result res[N_FILES];
     ddp_restore_stats st;
     ddp_restore_options ro;
-    ddp_store store;
+    ddp_backup store;
     ddp_target target;
     probe p;
     char path[200];

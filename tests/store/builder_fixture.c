@@ -60,13 +60,13 @@ void fix_free(fix_file *f)
     f->len = 0;
 }
 
-void fix_build_store(fix_build *b, const ddp_store_options *opt, const fix_file *files, size_t n)
+void fix_build_store(fix_build *b, const ddp_store_builder_options *opt, const fix_file *files, size_t n)
 {
     assert_true(n <= FIX_MAX_FILES);
-    b->store = ddp_mem_store_new();
+    b->store = ddp_sink_mem_new();
     assert_non_null(b->store);
-    ddp_store_sink sink;
-    ddp_mem_store_sink(b->store, &sink);
+    ddp_sink sink;
+    ddp_sink_mem_sink(b->store, &sink);
     ddp_store_builder *builder = NULL;
     assert_int_equal(ddp_store_builder_new(opt, &sink, &builder), DDP_OK);
     for (size_t i = 0; i < n; i++) {
@@ -89,7 +89,7 @@ void fix_build_store(fix_build *b, const ddp_store_options *opt, const fix_file 
 
 void fix_build_free(fix_build *b)
 {
-    ddp_mem_store_free(b->store);
+    ddp_sink_mem_free(b->store);
     b->store = NULL;
 }
 

@@ -1,6 +1,6 @@
 /*
  * builder_fixture.h - helpers of the store builder tests: deterministic file contents,
- * a build of a set of files into a ddp_mem_store, and a check that every file reads
+ * a build of a set of files into a ddp_sink_mem, and a check that every file reads
  * back byte-exact through the test store reader.
  */
 #ifndef DDP_TEST_BUILDER_FIXTURE_H
@@ -21,7 +21,7 @@ typedef struct fix_file {
 } fix_file;
 
 typedef struct fix_build {
-    ddp_mem_store *store;
+    ddp_sink_mem *store;
     ddp_store_builder_stats stats;
     uint8_t reparse[FIX_MAX_FILES][512];   /* our layouts need at most 8 + 0x184 */
     size_t reparse_len[FIX_MAX_FILES];
@@ -36,7 +36,7 @@ void fix_free(fix_file *f);
 
 /* Builds the files (fed in uneven pieces) into a new mem store; b must be zeroed or freed
  * before. Asserts that every step succeeds (a file of size 0 ends with NOT_REPARSE). */
-void fix_build_store(fix_build *b, const ddp_store_options *opt, const fix_file *files, size_t n);
+void fix_build_store(fix_build *b, const ddp_store_builder_options *opt, const fix_file *files, size_t n);
 void fix_build_free(fix_build *b);
 /* Reads every non-empty file back and compares; sums the read infos into total. */
 void fix_read_back(const fix_build *b, const fix_file *files, size_t n, ddp_test_read_info *total);

@@ -60,8 +60,8 @@ static void test_matrix_round_trip(void **state)
     for (size_t l = 0; l < 3; l++)
         for (size_t a = 0; a < 2; a++)
             for (int compress = 0; compress <= 1; compress++) {
-                ddp_store_options opt;
-                ddp_store_options_default(&opt);
+                ddp_store_builder_options opt;
+                ddp_store_builder_options_default(&opt);
                 opt.layout = layouts[l];
                 opt.hash_alg = algs[a];
                 opt.compress = compress;
@@ -92,11 +92,11 @@ static void test_matrix_round_trip(void **state)
 }
 
 /* Paths of the container files of one kind, in store order. */
-static size_t container_paths(const ddp_mem_store *m, const char *kind, const char **out, size_t cap)
+static size_t container_paths(const ddp_sink_mem *m, const char *kind, const char **out, size_t cap)
 {
     size_t n = 0;
     const char *p;
-    for (size_t i = 0; (p = ddp_mem_store_path(m, i)) != NULL; i++)
+    for (size_t i = 0; (p = ddp_sink_mem_path(m, i)) != NULL; i++)
         if (strstr(p, kind) && n < cap)
             out[n++] = p;
     return n;
@@ -108,11 +108,11 @@ static ddp_crc64_match expected_crc64 = DDP_CRC64_NVME;
 /* Walks a container's records from 0x5260: packed, 8-aligned, sequence 1, 2, ...,
  * ending at the Cthr's valid data length, which is the file size; every CRC-64 of the
  * expected variant. Returns the count. */
-static uint32_t check_container(const ddp_mem_store *m, const char *path, uint32_t id, uint32_t generation,
+static uint32_t check_container(const ddp_sink_mem *m, const char *path, uint32_t id, uint32_t generation,
                                 uint16_t kind)
 {
     size_t len = 0;
-    const uint8_t *file = ddp_mem_store_get(m, path, &len);
+    const uint8_t *file = ddp_sink_mem_get(m, path, &len);
     assert_non_null(file);
     ddp_cthr cthr;
     assert_int_equal(ddp_cthr_parse(file, len, &cthr, NULL), DDP_OK);
@@ -160,8 +160,8 @@ static void multi_container(int zero_init)
     size_t n = 0;
     for (; n < 20; n++)
         fix_random(&files[n], 60 * KiB + 1000 * n, 100 + n);
-    ddp_store_options opt;
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options opt;
+    ddp_store_builder_options_default(&opt);
     opt.crc64_zero_init = zero_init;
     opt.container_limit = 0x6000 + 200 * KiB;   /* a few chunks per Data container */
     opt.min_chunk = 8 * KiB;
@@ -186,7 +186,7 @@ static void multi_container(int zero_init)
     /* Seal after the limit: every Data container but the last holds at least the limit. */
     for (size_t i = 0; i + 1 < nd; i++) {
         size_t len = 0;
-        ddp_mem_store_get(b->store, paths[i], &len);
+        ddp_sink_mem_get(b->store, paths[i], &len);
         assert_true(len >= opt.container_limit);
     }
     free_build(b);
@@ -216,8 +216,8 @@ static void test_stale_hints(void **state)
     (void)state;
     fix_file files[8];
     size_t n = mixed_files(files);
-    ddp_store_options opt;
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options opt;
+    ddp_store_builder_options_default(&opt);
     opt.stale_hints = 1;
     opt.layout = DDP_LAYOUT_0103;
     fix_build *b = new_build();
@@ -238,7 +238,7 @@ static void test_stale_hints(void **state)
         ddp_container_name(r.refs[0].stream_container_id, 1, name);
         snprintf(path, sizeof path, "%s\\Stream\\%s", dir, name);
         size_t len = 0;
-        const uint8_t *file = ddp_mem_store_get(b->store, path, &len);
+        const uint8_t *file = ddp_sink_mem_get(b->store, path, &len);
         assert_non_null(file);
         ddp_rrtl rrtl;
         assert_int_equal(ddp_rrtl_parse(file + DDP_RRTL_OFFSET, len - DDP_RRTL_OFFSET, &rrtl, NULL), DDP_OK);
@@ -259,8 +259,8 @@ static void test_stale_hints_rrtl_full(void **state)
     (void)state;
     fix_file files[1];
     fix_random(&files[0], 1300 * 200, 77);
-    ddp_store_options opt;
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options opt;
+    ddp_store_builder_options_default(&opt);
     opt.stale_hints = 1;
     opt.compress = 0;
     opt.min_chunk = opt.avg_chunk = opt.max_chunk = 200;   /* 1300 fixed-size chunks */
@@ -275,7 +275,7 @@ static void test_stale_hints_rrtl_full(void **state)
     const char *paths[2];
     assert_int_equal(container_paths(b->store, "\\Data\\", paths, 2), 1);
     size_t len = 0;
-    const uint8_t *file = ddp_mem_store_get(b->store, paths[0], &len);
+    const uint8_t *file = ddp_sink_mem_get(b->store, paths[0], &len);
     ddp_rrtl rrtl;
     assert_int_equal(ddp_rrtl_parse(file + DDP_RRTL_OFFSET, len - DDP_RRTL_OFFSET, &rrtl, NULL), DDP_OK);
     assert_int_equal(rrtl.count, 1096);
@@ -292,8 +292,8 @@ static void test_large_stream_map(void **state)
     (void)state;
     fix_file files[1];
     fix_random(&files[0], 20000 * 64 + 17, 31);
-    ddp_store_options opt;
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options opt;
+    ddp_store_builder_options_default(&opt);
     opt.compress = 0;
     opt.min_chunk = opt.avg_chunk = opt.max_chunk = 64;
     fix_build *b = new_build();
@@ -317,8 +317,8 @@ static void test_stale_hints_multi_container(void **state)
     size_t n = 0;
     for (; n < 12; n++)
         fix_text(&files[n], 50 * KiB + 3000 * n, 200 + n);
-    ddp_store_options opt;
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options opt;
+    ddp_store_builder_options_default(&opt);
     opt.stale_hints = 1;
     opt.container_limit = DDP_FIRST_RECORD_OFFSET + 20 * KiB;
     opt.min_chunk = 1 * KiB;
@@ -341,8 +341,8 @@ static void test_generations(void **state)
     (void)state;
     fix_file files[8];
     size_t n = mixed_files(files);
-    ddp_store_options opt;
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options opt;
+    ddp_store_builder_options_default(&opt);
     opt.data_generation = 0x10000;
     opt.stream_generation = 3;
     fix_build *b = new_build();
@@ -366,15 +366,15 @@ static void assert_same_store(const fix_build *a, const fix_build *b, size_t n)
 {
     const char *p;
     size_t i = 0;
-    for (; (p = ddp_mem_store_path(a->store, i)) != NULL; i++) {
-        assert_string_equal(p, ddp_mem_store_path(b->store, i));
+    for (; (p = ddp_sink_mem_path(a->store, i)) != NULL; i++) {
+        assert_string_equal(p, ddp_sink_mem_path(b->store, i));
         size_t la = 0, lb = 0;
-        const uint8_t *da = ddp_mem_store_get(a->store, p, &la);
-        const uint8_t *db = ddp_mem_store_get(b->store, p, &lb);
+        const uint8_t *da = ddp_sink_mem_get(a->store, p, &la);
+        const uint8_t *db = ddp_sink_mem_get(b->store, p, &lb);
         assert_int_equal(la, lb);
         assert_memory_equal(da, db, la);
     }
-    assert_null(ddp_mem_store_path(b->store, i));
+    assert_null(ddp_sink_mem_path(b->store, i));
     for (size_t k = 0; k < n; k++) {
         assert_int_equal(a->reparse_len[k], b->reparse_len[k]);
         assert_memory_equal(a->reparse[k], b->reparse[k], a->reparse_len[k]);
@@ -386,8 +386,8 @@ static void test_deterministic(void **state)
     (void)state;
     fix_file files[8];
     size_t n = mixed_files(files);
-    ddp_store_options opt;
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options opt;
+    ddp_store_builder_options_default(&opt);
     opt.stale_hints = 1;
     fix_build *a = new_build(), *b = new_build();
     fix_build_store(a, &opt, files, n);
@@ -404,8 +404,8 @@ static void test_dedup(void **state)
     fix_file files[2];
     fix_random(&files[0], 2u << 20, 11);
     fix_copy(&files[1], &files[0]);
-    ddp_store_options opt;
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options opt;
+    ddp_store_builder_options_default(&opt);
     fix_build *b = new_build();
     fix_build_store(b, &opt, files, 2);
     ddp_test_read_info total;
@@ -445,8 +445,8 @@ static void test_compression_pays(void **state)
     (void)state;
     fix_file files[1];
     fix_text(&files[0], 1u << 20, 21);
-    ddp_store_options opt;
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options opt;
+    ddp_store_builder_options_default(&opt);
     fix_build *b = new_build();
     fix_build_store(b, &opt, files, 1);
     ddp_test_read_info total;
@@ -464,8 +464,8 @@ static void test_reader_detects_damage(void **state)
     (void)state;
     fix_file files[1];
     fix_text(&files[0], 300 * KiB, 41);
-    ddp_store_options opt;
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options opt;
+    ddp_store_builder_options_default(&opt);
     fix_build *b = new_build();
     fix_build_store(b, &opt, files, 1);
     const char *data_path[1] = {NULL}, *stream_path[1] = {NULL};
@@ -473,8 +473,8 @@ static void test_reader_detects_damage(void **state)
     assert_int_equal(container_paths(b->store, "\\Stream\\", stream_path, 1), 1);
     size_t len = 0;
     /* The store owns these bytes; the test damages them in place. */
-    uint8_t *data = (uint8_t *)ddp_mem_store_get(b->store, data_path[0], &len);
-    uint8_t *stream = (uint8_t *)ddp_mem_store_get(b->store, stream_path[0], &len);
+    uint8_t *data = (uint8_t *)ddp_sink_mem_get(b->store, data_path[0], &len);
+    uint8_t *stream = (uint8_t *)ddp_sink_mem_get(b->store, stream_path[0], &len);
     uint8_t *content = NULL;
     size_t got = 0;
     ddp_test_read_info info;
@@ -506,29 +506,29 @@ static void test_reader_detects_damage(void **state)
 static void test_options_rejected(void **state)
 {
     (void)state;
-    ddp_mem_store *m = ddp_mem_store_new();
-    ddp_store_sink sink;
-    ddp_mem_store_sink(m, &sink);
+    ddp_sink_mem *m = ddp_sink_mem_new();
+    ddp_sink sink;
+    ddp_sink_mem_sink(m, &sink);
     ddp_store_builder *b = NULL;
-    ddp_store_options opt;
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options opt;
+    ddp_store_builder_options_default(&opt);
     opt.layout = 0x0301;
     assert_int_equal(ddp_store_builder_new(&opt, &sink, &b), DDP_ERR_UNKNOWN_LAYOUT);
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options_default(&opt);
     opt.hash_alg = DDP_HASH_UNKNOWN;
     assert_int_equal(ddp_store_builder_new(&opt, &sink, &b), DDP_ERR_INVALID_ARG);
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options_default(&opt);
     opt.min_chunk = opt.avg_chunk + 1;
     assert_int_equal(ddp_store_builder_new(&opt, &sink, &b), DDP_ERR_RANGE);
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options_default(&opt);
     opt.max_chunk = DDP_MAX_CHUNK_SIZE + 1;
     assert_int_equal(ddp_store_builder_new(&opt, &sink, &b), DDP_ERR_RANGE);
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options_default(&opt);
     opt.container_limit = 0;
     assert_int_equal(ddp_store_builder_new(&opt, &sink, &b), DDP_ERR_RANGE);
     assert_null(b);
     /* Calls out of order. */
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options_default(&opt);
     assert_int_equal(ddp_store_builder_new(&opt, &sink, &b), DDP_OK);
     uint8_t rp[512];
     size_t rl = 0;
@@ -544,7 +544,7 @@ static void test_options_rejected(void **state)
     assert_int_equal(rl, 8 + 0x100);
     assert_int_equal(ddp_store_builder_finish(b), DDP_OK);
     ddp_store_builder_free(b);
-    ddp_mem_store_free(m);
+    ddp_sink_mem_free(m);
 }
 
 static void test_empty_files_only(void **state)
@@ -553,14 +553,14 @@ static void test_empty_files_only(void **state)
     fix_file files[2];
     fix_random(&files[0], 0, 1);
     fix_random(&files[1], 0, 2);
-    ddp_store_options opt;
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options opt;
+    ddp_store_builder_options_default(&opt);
     fix_build *b = new_build();
     fix_build_store(b, &opt, files, 2);
     assert_int_equal(b->stats.files, 0);
     assert_int_equal(b->stats.empty_files, 2);
     assert_int_equal(b->stats.data_containers + b->stats.stream_containers, 0);
-    assert_null(ddp_mem_store_path(b->store, 0));
+    assert_null(ddp_sink_mem_path(b->store, 0));
     free_build(b);
     free_files(files, 2);
 }
@@ -579,14 +579,14 @@ static void test_dir_sink(void **state)
     (void)state;
     fix_file files[8];
     size_t n = mixed_files(files);
-    ddp_store_options opt;
-    ddp_store_options_default(&opt);
+    ddp_store_builder_options opt;
+    ddp_store_builder_options_default(&opt);
     fix_build *mem = new_build();
     fix_build_store(mem, &opt, files, n);
 
     char root[64];
     snprintf(root, sizeof root, "test_dir_sink.%u.out", (unsigned)rand());
-    ddp_store_sink sink;
+    ddp_sink sink;
     assert_int_equal(ddp_dir_sink_init(&sink, root), DDP_OK);
     ddp_store_builder *b = NULL;
     assert_int_equal(ddp_store_builder_new(&opt, &sink, &b), DDP_OK);
@@ -605,7 +605,7 @@ static void test_dir_sink(void **state)
     ddp_dir_sink_cleanup(&sink);
 
     const char *p;
-    for (size_t i = 0; (p = ddp_mem_store_path(mem->store, i)) != NULL; i++) {
+    for (size_t i = 0; (p = ddp_sink_mem_path(mem->store, i)) != NULL; i++) {
         char path[300];
         snprintf(path, sizeof path, "%s%s", root, p);
         for (char *c = path; *c; c++)
@@ -614,7 +614,7 @@ static void test_dir_sink(void **state)
         FILE *f = fopen(path, "rb");
         assert_non_null(f);
         size_t want_len = 0;
-        const uint8_t *want = ddp_mem_store_get(mem->store, p, &want_len);
+        const uint8_t *want = ddp_sink_mem_get(mem->store, p, &want_len);
         uint8_t *got = malloc(want_len + 1);
         assert_non_null(got);
         assert_int_equal(fread(got, 1, want_len + 1, f), want_len);

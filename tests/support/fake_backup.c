@@ -211,19 +211,19 @@ static fake_file *copy_files(const fake_file *src, size_t n)
     return files;
 }
 
-int fake_backup_init(fake_backup *b, const ddp_mem_store *mem)
+int fake_backup_init(fake_backup *b, const ddp_sink_mem *mem)
 {
     size_t n = 0;
     memset(b, 0, sizeof *b);
     b->fail_hr = FAKE_E_FAIL;
-    while (ddp_mem_store_path(mem, n))
+    while (ddp_sink_mem_path(mem, n))
         n++;
     fake_file *view = calloc(n ? n : 1, sizeof *view);   /* the originals, not owned */
     if (!view)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        view[i].path = (char *)ddp_mem_store_path(mem, i);
-        view[i].data = (uint8_t *)ddp_mem_store_get(mem, view[i].path, &view[i].len);
+        view[i].path = (char *)ddp_sink_mem_path(mem, i);
+        view[i].data = (uint8_t *)ddp_sink_mem_get(mem, view[i].path, &view[i].len);
     }
     b->files = copy_files(view, n);
     free(view);
@@ -471,7 +471,7 @@ static int32_t b_find(void *ctx, const char *dir, uint32_t id, char **path)
     return hr;
 }
 
-void fake_backup_api(fake_backup *b, ddp_store *out)
+void fake_backup_api(fake_backup *b, ddp_backup *out)
 {
     memset(out, 0, sizeof *out);
     out->ctx = b;

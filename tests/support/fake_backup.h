@@ -1,8 +1,8 @@
 /*
- * fake_backup.h - the test suites' ddp_store: the backup being read, in memory, with
+ * fake_backup.h - the test suites' ddp_backup: the backup being read, in memory, with
  * fault injection and a record of every call.
  *
- * It holds its own copy of every file of a ddp_mem_store, so tests damage bytes, cut or
+ * It holds its own copy of every file of a ddp_sink_mem, so tests damage bytes, cut or
  * drop files, or put new ones without touching the original. Reads past the end of a
  * file return S_OK with fewer bytes (none at the end), like the public sample
  * application. Behaviours: the k-th call of a kind fails (or every call from the k-th on),
@@ -102,12 +102,12 @@ struct fake_backup {
 };
 
 /* Copies every file of mem. Returns 0, or -1 when out of memory. */
-int fake_backup_init(fake_backup *b, const ddp_mem_store *mem);
+int fake_backup_init(fake_backup *b, const ddp_sink_mem *mem);
 void fake_backup_free(fake_backup *b);
 /* dst: an independent copy of src (files, damage, behaviour, counts); its log starts
  * empty. 0, or -1. */
 int fake_backup_clone(const fake_backup *src, fake_backup *dst);
-void fake_backup_api(fake_backup *b, ddp_store *out);
+void fake_backup_api(fake_backup *b, ddp_backup *out);
 /* Forgets the record: counts, digest, log (not the damage or the behaviour). */
 void fake_backup_reset_counts(fake_backup *b);
 

@@ -69,7 +69,7 @@ void store_content_mixed(uint32_t seed, uint32_t file, uint8_t *out, size_t len)
     }
 }
 
-void store_fixture_small_chunks(ddp_store_options *opt)
+void store_fixture_small_chunks(ddp_store_builder_options *opt)
 {
     opt->min_chunk = 4096;
     opt->avg_chunk = 8192;
@@ -99,19 +99,19 @@ static ddp_status add_file(ddp_store_builder *b, store_fixture_file *f, uint8_t 
     return DDP_OK;
 }
 
-ddp_status store_fixture_build(store_fixture *out, const ddp_store_options *opt, uint32_t n, const size_t *sizes,
+ddp_status store_fixture_build(store_fixture *out, const ddp_store_builder_options *opt, uint32_t n, const size_t *sizes,
                                const int *copy_of, store_content_fn content, uint32_t seed)
 {
     memset(out, 0, sizeof *out);
-    out->mem = ddp_mem_store_new();
+    out->mem = ddp_sink_mem_new();
     out->files = calloc(n ? n : 1, sizeof *out->files);
     uint8_t *rp = malloc(DDP_REPARSE_MAX_BUFFER);
     ddp_store_builder *b = NULL;
-    ddp_store_sink sink;
+    ddp_sink sink;
     ddp_status st = out->mem && out->files && rp ? DDP_OK : DDP_ERR_NO_MEMORY;
     out->n = n;
     if (st == DDP_OK) {
-        ddp_mem_store_sink(out->mem, &sink);
+        ddp_sink_mem_sink(out->mem, &sink);
         st = ddp_store_builder_new(opt, &sink, &b);
     }
     for (uint32_t i = 0; st == DDP_OK && i < n; i++) {
@@ -146,7 +146,7 @@ void store_fixture_free(store_fixture *f)
         free(f->files[i].reparse);
     }
     free(f->files);
-    ddp_mem_store_free(f->mem);
+    ddp_sink_mem_free(f->mem);
     memset(f, 0, sizeof *f);
 }
 
@@ -160,11 +160,11 @@ static const char **containers(const store_fixture *f, const char *kind, uint32_
 {
     const char *p;
     size_t n = 0;
-    while (ddp_mem_store_path(f->mem, n))
+    while (ddp_sink_mem_path(f->mem, n))
         n++;
     const char **list = malloc((n ? n : 1) * sizeof *list);
     *count = 0;
-    for (size_t i = 0; list && (p = ddp_mem_store_path(f->mem, i)) != NULL; i++)
+    for (size_t i = 0; list && (p = ddp_sink_mem_path(f->mem, i)) != NULL; i++)
         if (strstr(p, kind))
             list[(*count)++] = p;
     if (list)

@@ -1,6 +1,6 @@
 /*
  * store_fixture.h - the test suites' chunk stores: files of deterministic content turned
- * into an in-memory chunk store (ddp_mem_store) by the engine's store builder, with each
+ * into an in-memory chunk store (ddp_sink_mem) by the engine's store builder, with each
  * file's original bytes and the reparse buffer the builder gave it. The restore,
  * reliability, fuzz and DLL tests build every store they restore from through here; each
  * suite chooses the content (store_content_fn) its assertions were written for.
@@ -25,14 +25,14 @@ typedef struct store_fixture_file {
 } store_fixture_file;
 
 typedef struct store_fixture {
-    ddp_mem_store *mem;
+    ddp_sink_mem *mem;
     uint32_t n;
     store_fixture_file *files;
     ddp_store_builder_stats stats;
 } store_fixture;
 
 /* Small chunks (4 / 8 / 16 KiB) so that small files span several chunks. */
-void store_fixture_small_chunks(ddp_store_options *opt);
+void store_fixture_small_chunks(ddp_store_builder_options *opt);
 
 /* Compressible text, random bytes and blocks shared between files, by 2 KiB block (so
  * chunks are deduplicated across files); files 5, 11, 17, ... random bytes only (their
@@ -43,7 +43,7 @@ void store_content_mixed(uint32_t seed, uint32_t file, uint8_t *out, size_t len)
  * (copy_of may be NULL) makes file i a byte copy of that earlier file of the same size.
  * Files are fed to the builder in uneven pieces, as a reader of real files would.
  * Returns DDP_OK or the builder's failure (out is then freed). */
-ddp_status store_fixture_build(store_fixture *out, const ddp_store_options *opt, uint32_t n, const size_t *sizes,
+ddp_status store_fixture_build(store_fixture *out, const ddp_store_builder_options *opt, uint32_t n, const size_t *sizes,
                                const int *copy_of, store_content_fn content, uint32_t seed);
 void store_fixture_free(store_fixture *f);
 

@@ -33,7 +33,7 @@ static int32_t run(fake_backup *b, fake_target *t, const ddp_restore_options *op
                    ddp_file_result *results, ddp_restore_stats *stats)
 {
     ddp_restore_options o;
-    ddp_store store;
+    ddp_backup store;
     ddp_target target;
     if (opt)
         o = *opt;

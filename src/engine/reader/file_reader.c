@@ -50,7 +50,7 @@ static void reader_free(ddp_file_reader *r)
     free(r);
 }
 
-ddp_status ddp_file_reader_open(const ddp_store *store, ddp_reader_cache *cache, const uint8_t *reparse,
+ddp_status ddp_file_reader_open(const ddp_backup *store, ddp_reader_cache *cache, const uint8_t *reparse,
                                 size_t len, const char *name, ddp_file_reader **out)
 {
     *out = NULL;

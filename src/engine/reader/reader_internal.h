@@ -47,7 +47,7 @@ struct ddp_file_reader {
     ddp_reader_cache *cache;
     ddp_mutex *lock;
     char *name;
-    ddp_store store;         /* a copy of the caller's (its ctx must outlive the reader) */
+    ddp_backup store;         /* a copy of the caller's (its ctx must outlive the reader) */
     rs_job job;              /* &store, options, read window (restore_internal.h) */
     rs_store_dir dir;        /* the chunk store of the file */
     uint64_t size;

@@ -69,7 +69,7 @@ static uint32_t *sort_containers(const rs_phase *ph)
  * plan. DDP_OK or DDP_ERR_NO_MEMORY. */
 static ddp_status ask_order(rs_phase *ph, const uint32_t *sorted, rs_extent **out, uint32_t *n_ext)
 {
-    const ddp_store *st = ph->job->store;
+    const ddp_backup *st = ph->job->store;
     *n_ext = 0;
     *out = NULL;
     if (!st->order)

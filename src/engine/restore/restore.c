@@ -80,7 +80,7 @@ static void fill_results(ddp_file_result *results, uint32_t n, ddp_status st, co
     }
 }
 
-static int arguments_valid(const ddp_store *store, const ddp_target *target, uint32_t n_files)
+static int arguments_valid(const ddp_backup *store, const ddp_target *target, uint32_t n_files)
 {
     if (!store || !target || n_files > DDP_MAX_RESTORE_FILES)
         return 0;
@@ -106,7 +106,7 @@ static void run_phases(rs_job *job)
     rs_fail_all_pending(job, DDP_ERR_INTERNAL, "the file was not restored");
 }
 
-int32_t ddp_restore(const ddp_store *store, const ddp_target *target, uint32_t n_files,
+int32_t ddp_restore(const ddp_backup *store, const ddp_target *target, uint32_t n_files,
                     const char *const *names, const ddp_restore_options *opt,
                     ddp_file_result *results, ddp_restore_stats *stats)
 {

@@ -165,7 +165,7 @@ struct rs_phase {
 };
 
 struct rs_job {
-    const ddp_store *store;
+    const ddp_backup *store;
     const ddp_target *target;
     ddp_restore_options opt;
     uint32_t n_files;

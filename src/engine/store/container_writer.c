@@ -32,7 +32,7 @@
 #define CTHR_UNKNOWN_30 0x4000u
 #define RRTL_VERSION 1u
 
-ddp_status ddp_container_writer_init(ddp_container_writer *w, const ddp_store_sink *sink, const char *store_dir,
+ddp_status ddp_container_writer_init(ddp_container_writer *w, const ddp_sink *sink, const char *store_dir,
                                      const char *kind_dir, uint32_t first_id, uint32_t id_step,
                                      uint32_t generation, uint64_t limit, int stale_hints)
 {

@@ -23,7 +23,7 @@ typedef struct ddp_record_slot {
 } ddp_record_slot;
 
 typedef struct ddp_container_writer {
-    const ddp_store_sink *sink;
+    const ddp_sink *sink;
     char dir[160];          /* "\...\{GUID}.ddp\Data" */
     uint32_t first_id, id_step, generation;
     uint64_t limit;
@@ -48,7 +48,7 @@ typedef struct ddp_container_writer {
 } ddp_container_writer;
 
 /* kind_dir is "Data" or "Stream"; ids are first_id, first_id + id_step, ... */
-ddp_status ddp_container_writer_init(ddp_container_writer *w, const ddp_store_sink *sink, const char *store_dir,
+ddp_status ddp_container_writer_init(ddp_container_writer *w, const ddp_sink *sink, const char *store_dir,
                                      const char *kind_dir, uint32_t first_id, uint32_t id_step,
                                      uint32_t generation, uint64_t limit, int stale_hints);
 void ddp_container_writer_free(ddp_container_writer *w);

@@ -22,7 +22,7 @@ static void add_names(const ddp_container_writer *w, const char *kind, char (*pa
     }
 }
 
-static ddp_status write_copy(const ddp_store_sink *sink, const char *store_dir, const char *name,
+static ddp_status write_copy(const ddp_sink *sink, const char *store_dir, const char *name,
                              const uint8_t *bytes, size_t len)
 {
     char path[200];
@@ -36,7 +36,7 @@ static ddp_status write_copy(const ddp_store_sink *sink, const char *store_dir, 
     return st != DDP_OK ? st : cst;
 }
 
-ddp_status ddp_file_list_write(const ddp_store_sink *sink, const char *store_dir, const ddp_container_writer *data,
+ddp_status ddp_file_list_write(const ddp_sink *sink, const char *store_dir, const ddp_container_writer *data,
                                const ddp_container_writer *stream)
 {
     size_t total = (size_t)data->containers + stream->containers, n = 0, len = 0;

@@ -8,7 +8,7 @@
 
 /* Writes both copies into store_dir ("\...\{GUID}.ddp"), listing the containers of
  * data and stream (finished writers). */
-ddp_status ddp_file_list_write(const ddp_store_sink *sink, const char *store_dir, const ddp_container_writer *data,
+ddp_status ddp_file_list_write(const ddp_sink *sink, const char *store_dir, const ddp_container_writer *data,
                                const ddp_container_writer *stream);
 
 #endif

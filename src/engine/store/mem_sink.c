@@ -1,5 +1,5 @@
 /*
- * mem_sink.c - a store sink that keeps every written file in memory (ddp_mem_store), for
+ * mem_sink.c - a store sink that keeps every written file in memory (ddp_sink_mem), for
  * tests and in-memory mock stores. Paths are compared case-insensitively (ASCII), like
  * the volume's; writes past the end grow the file with zeros in between.
  */
@@ -14,7 +14,7 @@ typedef struct mem_file {
     size_t len, cap;
 } mem_file;
 
-struct ddp_mem_store {
+struct ddp_sink_mem {
     mem_file **files;
     size_t n, cap;
 };
@@ -32,7 +32,7 @@ static int path_equal(const char *a, const char *b)
     return *a == *b;
 }
 
-static mem_file *find(const ddp_mem_store *m, const char *path)
+static mem_file *find(const ddp_sink_mem *m, const char *path)
 {
     for (size_t i = 0; i < m->n; i++)
         if (path_equal(m->files[i]->path, path))
@@ -40,12 +40,12 @@ static mem_file *find(const ddp_mem_store *m, const char *path)
     return NULL;
 }
 
-ddp_mem_store *ddp_mem_store_new(void)
+ddp_sink_mem *ddp_sink_mem_new(void)
 {
-    return calloc(1, sizeof(ddp_mem_store));
+    return calloc(1, sizeof(ddp_sink_mem));
 }
 
-void ddp_mem_store_free(ddp_mem_store *m)
+void ddp_sink_mem_free(ddp_sink_mem *m)
 {
     if (!m)
         return;
@@ -58,7 +58,7 @@ void ddp_mem_store_free(ddp_mem_store *m)
     free(m);
 }
 
-static ddp_status add_file(ddp_mem_store *m, const char *path, mem_file **out)
+static ddp_status add_file(ddp_sink_mem *m, const char *path, mem_file **out)
 {
     if (m->n == m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 16;
@@ -85,7 +85,7 @@ static ddp_status add_file(ddp_mem_store *m, const char *path, mem_file **out)
 /* Opening a file that exists truncates it, like creating it anew. */
 static ddp_status mem_open(void *ctx, const char *path, void **handle)
 {
-    ddp_mem_store *m = ctx;
+    ddp_sink_mem *m = ctx;
     if (!path || !handle)
         return DDP_ERR_INVALID_ARG;
     mem_file *f = find(m, path);
@@ -132,7 +132,7 @@ static ddp_status mem_close(void *ctx, void *handle)
     return handle ? DDP_OK : DDP_ERR_INVALID_ARG;
 }
 
-void ddp_mem_store_sink(ddp_mem_store *m, ddp_store_sink *sink)
+void ddp_sink_mem_sink(ddp_sink_mem *m, ddp_sink *sink)
 {
     sink->ctx = m;
     sink->open = mem_open;
@@ -140,7 +140,7 @@ void ddp_mem_store_sink(ddp_mem_store *m, ddp_store_sink *sink)
     sink->close = mem_close;
 }
 
-const uint8_t *ddp_mem_store_get(const ddp_mem_store *m, const char *path, size_t *len)
+const uint8_t *ddp_sink_mem_get(const ddp_sink_mem *m, const char *path, size_t *len)
 {
     const mem_file *f = m && path ? find(m, path) : NULL;
     if (!f)
@@ -151,7 +151,7 @@ const uint8_t *ddp_mem_store_get(const ddp_mem_store *m, const char *path, size_
     return f->data ? f->data : (const uint8_t *)f->path;
 }
 
-const char *ddp_mem_store_path(const ddp_mem_store *m, size_t i)
+const char *ddp_sink_mem_path(const ddp_sink_mem *m, size_t i)
 {
     return m && i < m->n ? m->files[i]->path : NULL;
 }

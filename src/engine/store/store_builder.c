@@ -42,7 +42,7 @@
 static const uint8_t data_record_version[4] = {0x01, 0x03, 0x03, 0x01};
 
 struct ddp_store_builder {
-    ddp_store_options opt;
+    ddp_store_builder_options opt;
     ddp_chunker chunker;
     ddp_chunk_index index;
     ddp_container_writer data;
@@ -58,7 +58,7 @@ struct ddp_store_builder {
     char dir[100];                 /* "\...\{GUID}.ddp" */
 };
 
-void ddp_store_options_default(ddp_store_options *opt)
+void ddp_store_builder_options_default(ddp_store_builder_options *opt)
 {
     /* {6464705F-7473-6F72-8000-0000DD500001}: a fixed GUID of our own. */
     static const uint8_t guid[16] = {0x5F, 0x70, 0x64, 0x64, 0x73, 0x74, 0x72, 0x6F,
@@ -77,7 +77,7 @@ void ddp_store_options_default(ddp_store_options *opt)
     opt->max_chunk = 128u * 1024u;
 }
 
-static ddp_status check_options(const ddp_store_options *opt)
+static ddp_status check_options(const ddp_store_builder_options *opt)
 {
     if (opt->layout != DDP_LAYOUT_0201 && opt->layout != DDP_LAYOUT_0102 && opt->layout != DDP_LAYOUT_0103)
         return DDP_ERR_UNKNOWN_LAYOUT;
@@ -91,7 +91,7 @@ static ddp_status check_options(const ddp_store_options *opt)
     return DDP_OK;
 }
 
-static ddp_status init_writers(ddp_store_builder *b, const ddp_store_sink *sink)
+static ddp_status init_writers(ddp_store_builder *b, const ddp_sink *sink)
 {
     char guid[39], *dir = b->dir;
     ddp_guid_format(b->opt.guid, guid);
@@ -110,7 +110,7 @@ static ddp_status init_writers(ddp_store_builder *b, const ddp_store_sink *sink)
     return st;
 }
 
-ddp_status ddp_store_builder_new(const ddp_store_options *opt, const ddp_store_sink *sink,
+ddp_status ddp_store_builder_new(const ddp_store_builder_options *opt, const ddp_sink *sink,
                                  ddp_store_builder **out)
 {
     if (!opt || !sink || !sink->open || !sink->pwrite || !sink->close || !out)

@@ -105,7 +105,7 @@ static ddp_status dir_close(void *ctx, void *handle)
     return fclose((FILE *)handle) == 0 ? DDP_OK : DDP_ERR_IO;
 }
 
-ddp_status ddp_dir_sink_init(ddp_store_sink *sink, const char *root)
+ddp_status ddp_dir_sink_init(ddp_sink *sink, const char *root)
 {
     if (!sink || !root || !*root)
         return DDP_ERR_INVALID_ARG;
@@ -127,7 +127,7 @@ ddp_status ddp_dir_sink_init(ddp_store_sink *sink, const char *root)
     return DDP_OK;
 }
 
-void ddp_dir_sink_cleanup(ddp_store_sink *sink)
+void ddp_dir_sink_cleanup(ddp_sink *sink)
 {
     if (!sink || !sink->ctx)
         return;

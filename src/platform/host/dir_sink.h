@@ -8,7 +8,7 @@
 
 #include "ddp/store_builder.h"
 
-ddp_status ddp_dir_sink_init(ddp_store_sink *sink, const char *root);
-void ddp_dir_sink_cleanup(ddp_store_sink *sink);
+ddp_status ddp_dir_sink_init(ddp_sink *sink, const char *root);
+void ddp_dir_sink_cleanup(ddp_sink *sink);
 
 #endif

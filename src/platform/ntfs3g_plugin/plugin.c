@@ -106,7 +106,7 @@ static int dedup_open(ntfs_inode *ni, const REPARSE_POINT *reparse, struct fuse_
         return -EROFS;
     pthread_mutex_lock(&g_lock);
     int rc = ensure_state(ni->vol);
-    ddp_store store;
+    ddp_backup store;
     if (rc == 0)
         vs_api(g_store, &store);
     pthread_mutex_unlock(&g_lock);

@@ -1,8 +1,8 @@
 /*
- * volume_store.c - see volume_store.h. read() answers like dir_store: a read past the
+ * volume_store.c - see volume_store.h. read() answers like dir_backup: a read past the
  * end gives S_OK with fewer bytes; a missing file HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND),
  * any other failure ERROR_READ_FAULT. find_container() lists the folder through
- * libntfs-3g as dir_store lists it through the mount: "%08x.%08x.ccc" names of the id
+ * libntfs-3g as dir_backup lists it through the mount: "%08x.%08x.ccc" names of the id
  * (ddp_container_name_parse, which skips names holding "delete"), the highest generation
  * answered (FORMAT.md §2), so a stream container of any generation is found without
  * probing.
@@ -205,7 +205,7 @@ static int32_t vs_find_container(void *ctx, const char *dir, uint32_t id, char *
     return 0;
 }
 
-void vs_api(volume_store *s, ddp_store *out)
+void vs_api(volume_store *s, ddp_backup *out)
 {
     memset(out, 0, sizeof *out);
     out->ctx = s;

@@ -1,5 +1,5 @@
 /*
- * volume_store.h - a ddp_store over the NTFS volume an ntfs-3g process has mounted:
+ * volume_store.h - a ddp_backup over the NTFS volume an ntfs-3g process has mounted:
  * container paths ("\System Volume Information\Dedup\ChunkStore\...") are opened with
  * libntfs-3g inside the process (the plugin cannot read through its own mount: the
  * FUSE loop that would answer is the one calling it). A few container data attributes
@@ -20,7 +20,7 @@ typedef struct volume_store volume_store;
 volume_store *vs_new(struct _ntfs_volume *vol);
 void vs_free(volume_store *s);
 struct _ntfs_volume *vs_volume(const volume_store *s);
-void vs_api(volume_store *s, ddp_store *out);
+void vs_api(volume_store *s, ddp_backup *out);
 /* Closes every open container (when no file is open any more). */
 void vs_close_containers(volume_store *s);
 

@@ -86,7 +86,7 @@ static const cli_option option_table[] = {
 static const char *take_option(mkstore_options *opt, int id, const char *v)
 {
     uint64_t n = 0;
-    ddp_store_options *s = &opt->store;
+    ddp_store_builder_options *s = &opt->store;
     switch (id) {
     case OPT_STUBS:
         if (!strcmp(v, "raw"))
@@ -134,7 +134,7 @@ static const char *take_option(mkstore_options *opt, int id, const char *v)
 int mkstore_parse_args(int argc, char **argv, mkstore_options *opt)
 {
     memset(opt, 0, sizeof *opt);
-    ddp_store_options_default(&opt->store);
+    ddp_store_builder_options_default(&opt->store);
     opt->store.file_list = 1;   /* DedupFileList.1/.2, as Windows keeps them */
     opt->min_size = 32768;
     const char *positional[2], *v;

@@ -192,7 +192,7 @@ static int prepare_dest(const mkstore_options *opt)
 
 static int build(const mkstore_options *opt, mkstore_totals *totals)
 {
-    ddp_store_sink sink;
+    ddp_sink sink;
     if (ddp_dir_sink_init(&sink, opt->dest) != DDP_OK)
         return -1;
     run r;

@@ -17,7 +17,7 @@
 typedef enum stub_mode { STUBS_RAW = 0, STUBS_XATTR = 1 } stub_mode;
 
 typedef struct mkstore_options {
-    ddp_store_options store;
+    ddp_store_builder_options store;
     stub_mode stubs;
     uint64_t min_size;        /* smaller files are copied as they are */
     int json, quiet, force;

@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dir_store.h"
+#include "dir_backup.h"
 #include "file_list.h"
 #include "hash_choice.h"
 #include "file_target.h"
@@ -82,11 +82,11 @@ static void usage(FILE *f)
 static int parse_stubs(const char *s, ddp_stub_mode *mode)
 {
     if (!strcmp(s, "raw"))
-        *mode = DDP_STUBS_RAW;
+        *mode = DDP_STUB_MODE_RAW;
     else if (!strcmp(s, "xattr"))
-        *mode = DDP_STUBS_XATTR;
+        *mode = DDP_STUB_MODE_XATTR;
     else if (!strcmp(s, "auto"))
-        *mode = DDP_STUBS_AUTO;
+        *mode = DDP_STUB_MODE_AUTO;
     else
         return -1;
     return 0;
@@ -144,11 +144,11 @@ static int parse_args(int argc, char **argv, options *o)
 }
 
 /* A run_batch_fn (run.h): items [first, first + n) through the file target. */
-static int restore_batch(const void *opt, const ddp_store *store, file_list *list, size_t first, uint32_t n,
+static int restore_batch(const void *opt, const ddp_backup *store, file_list *list, size_t first, uint32_t n,
                          progress *prog, ddp_file_result *results, ddp_restore_stats *total)
 {
     const options *o = opt;
-    ddp_target_file *files = calloc(n, sizeof *files);
+    ddp_target_spec *files = calloc(n, sizeof *files);
     const char **names = calloc(n, sizeof *names);
     ddp_file_target *ft = NULL;
     ddp_target inner, wrapped;
@@ -163,7 +163,7 @@ static int restore_batch(const void *opt, const ddp_store *store, file_list *lis
     }
     for (uint32_t i = 0; i < n; i++) {
         const restore_item *it = &list->items[first + i];
-        files[i] = (ddp_target_file){it->path, it->kind, it->out_path};
+        files[i] = (ddp_target_spec){it->path, it->kind, it->out_path};
         names[i] = it->path;
     }
     if (ddp_file_target_new(mode, n, files, 0, &ft) != DDP_OK) {
@@ -191,9 +191,9 @@ int main(int argc, char **argv)
 {
     options o = {0};
     file_list list = {0};
-    ddp_dir_store *ds = NULL;
-    ddp_dir_store_options sopt = {0};
-    ddp_store store;
+    ddp_dir_backup *ds = NULL;
+    ddp_dir_backup_options sopt = {0};
+    ddp_backup store;
     ddp_restore_stats stats = {0};
     restore_totals totals = {0};
     progress prog;
@@ -235,11 +235,11 @@ int main(int argc, char **argv)
         return EXIT_SOME_FAILED;
     }
     sopt.plan = o.plan;
-    if (ddp_dir_store_open(o.r.store, &sopt, &ds) != DDP_OK) {
+    if (ddp_dir_backup_open(o.r.store, &sopt, &ds) != DDP_OK) {
         fprintf(stderr, "ddp-restore: cannot open the store\n");
         return EXIT_SOME_FAILED;
     }
-    ddp_dir_store_bind(ds, &store);
+    ddp_dir_backup_bind(ds, &store);
     for (size_t i = 0; i < list.count; i++)
         total_bytes += list.items[i].logical_size;
     totals.mode = o.r.verify ? "verify" : o.r.out ? "out" : "in-place";
@@ -248,7 +248,7 @@ int main(int argc, char **argv)
         return EXIT_SOME_FAILED;
     plain_copy_all(&list, stderr, &totals.copied, &totals.copy_failed);
     run_summary(&list, o.r.json, o.r.quiet, &prog, &totals, &stats);
-    ddp_dir_store_close(ds);
+    ddp_dir_backup_close(ds);
     file_list_free(&list);
     return totals.failed || totals.missing || totals.copy_failed || failed_recoveries ? EXIT_SOME_FAILED : 0;
 }

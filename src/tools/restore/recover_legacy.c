@@ -60,7 +60,7 @@ legacy_kind legacy_name_kind(const char *name)
 
 static int is_stub(const char *path)
 {
-    return ddp_stub_detect(path, DDP_STUBS_AUTO) != DDP_STUB_NONE;
+    return ddp_stub_detect(path, DDP_STUB_MODE_AUTO) != DDP_STUB_NONE;
 }
 
 /* How a leftover L relates to the file F of the same size, byte by byte. */

@@ -34,7 +34,7 @@ int run_parse_args(cli *c, const cli_option *opts, run_options *r, run_tool_opti
     return n_paths;
 }
 
-int run_batches(file_list *list, const ddp_store *store, int json, progress *prog, run_batch_fn batch,
+int run_batches(file_list *list, const ddp_backup *store, int json, progress *prog, run_batch_fn batch,
                 const void *opt, restore_totals *totals, ddp_restore_stats *stats)
 {
     ddp_file_result *results = calloc(DDP_MAX_RESTORE_FILES, sizeof *results);

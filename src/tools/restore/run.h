@@ -42,13 +42,13 @@ int run_parse_args(cli *c, const cli_option *opts, run_options *r, run_tool_opti
 /* Restores items [first, first + n) of list from store in one engine call, as the tool's
  * options opt say: results[0..n) gets their results, total the call's statistics.
  * Returns 0, or -1 when out of memory. */
-typedef int (*run_batch_fn)(const void *opt, const ddp_store *store, file_list *list, size_t first, uint32_t n,
+typedef int (*run_batch_fn)(const void *opt, const ddp_backup *store, file_list *list, size_t first, uint32_t n,
                             progress *prog, ddp_file_result *results, ddp_restore_stats *total);
 
 /* Every batch of list through batch (JSON on stdout when json, failures on stderr), then
  * the bar's end and the unreached paths (counted as failures in totals). Returns 0, or -1
  * after "out of memory" was reported. */
-int run_batches(file_list *list, const ddp_store *store, int json, progress *prog, run_batch_fn batch,
+int run_batches(file_list *list, const ddp_backup *store, int json, progress *prog, run_batch_fn batch,
                 const void *opt, restore_totals *totals, ddp_restore_stats *stats);
 /* The run's last words: the time taken, the walk's skipped and missing paths into
  * totals, the JSON report's end (json) or the summary on stdout (unless quiet). */

@@ -6,7 +6,7 @@
  *   ddp-restore.exe --store ROOT [--stub-files] [--verify] [--json] [--quiet] PATH...
  *
  * ROOT is the volume ("E:\") or a copy of it holding System Volume Information\Dedup,
- * read with backup semantics (win_dir_store.h) after enabling SeBackupPrivilege and
+ * read with backup semantics (win_dir_backup.h) after enabling SeBackupPrivilege and
  * SeRestorePrivilege (win_privilege.h; without them a clear warning, and every file
  * the system then refuses fails with access denied). Each PATH is a stub or a folder of
  * stubs (walk.h): in place a stub's content replaces its dedup reparse point
@@ -33,7 +33,7 @@
 #include "run.h"
 #include "tool_cli.h"
 #include "out_target.h"
-#include "win_dir_store.h"
+#include "win_dir_backup.h"
 #include "win_privilege.h"
 #include "win_target.h"
 #include "walk.h"
@@ -103,7 +103,7 @@ static char **utf8_arguments(int *argc)
 
 /* A run_batch_fn (run.h): restores (or verifies) items [first, first + n) in one engine
  * call; the items also get their logical sizes. */
-static int restore_batch(const void *opt, const ddp_store *store, file_list *list, size_t first, uint32_t n,
+static int restore_batch(const void *opt, const ddp_backup *store, file_list *list, size_t first, uint32_t n,
                          progress *prog, ddp_file_result *results, ddp_restore_stats *total)
 {
     const options *o = opt;
@@ -187,8 +187,8 @@ int main(void)
 {
     options o = {0};
     file_list list = {0};
-    win_dir_store *ds = NULL;
-    ddp_store store;
+    win_dir_backup *ds = NULL;
+    ddp_backup store;
     ddp_restore_stats stats = {0};
     restore_totals totals = {0};
     progress prog;
@@ -206,7 +206,7 @@ int main(void)
         return EXIT_USAGE;
     ddp_choose_hash_backend();
     root = wtext_wide(o.r.store);
-    if (!root || win_dir_store_open(root, &ds) != DDP_OK) {
+    if (!root || win_dir_backup_open(root, &ds) != DDP_OK) {
         fprintf(stderr, "ddp-restore: --store %s is not a folder\n", o.r.store);
         return EXIT_USAGE;
     }
@@ -219,13 +219,13 @@ int main(void)
     walk_unique(&list);
     if (o.r.out && !out_apart(&list))
         return EXIT_USAGE;
-    win_dir_store_bind(ds, &store);
+    win_dir_backup_bind(ds, &store);
     totals.mode = o.r.verify ? "verify" : o.r.out ? "out" : "in-place";
     progress_init(&prog, !o.r.quiet && _isatty(_fileno(stderr)) ? stderr : NULL, list.count, 0);
     if (run_batches(&list, &store, o.r.json, &prog, restore_batch, &o, &totals, &stats) < 0)
         return EXIT_SOME_FAILED;
     run_summary(&list, o.r.json, o.r.quiet, &prog, &totals, &stats);
-    win_dir_store_close(ds);
+    win_dir_backup_close(ds);
     free(root);
     walk_free(&list);
     return totals.failed || totals.missing ? EXIT_SOME_FAILED : 0;

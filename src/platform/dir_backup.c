@@ -1,5 +1,5 @@
 /*
- * dir_store.c - the ddp_store callbacks over a directory tree (dir_store.h): positioned
+ * dir_backup.c - the ddp_backup callbacks over a directory tree (dir_backup.h): positioned
  * reads, the optional plan, read-ahead hints. Container lookup is in container_find.c.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -11,13 +11,13 @@
 #include <unistd.h>
 
 #include "container_find.h"
-#include "dir_store.h"
+#include "dir_backup.h"
 #include "fd_cache.h"
 #include "path_resolve.h"
 
-#define DIR_STORE_DEFAULT_FILES 16u
+#define DIR_BACKUP_DEFAULT_FILES 16u
 
-struct ddp_dir_store {
+struct ddp_dir_backup {
     char *root;
     int plan;
     ddp_fd_cache fds;
@@ -39,7 +39,7 @@ static int32_t hr_from_errno(int err)
 
 static int open_volume_path(void *ctx, const char *path)
 {
-    ddp_dir_store *ds = ctx;
+    ddp_dir_backup *ds = ctx;
     char *host;
     int fd;
 
@@ -61,7 +61,7 @@ static int open_volume_path(void *ctx, const char *path)
 static int32_t store_read(void *ctx, const char *path, uint64_t offset, uint32_t size, uint8_t *buf,
                           uint32_t *got)
 {
-    ddp_dir_store *ds = ctx;
+    ddp_dir_backup *ds = ctx;
     int fd;
 
     *got = 0;
@@ -99,7 +99,7 @@ static int compare_plan_sort(const void *a, const void *b)
 static int32_t store_order(void *ctx, uint32_t n, const char *const *paths, ddp_plan_extent **plan,
                            uint32_t *entries)
 {
-    ddp_dir_store *ds = ctx;
+    ddp_dir_backup *ds = ctx;
     plan_sort *sorted;
 
     *plan = NULL;
@@ -137,7 +137,7 @@ static void store_free_plan(void *ctx, ddp_plan_extent *plan)
 
 static int32_t store_preview(void *ctx, const char *path, uint32_t n, const ddp_read_extent *reads)
 {
-    ddp_dir_store *ds = ctx;
+    ddp_dir_backup *ds = ctx;
     int fd = ddp_fd_cache_get(&ds->fds, path);
 
     if (fd < 0)
@@ -150,13 +150,13 @@ static int32_t store_preview(void *ctx, const char *path, uint32_t n, const ddp_
 
 static int32_t store_find_container(void *ctx, const char *dir, uint32_t id, char **path)
 {
-    ddp_dir_store *ds = ctx;
+    ddp_dir_backup *ds = ctx;
     return ddp_container_find(ds->root, dir, id, path);
 }
 
-ddp_status ddp_dir_store_open(const char *root, const ddp_dir_store_options *opt, ddp_dir_store **out)
+ddp_status ddp_dir_backup_open(const char *root, const ddp_dir_backup_options *opt, ddp_dir_backup **out)
 {
-    ddp_dir_store *ds;
+    ddp_dir_backup *ds;
     struct stat st;
 
     *out = NULL;
@@ -167,7 +167,7 @@ ddp_status ddp_dir_store_open(const char *root, const ddp_dir_store_options *opt
         return DDP_ERR_NO_MEMORY;
     ds->root = strdup(root);
     ds->plan = opt ? opt->plan : 0;
-    if (!ds->root || ddp_fd_cache_init(&ds->fds, opt && opt->open_files ? opt->open_files : DIR_STORE_DEFAULT_FILES,
+    if (!ds->root || ddp_fd_cache_init(&ds->fds, opt && opt->open_files ? opt->open_files : DIR_BACKUP_DEFAULT_FILES,
                                        open_volume_path, ds) < 0) {
         free(ds->root);
         free(ds);
@@ -177,7 +177,7 @@ ddp_status ddp_dir_store_open(const char *root, const ddp_dir_store_options *opt
     return DDP_OK;
 }
 
-void ddp_dir_store_bind(ddp_dir_store *ds, ddp_store *store)
+void ddp_dir_backup_bind(ddp_dir_backup *ds, ddp_backup *store)
 {
     memset(store, 0, sizeof *store);
     store->ctx = ds;
@@ -188,7 +188,7 @@ void ddp_dir_store_bind(ddp_dir_store *ds, ddp_store *store)
     store->find_container = store_find_container;
 }
 
-void ddp_dir_store_close(ddp_dir_store *ds)
+void ddp_dir_backup_close(ddp_dir_backup *ds)
 {
     if (!ds)
         return;

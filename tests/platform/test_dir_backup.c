@@ -1,5 +1,5 @@
 /*
- * test_dir_store.c - the directory store: case-insensitive paths, short reads at the
+ * test_dir_backup.c - the directory store: case-insensitive paths, short reads at the
  * end of a file, missing files, the fd cache under pressure, plans, container lookup.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dir_store.h"
+#include "dir_backup.h"
 #include "platform_test_util.h"
 
 #define STORE_DIR "System Volume Information/Dedup/ChunkStore/{0A1B2C3D-0000-4000-8000-00000000ABCD}.ddp"
@@ -20,8 +20,8 @@
 
 typedef struct fixture {
     char *root;
-    ddp_dir_store *ds;
-    ddp_store store;
+    ddp_dir_backup *ds;
+    ddp_backup store;
 } fixture;
 
 static void put(const char *root, const char *rel, const void *data, size_t len)
@@ -34,7 +34,7 @@ static void put(const char *root, const char *rel, const void *data, size_t len)
 static int setup_with(void **state, int plan, unsigned open_files)
 {
     fixture *f = calloc(1, sizeof *f);
-    ddp_dir_store_options opt = {plan, open_files};
+    ddp_dir_backup_options opt = {plan, open_files};
     uint8_t data[1000];
 
     f->root = scratch_dir();
@@ -46,8 +46,8 @@ static int setup_with(void **state, int plan, unsigned open_files)
     put(f->root, STORE_DIR "/Stream/00010000.0000000A.ccc.deleted", "gone", 4);
     put(f->root, STORE_DIR "/Stream/00020000.00000002.CCC", "two", 3);
     put(f->root, STORE_DIR "/Stream/00020000.00000009.cc", "bad", 3);
-    assert_int_equal(ddp_dir_store_open(f->root, &opt, &f->ds), DDP_OK);
-    ddp_dir_store_bind(f->ds, &f->store);
+    assert_int_equal(ddp_dir_backup_open(f->root, &opt, &f->ds), DDP_OK);
+    ddp_dir_backup_bind(f->ds, &f->store);
     *state = f;
     return 0;
 }
@@ -59,7 +59,7 @@ static int setup_two_fds(void **state) { return setup_with(state, 0, 2); }
 static int teardown(void **state)
 {
     fixture *f = *state;
-    ddp_dir_store_close(f->ds);
+    ddp_dir_backup_close(f->ds);
     scratch_remove(f->root);
     free(f->root);
     free(f);
@@ -195,9 +195,9 @@ static void test_fd_cache_pressure(void **state)
 
 static void test_open_rejects_non_folder(void **state)
 {
-    ddp_dir_store *ds = (ddp_dir_store *)1;
+    ddp_dir_backup *ds = (ddp_dir_backup *)1;
     (void)state;
-    assert_int_equal(ddp_dir_store_open("/nonexistent/ddp-root", NULL, &ds), DDP_ERR_NOT_FOUND);
+    assert_int_equal(ddp_dir_backup_open("/nonexistent/ddp-root", NULL, &ds), DDP_ERR_NOT_FOUND);
     assert_null(ds);
 }
 

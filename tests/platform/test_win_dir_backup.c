@@ -1,6 +1,6 @@
 /*
- * test_win_dir_store.c - the Win32 store of ddp-restore.exe (src/platform/win32/
- * win_dir_store.h), under Wine: positioned reads of ROOT\<store path> with either slash,
+ * test_win_dir_backup.c - the Win32 store of ddp-restore.exe (src/platform/win32/
+ * win_dir_backup.h), under Wine: positioned reads of ROOT\<store path> with either slash,
  * a short read at the end, the HRESULTs of a missing file and of a folder, and store
  * paths with "." or ".." components refused, so a read never leaves the root.
  */
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "win_dir_store.h"
+#include "win_dir_backup.h"
 
 #define HR_FILE_NOT_FOUND ((int32_t)0x80070002u)
 
@@ -61,16 +61,16 @@ static int teardown(void **state)
     return 0;
 }
 
-static void open_store(win_dir_store **ds, ddp_store *store)
+static void open_store(win_dir_backup **ds, ddp_backup *store)
 {
-    assert_int_equal(win_dir_store_open(root, ds), DDP_OK);
-    win_dir_store_bind(*ds, store);
+    assert_int_equal(win_dir_backup_open(root, ds), DDP_OK);
+    win_dir_backup_bind(*ds, store);
 }
 
 static void test_reads(void **state)
 {
-    win_dir_store *ds;
-    ddp_store s;
+    win_dir_backup *ds;
+    ddp_backup s;
     uint8_t buf[16];
     uint32_t got;
     (void)state;
@@ -84,13 +84,13 @@ static void test_reads(void **state)
     assert_memory_equal(buf, "89", 2);
     assert_int_equal(s.read(s.ctx, "\\System Volume Information\\Dedup\\c.ccc", 10, 4, buf, &got), 0);
     assert_int_equal(got, 0);
-    win_dir_store_close(ds);
+    win_dir_backup_close(ds);
 }
 
 static void test_missing_and_folder(void **state)
 {
-    win_dir_store *ds;
-    ddp_store s;
+    win_dir_backup *ds;
+    ddp_backup s;
     uint8_t buf[4];
     uint32_t got = 7;
     (void)state;
@@ -98,14 +98,14 @@ static void test_missing_and_folder(void **state)
     assert_int_equal(s.read(s.ctx, "\\System Volume Information\\Dedup\\none.ccc", 0, 4, buf, &got), HR_FILE_NOT_FOUND);
     assert_int_equal(got, 0);
     assert_int_equal(s.read(s.ctx, "\\System Volume Information\\Dedup", 0, 4, buf, &got), HR_FILE_NOT_FOUND);
-    win_dir_store_close(ds);
+    win_dir_backup_close(ds);
 }
 
 /* From a relative root: no \\?\ prefix, so Windows itself would resolve "..". */
 static void test_never_leaves_root(void **state)
 {
-    win_dir_store *ds;
-    ddp_store s;
+    win_dir_backup *ds;
+    ddp_backup s;
     uint8_t buf[8];
     uint32_t got;
     char path[MAX_PATH + 32];
@@ -117,8 +117,8 @@ static void test_never_leaves_root(void **state)
     GetCurrentDirectoryW(MAX_PATH, cwd);
     GetTempPathW(MAX_PATH, tmp);
     assert_true(SetCurrentDirectoryW(tmp));
-    assert_int_equal(win_dir_store_open(wcsrchr(root, L'\\') + 1, &ds), DDP_OK);
-    win_dir_store_bind(ds, &s);
+    assert_int_equal(win_dir_backup_open(wcsrchr(root, L'\\') + 1, &ds), DDP_OK);
+    win_dir_backup_bind(ds, &s);
     assert_int_equal(s.read(s.ctx, "\\System Volume Information\\Dedup\\c.ccc", 0, 4, buf, &got), 0);
     assert_int_equal(got, 4);
     snprintf(path, sizeof path, "\\..\\%s", name);
@@ -126,15 +126,15 @@ static void test_never_leaves_root(void **state)
     snprintf(path, sizeof path, "System Volume Information/../../%s", name);
     assert_int_equal(s.read(s.ctx, path, 0, 6, buf, &got), HR_FILE_NOT_FOUND);
     assert_int_equal(s.read(s.ctx, "\\.\\System Volume Information\\Dedup\\c.ccc", 0, 4, buf, &got), HR_FILE_NOT_FOUND);
-    win_dir_store_close(ds);
+    win_dir_backup_close(ds);
     SetCurrentDirectoryW(cwd);
 }
 
 static void test_root_must_be_a_folder(void **state)
 {
-    win_dir_store *ds = (win_dir_store *)1;
+    win_dir_backup *ds = (win_dir_backup *)1;
     (void)state;
-    assert_int_equal(win_dir_store_open(outside, &ds), DDP_ERR_NOT_FOUND);
+    assert_int_equal(win_dir_backup_open(outside, &ds), DDP_ERR_NOT_FOUND);
     assert_null(ds);
 }
 

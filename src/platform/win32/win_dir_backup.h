@@ -1,5 +1,5 @@
 /*
- * win_dir_store.h - a ddp_store over a folder on Windows: the root of an attached volume
+ * win_dir_backup.h - a ddp_backup over a folder on Windows: the root of an attached volume
  * ("E:\") or of a copy of it, holding "System Volume Information\Dedup\ChunkStore".
  *
  * Files are opened with FILE_FLAG_BACKUP_SEMANTICS, so with SeBackupPrivilege held
@@ -12,20 +12,20 @@
  * stays open (the engine reads a container's records in a row). No plan, no container
  * search: the engine picks its order and probes generations itself.
  */
-#ifndef DDP_PLATFORM_WIN_DIR_STORE_H
-#define DDP_PLATFORM_WIN_DIR_STORE_H
+#ifndef DDP_PLATFORM_WIN_DIR_BACKUP_H
+#define DDP_PLATFORM_WIN_DIR_BACKUP_H
 
 #include <windows.h>
 
 #include "ddp/restore.h"
 
-typedef struct win_dir_store win_dir_store;
+typedef struct win_dir_backup win_dir_backup;
 
 /* root: the folder (wide). Returns DDP_OK, DDP_ERR_NOT_FOUND (root is not a folder),
  * DDP_ERR_NO_MEMORY. */
-ddp_status win_dir_store_open(const WCHAR *root, win_dir_store **out);
-/* Fills store with callbacks over ds (valid until win_dir_store_close). */
-void win_dir_store_bind(win_dir_store *ds, ddp_store *store);
-void win_dir_store_close(win_dir_store *ds);
+ddp_status win_dir_backup_open(const WCHAR *root, win_dir_backup **out);
+/* Fills store with callbacks over ds (valid until win_dir_backup_close). */
+void win_dir_backup_bind(win_dir_backup *ds, ddp_backup *store);
+void win_dir_backup_close(win_dir_backup *ds);
 
 #endif

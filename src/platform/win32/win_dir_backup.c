@@ -1,13 +1,13 @@
 /*
- * win_dir_store.c - the ddp_store read callback over a Windows folder with backup
- * semantics (win_dir_store.h).
+ * win_dir_backup.c - the ddp_backup read callback over a Windows folder with backup
+ * semantics (win_dir_backup.h).
  */
 #include <windows.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
-#include "win_dir_store.h"
+#include "win_dir_backup.h"
 
 #define HR_FILE_NOT_FOUND ((int32_t)0x80070002u)   /* HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) */
 #define HR_READ_FAULT     ((int32_t)0x8007001Eu)   /* HRESULT_FROM_WIN32(ERROR_READ_FAULT) */
@@ -15,7 +15,7 @@
 #define HR_INVALID_ARG    ((int32_t)0x80070057u)   /* E_INVALIDARG */
 #define HR_OUT_OF_MEMORY  ((int32_t)0x8007000Eu)   /* E_OUTOFMEMORY */
 
-struct win_dir_store {
+struct win_dir_backup {
     WCHAR *root;             /* without a trailing backslash */
     char *open_path;         /* the store path of handle, or NULL */
     HANDLE handle;
@@ -83,7 +83,7 @@ static WCHAR *host_path(const WCHAR *root, const char *path)
     return out;
 }
 
-static void close_open(win_dir_store *ds)
+static void close_open(win_dir_backup *ds)
 {
     if (ds->handle != INVALID_HANDLE_VALUE)
         CloseHandle(ds->handle);
@@ -92,7 +92,7 @@ static void close_open(win_dir_store *ds)
     ds->open_path = NULL;
 }
 
-static int32_t open_store_file(win_dir_store *ds, const char *path)
+static int32_t open_store_file(win_dir_backup *ds, const char *path)
 {
     WCHAR *host;
     BY_HANDLE_FILE_INFORMATION info;
@@ -119,7 +119,7 @@ static int32_t open_store_file(win_dir_store *ds, const char *path)
 
 static int32_t store_read(void *ctx, const char *path, uint64_t offset, uint32_t size, uint8_t *buf, uint32_t *got)
 {
-    win_dir_store *ds = ctx;
+    win_dir_backup *ds = ctx;
     int32_t hr;
     *got = 0;
     if (!path || (!buf && size) || offset > (uint64_t)INT64_MAX)
@@ -145,10 +145,10 @@ static int32_t store_read(void *ctx, const char *path, uint64_t offset, uint32_t
     return 0;
 }
 
-ddp_status win_dir_store_open(const WCHAR *root, win_dir_store **out)
+ddp_status win_dir_backup_open(const WCHAR *root, win_dir_backup **out)
 {
     DWORD attr = GetFileAttributesW(root);
-    win_dir_store *ds;
+    win_dir_backup *ds;
     size_t len;
     *out = NULL;
     if (attr == INVALID_FILE_ATTRIBUTES || !(attr & FILE_ATTRIBUTE_DIRECTORY))
@@ -165,14 +165,14 @@ ddp_status win_dir_store_open(const WCHAR *root, win_dir_store **out)
     return DDP_OK;
 }
 
-void win_dir_store_bind(win_dir_store *ds, ddp_store *store)
+void win_dir_backup_bind(win_dir_backup *ds, ddp_backup *store)
 {
     memset(store, 0, sizeof *store);
     store->ctx = ds;
     store->read = store_read;
 }
 
-void win_dir_store_close(win_dir_store *ds)
+void win_dir_backup_close(win_dir_backup *ds)
 {
     if (!ds)
         return;

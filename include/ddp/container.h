@@ -91,6 +91,15 @@ uint64_t ddp_record_span(const ddp_record *r);
 /* Writes a header of r->kind (header_size bytes) with the CRC-64 computed (variant: r->crc_match). */
 void ddp_record_build(const ddp_record *r, uint8_t *out);
 
+/* The chunk-store folder, relative to the volume's root, as container paths given to a
+ * backup's callbacks spell it (API.md §3): each store is "{GUID}.ddp" below it. The one
+ * place this path is spelled. */
+#define DDP_CHUNK_STORE_ROOT "\\System Volume Information\\Dedup\\ChunkStore\\"
+
+/* The part of a container path that messages show: what follows "{GUID}.ddp\"
+ * ("Stream\00010000.00000001.ccc"), or the whole path when it has no such part. */
+const char *ddp_container_short_path(const char *path);
+
 /* Container file name "%08x.%08x.ccc" (22 bytes with NUL). */
 void ddp_container_name(uint32_t id, uint32_t generation, char out[22]);
 /* Parses such a name (case-insensitive). Returns 0 on success; names holding "delete": -1. */

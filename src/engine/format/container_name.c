@@ -1,11 +1,19 @@
 /*
  * container_name.c - container file names (FORMAT.md §2): "%08x.%08x.ccc", the container
  * id then its generation, in hex. Names are matched case-insensitively; a name holding
- * "delete" belongs to a container being removed and is never taken.
+ * "delete" belongs to a container being removed and is never taken. Also the short form
+ * of a container path that messages show.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "ddp/container.h"
+
+const char *ddp_container_short_path(const char *path)
+{
+    const char *p = strstr(path, ".ddp\\");
+    return p ? p + 5 : path;
+}
 
 void ddp_container_name(uint32_t id, uint32_t generation, char out[22])
 {

@@ -195,12 +195,6 @@ ddp_status rd_read_chunk_record(ddp_file_reader *r, uint32_t i, uint8_t *buf, ch
                           buf, why, cap);
 }
 
-static const char *short_path(const char *path)
-{
-    const char *p = strstr(path, ".ddp\\");
-    return p ? p + 5 : path;
-}
-
 ddp_status rd_fetch_chunk(ddp_file_reader *r, uint32_t i, uint8_t *content)
 {
     rd_chunk *ch = &r->chunks[i];
@@ -217,7 +211,7 @@ ddp_status rd_fetch_chunk(ddp_file_reader *r, uint32_t i, uint8_t *content)
         st = rd_decode_chunk(r->cache, r->dir.guid, ch, r->record, content, r->dec, &at, why, sizeof why);
     r->stats.chunk_decodes++;
     if (st != DDP_OK)
-        rd_log(r, start, "%s offset 0x%llx: chunk %u (hint 0x%x): %s", short_path(r->data_path),
+        rd_log(r, start, "%s offset 0x%llx: chunk %u (hint 0x%x): %s", ddp_container_short_path(r->data_path),
                (unsigned long long)ch->offset + at, ch->sequence, hint, why);
     return st;
 }

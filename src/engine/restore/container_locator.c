@@ -32,15 +32,13 @@
 #include "ddp/container.h"
 #include "restore_internal.h"
 
-#define CHUNK_STORE_ROOT "\\System Volume Information\\Dedup\\ChunkStore\\"
-
 void rs_store_dir_init(rs_store_dir *d, const uint8_t guid[16])
 {
     char g[39];
     memset(d, 0, sizeof *d);
     memcpy(d->guid, guid, 16);
     ddp_guid_format(guid, g);
-    snprintf(d->root, sizeof d->root, "%s%s.ddp", CHUNK_STORE_ROOT, g);
+    snprintf(d->root, sizeof d->root, "%s%s.ddp", DDP_CHUNK_STORE_ROOT, g);
 }
 
 char *rs_container_path(const rs_store_dir *d, const char *sub, uint32_t id, uint32_t generation)

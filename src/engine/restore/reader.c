@@ -69,12 +69,6 @@ struct rs_reader {
     char message[160];
 };
 
-static const char *short_path(const char *path)
-{
-    const char *p = strstr(path, ".ddp\\");
-    return p ? p + 5 : path;
-}
-
 static int record_live(const rs_record *r)
 {
     return !(r->flags & (RS_REC_DONE | RS_REC_FAILED));
@@ -302,7 +296,7 @@ static void fail_message(rs_reader *rd, const rs_fail *f)
     };
     const rs_phase *ph = rd->ph;
     const rs_record *r = &ph->records[f->rec];
-    const char *path = short_path(ph->containers[r->container].path);
+    const char *path = ddp_container_short_path(ph->containers[r->container].path);
     char why[96];
     switch ((rs_fail_kind)f->kind) {
     case RS_FAIL_READ:

@@ -206,7 +206,7 @@ static ddp_status locate_all(phase1 *p)
         const rs_container *c = &sp->containers[n->container];
         if (c->dead != DDP_OK)
             rs_file_fail(job, n->file, c->dead, "stream container %08x of %s is not in the backup", c->id,
-                         job->stores[c->store].root + sizeof "\\System Volume Information\\Dedup\\ChunkStore\\" - 1);
+                         job->stores[c->store].root + sizeof DDP_CHUNK_STORE_ROOT - 1);
     }
     return DDP_OK;
 }

@@ -32,7 +32,6 @@
 #include "ddp/store_builder.h"
 #include "stream_map_writer.h"
 
-#define STORE_ROOT "\\System Volume Information\\Dedup\\ChunkStore\\"
 #define DATA_FIRST_ID 1u
 #define DATA_ID_STEP 1u
 #define STREAM_FIRST_ID 0x10000u
@@ -95,9 +94,9 @@ static ddp_status init_writers(ddp_store_builder *b, const ddp_sink *sink)
 {
     char guid[39], *dir = b->dir;
     ddp_guid_format(b->opt.guid, guid);
-    memcpy(dir, STORE_ROOT, sizeof STORE_ROOT - 1);
-    memcpy(dir + sizeof STORE_ROOT - 1, guid, 38);
-    memcpy(dir + sizeof STORE_ROOT - 1 + 38, ".ddp", 5);
+    memcpy(dir, DDP_CHUNK_STORE_ROOT, sizeof DDP_CHUNK_STORE_ROOT - 1);
+    memcpy(dir + sizeof DDP_CHUNK_STORE_ROOT - 1, guid, 38);
+    memcpy(dir + sizeof DDP_CHUNK_STORE_ROOT - 1 + 38, ".ddp", 5);
     ddp_status st = ddp_container_writer_init(&b->data, sink, dir, "Data", DATA_FIRST_ID, DATA_ID_STEP,
                                               b->opt.data_generation, b->opt.container_limit,
                                               b->opt.stale_hints);

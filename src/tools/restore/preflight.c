@@ -14,11 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ddp/container.h"
 #include "path_resolve.h"
 #include "preflight.h"
 #include "tool_path.h"
 
-#define CHUNK_STORE_PATH "\\System Volume Information\\Dedup\\ChunkStore"
 
 /* ---- --store ---- */
 
@@ -102,7 +102,7 @@ int preflight_store(const char *root, FILE *log)
 {
     char *cs = NULL, *where = NULL;
     int err = 0, n;
-    if (ddp_path_resolve(root, CHUNK_STORE_PATH, &cs) < 0) {
+    if (ddp_path_resolve(root, DDP_CHUNK_STORE_ROOT, &cs) < 0) {
         err = errno;
         if (err == ENOENT || err == ENOTDIR) {
             fprintf(log, "ddp-restore: --store %s holds no chunk store: it has no "

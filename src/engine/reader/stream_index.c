@@ -74,8 +74,7 @@ static ddp_status load_one(ddp_file_reader *r, const ddp_stream_ref *ref, char *
     }
     r->stats.stream_map_loads++;
     if (st != DDP_OK) {
-        const char *p = strstr(path, ".ddp\\");
-        rd_log(r, ref->range_start, "%s offset 0x%llx: stream map %u: %s", p ? p + 5 : path,
+        rd_log(r, ref->range_start, "%s offset 0x%llx: stream map %u: %s", ddp_container_short_path(path),
                (unsigned long long)offset + at, ref->smap_sequence, why);
         free(buf);
         return st;

@@ -69,13 +69,8 @@ static void fail_chunk_files(data_ctx *x, uint32_t rec, ddp_status st, const cha
 
 static void corrupt(data_ctx *x, uint32_t rec, ddp_status st, uint64_t at, const char *what)
 {
-    const rs_phase *ph = x->ph;
-    const rs_record *r = &ph->records[rec];
-    const char *path = ph->containers[r->container].path;
-    const char *p = strstr(path, ".ddp\\");
     char msg[160];
-    snprintf(msg, sizeof msg, "%s offset 0x%llx: chunk %u: %s", p ? p + 5 : path,
-             (unsigned long long)(r->offset + at), r->sequence, what);
+    rs_record_fault(x->ph, rec, at, "chunk", what, msg, sizeof msg);
     fail_chunk_files(x, rec, st, msg);
 }
 

@@ -2,13 +2,23 @@
  * record_check.c - the checks every record consumer makes on the bytes read at a
  * record's place, shared by the stream-map and data phases: is the expected Ckhr there
  * (magic, sequence, kind), does its header parse, does its payload have the size its
- * referrer gives and lie inside the bytes read, does its hash agree with the referrer's.
+ * referrer gives and lie inside the bytes read, does its hash agree with the referrer's;
+ * and how a damaged record is named in messages.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "ddp/container.h"
 #include "ddp/le.h"
 #include "restore_internal.h"
+
+void rs_record_fault(const rs_phase *ph, uint32_t rec, uint64_t at, const char *kind, const char *what,
+                     char *msg, size_t cap)
+{
+    const rs_record *r = &ph->records[rec];
+    snprintf(msg, cap, "%s offset 0x%llx: %s %u: %s", ddp_container_short_path(ph->containers[r->container].path),
+             (unsigned long long)(r->offset + at), kind, r->sequence, what);
+}
 
 int rs_record_is(const uint8_t *bytes, size_t len, uint32_t sequence, uint16_t kind)
 {

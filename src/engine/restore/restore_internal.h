@@ -239,5 +239,9 @@ ddp_status rs_identify_alg(rs_phase *ph, ddp_decoder *dec);
 ddp_status rs_identify_note(rs_job *job, uint32_t store, const char *path, uint64_t start, uint64_t after);
 void rs_identify_free(rs_job *job);
 void rs_chunk_set_free(rs_chunk_set *cs);
+/* record_check.c: how every phase names a damaged record in its message: "<container's
+ * short path> offset 0x<where>: <kind> <sequence>: <what>", where is byte at of record rec. */
+void rs_record_fault(const rs_phase *ph, uint32_t rec, uint64_t at, const char *kind, const char *what,
+                     char *msg, size_t cap);
 
 #endif

@@ -33,12 +33,8 @@ static void smap_fail(const smap_ctx *x, rs_phase *ph, uint32_t rec, ddp_status 
 
 static void corrupt(const smap_ctx *x, rs_phase *ph, uint32_t rec, ddp_status st, uint64_t at, const char *what)
 {
-    const rs_record *r = &ph->records[rec];
-    const char *path = ph->containers[r->container].path;
-    const char *p = strstr(path, ".ddp\\");
     char msg[160];
-    snprintf(msg, sizeof msg, "%s offset 0x%llx: stream map %u: %s", p ? p + 5 : path,
-             (unsigned long long)(r->offset + at), r->sequence, what);
+    rs_record_fault(ph, rec, at, "stream map", what, msg, sizeof msg);
     smap_fail(x, ph, rec, st, msg);
 }
 

@@ -20,7 +20,7 @@
 #include <objbase.h>
 #include <stdlib.h>
 
-#include "callback_store.h"
+#include "callback_backup.h"
 #include "event_log.h"
 #include "ddp/restore.h"
 #include "restore_files.h"
@@ -75,7 +75,7 @@ static void trace_results(const ddp_file_result *results, char **names, ULONG n)
 static HRESULT run_engine(ULONG n, BSTR *paths, char **names, IDedupReadFileCallback *callback,
                           ddp_file_result *results)
 {
-    callback_store cs;
+    callback_backup cs;
     ddp_backup store;
     win_target wt;
     ddp_target target;
@@ -87,7 +87,7 @@ static HRESULT run_engine(ULONG n, BSTR *paths, char **names, IDedupReadFileCall
         return E_OUTOFMEMORY;
     if (wt.leftovers_removed)
         TRACE("removed %lu temporary files left by interrupted calls", (unsigned long)wt.leftovers_removed);
-    callback_store_init(&cs, callback, &store);
+    callback_backup_init(&cs, callback, &store);
     ddp_restore_options_default(&options);
     options.require_verified = require_verified_requested();
     options.allow_unverified = 1;
@@ -97,7 +97,7 @@ static HRESULT run_engine(ULONG n, BSTR *paths, char **names, IDedupReadFileCall
           "list disagreed %lu, damaged copies %lu", (unsigned long)stats.generations_from_list,
           (unsigned long)stats.generations_from_directory, (unsigned long)stats.generations_probed,
           (unsigned long)stats.list_disagreed, (unsigned long)stats.file_lists_damaged);
-    callback_store_cleanup(&cs);
+    callback_backup_cleanup(&cs);
     win_target_cleanup(&wt);
     return hr;
 }

@@ -7,7 +7,7 @@
  *   getattr  a regular file of the reparse point's logical size (read-only mode bits;
  *            ntfs-3g applies the mount's umask or ACLs);
  *   open     read-only opens only (anything else: EROFS); a ddp_file_reader over the
- *            volume (volume_store.c), kept in fi->fh;
+ *            volume (volume_backup.c), kept in fi->fh;
  *   read     the reader's bytes; a chunk that cannot be read or verified fails the whole
  *            request with EIO (a short answer would tell FUSE the file ends there), and
  *            the reader logs the file and offset through ntfs-3g's log (syslog);
@@ -31,11 +31,11 @@
 #include "hash_choice.h"
 #include "inode_path.h"
 #include "ntfs3g_headers.h"
-#include "volume_store.h"
+#include "volume_backup.h"
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static ddp_reader_cache *g_cache;
-static volume_store *g_store;
+static volume_backup *g_store;
 static unsigned g_open_files;
 
 static void log_line(void *ctx, const char *msg)

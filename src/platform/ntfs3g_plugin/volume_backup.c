@@ -1,5 +1,5 @@
 /*
- * volume_store.c - see volume_store.h. read() answers like dir_backup: a read past the
+ * volume_backup.c - see volume_backup.h. read() answers like dir_backup: a read past the
  * end gives S_OK with fewer bytes; a missing file HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND),
  * any other failure ERROR_READ_FAULT. find_container() lists the folder through
  * libntfs-3g as dir_backup lists it through the mount: "%08x.%08x.ccc" names of the id
@@ -14,7 +14,7 @@
 
 #include "ddp/container.h"
 #include "ntfs3g_headers.h"
-#include "volume_store.h"
+#include "volume_backup.h"
 
 #define VS_HR_FILE_NOT_FOUND ((int32_t)0x80070002u)
 #define VS_HR_READ_FAULT ((int32_t)0x8007001Eu)
@@ -26,16 +26,16 @@ typedef struct vs_open {
     uint64_t used;           /* 0: free */
 } vs_open;
 
-struct volume_store {
+struct volume_backup {
     ntfs_volume *vol;
     pthread_mutex_t lock;
     vs_open open[VS_OPEN_CONTAINERS];
     uint64_t tick;
 };
 
-volume_store *vs_new(struct _ntfs_volume *vol)
+volume_backup *vs_new(struct _ntfs_volume *vol)
 {
-    volume_store *s = calloc(1, sizeof *s);
+    volume_backup *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->vol = vol;
@@ -43,7 +43,7 @@ volume_store *vs_new(struct _ntfs_volume *vol)
     return s;
 }
 
-struct _ntfs_volume *vs_volume(const volume_store *s)
+struct _ntfs_volume *vs_volume(const volume_backup *s)
 {
     return s->vol;
 }
@@ -58,7 +58,7 @@ static void close_one(vs_open *o)
     memset(o, 0, sizeof *o);
 }
 
-void vs_close_containers(volume_store *s)
+void vs_close_containers(volume_backup *s)
 {
     pthread_mutex_lock(&s->lock);
     for (uint32_t i = 0; i < VS_OPEN_CONTAINERS; i++)
@@ -67,7 +67,7 @@ void vs_close_containers(volume_store *s)
     pthread_mutex_unlock(&s->lock);
 }
 
-void vs_free(volume_store *s)
+void vs_free(volume_backup *s)
 {
     if (!s)
         return;
@@ -92,7 +92,7 @@ static char *volume_path(const char *path)
 }
 
 /* The open container for path, opened (in the least recently used slot) if need be. */
-static int32_t get_open(volume_store *s, const char *path, vs_open **out)
+static int32_t get_open(volume_backup *s, const char *path, vs_open **out)
 {
     vs_open *victim = &s->open[0];
     for (uint32_t i = 0; i < VS_OPEN_CONTAINERS; i++) {
@@ -135,7 +135,7 @@ static int32_t get_open(volume_store *s, const char *path, vs_open **out)
 
 static int32_t vs_read(void *ctx, const char *path, uint64_t offset, uint32_t size, uint8_t *buf, uint32_t *got)
 {
-    volume_store *s = ctx;
+    volume_backup *s = ctx;
     *got = 0;
     pthread_mutex_lock(&s->lock);
     vs_open *o = NULL;
@@ -181,7 +181,7 @@ static int list_entry(void *ctx, const ntfschar *name, const int name_len, const
 
 static int32_t vs_find_container(void *ctx, const char *dir, uint32_t id, char **path)
 {
-    volume_store *s = ctx;
+    volume_backup *s = ctx;
     *path = NULL;
     char *vdir = volume_path(dir);
     if (!vdir)
@@ -205,7 +205,7 @@ static int32_t vs_find_container(void *ctx, const char *dir, uint32_t id, char *
     return 0;
 }
 
-void vs_api(volume_store *s, ddp_backup *out)
+void vs_api(volume_backup *s, ddp_backup *out)
 {
     memset(out, 0, sizeof *out);
     out->ctx = s;

@@ -1,5 +1,5 @@
 /*
- * callback_store.c - adapts an application's IDedupReadFileCallback to the engine's
+ * callback_backup.c - adapts an application's IDedupReadFileCallback to the engine's
  * ddp_backup (include/ddp/restore.h). The engine's UTF-8 paths become BSTRs (a few
  * recent ones are cached: the engine reads one container many times in a row); the
  * application's read plan is copied into engine memory and freed with CoTaskMemFree at
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "callback_store.h"
+#include "callback_backup.h"
 #include "text.h"
 #include "trace.h"
 
@@ -24,10 +24,10 @@ _Static_assert(offsetof(DDP_FILE_EXTENT, Offset) == offsetof(ddp_read_extent, of
 _Static_assert(sizeof(DEDUP_CONTAINER_EXTENT) == 24, "DEDUP_CONTAINER_EXTENT size");
 
 /* A BSTR for path, from the cache or newly made (evicting the least recently used). */
-static BSTR path_bstr(callback_store *cs, const char *path)
+static BSTR path_bstr(callback_backup *cs, const char *path)
 {
     size_t victim = 0;
-    for (size_t i = 0; i < CALLBACK_STORE_PATH_CACHE; i++) {
+    for (size_t i = 0; i < CALLBACK_BACKUP_PATH_CACHE; i++) {
         if (cs->cache[i].path && !strcmp(cs->cache[i].path, path)) {
             cs->cache[i].last_use = ++cs->clock;
             return cs->cache[i].bstr;
@@ -51,7 +51,7 @@ static BSTR path_bstr(callback_store *cs, const char *path)
 
 static int32_t store_read(void *ctx, const char *path, uint64_t offset, uint32_t size, uint8_t *buf, uint32_t *got)
 {
-    callback_store *cs = ctx;
+    callback_backup *cs = ctx;
     BSTR bstr = path_bstr(cs, path);
     ULONG returned = 0;
     HRESULT hr;
@@ -88,7 +88,7 @@ static HRESULT copy_plan(const DEDUP_CONTAINER_EXTENT *plan, ULONG entries, ddp_
     *out_n = 0;
     if (!plan || entries == 0)
         return S_OK;
-    if (entries > CALLBACK_STORE_MAX_PLAN_ENTRIES) {
+    if (entries > CALLBACK_BACKUP_MAX_PLAN_ENTRIES) {
         TRACE("plan of %lu entries ignored", (unsigned long)entries);
         return S_OK;
     }
@@ -106,7 +106,7 @@ static HRESULT copy_plan(const DEDUP_CONTAINER_EXTENT *plan, ULONG entries, ddp_
 
 static int32_t store_order(void *ctx, uint32_t n, const char *const *paths, ddp_plan_extent **plan, uint32_t *entries)
 {
-    callback_store *cs = ctx;
+    callback_backup *cs = ctx;
     BSTR *bstrs = calloc(n ? n : 1, sizeof *bstrs);
     DEDUP_CONTAINER_EXTENT *app_plan = NULL;
     ULONG app_entries = 0;
@@ -139,7 +139,7 @@ static void store_free_plan(void *ctx, ddp_plan_extent *plan)
 
 static int32_t store_preview(void *ctx, const char *path, uint32_t n, const ddp_read_extent *reads)
 {
-    callback_store *cs = ctx;
+    callback_backup *cs = ctx;
     BSTR bstr = path_bstr(cs, path);
     if (!bstr)
         return E_OUTOFMEMORY;
@@ -148,7 +148,7 @@ static int32_t store_preview(void *ctx, const char *path, uint32_t n, const ddp_
 
 static int32_t store_find_container(void *ctx, const char *dir, uint32_t id, char **path)
 {
-    callback_store *cs = ctx;
+    callback_backup *cs = ctx;
     BSTR dir_bstr = ddp_utf8_to_bstr(dir), found = NULL;
     HRESULT hr;
 
@@ -166,7 +166,7 @@ static int32_t store_find_container(void *ctx, const char *dir, uint32_t id, cha
     return FAILED(hr) ? hr : 1;
 }
 
-void callback_store_init(callback_store *cs, IDedupReadFileCallback *callback, ddp_backup *store)
+void callback_backup_init(callback_backup *cs, IDedupReadFileCallback *callback, ddp_backup *store)
 {
     void *directory = NULL;
 
@@ -183,9 +183,9 @@ void callback_store_init(callback_store *cs, IDedupReadFileCallback *callback, d
     store->find_container = cs->directory ? store_find_container : NULL;
 }
 
-void callback_store_cleanup(callback_store *cs)
+void callback_backup_cleanup(callback_backup *cs)
 {
-    for (size_t i = 0; i < CALLBACK_STORE_PATH_CACHE; i++) {
+    for (size_t i = 0; i < CALLBACK_BACKUP_PATH_CACHE; i++) {
         free(cs->cache[i].path);
         SysFreeString(cs->cache[i].bstr);
     }

@@ -450,6 +450,22 @@ static void worker(void *p)
     a->ok = ok;
 }
 
+/* Reads the fixture's four files at once, one worker() thread each, through cache c;
+ * every read must be exact. */
+static void read_on_four_threads(const fixture *f, const ddp_backup *s, ddp_reader_cache *c)
+{
+    worker_arg args[4];
+    ddp_thread *t[4];
+    for (uint32_t i = 0; i < 4; i++) {
+        args[i] = (worker_arg){f, s, c, i, 0};
+        assert_int_equal(ddp_thread_start(&t[i], worker, &args[i]), 0);
+    }
+    for (uint32_t i = 0; i < 4; i++) {
+        ddp_thread_join(t[i]);
+        assert_true(args[i].ok);
+    }
+}
+
 /* Four files read at once on four threads through one small cache (chunks shared by
  * copies of a file meet in it), sequentially (through the prefetch worker) then at
  * random. The store has a DedupFileList: the readers opening at once read it and one
@@ -467,16 +483,7 @@ static void test_threads(void **state)
     assert_int_equal(fixture_build(&f, &opt, 4, sizes, dup), 0);
     ddp_backup s = mem_backup(f.mem);
     ddp_reader_cache *c = new_cache(NULL, 8);
-    worker_arg args[4];
-    ddp_thread *t[4];
-    for (uint32_t i = 0; i < 4; i++) {
-        args[i] = (worker_arg){&f, &s, c, i, 0};
-        assert_int_equal(ddp_thread_start(&t[i], worker, &args[i]), 0);
-    }
-    for (uint32_t i = 0; i < 4; i++) {
-        ddp_thread_join(t[i]);
-        assert_true(args[i].ok);
-    }
+    read_on_four_threads(&f, &s, c);
     ddp_reader_stats st;
     ddp_reader_cache_stats(c, &st);
     assert_true(st.cache_hits > 0);
@@ -505,16 +512,7 @@ static void test_one_slot_cache(void **state)
     opt.prefetch_chunks = 8;
     ddp_reader_cache *c = NULL;
     assert_int_equal(ddp_reader_cache_new(&opt, &c), DDP_OK);
-    worker_arg args[4];
-    ddp_thread *t[4];
-    for (uint32_t i = 0; i < 4; i++) {
-        args[i] = (worker_arg){&f, &s, c, i, 0};
-        assert_int_equal(ddp_thread_start(&t[i], worker, &args[i]), 0);
-    }
-    for (uint32_t i = 0; i < 4; i++) {
-        ddp_thread_join(t[i]);
-        assert_true(args[i].ok);
-    }
+    read_on_four_threads(&f, &s, c);
     ddp_reader_stats st;
     ddp_reader_cache_stats(c, &st);
     assert_int_equal(st.failures, 0);

@@ -171,11 +171,11 @@ static int keep_owner(const ddp_file_target *t, const target_entry *e, int fd)
 {
     if (t->mode != DDP_TARGET_IN_PLACE || !S_ISREG(e->stub_stat.st_mode))
         return 0;
-    if (e->stub_stat.st_uid == geteuid() && e->stub_stat.st_gid == getegid())
+    if (e->stub_stat.st_uid == t->euid && e->stub_stat.st_gid == t->egid)
         return 0;
     if (fchown(fd, e->stub_stat.st_uid, e->stub_stat.st_gid) == 0)
         return 0;
-    return errno == EPERM && geteuid() != 0 ? 0 : errno;
+    return errno == EPERM && t->euid != 0 ? 0 : errno;
 }
 
 /* The stub's owner (in place), mode (unless the file was created with it) and times on
@@ -391,6 +391,8 @@ ddp_status ddp_file_target_new(ddp_target_mode mode, uint32_t n, const ddp_targe
     t->mode = mode;
     t->n = n;
     t->umask = mode == DDP_TARGET_VERIFY ? -1 : process_umask();
+    t->euid = geteuid();
+    t->egid = getegid();
     t->files = calloc(n ? n : 1, sizeof *t->files);
     if (!t->files || ddp_fd_cache_init(&t->fds, open_files, open_temp, t) < 0) {
         free(t->files);

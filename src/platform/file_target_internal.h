@@ -41,6 +41,8 @@ struct ddp_file_target {
     ddp_fd_closer *closer;    /* in place: closes the replaced stubs (made at the first commit) */
     ddp_sync_counts syncs;
     int umask;                /* the process's umask, -1 when unknown (file_target.c) */
+    uid_t euid;               /* the process's effective ids, read once: files it creates */
+    gid_t egid;               /* are theirs (keep_owner) */
     char why[128];            /* explain()'s text */
 };
 
